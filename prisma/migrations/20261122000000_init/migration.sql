@@ -44,6 +44,7 @@ CREATE TABLE "Job" (
     "planJson" TEXT NOT NULL,
     "status" TEXT NOT NULL,
     "createdBy" TEXT NOT NULL,
+    "createdById" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "startedAt" DATETIME,
     "finishedAt" DATETIME,

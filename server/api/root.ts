@@ -1,0 +1,18 @@
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { demoRouter } from "./routers/demo";
+import { hostsRouter } from "./routers/hosts";
+import { jobsRouter } from "./routers/jobs";
+import { usersRouter } from "./routers/users";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  hosts: hostsRouter,
+  jobs: jobsRouter,
+  audit: auditRouter,
+  demo: demoRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { TRPCError } from "@trpc/server";
+import { clearedSessionCookie, sessionCookie, SESSION_TTL_MS } from "../../auth/session-token";
+import { createFirstAdmin, signIn, signOut, userCount } from "../../services/auth-service";
+import { publicProcedure, router, viewerProcedure } from "../trpc";
+import { ZPassword, ZUsername } from "./users.schema";
+
+export const authRouter = router({
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+
+  setupStatus: publicProcedure.query(async ({ ctx }) => ({
+    needsFirstAdmin: (await userCount(ctx.db)) === 0,
+    isLocal: ctx.isLocal,
+  })),
+
+  createFirstAdmin: publicProcedure
+    .input(z.object({ username: ZUsername, password: ZPassword, token: z.string().max(200).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await createFirstAdmin(ctx.db, { ...input, isLocal: ctx.isLocal, ip: ctx.ip });
+      const session = await signIn(ctx.db, { username: input.username, password: input.password, ip: ctx.ip });
+      ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
+      return user;
+    }),
+
+  signIn: publicProcedure
+    .input(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }))
+    .mutation(async ({ ctx, input }) => {
+      const session = await signIn(ctx.db, { ...input, ip: ctx.ip });
+      ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
+      return session.user;
+    }),
+
+  signOut: viewerProcedure.mutation(async ({ ctx }) => {
+    if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED" });
+    await signOut(ctx.db, { sessionId: ctx.sessionId, user: ctx.user, ip: ctx.ip });
+    ctx.setCookie(clearedSessionCookie(ctx.secureCookies));
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { listScratchArgv, parseScratchList } from "../../hosts/scratch";
+import { ZCreateHostInput, ZHostIdInput, ZPinHostKeyInput, ZUpdateHostInput } from "../../services/host-service.schema";
+import { createHost, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
+import { readFromHost } from "../../services/host-read";
+import { runtime } from "../../services/runtime";
+import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
+import type { Context } from "../context";
+
+function deps(ctx: Context) {
+  const rt = runtime();
+  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, actor: actorOf(ctx) };
+}
+
+export const hostsRouter = router({
+  list: viewerProcedure.query(async ({ ctx }) => {
+    const hosts = await ctx.db.host.findMany({ orderBy: { name: "asc" } });
+    return hosts.map(toHostView);
+  }),
+  get: viewerProcedure.input(ZHostIdInput).query(async ({ ctx, input }) => toHostView(await ctx.db.host.findUniqueOrThrow({ where: { id: input.id } }))),
+  create: operatorProcedure.input(ZCreateHostInput).mutation(({ ctx, input }) => createHost(deps(ctx), input)),
+  update: operatorProcedure.input(ZUpdateHostInput).mutation(({ ctx, input }) => updateHost(deps(ctx), input)),
+  remove: adminProcedure.input(ZHostIdInput).mutation(async ({ ctx, input }) => {
+    await removeHost(deps(ctx), input);
+    return { ok: true as const };
+  }),
+  scanHostKey: operatorProcedure.input(ZHostIdInput).mutation(({ ctx, input }) => scanHostKey(deps(ctx), input)),
+  pinHostKey: operatorProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(deps(ctx), { ...input, repin: false })),
+  repinHostKey: adminProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(deps(ctx), { ...input, repin: true })),
+  scratchList: viewerProcedure.input(z.object({ hostId: z.string().min(1) })).query(async ({ ctx, input }) => {
+    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+    const res = await readFromHost(deps(ctx), host.id, listScratchArgv(host.runDir));
+    // find exits 1 when the scratch root does not exist yet: that is an empty list.
+    return { names: res.outcome === "exited" ? parseScratchList(res.stdout) : [], exitStatus: res.exitStatus };
+  }),
+});

@@ -1,0 +1,53 @@
+import { on } from "node:events";
+import { z } from "zod";
+import { jobBus, type JobBusMessage } from "../../jobs/job-bus";
+import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus } from "../../jobs/job-events";
+import { ZOperation } from "../../services/operations";
+import { applyOperation, cancelJob, getJob, listJobs, previewOperation, startProbe } from "../../services/job-service";
+import { runtime } from "../../services/runtime";
+import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import type { Context } from "../context";
+
+function deps(ctx: Context) {
+  return { db: ctx.db, jobs: runtime().jobs, actor: actorOf(ctx) };
+}
+
+const ZOpInput = z.object({ hostId: z.string().min(1), op: ZOperation });
+
+export const jobsRouter = router({
+  list: viewerProcedure
+    .input(z.object({ hostId: z.string().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => listJobs(ctx.db, input)),
+  get: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).query(({ ctx, input }) => getJob(ctx.db, input)),
+  preview: operatorProcedure.input(ZOpInput).query(({ ctx, input }) => previewOperation(ctx.db, input)),
+  apply: operatorProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
+  probe: operatorProcedure.input(z.object({ hostId: z.string().min(1) })).mutation(({ ctx, input }) => startProbe(deps(ctx), input)),
+  cancel: operatorProcedure.input(z.object({ jobId: z.string().min(1) })).mutation(({ ctx, input }) => cancelJob(deps(ctx), input)),
+
+  /** The job's events so far, then live ones until it ends. */
+  watch: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).subscription(async function* ({ ctx, input, signal }) {
+    // Listen first, then take the snapshot: events published in between carry a seq below
+    // the snapshot's length and are skipped, so nothing is lost and nothing is doubled.
+    const live = on(jobBus, `job:${input.jobId}`, { signal }) as AsyncIterableIterator<[JobBusMessage]>;
+    const inMemory = runtime().jobs.liveEvents(input.jobId);
+    let snapshot: JobEvent[];
+    let status: JobStatus;
+    if (inMemory) {
+      snapshot = [...inMemory];
+      const lastStatus = snapshot.findLast((e) => e.type === "status");
+      status = lastStatus?.type === "status" ? lastStatus.status : "queued";
+    } else {
+      const job = await ctx.db.job.findUniqueOrThrow({ where: { id: input.jobId } });
+      snapshot = parseTranscript(job.transcript);
+      status = ZJobStatus.parse(job.status);
+    }
+    yield { events: snapshot, status };
+    if (isFinished(status)) return;
+    for await (const [msg] of live) {
+      if (msg.seq < snapshot.length) continue;
+      const event = msg.event;
+      yield { events: [event], status: event.type === "status" ? event.status : null };
+      if (event.type === "status" && isFinished(event.status)) return;
+    }
+  }),
+});

@@ -1,0 +1,96 @@
+import { TRPCError, initTRPC } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { LabdeckError, type LabdeckErrorCode } from "../errors";
+import { roleAllows, type Access } from "../auth/roles";
+import type { Context } from "./context";
+
+// The procedure builders and the one place where domain errors become tRPC errors.
+// Every procedure must come from one of the four builders below: each records its access
+// in `meta`, and server/api/access.test.ts fails on a procedure without a decision.
+
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          field: cause instanceof LabdeckError ? (cause.field ?? null) : null,
+          labdeckCode: cause instanceof LabdeckError ? cause.code : null,
+          details: cause instanceof LabdeckError ? (cause.details ?? null) : null,
+        },
+      };
+    },
+  });
+
+const CODE_MAP: Record<LabdeckErrorCode, TRPCError["code"]> = {
+  BAD_INPUT: "BAD_REQUEST",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  HOST_KEY_UNKNOWN: "PRECONDITION_FAILED",
+  HOST_KEY_MISMATCH: "PRECONDITION_FAILED",
+  SSH_UNREACHABLE: "BAD_GATEWAY",
+  SSH_AUTH: "BAD_GATEWAY",
+  SSH_TIMEOUT: "TIMEOUT",
+  CANCELLED: "CLIENT_CLOSED_REQUEST",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+function isPrismaNotFound(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2025";
+}
+
+export function toTRPCError(err: unknown): TRPCError | null {
+  if (err instanceof TRPCError) return null;
+  if (err instanceof LabdeckError) return new TRPCError({ code: CODE_MAP[err.code], message: err.message, cause: err });
+  if (err instanceof ZodError) return new TRPCError({ code: "BAD_REQUEST", message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), cause: err });
+  if (isPrismaNotFound(err)) return new TRPCError({ code: "NOT_FOUND", message: "no such record (it may have been removed)", cause: err as Error });
+  return null;
+}
+
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+const enforceAccess = t.middleware(({ ctx, meta, next }) => {
+  const access = meta?.access;
+  if (!access) throw new TRPCError({ code: "FORBIDDEN", message: "procedure has no access decision" });
+  if (access === "public") return next();
+  if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  if (!roleAllows(ctx.user.role, access)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `this needs the ${access} role; you are ${ctx.user.role}` });
+  }
+  return next();
+});
+
+const base = t.procedure.use(mapErrors).use(enforceAccess);
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = base.meta({ access: "public" });
+export const viewerProcedure = base.meta({ access: "viewer" });
+export const operatorProcedure = base.meta({ access: "operator" });
+export const adminProcedure = base.meta({ access: "admin" });
+
+/** The audit actor of an authenticated request. */
+export function actorOf(ctx: { user: { id: string; username: string } | null; ip: string }) {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  return { userId: ctx.user.id, username: ctx.user.username, ip: ctx.ip };
+}

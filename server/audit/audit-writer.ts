@@ -1,0 +1,75 @@
+import { z } from "zod";
+import type { Db } from "../db";
+
+// The audit row is written (awaited) before the action's result is shown to anyone:
+// callers await these functions before returning or publishing a step result.
+
+const EXCERPT_MAX = 2000;
+
+export interface Actor {
+  userId: string | null;
+  username: string;
+  ip?: string | undefined;
+}
+
+export const ZCommandAudit = z.object({
+  hostId: z.string(),
+  hostName: z.string(),
+  jobId: z.string().nullable(),
+  argv: z.array(z.string()),
+  exitStatus: z.number().int().nullable(),
+  outcome: z.enum(["ok", "failed", "unknown"]),
+  durationMs: z.number().int().nonnegative(),
+  output: z.string(),
+});
+
+export function excerpt(text: string): string {
+  if (text.length <= EXCERPT_MAX) return text;
+  const half = EXCERPT_MAX / 2;
+  return `${text.slice(0, half)}\n… [${text.length - EXCERPT_MAX} characters omitted] …\n${text.slice(-half)}`;
+}
+
+export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof ZCommandAudit>): Promise<void> {
+  const e = ZCommandAudit.parse(input);
+  await db.auditEvent.create({
+    data: {
+      userId: actor.userId,
+      username: actor.username,
+      kind: "command",
+      action: e.argv[0] ?? "",
+      hostId: e.hostId,
+      hostName: e.hostName,
+      jobId: e.jobId,
+      argvJson: JSON.stringify(e.argv),
+      exitStatus: e.exitStatus,
+      outcome: e.outcome,
+      durationMs: e.durationMs,
+      outputExcerpt: excerpt(e.output),
+    },
+  });
+}
+
+export const ZInventoryAudit = z.object({
+  kind: z.enum(["inventory", "auth"]),
+  action: z.string().min(1),
+  hostId: z.string().nullable().optional(),
+  hostName: z.string().nullable().optional(),
+  outcome: z.enum(["ok", "failed"]).default("ok"),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export async function auditEvent(db: Db, actor: Actor, input: z.input<typeof ZInventoryAudit>): Promise<void> {
+  const e = ZInventoryAudit.parse(input);
+  await db.auditEvent.create({
+    data: {
+      userId: actor.userId,
+      username: actor.username,
+      kind: e.kind,
+      action: e.action,
+      hostId: e.hostId ?? null,
+      hostName: e.hostName ?? null,
+      outcome: e.outcome,
+      detailsJson: JSON.stringify({ ...(e.details ?? {}), ...(actor.ip ? { ip: actor.ip } : {}) }),
+    },
+  });
+}

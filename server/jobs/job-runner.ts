@@ -1,0 +1,209 @@
+import type { Db } from "../db";
+import { LabdeckError } from "../errors";
+import { logger } from "../logger";
+import { auditCommand, type Actor } from "../audit/audit-writer";
+import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
+import { jobBus } from "./job-bus";
+import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
+import { HostLock } from "./host-lock";
+
+// Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
+// its step result is published, and a step whose exit status could not be read makes
+// the job "unknown": it is never reported as success.
+
+export interface StepSpec {
+  argv: string[];
+  purpose: string;
+  timeoutMs?: number | undefined;
+  undo?: boolean;
+  /** Undo steps run to completion even when the job was cancelled. */
+  ignoreCancel?: boolean;
+}
+
+export interface JobContext {
+  jobId: string;
+  hostId: string;
+  signal: AbortSignal;
+  /** Runs one command on the job's host, streams and audits it. */
+  runStep(step: StepSpec): Promise<ExecResult>;
+  note(text: string): void;
+}
+
+export type JobHandler = (ctx: JobContext, payload: unknown) => Promise<void>;
+
+/** Thrown by handlers to end a job with a given status and message. */
+export class JobEnd extends Error {
+  constructor(readonly status: Exclude<JobStatus, "queued" | "running" | "succeeded">, message: string, readonly failedStep: number | null = null) {
+    super(message);
+  }
+}
+
+export interface JobRunnerDeps {
+  db: Db;
+  ssh: SshExecutor;
+  targetFor(hostId: string): Promise<SshTarget>;
+}
+
+const DEFAULT_STEP_TIMEOUT_MS = 120_000;
+const FLUSH_EVERY_MS = 500;
+
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly lock = new HostLock();
+  private readonly live = new Map<string, JobEvent[]>();
+
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  /** Jobs left running or queued by a previous process: their outcome cannot be known. */
+  async recoverAfterRestart(): Promise<number> {
+    const now = Date.now();
+    const stale = await this.deps.db.job.findMany({ where: { status: { in: ["queued", "running"] } } });
+    for (const job of stale) {
+      const status: JobStatus = job.status === "running" ? "unknown" : "cancelled";
+      const error = job.status === "running" ? "Labdeck restarted while this job was running; its outcome is unknown" : "Labdeck restarted before this job ran";
+      const event: JobEvent = { type: "status", status, error, at: now };
+      await this.deps.db.job.update({
+        where: { id: job.id },
+        data: { status, error, finishedAt: new Date(now), transcript: job.transcript + serializeEvents([event]) },
+      });
+    }
+    return stale.length;
+  }
+
+  /** Starts the job in the background; its progress is read from the database and the bus. */
+  enqueue(jobId: string): void {
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    void this.run(jobId, controller)
+      .catch((err: unknown) => logger.error({ err, jobId }, "job runner failed"))
+      .finally(() => {
+        this.running.delete(jobId);
+        this.live.delete(jobId);
+      });
+  }
+
+  /** Every event of a job this process is running, or undefined once it has ended. */
+  liveEvents(jobId: string): readonly JobEvent[] | undefined {
+    return this.live.get(jobId);
+  }
+
+  /** Returns false when the job is not in this process's queue (already finished). */
+  cancel(jobId: string): boolean {
+    const controller = this.running.get(jobId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  /** Resolves when every job started by this runner has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private async run(jobId: string, controller: AbortController): Promise<void> {
+    const { db } = this.deps;
+    const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, include: { host: true } });
+    const events: JobEvent[] = [];
+    this.live.set(jobId, events);
+    let flushed = 0;
+    let lastFlush = Date.now();
+    const publish = (event: JobEvent): void => {
+      events.push(event);
+      jobBus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
+    };
+    const flush = async (data: Record<string, unknown> = {}): Promise<void> => {
+      const chunk = serializeEvents(events.slice(flushed));
+      flushed = events.length;
+      lastFlush = Date.now();
+      const current = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { transcript: true } });
+      await db.job.update({ where: { id: jobId }, data: { ...data, transcript: current.transcript + chunk } });
+    };
+    const handler = this.handlers.get(job.kind);
+    const actor: Actor = { userId: job.createdById, username: job.createdBy };
+
+    await this.lock.run(job.hostId, async () => {
+      if (controller.signal.aborted) {
+        publish({ type: "status", status: "cancelled", error: "cancelled before it started", at: Date.now() });
+        await flush({ status: "cancelled", error: "cancelled before it started", finishedAt: new Date() });
+        return;
+      }
+      publish({ type: "status", status: "running", at: Date.now() });
+      await flush({ status: "running", startedAt: new Date() });
+
+      let stepIndex = 0;
+      let lastFailedStep: number | null = null;
+      const ctx: JobContext = {
+        jobId,
+        hostId: job.hostId,
+        signal: controller.signal,
+        note: (text) => publish({ type: "note", text, at: Date.now() }),
+        runStep: async (step) => {
+          const index = stepIndex++;
+          publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: Date.now() });
+          const started = Date.now();
+          let result: ExecResult;
+          try {
+            const target = await this.deps.targetFor(job.hostId);
+            result = await this.deps.ssh.exec(target, step.argv, {
+              timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+              signal: step.ignoreCancel ? undefined : controller.signal,
+              onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
+              onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
+            });
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
+            publish({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message });
+            lastFailedStep = index;
+            throw new JobEnd("failed", message, index);
+          }
+          const outcome = result.outcome === "connection-lost" ? "unknown" : result.outcome === "exited" && result.exitStatus === 0 ? "ok" : "failed";
+          await auditCommand(db, actor, {
+            hostId: job.hostId,
+            hostName: job.host.name,
+            jobId,
+            argv: step.argv,
+            exitStatus: result.exitStatus,
+            outcome,
+            durationMs: result.durationMs,
+            output: result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+          });
+          publish({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+          if (outcome !== "ok") lastFailedStep = index;
+          if (Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+          return result;
+        },
+      };
+
+      let status: JobStatus = "succeeded";
+      let error: string | null = null;
+      let failedStep: number | null = null;
+      try {
+        if (!handler) throw new JobEnd("failed", `no handler for job kind "${job.kind}"`);
+        await handler(ctx, JSON.parse(job.planJson));
+        if (controller.signal.aborted) {
+          status = "cancelled";
+          error = "cancelled";
+        }
+      } catch (err) {
+        if (err instanceof JobEnd) {
+          status = err.status;
+          error = err.message;
+          failedStep = err.failedStep ?? lastFailedStep;
+        } else {
+          status = controller.signal.aborted ? "cancelled" : "failed";
+          error = err instanceof LabdeckError || err instanceof Error ? err.message : String(err);
+          failedStep = lastFailedStep;
+          if (!(err instanceof LabdeckError)) logger.error({ err, jobId }, "job handler crashed");
+        }
+      }
+      publish({ type: "status", status, error, failedStep, at: Date.now() });
+      await flush({ status, error, failedStep, finishedAt: new Date() });
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { ZPlan, type TPlanStep } from "./plan";
+import { JobEnd, type JobContext, type JobHandler } from "./job-runner";
+import type { ExecResult } from "../ssh/types";
+
+// Runs a plan's steps in order. On a failure or a cancel, the undo steps of the steps that
+// completed run in reverse so no half-made change is left behind. After a lost connection
+// nothing is undone: the state of the host is unknown and must be read, not guessed.
+
+function describe(step: TPlanStep, index: number, res: ExecResult): string {
+  const why =
+    res.outcome === "timeout"
+      ? "timed out"
+      : res.outcome === "cancelled"
+        ? "was cancelled"
+        : `exited with status ${res.exitStatus ?? "?"}${res.exitSignal ? ` (signal ${res.exitSignal})` : ""}`;
+  const stderr = res.stderr.trim();
+  return `step ${index + 1} (${step.purpose}) ${why}${stderr ? `: ${stderr.slice(-500)}` : ""}`;
+}
+
+async function undoCompleted(ctx: JobContext, done: readonly TPlanStep[]): Promise<void> {
+  const undoable = done.filter((s) => s.undo).reverse();
+  if (undoable.length === 0) return;
+  ctx.note(`undoing ${undoable.length} completed step(s)`);
+  for (const step of undoable) {
+    if (!step.undo) continue;
+    const res = await ctx.runStep({ argv: step.undo, purpose: `undo: ${step.purpose}`, undo: true, ignoreCancel: true });
+    if (res.outcome === "connection-lost") throw new JobEnd("unknown", `connection lost while undoing "${step.purpose}"; the host's state is unknown`);
+    if (res.outcome !== "exited" || res.exitStatus !== 0) ctx.note(`undo of "${step.purpose}" failed (status ${res.exitStatus ?? "?"}): ${res.stderr.trim()}`);
+  }
+}
+
+export const planHandler: JobHandler = async (ctx, payload) => {
+  const plan = ZPlan.parse(payload);
+  const done: TPlanStep[] = [];
+  for (const [i, step] of plan.steps.entries()) {
+    if (ctx.signal.aborted) {
+      await undoCompleted(ctx, done);
+      throw new JobEnd("cancelled", `cancelled before step ${i + 1}`);
+    }
+    let res: ExecResult;
+    try {
+      res = await ctx.runStep({ argv: step.argv, purpose: step.purpose, timeoutMs: step.timeoutMs });
+    } catch (err) {
+      await undoCompleted(ctx, done);
+      throw err;
+    }
+    if (res.outcome === "connection-lost") {
+      throw new JobEnd("unknown", `connection lost during step ${i + 1} (${step.purpose}); its outcome is unknown`, i);
+    }
+    if (res.outcome === "cancelled") {
+      await undoCompleted(ctx, done);
+      throw new JobEnd("cancelled", describe(step, i, res), i);
+    }
+    if (res.outcome !== "exited" || res.exitStatus !== 0) {
+      await undoCompleted(ctx, done);
+      throw new JobEnd("failed", describe(step, i, res), i);
+    }
+    done.push(step);
+  }
+};

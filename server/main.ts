@@ -1,0 +1,92 @@
+import http from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import next from "next";
+import { appRouter } from "./api/root";
+import { createContext } from "./api/context";
+import { checkMutationOrigin } from "./auth/origin-check";
+import { issueSetupToken } from "./auth/setup-token";
+import { db, openDb } from "./db";
+import { env } from "./env";
+import { logger } from "./logger";
+import { applyMigrations } from "./migrate";
+import { runtime } from "./services/runtime";
+
+// The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
+// path kept here for console WebSockets. Migrations are applied before anything listens.
+
+async function main(): Promise<void> {
+  const e = env();
+  await applyMigrations();
+  await openDb();
+  const rt = runtime();
+  const recovered = await rt.jobs.recoverAfterRestart();
+  if (recovered > 0) logger.warn({ recovered }, "jobs left from a previous run marked unknown/cancelled");
+
+  const dev = e.NODE_ENV !== "production";
+  const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+  const allowedOrigins = e.LABDECK_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext,
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith("/api/trpc/")) {
+      const verdict = checkMutationOrigin({
+        method: req.method ?? "GET",
+        origin: req.headers.origin,
+        host: req.headers.host,
+        contentType: req.headers["content-type"],
+        allowedOrigins,
+      });
+      if (!verdict.ok) {
+        res.writeHead(403, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: verdict.reason } }));
+        return;
+      }
+      req.socket.setNoDelay(true);
+      trpcHandler(req, res);
+      return;
+    }
+    void nextHandler(req, res);
+  });
+
+  const nextUpgrade = app.getUpgradeHandler();
+  server.on("upgrade", (req, socket, head) => {
+    // Console WebSockets will be claimed here; everything else (dev HMR) goes to Next.
+    void nextUpgrade(req, socket, head);
+  });
+
+  if ((await db.user.count()) === 0) {
+    const token = issueSetupToken();
+    logger.warn(
+      `No users yet. Create the first admin at http://${e.HOST}:${e.PORT}/setup (from this machine), ` +
+        `or from elsewhere with the one-time token: http://${e.HOST}:${e.PORT}/setup?token=${token} ` +
+        `or with: npm run admin -- create-admin USERNAME`,
+    );
+  }
+
+  server.listen(e.PORT, e.HOST, () => {
+    logger.info(`Labdeck listening on http://${e.HOST}:${e.PORT} (data in ${e.LABDECK_DATA_DIR})`);
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close();
+    void rt.ssh.closeAll().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, "Labdeck failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { ZAbsPath, ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
+
+export const ZHostKeyInput = z.discriminatedUnion("source", [
+  z.object({ source: z.literal("generate") }),
+  z.object({ source: z.literal("paste"), privateKey: z.string().min(20, "paste the whole private key").max(20_000) }),
+]);
+
+export const ZCreateHostInput = z.object({
+  name: ZHostName,
+  address: ZAddress,
+  port: ZPort.default(22),
+  username: ZSshUser.default("root"),
+  runDir: ZAbsPath.default("/var/lib/labdeck"),
+  key: ZHostKeyInput,
+});
+export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
+
+export const ZUpdateHostInput = z.object({
+  id: z.string().min(1),
+  name: ZHostName.optional(),
+  address: ZAddress.optional(),
+  port: ZPort.optional(),
+  username: ZSshUser.optional(),
+  runDir: ZAbsPath.optional(),
+  key: ZHostKeyInput.optional(),
+});
+export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;
+
+export const ZHostIdInput = z.object({ id: z.string().min(1) });
+export const ZPinHostKeyInput = z.object({ id: z.string().min(1), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });

@@ -1,0 +1,147 @@
+import type { Db } from "../db";
+import { auditEvent, type Actor } from "../audit/audit-writer";
+import { LabdeckError, badInput } from "../errors";
+import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault";
+import { ZHostCapabilities } from "../hosts/probe/capabilities";
+import type { SshExecutor } from "../ssh/types";
+import { ZCreateHostInput, ZUpdateHostInput, type TCreateHostInput, type TUpdateHostInput } from "./host-service.schema";
+
+// Inventory of managed hosts. A host is usable only after its SSH host key is pinned: the
+// user confirms the fingerprint Labdeck saw, and later mismatches are refused by the pool.
+
+export interface HostDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  actor: Actor;
+}
+
+/** The API shape of a host: never the sealed key, and the capabilities parsed. */
+export function toHostView(host: {
+  id: string; name: string; address: string; port: number; username: string; publicKey: string;
+  hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
+  runDir: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+}) {
+  const caps = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
+  return {
+    id: host.id,
+    name: host.name,
+    address: host.address,
+    port: host.port,
+    username: host.username,
+    publicKey: host.publicKey,
+    hostKeyFingerprint: host.hostKeyFingerprint,
+    hostKeyPinnedAt: host.hostKeyPinnedAt,
+    hostKeyPinnedBy: host.hostKeyPinnedBy,
+    runDir: host.runDir,
+    capabilities: caps?.success ? caps.data : null,
+    probedAt: host.probedAt,
+    createdAt: host.createdAt,
+    updatedAt: host.updatedAt,
+  };
+}
+export type HostView = ReturnType<typeof toHostView>;
+
+async function assertNameFree(db: Db, name: string, exceptId?: string): Promise<void> {
+  const other = await db.host.findUnique({ where: { name } });
+  if (other && other.id !== exceptId) throw new LabdeckError("CONFLICT", `name: a host named "${name}" already exists`, { field: "name" });
+}
+
+export async function createHost(deps: HostDeps, input: TCreateHostInput): Promise<HostView> {
+  const i = ZCreateHostInput.parse(input);
+  await assertNameFree(deps.db, i.name);
+  const comment = `labdeck@${i.name}`;
+  const pair =
+    i.key.source === "generate"
+      ? generateKeyPair(comment)
+      : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
+  const host = await deps.db.host.create({
+    data: {
+      name: i.name,
+      address: i.address,
+      port: i.port,
+      username: i.username,
+      runDir: i.runDir,
+      sealedPrivateKey: seal(deps.secret, pair.privateKey),
+      publicKey: pair.publicKey,
+    },
+  });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "host.create",
+    hostId: host.id,
+    hostName: host.name,
+    details: { address: host.address, port: host.port, username: host.username, key: i.key.source },
+  });
+  return toHostView(host);
+}
+
+export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promise<HostView> {
+  const i = ZUpdateHostInput.parse(input);
+  const before = await deps.db.host.findUniqueOrThrow({ where: { id: i.id } });
+  if (i.name) await assertNameFree(deps.db, i.name, i.id);
+  const data: Record<string, unknown> = {};
+  for (const field of ["name", "address", "port", "username", "runDir"] as const) {
+    if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
+  }
+  if (i.key) {
+    const comment = `labdeck@${i.name ?? before.name}`;
+    const pair =
+      i.key.source === "generate"
+        ? generateKeyPair(comment)
+        : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
+    data.sealedPrivateKey = seal(deps.secret, pair.privateKey);
+    data.publicKey = pair.publicKey;
+  }
+  if (Object.keys(data).length === 0) return toHostView(before);
+  const host = await deps.db.host.update({ where: { id: i.id }, data });
+  deps.ssh.drop(host.id);
+  const changed = Object.keys(data).map((k) => (k === "sealedPrivateKey" ? "privateKey" : k)).filter((k) => k !== "publicKey");
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "host.update", hostId: host.id, hostName: host.name, details: { changed } });
+  return toHostView(host);
+}
+
+export async function removeHost(deps: HostDeps, input: { id: string }): Promise<void> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.id } });
+  const busy = await deps.db.job.count({ where: { hostId: host.id, status: { in: ["queued", "running"] } } });
+  if (busy > 0) throw new LabdeckError("CONFLICT", `host ${host.name} has ${busy} job(s) queued or running; wait or cancel them first`);
+  deps.ssh.drop(host.id);
+  await deps.db.host.delete({ where: { id: host.id } });
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "host.remove", hostId: host.id, hostName: host.name });
+}
+
+/** What the host presents now, beside what is pinned; connects but never authenticates. */
+export async function scanHostKey(deps: HostDeps, input: { id: string }) {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.id } });
+  const seen = await deps.ssh.fetchHostKey(host.address, host.port);
+  return { presented: seen.fingerprint, algorithm: seen.algorithm, pinned: host.hostKeyFingerprint, matches: seen.fingerprint === host.hostKeyFingerprint };
+}
+
+/**
+ * Pins the fingerprint the user confirmed. The host is scanned again and must present that
+ * very key, so a key swapped between "show" and "confirm" is not pinned. Replacing an
+ * existing pin is the admin's re-pin (the router enforces the role).
+ */
+export async function pinHostKey(deps: HostDeps, input: { id: string; fingerprint: string; repin: boolean }): Promise<HostView> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.id } });
+  if (host.hostKeyFingerprint && !input.repin) {
+    throw new LabdeckError("CONFLICT", `host ${host.name} already has a pinned key; re-pinning is an admin action`);
+  }
+  const seen = await deps.ssh.fetchHostKey(host.address, host.port);
+  if (seen.fingerprint !== input.fingerprint) {
+    throw badInput("fingerprint", `the host now presents ${seen.fingerprint}, not the ${input.fingerprint} you confirmed; nothing was pinned`);
+  }
+  const updated = await deps.db.host.update({
+    where: { id: host.id },
+    data: { hostKeyFingerprint: seen.fingerprint, hostKeyPinnedAt: new Date(), hostKeyPinnedBy: deps.actor.username },
+  });
+  deps.ssh.drop(host.id);
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: input.repin && host.hostKeyFingerprint ? "host.repin" : "host.pin",
+    hostId: host.id,
+    hostName: host.name,
+    details: { fingerprint: seen.fingerprint, previous: host.hostKeyFingerprint },
+  });
+  return toHostView(updated);
+}

@@ -1,0 +1,33 @@
+import { db } from "../db";
+import { env } from "../env";
+import { loadOrCreateSecret } from "../hosts/key-vault";
+import { JobRunner } from "../jobs/job-runner";
+import { planHandler } from "../jobs/plan-handler";
+import { sshPool } from "../ssh/pool";
+import type { SshExecutor } from "../ssh/types";
+import { hostTarget } from "./host-target";
+import { probeJobHandler } from "./probe-job";
+
+// Process-wide singletons (kept on globalThis so a dev-mode module reload does not start a
+// second runner or a second SSH pool beside the first).
+
+interface Runtime {
+  secret: Buffer;
+  ssh: SshExecutor;
+  jobs: JobRunner;
+}
+
+const g = globalThis as unknown as { labdeckRuntime?: Runtime };
+
+export function runtime(): Runtime {
+  if (!g.labdeckRuntime) {
+    const e = env();
+    const secret = loadOrCreateSecret({ dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
+    const ssh = sshPool();
+    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId) });
+    jobs.register("plan", planHandler);
+    jobs.register("probe", probeJobHandler);
+    g.labdeckRuntime = { secret, ssh, jobs };
+  }
+  return g.labdeckRuntime;
+}
