@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
-import { listProbeSteps } from "../hosts/probe/commands";
+import { PROBE_STEPS } from "../hosts/probe/commands";
 import { isFinished, parseTranscript, type JobStatus } from "../jobs/job-events";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
@@ -55,7 +55,7 @@ export async function applyOperation(deps: JobDeps, input: { hostId: string; op:
 
 export async function startProbe(deps: JobDeps, input: { hostId: string }) {
   const host = await pinnedHost(deps.db, input.hostId);
-  const plan: TPlan = { title: `Probe ${host.name}`, steps: listProbeSteps().map((s) => ({ argv: s.argv, purpose: s.purpose })) };
+  const plan: TPlan = { title: `Probe ${host.name}`, steps: PROBE_STEPS.map((s) => ({ argv: [...s.argv], purpose: s.purpose })) };
   return createJob(deps, host.id, "probe", plan);
 }
 

@@ -20,7 +20,7 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => listJobs(ctx.db, input)),
   get: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).query(({ ctx, input }) => getJob(ctx.db, input)),
   preview: operatorProcedure.input(ZOpInput).query(({ ctx, input }) => previewOperation(ctx.db, input)),
-  apply: operatorProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
+  run: operatorProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
   probe: operatorProcedure.input(z.object({ hostId: z.string().min(1) })).mutation(({ ctx, input }) => startProbe(deps(ctx), input)),
   cancel: operatorProcedure.input(z.object({ jobId: z.string().min(1) })).mutation(({ ctx, input }) => cancelJob(deps(ctx), input)),
 

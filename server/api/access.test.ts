@@ -1,0 +1,110 @@
+import { TRPCError } from "@trpc/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Access, Role } from "../auth/roles";
+import { useTempDataDir } from "../test-support/temp-data";
+
+// Every tRPC procedure must have an access decision recorded here. A new procedure that
+// is not in this table fails the first test; the others prove the server enforces it.
+
+const EXPECTED: Record<string, Access> = {
+  "auth.me": "public",
+  "auth.setupStatus": "public",
+  "auth.createFirstAdmin": "public",
+  "auth.signIn": "public",
+  "auth.signOut": "viewer",
+  "users.list": "admin",
+  "users.create": "admin",
+  "users.setRole": "admin",
+  "users.remove": "admin",
+  "hosts.list": "viewer",
+  "hosts.get": "viewer",
+  "hosts.create": "operator",
+  "hosts.update": "operator",
+  "hosts.remove": "admin",
+  "hosts.scanHostKey": "operator",
+  "hosts.pinHostKey": "operator",
+  "hosts.repinHostKey": "admin",
+  "hosts.scratchList": "viewer",
+  "jobs.list": "viewer",
+  "jobs.get": "viewer",
+  "jobs.preview": "operator",
+  "jobs.run": "operator",
+  "jobs.probe": "operator",
+  "jobs.cancel": "operator",
+  "jobs.watch": "viewer",
+  "audit.list": "viewer",
+  "audit.usernames": "viewer",
+  "demo.status": "admin",
+  "demo.start": "admin",
+  "demo.stop": "admin",
+};
+
+const ROLES: Role[] = ["viewer", "operator", "admin"];
+const RANK: Record<Access, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
+
+type AnyProc = { _def: { meta?: { access?: Access }; inputs: unknown[]; type: string } };
+type Caller = (input?: unknown) => Promise<unknown>;
+
+let procedures: Record<string, AnyProc>;
+let callerFor: (role: Role | null) => Record<string, unknown>;
+
+beforeAll(async () => {
+  await useTempDataDir();
+  const { appRouter } = await import("./root");
+  const { createCallerFactory } = await import("./trpc");
+  const { db } = await import("../db");
+  procedures = appRouter._def.procedures as unknown as Record<string, AnyProc>;
+  const factory = createCallerFactory(appRouter);
+  callerFor = (role) =>
+    factory({
+      db,
+      user: role ? { id: `u-${role}`, username: `test-${role}`, role } : null,
+      sessionId: role ? `s-${role}` : null,
+      ip: "192.0.2.1",
+      isLocal: false,
+      secureCookies: false,
+      setCookie: () => undefined,
+    }) as unknown as Record<string, unknown>;
+});
+
+function procAt(caller: Record<string, unknown>, path: string): Caller {
+  let node: unknown = caller;
+  for (const part of path.split(".")) node = (node as Record<string, unknown>)[part];
+  return node as Caller;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "OK";
+  } catch (err) {
+    return err instanceof TRPCError ? err.code : "THREW";
+  }
+}
+
+describe("tRPC access", () => {
+  it("every procedure has a decision, and it is the one in this table", () => {
+    const actual = Object.fromEntries(Object.entries(procedures).map(([path, p]) => [path, p._def.meta?.access ?? "(none)"]));
+    expect(actual).toEqual(EXPECTED);
+  });
+
+  it.each(Object.entries(EXPECTED))("%s (%s) refuses callers below its role", async (path, access) => {
+    if (access === "public") return;
+    expect(await codeOf(procAt(callerFor(null), path)("not-an-object"))).toBe("UNAUTHORIZED");
+    for (const role of ROLES) {
+      if (RANK[role] >= RANK[access]) continue;
+      expect(await codeOf(procAt(callerFor(role), path)("not-an-object"))).toBe("FORBIDDEN");
+    }
+  });
+
+  it.each(Object.entries(EXPECTED))("%s (%s) lets its role through to input validation", async (path, access) => {
+    const proc = procedures[path];
+    // Without an input there is nothing to refuse: calling it would act, so only the
+    // refusals above are checked for those.
+    if (access === "public" || !proc || proc._def.inputs.length === 0) return;
+    for (const role of ROLES) {
+      if (RANK[role] < RANK[access]) continue;
+      expect(await codeOf(procAt(callerFor(role), path)("not-an-object"))).toBe("BAD_REQUEST");
+    }
+  });
+});

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LabHost } from "../../scripts/lab-host";
+import { useTempDataDir } from "../test-support/temp-data";
+
+// The plan/job/audit core against a real host: sshd in a network namespace. Every
+// assertion reads the effect back from the host, the database or the job's transcript.
+
+type Services = Awaited<ReturnType<typeof loadServices>>;
+
+async function loadServices() {
+  const { db } = await import("../db");
+  const { runtime } = await import("../services/runtime");
+  const hostService = await import("../services/host-service");
+  const jobService = await import("../services/job-service");
+  const { parseTranscript } = await import("./job-events");
+  const { JobRunner } = await import("./job-runner");
+  return { db, rt: runtime(), hostService, jobService, parseTranscript, JobRunner };
+}
+
+const actor = { userId: null, username: "tester" };
+let lab: LabHost;
+let s: Services;
+let hostId: string;
+
+async function waitJob(jobId: string) {
+  await s.rt.jobs.idle();
+  return s.db.job.findUniqueOrThrow({ where: { id: jobId } });
+}
+
+async function runPlan(title: string, steps: { argv: string[]; purpose: string; undo?: string[] }[]) {
+  const job = await s.db.job.create({
+    data: { hostId, kind: "plan", title, planJson: JSON.stringify({ title, steps }), status: "queued", createdBy: actor.username },
+  });
+  s.rt.jobs.enqueue(job.id);
+  return job.id;
+}
+
+async function waitForProcess(pattern: RegExp, present: boolean): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const procs = await lab.processes();
+    if (procs.some((p) => pattern.test(p.argv.join(" "))) === present) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`process ${pattern} never became ${present ? "present" : "absent"}`);
+}
+
+beforeAll(async () => {
+  await useTempDataDir();
+  const { startLabHost } = await import("../../scripts/lab-host");
+  lab = await startLabHost();
+  s = await loadServices();
+  const deps = { db: s.db, ssh: s.rt.ssh, secret: s.rt.secret, actor };
+  const host = await s.hostService.createHost(deps, {
+    name: "lab-a",
+    address: lab.address,
+    port: lab.port,
+    username: "root",
+    runDir: lab.runDir,
+    key: { source: "paste", privateKey: lab.privateKey },
+  });
+  hostId = host.id;
+  const scan = await s.hostService.scanHostKey(deps, { id: hostId });
+  expect(scan.presented).toBe(lab.hostKeyFingerprint);
+  await s.hostService.pinHostKey(deps, { id: hostId, fingerprint: scan.presented, repin: false });
+});
+
+afterAll(async () => {
+  await s?.rt.ssh.closeAll();
+  await lab?.stop();
+});
+
+describe("jobs on a real host", () => {
+  it("applies a scratch directory plan, audits every command, and the directory exists", async () => {
+    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "exp-1" } });
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("succeeded");
+    expect((await lab.execInNs(["test", "-d", `${lab.runDir}/scratch/exp-1`])).code).toBe(0);
+    const audit = await s.db.auditEvent.findMany({ where: { jobId }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => JSON.parse(a.argvJson ?? "[]"))).toEqual([
+      ["mkdir", "-p", "--", `${lab.runDir}/scratch`],
+      ["mkdir", "--", `${lab.runDir}/scratch/exp-1`],
+    ]);
+    expect(audit.every((a) => a.exitStatus === 0 && a.outcome === "ok" && a.username === "tester" && a.hostName === "lab-a")).toBe(true);
+  });
+
+  it("fails on the step that fails, with its stderr, and says so in the transcript", async () => {
+    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "exp-1" } });
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("failed");
+    expect(job.failedStep).toBe(1);
+    expect(job.error).toMatch(/File exists/);
+    const ends = s.parseTranscript(job.transcript).filter((e) => e.type === "step-end");
+    expect(ends.map((e) => e.type === "step-end" && e.exitStatus)).toEqual([0, 1]);
+  });
+
+  it("undoes completed steps when a later one fails", async () => {
+    const dir = `${lab.runDir}/undo-me`;
+    const jobId = await runPlan("undo test", [
+      { argv: ["mkdir", "--", dir], purpose: "make a dir", undo: ["rmdir", "--", dir] },
+      { argv: ["false"], purpose: "fail" },
+    ]);
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("failed");
+    expect((await lab.execInNs(["test", "-e", dir])).code).not.toBe(0);
+    const argvs = (await s.db.auditEvent.findMany({ where: { jobId }, orderBy: { at: "asc" } })).map((a) => JSON.parse(a.argvJson ?? "[]"));
+    expect(argvs).toEqual([["mkdir", "--", dir], ["false"], ["rmdir", "--", dir]]);
+  });
+
+  it("cancels a running job: the remote command dies and the job says cancelled", async () => {
+    const jobId = await runPlan("long", [{ argv: ["sleep", "417"], purpose: "wait" }]);
+    await waitForProcess(/^sleep 417$/, true);
+    expect(s.rt.jobs.cancel(jobId)).toBe(true);
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("cancelled");
+    await waitForProcess(/^sleep 417$/, false);
+  });
+
+  it("reports unknown, never success, when the connection drops mid-command", async () => {
+    const jobId = await runPlan("dropped", [{ argv: ["sleep", "418"], purpose: "wait" }]);
+    await waitForProcess(/^sleep 418$/, true);
+    await lab.dropConnections();
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("unknown");
+    const row = await s.db.auditEvent.findFirstOrThrow({ where: { jobId } });
+    expect(row.outcome).toBe("unknown");
+    expect(row.exitStatus).toBeNull();
+  });
+
+  it("streams a job to a late watcher without losing or doubling events", async () => {
+    const jobId = await runPlan("chatty", [
+      { argv: ["sh", "-c", "for i in 1 2 3 4 5; do echo line$i; sleep 0.2; done"], purpose: "talk" },
+      { argv: ["echo", "done"], purpose: "finish" },
+    ]);
+    await new Promise((r) => setTimeout(r, 400));
+    const { appRouter } = await import("../api/root");
+    const { createCallerFactory } = await import("../api/trpc");
+    const caller = createCallerFactory(appRouter)({
+      db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", isLocal: true, secureCookies: false, setCookie: () => undefined,
+    });
+    const seen: unknown[] = [];
+    for await (const chunk of await caller.jobs.watch({ jobId })) seen.push(...chunk.events);
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("succeeded");
+    expect(seen).toEqual(s.parseTranscript(job.transcript));
+    const out = seen.filter((e) => (e as { type: string }).type === "output").map((e) => (e as { text: string }).text).join("");
+    expect(out).toBe("line1\nline2\nline3\nline4\nline5\ndone\n");
+  });
+
+  it("probes the host as a read job and stores its capabilities", async () => {
+    const { jobId } = await s.jobService.startProbe({ db: s.db, jobs: s.rt.jobs, actor }, { hostId });
+    const job = await waitJob(jobId);
+    expect(job.status, job.error ?? "").toBe("succeeded");
+    const host = await s.db.host.findUniqueOrThrow({ where: { id: hostId } });
+    const caps = JSON.parse(host.probeJson ?? "{}");
+    expect(caps.arch).toBe((await lab.execInNs(["uname", "-m"])).stdout.trim());
+    expect(host.probedAt).not.toBeNull();
+    expect(await s.db.auditEvent.count({ where: { jobId } })).toBeGreaterThan(5);
+  });
+
+  it("marks jobs left running by a previous process as unknown", async () => {
+    const job = await s.db.job.create({ data: { hostId, kind: "plan", title: "orphan", planJson: "{}", status: "running", createdBy: "x" } });
+    const other = new s.JobRunner({ db: s.db, ssh: s.rt.ssh, targetFor: () => Promise.reject(new Error("unused")) });
+    await other.recoverAfterRestart();
+    expect((await s.db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("unknown");
+  });
+
+  it("refuses a changed host key before running anything, naming both fingerprints", async () => {
+    const oldFp = lab.hostKeyFingerprint;
+    const newFp = await lab.rotateHostKey();
+    s.rt.ssh.drop(hostId);
+    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "never" } });
+    const job = await waitJob(jobId);
+    expect(job.status).toBe("failed");
+    expect(job.error).toContain(oldFp);
+    expect(job.error).toContain(newFp);
+    expect((await lab.execInNs(["test", "-e", `${lab.runDir}/scratch/never`])).code).not.toBe(0);
+  });
+});

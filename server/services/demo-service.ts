@@ -1,0 +1,75 @@
+import { readFile } from "node:fs/promises";
+import { demoHostStatus, startDemoHost, stopDemoHost } from "../../scripts/demo-host";
+import { labHostsSupported } from "../../scripts/lab-host/support";
+import type { Db } from "../db";
+import { env } from "../env";
+import { auditEvent, type Actor } from "../audit/audit-writer";
+import { LabdeckError } from "../errors";
+import type { JobRunner } from "../jobs/job-runner";
+import type { SshExecutor } from "../ssh/types";
+import { seal, publicKeyFromPrivate } from "../hosts/key-vault";
+import { startProbe } from "./job-service";
+
+// The newcomer's demo host: an sshd in a network namespace on the Labdeck machine, made by
+// the same harness the tests use. Labdeck made its host key itself, so the key is pinned
+// without asking; a real host always goes through the fingerprint confirmation.
+
+export const DEMO_HOST_NAME = "demo";
+
+export interface DemoDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  jobs: JobRunner;
+  actor: Actor;
+}
+
+export async function demoStatus(deps: DemoDeps) {
+  const support = labHostsSupported();
+  const host = await deps.db.host.findUnique({ where: { name: DEMO_HOST_NAME } });
+  if (!support.ok) return { supported: false as const, reason: support.reason ?? "not supported here", running: false, hostId: host?.id ?? null };
+  const status = await demoHostStatus(env().LABDECK_DATA_DIR);
+  return { supported: true as const, reason: null, running: status.running, hostId: host?.id ?? null };
+}
+
+export async function startDemo(deps: DemoDeps) {
+  const support = labHostsSupported();
+  if (!support.ok) throw new LabdeckError("CONFLICT", `the demo host cannot run here: ${support.reason ?? "unsupported"}`);
+  const info = await startDemoHost(env().LABDECK_DATA_DIR);
+  const privateKey = await readFile(info.privateKeyFile, "utf8");
+  const data = {
+    address: info.address,
+    port: info.port,
+    username: info.username,
+    runDir: info.runDir,
+    sealedPrivateKey: seal(deps.secret, privateKey),
+    publicKey: publicKeyFromPrivate(privateKey, `labdeck@${DEMO_HOST_NAME}`),
+    hostKeyFingerprint: info.hostKeyFingerprint,
+    hostKeyPinnedAt: new Date(),
+    hostKeyPinnedBy: deps.actor.username,
+  };
+  const host = await deps.db.host.upsert({ where: { name: DEMO_HOST_NAME }, create: { name: DEMO_HOST_NAME, ...data }, update: data });
+  deps.ssh.drop(host.id);
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "demo.start",
+    hostId: host.id,
+    hostName: host.name,
+    details: { address: info.address, fingerprint: info.hostKeyFingerprint },
+  });
+  const { jobId } = await startProbe({ db: deps.db, jobs: deps.jobs, actor: deps.actor }, { hostId: host.id });
+  return { hostId: host.id, probeJobId: jobId };
+}
+
+export async function stopDemo(deps: DemoDeps) {
+  const host = await deps.db.host.findUnique({ where: { name: DEMO_HOST_NAME } });
+  if (host) {
+    const busy = await deps.db.job.count({ where: { hostId: host.id, status: { in: ["queued", "running"] } } });
+    if (busy > 0) throw new LabdeckError("CONFLICT", `the demo host has ${busy} job(s) queued or running; wait or cancel them first`);
+    deps.ssh.drop(host.id);
+  }
+  const { stopped } = await stopDemoHost(env().LABDECK_DATA_DIR);
+  if (host) await deps.db.host.delete({ where: { id: host.id } });
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "demo.stop", hostId: host?.id ?? null, hostName: host?.name ?? null, details: { stopped } });
+  return { stopped, removedFromInventory: host !== null };
+}
