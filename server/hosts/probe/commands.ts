@@ -1,0 +1,188 @@
+// The probe's commands: every one is read-only on the host and an argv array. Nothing here
+// may change host state (no modprobe, no sysctl -w, no writes): the probe runs without a
+// plan and without confirmation, so a step that mutates anything breaks that promise.
+
+export interface ProbeStep {
+  id: string;
+  argv: string[];
+  purpose: string;
+  timeoutMs?: number;
+}
+
+const READ_TIMEOUT_MS = 15_000;
+
+/** The KVM check kills QEMU on the host after this long; a working KVM needs about a second. */
+export const KVM_BOOT_KILL_AFTER_S = 20;
+
+/**
+ * Tools are found by listing fixed directories rather than by `command -v`: a non-root SSH
+ * user's PATH usually lacks the sbin directories where lvm, ip, brctl and iptables live, a
+ * glob is the only way to learn which qemu-system-* exist without guessing architectures,
+ * and `find` needs no shell. Later steps run each tool by the absolute path found here.
+ * /usr/libexec holds RHEL's qemu-kvm. Order matters: the first directory wins a name.
+ */
+export const TOOL_DIRS = [
+  "/usr/local/sbin",
+  "/usr/local/bin",
+  "/usr/sbin",
+  "/usr/bin",
+  "/sbin",
+  "/bin",
+  "/usr/libexec",
+] as const;
+
+export const QEMU_SYSTEM_PREFIX = "qemu-system-";
+export type QemuSystemName = `${typeof QEMU_SYSTEM_PREFIX}${string}`;
+
+export const TOOL_NAMES = [
+  "qemu-img",
+  "qemu-kvm",
+  "xl",
+  "xm",
+  "linux.uml",
+  "uml_mconsole",
+  "lvm",
+  "ip",
+  "bridge",
+  "brctl",
+  "iptables",
+  "iptables-legacy",
+  "iptables-nft",
+] as const;
+
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export const DEV_KVM = "/dev/kvm";
+export const DEV_TUN = "/dev/net/tun";
+export const ROOT_VMLINUZ = "/vmlinuz";
+
+function nameTests(): string[] {
+  const names = [`${QEMU_SYSTEM_PREFIX}*`, ...TOOL_NAMES];
+  return names.flatMap((name, i) => (i === 0 ? ["-name", name] : ["-o", "-name", name]));
+}
+
+/** Independent reads, run concurrently in the first phase. */
+export const PROBE_STEPS: readonly ProbeStep[] = [
+  { id: "arch", argv: ["uname", "-m"], purpose: "read the machine architecture" },
+  { id: "kernel", argv: ["uname", "-r"], purpose: "read the running kernel release" },
+  { id: "os-release", argv: ["cat", "/etc/os-release"], purpose: "read the distribution name" },
+  { id: "cpuinfo", argv: ["cat", "/proc/cpuinfo"], purpose: "count CPUs and read virtualization flags" },
+  { id: "meminfo", argv: ["cat", "/proc/meminfo"], purpose: "read total and available memory" },
+  {
+    id: "lsblk",
+    argv: ["lsblk", "-J", "-b", "-o", "NAME,SIZE,TYPE,MODEL,MOUNTPOINTS"],
+    purpose: "list block devices",
+  },
+  {
+    // -L follows /vmlinuz to its target so a dangling link reads as absent; -d keeps ls
+    // from listing a directory's contents if one of these paths ever is one.
+    id: "dev-nodes",
+    argv: ["ls", "-lLd", DEV_KVM, DEV_TUN, ROOT_VMLINUZ],
+    purpose: "check the KVM and TUN device nodes and /vmlinuz",
+  },
+  { id: "boot-files", argv: ["ls", "-1", "/boot"], purpose: "find a kernel image to test KVM with" },
+  {
+    id: "tools",
+    argv: ["find", "-H", ...TOOL_DIRS, "-maxdepth", "1", "(", ...nameTests(), ")", "-print"],
+    purpose: "find virtualization, storage and network tools",
+  },
+  {
+    id: "ip-forward",
+    argv: ["cat", "/proc/sys/net/ipv4/ip_forward"],
+    purpose: "read whether IPv4 forwarding is on",
+  },
+].map((s) => ({ ...s, timeoutMs: READ_TIMEOUT_MS }));
+
+/** os-release(5): /usr/lib/os-release is the fallback when /etc/os-release is missing. */
+export const OS_RELEASE_FALLBACK_STEP: ProbeStep = {
+  id: "os-release-usr-lib",
+  argv: ["cat", "/usr/lib/os-release"],
+  purpose: "read the distribution name (fallback location)",
+  timeoutMs: READ_TIMEOUT_MS,
+};
+
+/** util-linux before 2.37 has no MOUNTPOINTS column, only the single MOUNTPOINT. */
+export const LSBLK_FALLBACK_STEP: ProbeStep = {
+  id: "lsblk-mountpoint",
+  argv: ["lsblk", "-J", "-b", "-o", "NAME,SIZE,TYPE,MODEL,MOUNTPOINT"],
+  purpose: "list block devices (older lsblk)",
+  timeoutMs: READ_TIMEOUT_MS,
+};
+
+const VERSION_ARGS = {
+  "qemu-img": ["--version"],
+  lvm: ["version"],
+  ip: ["-V"],
+  bridge: ["-V"],
+  brctl: ["-V"],
+  iptables: ["-V"],
+} as const;
+
+export type VersionedTool = keyof typeof VERSION_ARGS | QemuSystemName | "qemu-kvm";
+
+/** `<tool> --version`-style step for a tool found at an absolute path. */
+export function versionStep(name: VersionedTool, path: string): ProbeStep {
+  const args = name in VERSION_ARGS ? VERSION_ARGS[name as keyof typeof VERSION_ARGS] : ["--version"];
+  return { id: `version-${name}`, argv: [path, ...args], purpose: `read the ${name} version`, timeoutMs: READ_TIMEOUT_MS };
+}
+
+/**
+ * UML's `--version` is handled while the kernel parses its command line and exits before
+ * booting (verified with Debian's linux.uml 6.1); the KILL timeout guards against a build
+ * that would boot instead.
+ */
+export function umlVersionStep(path: string): ProbeStep {
+  return {
+    id: "version-linux.uml",
+    argv: ["timeout", "-s", "KILL", "10", path, "--version"],
+    purpose: "read the User-Mode Linux kernel version",
+    timeoutMs: READ_TIMEOUT_MS,
+  };
+}
+
+/** `xl info` / `xm info` read the hypervisor's version; both are read-only. */
+export function xenInfoStep(name: "xl" | "xm", path: string): ProbeStep {
+  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: READ_TIMEOUT_MS };
+}
+
+/**
+ * Boot the host's own kernel with no root device: under a working accelerator it reaches
+ * "VFS: Unable to mount root fs" and panics in about a second, panic=-1 reboots at once
+ * and -no-reboot turns that into QEMU exiting. The CPU model is QEMU's default: `-cpu
+ * host` aborts on some nested hosts (PVM) before the guest runs, and the question is
+ * whether guests Labdeck starts will run, which use the default. earlyprintk shows how
+ * far a stalled boot got. Read-only: no disk, no network, nothing left behind.
+ */
+export function kvmBootArgv(qemuPath: string, kernelPath: string, accel: "kvm" | "tcg" = "kvm"): string[] {
+  return [
+    "timeout",
+    "-s",
+    "KILL",
+    String(KVM_BOOT_KILL_AFTER_S),
+    qemuPath,
+    "-accel",
+    accel,
+    "-m",
+    "128",
+    "-nodefaults",
+    "-no-user-config",
+    "-no-reboot",
+    "-display",
+    "none",
+    "-serial",
+    "stdio",
+    "-kernel",
+    kernelPath,
+    "-append",
+    "console=ttyS0 earlyprintk=serial panic=-1 loglevel=4",
+  ];
+}
+
+export function kvmBootStep(qemuPath: string, kernelPath: string): ProbeStep {
+  return {
+    id: "kvm-boot",
+    argv: kvmBootArgv(qemuPath, kernelPath),
+    purpose: "boot the host kernel under KVM for a few seconds to see whether KVM works",
+    timeoutMs: (KVM_BOOT_KILL_AFTER_S + 15) * 1000,
+  };
+}
