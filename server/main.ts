@@ -1,9 +1,5 @@
-import http from "node:http";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import next from "next";
-import { appRouter } from "./api/root";
-import { createContext } from "./api/context";
-import { checkMutationOrigin } from "./auth/origin-check";
+import { createHttpServer } from "./http/http-server";
 import { issueSetupToken } from "./auth/setup-token";
 import { db, openDb } from "./db";
 import { env } from "./env";
@@ -28,40 +24,12 @@ async function main(): Promise<void> {
   const nextHandler = app.getRequestHandler();
   const allowedOrigins = e.LABDECK_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
 
-  const trpcHandler = createHTTPHandler({
-    router: appRouter,
-    basePath: "/api/trpc/",
-    createContext,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
-    },
-  });
-
-  const server = http.createServer((req, res) => {
-    if (req.url?.startsWith("/api/trpc/")) {
-      const verdict = checkMutationOrigin({
-        method: req.method ?? "GET",
-        origin: req.headers.origin,
-        host: req.headers.host,
-        contentType: req.headers["content-type"],
-        allowedOrigins,
-      });
-      if (!verdict.ok) {
-        res.writeHead(403, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { message: verdict.reason } }));
-        return;
-      }
-      req.socket.setNoDelay(true);
-      trpcHandler(req, res);
-      return;
-    }
-    void nextHandler(req, res);
-  });
-
   const nextUpgrade = app.getUpgradeHandler();
-  server.on("upgrade", (req, socket, head) => {
-    // Console WebSockets will be claimed here; everything else (dev HMR) goes to Next.
-    void nextUpgrade(req, socket, head);
+  // Console WebSockets will be claimed in `upgrade` first; everything else (dev HMR) is Next's.
+  const server = createHttpServer({
+    pages: (req, res) => void nextHandler(req, res),
+    upgrade: (req, socket, head) => void nextUpgrade(req, socket, head),
+    allowedOrigins,
   });
 
   if ((await db.user.count()) === 0) {
