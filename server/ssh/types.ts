@@ -14,7 +14,9 @@ export interface SshTarget {
 }
 
 export interface ExecOptions {
+  /** Counted from the exec call: waiting for a channel and connecting use it up too. */
   timeoutMs?: number;
+  /** Aborting kills the remote command's process group, like a timeout. */
   signal?: AbortSignal;
   stdin?: string | Buffer;
   onStdout?: (chunk: Buffer) => void;
@@ -34,7 +36,10 @@ export interface ExecResult {
   exitSignal: string | null;
   stdout: string;
   stderr: string;
+  /** Whole milliseconds from the exec call (queueing included), as the audit log stores it. */
   durationMs: number;
+  /** Set when output exceeded the capture cap: bytes dropped from the start of each stream. */
+  truncated?: { stdout: number; stderr: number };
 }
 
 export interface HostKeyInfo {
