@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { LabdeckError, badInput } from "../errors";
 
 // Private keys are sealed with AES-256-GCM before they touch the database. The key comes
@@ -9,6 +9,8 @@ import { LabdeckError, badInput } from "../errors";
 // makes stored host keys unreadable: back it up with the database.
 
 const VERSION = "v1";
+// ssh2 is CommonJS and Node's ESM loader cannot see `utils` as a named export.
+const { utils } = ssh2;
 
 export function loadOrCreateSecret(opts: { dataDir: string; envKey?: string | undefined }): Buffer {
   if (opts.envKey) return Buffer.from(opts.envKey, "hex");

@@ -173,6 +173,8 @@ describe("jobs on a real host", () => {
     expect(job.status).toBe("failed");
     expect(job.error).toContain(oldFp);
     expect(job.error).toContain(newFp);
+    const last = s.parseTranscript(job.transcript).at(-1);
+    expect(last).toMatchObject({ type: "status", status: "failed", code: "HOST_KEY_MISMATCH" });
     expect((await lab.execInNs(["test", "-e", `${lab.runDir}/scratch/never`])).code).not.toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Db } from "../db";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
@@ -33,7 +34,13 @@ export type JobHandler = (ctx: JobContext, payload: unknown) => Promise<void>;
 
 /** Thrown by handlers to end a job with a given status and message. */
 export class JobEnd extends Error {
-  constructor(readonly status: Exclude<JobStatus, "queued" | "running" | "succeeded">, message: string, readonly failedStep: number | null = null) {
+  constructor(
+    readonly status: Exclude<JobStatus, "queued" | "running" | "succeeded">,
+    message: string,
+    readonly failedStep: number | null = null,
+    /** The domain error code behind it (e.g. HOST_KEY_MISMATCH), for the page to react to. */
+    readonly code: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -78,6 +85,8 @@ export class JobRunner {
   /** Starts the job in the background; its progress is read from the database and the bus. */
   enqueue(jobId: string): void {
     const controller = new AbortController();
+    // A probe runs its reads at once, each listening on this one signal.
+    setMaxListeners(0, controller.signal);
     this.running.set(jobId, controller);
     void this.run(jobId, controller)
       .catch((err: unknown) => logger.error({ err, jobId }, "job runner failed"))
@@ -158,9 +167,10 @@ export class JobRunner {
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
-            publish({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message });
+            const code = err instanceof LabdeckError ? err.code : null;
+            publish({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
             lastFailedStep = index;
-            throw new JobEnd("failed", message, index);
+            throw new JobEnd("failed", message, index, code);
           }
           const outcome = result.outcome === "connection-lost" ? "unknown" : result.outcome === "exited" && result.exitStatus === 0 ? "ok" : "failed";
           await auditCommand(db, actor, {
@@ -183,6 +193,7 @@ export class JobRunner {
       let status: JobStatus = "succeeded";
       let error: string | null = null;
       let failedStep: number | null = null;
+      let code: string | null = null;
       try {
         if (!handler) throw new JobEnd("failed", `no handler for job kind "${job.kind}"`);
         await handler(ctx, JSON.parse(job.planJson));
@@ -195,14 +206,16 @@ export class JobRunner {
           status = err.status;
           error = err.message;
           failedStep = err.failedStep ?? lastFailedStep;
+          code = err.code;
         } else {
           status = controller.signal.aborted ? "cancelled" : "failed";
           error = err instanceof LabdeckError || err instanceof Error ? err.message : String(err);
           failedStep = lastFailedStep;
+          code = err instanceof LabdeckError ? err.code : null;
           if (!(err instanceof LabdeckError)) logger.error({ err, jobId }, "job handler crashed");
         }
       }
-      publish({ type: "status", status, error, failedStep, at: Date.now() });
+      publish({ type: "status", status, error, failedStep, code, at: Date.now() });
       await flush({ status, error, failedStep, finishedAt: new Date() });
     });
   }

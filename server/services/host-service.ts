@@ -3,6 +3,7 @@ import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError, badInput } from "../errors";
 import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
+import { capabilityFacts, capabilityRows, capabilitySummary } from "../hosts/probe/matrix";
 import type { SshExecutor } from "../ssh/types";
 import { ZCreateHostInput, ZUpdateHostInput, type TCreateHostInput, type TUpdateHostInput } from "./host-service.schema";
 
@@ -22,7 +23,8 @@ export function toHostView(host: {
   hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
   runDir: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
 }) {
-  const caps = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
+  const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
+  const caps = parsed?.success ? parsed.data : null;
   return {
     id: host.id,
     name: host.name,
@@ -34,7 +36,10 @@ export function toHostView(host: {
     hostKeyPinnedAt: host.hostKeyPinnedAt,
     hostKeyPinnedBy: host.hostKeyPinnedBy,
     runDir: host.runDir,
-    capabilities: caps?.success ? caps.data : null,
+    capabilities: caps,
+    capabilityFacts: caps ? capabilityFacts(caps) : null,
+    capabilityRows: caps ? capabilityRows(caps) : null,
+    capabilitySummary: caps ? capabilitySummary(caps) : null,
     probedAt: host.probedAt,
     createdAt: host.createdAt,
     updatedAt: host.updatedAt,

@@ -1,72 +1,83 @@
-import type { THostCapabilities, TToolInfo } from "./capabilities";
+import type { THostCapabilities as HostCapabilities } from "./capabilities";
 
-// The capability matrix the host page shows: one row per capability with "available" and
-// a one-line detail. Kept beside the schema so the page, the API and tests agree on what
-// "available" means; in particular KVM is available only when the boot check passed, and
-// LVM only when the kernel has device-mapper, never because a file or binary exists.
+// The capability matrix the host page shows, computed here so the page, the API and the
+// tests agree on what "available" means. Only a positive finding is "yes": KVM only when
+// the boot check passed, LVM only with device-mapper; a check that did not run is "unknown".
 
-export interface CapabilityRow {
-  id: string;
+export type CapStatus = "yes" | "no" | "unknown";
+export interface CapRow {
+  key: string;
   label: string;
-  available: boolean;
+  status: CapStatus;
   detail: string;
 }
+export interface FactRow {
+  key: string;
+  label: string;
+  value: string;
+}
+
+type Tool = { path: string; version: string | null } | null;
 
 function gib(bytes: number | null): string {
-  return bytes === null ? "unknown" : `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  return bytes === null ? "?" : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-function toolRow(id: string, label: string, t: TToolInfo | null, extra = ""): CapabilityRow {
-  if (!t) return { id, label, available: false, detail: "not installed" };
-  return { id, label, available: true, detail: `${t.version ?? "version unknown"} (${t.path})${extra}` };
+function tool(t: Tool, missing = "not installed"): Pick<CapRow, "status" | "detail"> {
+  if (!t) return { status: "no", detail: missing };
+  return { status: "yes", detail: `${t.path}${t.version ? ` (${t.version})` : " (version unreadable)"}` };
 }
 
-export function capabilityMatrix(c: THostCapabilities): CapabilityRow[] {
-  const flags = c.cpu.virtFlags.length ? c.cpu.virtFlags.join(", ") : "no vmx/svm flag";
-  const disks = c.disks.filter((d) => d.parent === null && d.sizeBytes > 0);
-  const qemus = c.qemu.binaries.map((b) => `${b.name} ${b.version ?? "?"}`).join(", ");
-  const xen = c.xen.xl ?? c.xen.xm;
-  const lvm = c.lvm;
-  const ipt = c.iptables;
+function tri(value: boolean | null): CapStatus {
+  return value === null ? "unknown" : value ? "yes" : "no";
+}
+
+function xen(t: HostCapabilities["xen"]["xl"]): Pick<CapRow, "status" | "detail"> {
+  if (!t) return { status: "no", detail: "not installed" };
+  const hv = t.hypervisor === true ? "hypervisor answered" : t.hypervisor === false ? "no Xen hypervisor running" : "hypervisor state unknown";
+  return { status: tri(t.hypervisor), detail: `${t.path}${t.version ? ` ${t.version}` : ""}: ${hv}${t.detail ? `; ${t.detail}` : ""}` };
+}
+
+export function capabilityFacts(c: HostCapabilities): FactRow[] {
+  const top = c.disks.filter((d) => d.parent === null && d.type === "disk");
   return [
-    { id: "system", label: "System", available: true, detail: `${c.os ?? "unknown OS"}, kernel ${c.kernel}, ${c.arch}` },
-    { id: "cpu", label: "CPU", available: c.cpu.count > 0, detail: `${c.cpu.count} × ${c.cpu.model ?? "unknown model"}; ${flags}` },
-    { id: "memory", label: "Memory", available: c.memory.totalBytes !== null, detail: `${gib(c.memory.availableBytes)} available of ${gib(c.memory.totalBytes)}` },
-    {
-      id: "disks",
-      label: "Disks",
-      available: disks.length > 0,
-      detail: disks.map((d) => `${d.name} ${gib(d.sizeBytes)}${d.mountpoints.length ? ` (${d.mountpoints.join(", ")})` : ""}`).join("; ") || "none found",
-    },
-    { id: "kvm", label: "KVM", available: c.kvm.usable, detail: `${c.kvm.device ? "/dev/kvm present" : "no /dev/kvm"}; ${c.kvm.detail}` },
-    { id: "tun", label: "TUN/TAP", available: c.tun.device, detail: c.tun.device ? "/dev/net/tun present" : "no /dev/net/tun" },
-    { id: "qemu", label: "QEMU", available: c.qemu.binaries.length > 0, detail: qemus || "not installed" },
-    toolRow("qemu-img", "qemu-img", c.qemu.img),
-    {
-      id: "xen",
-      label: "Xen",
-      available: xen?.hypervisor === true,
-      detail: xen ? `${c.xen.xl ? "xl" : "xm"}: ${xen.detail}` : "not installed",
-    },
-    toolRow("uml", "User-Mode Linux", c.uml, c.uml && !c.uml.mconsolePath ? "; no uml_mconsole" : ""),
-    {
-      id: "lvm",
-      label: "LVM",
-      available: lvm !== null && lvm.deviceMapper !== false,
-      detail: !lvm
-        ? "not installed"
-        : `${lvm.version ?? "version unknown"}${lvm.deviceMapper === false ? "; kernel has no device-mapper" : lvm.driverVersion ? `, driver ${lvm.driverVersion}` : ""}`,
-    },
-    toolRow("ip", "iproute2 ip", c.ip),
-    { ...toolRow("bridge", "Bridges", c.bridge ?? c.brctl), detail: [c.bridge && `bridge ${c.bridge.version ?? "?"}`, c.brctl && `brctl ${c.brctl.version ?? "?"}`].filter(Boolean).join(", ") || "not installed" },
-    {
-      id: "iptables",
-      label: "iptables",
-      available: ipt !== null,
-      detail: !ipt
-        ? "not installed"
-        : `${ipt.version ?? "version unknown"} (${ipt.backend ?? "backend unknown"})${ipt.backend === "nf_tables" && ipt.legacyPath ? "; legacy variant installed" : ""}`,
-    },
-    { id: "ip-forward", label: "IPv4 forwarding", available: c.ipForward === true, detail: c.ipForward === null ? "unknown" : c.ipForward ? "on" : "off" },
+    { key: "arch", label: "Architecture", value: c.arch },
+    { key: "kernel", label: "Kernel", value: c.kernel },
+    { key: "os", label: "OS", value: c.os ?? "unknown" },
+    { key: "cpu", label: "CPU", value: `${c.cpu.count} × ${c.cpu.model ?? "unknown model"}${c.cpu.virtFlags.length ? ` (${c.cpu.virtFlags.join(", ")})` : ""}` },
+    { key: "memory", label: "Memory", value: `${gib(c.memory.totalBytes)} total, ${gib(c.memory.availableBytes)} available` },
+    { key: "disks", label: "Disks", value: top.length ? top.map((d) => `${d.name} ${gib(d.sizeBytes)}${d.model ? ` ${d.model}` : ""}`).join(", ") : "none listed" },
   ];
+}
+
+export function capabilityRows(c: HostCapabilities): CapRow[] {
+  const kvmStatus: CapStatus = c.kvm.usable ? "yes" : c.kvm.check === "failed" || !c.kvm.device ? "no" : "unknown";
+  const qemu = c.qemu.binaries;
+  const lvm = c.lvm;
+  return [
+    { key: "kvm", label: "KVM", status: kvmStatus, detail: `/dev/kvm ${c.kvm.device ? "present" : "absent"}; boot check ${c.kvm.check}${c.kvm.detail ? `: ${c.kvm.detail}` : ""}` },
+    { key: "qemu", label: "QEMU", status: qemu.length ? "yes" : "no", detail: qemu.length ? qemu.map((b) => `${b.name} ${b.version ?? "(version unreadable)"}`).join(", ") : "no qemu-system-* found" },
+    { key: "qemu-img", label: "qemu-img", ...tool(c.qemu.img) },
+    { key: "tun", label: "TUN/TAP", status: c.tun.device ? "yes" : "no", detail: c.tun.device ? "/dev/net/tun present" : "/dev/net/tun missing" },
+    { key: "xen-xl", label: "Xen (xl)", ...xen(c.xen.xl) },
+    { key: "xen-xm", label: "Xen (xm, legacy)", ...xen(c.xen.xm) },
+    { key: "uml", label: "User-Mode Linux", ...tool(c.uml), ...(c.uml ? { detail: `${tool(c.uml).detail}; mconsole ${c.uml.mconsolePath ?? "missing"}` } : {}) },
+    {
+      key: "lvm",
+      label: "LVM",
+      status: !lvm ? "no" : tri(lvm.deviceMapper),
+      detail: !lvm ? "not installed" : `${tool(lvm).detail}; device-mapper ${lvm.deviceMapper === null ? "unknown" : lvm.deviceMapper ? `driver ${lvm.driverVersion ?? "?"}` : "missing in kernel"}`,
+    },
+    { key: "ip", label: "iproute2 (ip)", ...tool(c.ip) },
+    { key: "bridge", label: "bridge", ...tool(c.bridge) },
+    { key: "brctl", label: "brctl (legacy)", ...tool(c.brctl) },
+    { key: "iptables", label: "iptables", ...tool(c.iptables), ...(c.iptables ? { detail: `${tool(c.iptables).detail}; backend ${c.iptables.backend}` } : {}) },
+    { key: "ip-forward", label: "IPv4 forwarding", status: tri(c.ipForward), detail: c.ipForward === null ? "net.ipv4.ip_forward unreadable" : `net.ipv4.ip_forward = ${c.ipForward ? 1 : 0}` },
+  ];
+}
+
+/** One line for the host list: arch, KVM, QEMU version. */
+export function capabilitySummary(c: HostCapabilities): string {
+  const qemu = c.qemu.binaries[0];
+  return [c.arch, c.kvm.usable ? "KVM usable" : "no KVM", qemu ? `QEMU ${qemu.version ?? "?"}` : "no QEMU"].join(" · ");
 }

@@ -1,0 +1,12 @@
+import type { ReactNode } from "react";
+import { AuthGuard } from "@/components/auth/auth-guard";
+import { TopNav } from "@/components/layout/top-nav";
+
+export default function SignedInLayout({ children }: { children: ReactNode }) {
+  return (
+    <AuthGuard>
+      <TopNav />
+      <main className="mx-auto max-w-7xl px-4 py-5">{children}</main>
+    </AuthGuard>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import type { RouterInputs } from "../api-types";
+import { fieldErrors, formError } from "../trpc-errors";
+import { Button } from "../ui/button";
+import { Field } from "../ui/field";
+import { Input, Textarea } from "../ui/input";
+import { Notice } from "../ui/states";
+import { KeySourcePicker, type KeyChoice } from "./key-source-picker";
+
+type KeyInput = RouterInputs["hosts"]["create"]["key"];
+export interface HostFormValues {
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  runDir: string;
+  key: KeyInput | undefined;
+}
+
+const FIELDS = ["name", "address", "port", "username", "runDir", "key", "privateKey"];
+
+export function HostForm({
+  initial,
+  allowKeep,
+  submitLabel,
+  pending,
+  error,
+  onSubmit,
+  onCancel,
+}: {
+  initial: Omit<HostFormValues, "key">;
+  /** Editing: the current key may be kept. */
+  allowKeep: boolean;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (values: HostFormValues) => void;
+  onCancel?: () => void;
+}) {
+  const [v, setV] = useState({ ...initial, port: String(initial.port) });
+  const [keyChoice, setKeyChoice] = useState<KeyChoice>(allowKeep ? "keep" : "generate");
+  const [privateKey, setPrivateKey] = useState("");
+  const [portError, setPortError] = useState<string | null>(null);
+  const errors = fieldErrors(error);
+  const message = formError(error, FIELDS);
+  const keyError = errors.privateKey ?? errors.key;
+
+  const set = (field: keyof typeof v) => (e: { target: { value: string } }) => setV((prev) => ({ ...prev, [field]: e.target.value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const port = Number(v.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      setPortError("a port number from 1 to 65535");
+      return;
+    }
+    setPortError(null);
+    const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
+    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), key });
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-3" noValidate data-testid="host-form">
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Name" htmlFor="host-name" error={errors.name} hint="lowercase letters, digits and dashes">
+          <Input id="host-name" value={v.name} onChange={set("name")} invalid={!!errors.name} autoFocus={!allowKeep} />
+        </Field>
+        <div className="grid grid-cols-[1fr_6rem] gap-2">
+          <Field label="Address" htmlFor="host-address" error={errors.address} hint="DNS name or IP">
+            <Input id="host-address" value={v.address} onChange={set("address")} invalid={!!errors.address} placeholder="10.0.0.12" />
+          </Field>
+          <Field label="SSH port" htmlFor="host-port" error={portError ?? errors.port}>
+            <Input id="host-port" type="number" min={1} max={65535} value={v.port} onChange={set("port")} invalid={!!(portError ?? errors.port)} />
+          </Field>
+        </div>
+        <Field label="SSH user" htmlFor="host-username" error={errors.username}>
+          <Input id="host-username" value={v.username} onChange={set("username")} invalid={!!errors.username} />
+        </Field>
+        <Field label="Run directory" htmlFor="host-runDir" error={errors.runDir} hint="where Labdeck keeps its files on the host">
+          <Input id="host-runDir" className="font-mono" value={v.runDir} onChange={set("runDir")} invalid={!!errors.runDir} />
+        </Field>
+      </div>
+      <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />
+      {keyChoice === "paste" && (
+        <Field label="Private key" htmlFor="host-privateKey" error={keyError} hint="OpenSSH or PEM, unencrypted. It is stored sealed and never shown again.">
+          <Textarea id="host-privateKey" rows={6} spellCheck={false} value={privateKey} onChange={(e) => setPrivateKey(e.target.value)} invalid={!!keyError} placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+        </Field>
+      )}
+      {keyChoice !== "paste" && keyError && <Notice tone="error">{keyError}</Notice>}
+      {message && <Notice tone="error" testId="host-form-error">{message}</Notice>}
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" pending={pending} data-testid="host-form-submit">
+          {submitLabel}
+        </Button>
+        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import type { JobEvent } from "../api-types";
+import { EMPTY_JOB_STATE, applyJobEvents } from "./job-state";
+
+const at = 1_700_000_000_000;
+
+describe("applyJobEvents", () => {
+  it("builds steps with joined output, notes in order, and the final status", () => {
+    const events: JobEvent[] = [
+      { type: "status", status: "running", at },
+      { type: "step-start", index: 0, argv: ["mkdir", "-p", "--", "/x"], purpose: "root", undo: false, at },
+      { type: "output", index: 0, stream: "stdout", text: "a" },
+      { type: "output", index: 0, stream: "stdout", text: "b" },
+      { type: "output", index: 0, stream: "stderr", text: "oops" },
+      { type: "step-end", index: 0, outcome: "exited", exitStatus: 1, durationMs: 12 },
+      { type: "note", text: "undoing 0 completed step(s)", at },
+      { type: "status", status: "failed", error: "step 1 failed", failedStep: 0, at },
+    ];
+    const s = applyJobEvents(EMPTY_JOB_STATE, events, null);
+    expect(s.status).toBe("failed");
+    expect(s.error).toBe("step 1 failed");
+    expect(s.failedStep).toBe(0);
+    expect(s.steps[0]?.output).toEqual([
+      { stream: "stdout", text: "ab" },
+      { stream: "stderr", text: "oops" },
+    ]);
+    expect(s.steps[0]?.end).toMatchObject({ outcome: "exited", exitStatus: 1 });
+    expect(s.timeline.map((t) => t.kind)).toEqual(["step", "note"]);
+  });
+
+  it("ignores output for a step it never saw start and takes the snapshot's status", () => {
+    const s = applyJobEvents(EMPTY_JOB_STATE, [{ type: "output", index: 3, stream: "stdout", text: "x" }], "queued");
+    expect(s.steps).toEqual({});
+    expect(s.status).toBe("queued");
+  });
+
+  it("keeps a later live status over nothing, and a connection-lost end as not exited", () => {
+    let s = applyJobEvents(EMPTY_JOB_STATE, [{ type: "step-start", index: 0, argv: ["true"], purpose: "p", undo: false, at }], "running");
+    s = applyJobEvents(s, [{ type: "step-end", index: 0, outcome: "connection-lost", exitStatus: null, durationMs: 5 }], null);
+    s = applyJobEvents(s, [{ type: "status", status: "unknown", error: "connection lost", at }], "unknown");
+    expect(s.status).toBe("unknown");
+    expect(s.steps[0]?.end?.outcome).toBe("connection-lost");
+  });
+});

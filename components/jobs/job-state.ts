@@ -1,0 +1,70 @@
+import type { JobEvent, JobStatus } from "../api-types";
+
+// Folds a job's event stream (snapshot, then live events) into what the job view shows.
+
+export interface StepEnd {
+  outcome: "exited" | "timeout" | "cancelled" | "connection-lost" | "not-run";
+  exitStatus: number | null;
+  durationMs: number;
+  error?: string | undefined;
+}
+
+export interface StepState {
+  index: number;
+  argv: string[];
+  purpose: string;
+  undo: boolean;
+  startedAt: number;
+  output: Array<{ stream: "stdout" | "stderr"; text: string }>;
+  end: StepEnd | null;
+}
+
+export type TimelineItem = { kind: "step"; index: number } | { kind: "note"; text: string; at: number };
+
+export interface JobState {
+  status: JobStatus | null;
+  error: string | null;
+  /** Domain error code of the failure (e.g. HOST_KEY_MISMATCH), when the server gave one. */
+  code: string | null;
+  failedStep: number | null;
+  steps: Record<number, StepState>;
+  timeline: TimelineItem[];
+}
+
+export const EMPTY_JOB_STATE: JobState = { status: null, error: null, code: null, failedStep: null, steps: {}, timeline: [] };
+
+function applyOne(state: JobState, e: JobEvent): JobState {
+  switch (e.type) {
+    case "step-start":
+      return {
+        ...state,
+        steps: { ...state.steps, [e.index]: { index: e.index, argv: e.argv, purpose: e.purpose, undo: e.undo, startedAt: e.at, output: [], end: null } },
+        timeline: [...state.timeline, { kind: "step", index: e.index }],
+      };
+    case "output": {
+      const step = state.steps[e.index];
+      if (!step) return state;
+      const last = step.output[step.output.length - 1];
+      const output =
+        last && last.stream === e.stream
+          ? [...step.output.slice(0, -1), { stream: e.stream, text: last.text + e.text }]
+          : [...step.output, { stream: e.stream, text: e.text }];
+      return { ...state, steps: { ...state.steps, [e.index]: { ...step, output } } };
+    }
+    case "step-end": {
+      const step = state.steps[e.index];
+      if (!step) return state;
+      const end: StepEnd = { outcome: e.outcome, exitStatus: e.exitStatus, durationMs: e.durationMs, error: e.error };
+      return { ...state, steps: { ...state.steps, [e.index]: { ...step, end } } };
+    }
+    case "note":
+      return { ...state, timeline: [...state.timeline, { kind: "note", text: e.text, at: e.at }] };
+    case "status":
+      return { ...state, status: e.status, error: e.error ?? state.error, code: e.code ?? state.code, failedStep: e.failedStep ?? state.failedStep };
+  }
+}
+
+export function applyJobEvents(state: JobState, events: readonly JobEvent[], status: JobStatus | null): JobState {
+  const next = events.reduce(applyOne, state);
+  return status && next.status !== status ? { ...next, status } : next;
+}

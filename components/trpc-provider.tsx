@@ -1,0 +1,69 @@
+"use client";
+
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { useState, type ReactNode } from "react";
+import superjson from "superjson";
+import type { AppRouter } from "@/server/api/root";
+import { errorStatus } from "./trpc-errors";
+
+// tRPC is served by the custom Node server at /api/trpc (not a Next route): queries and
+// mutations go over batched HTTP, subscriptions (live jobs) over SSE on the same path.
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** A 401 anywhere means the session is gone: refetching auth.me lets the guard redirect. */
+function onUnauthorized(client: QueryClient, err: unknown): void {
+  if (errorStatus(err) === 401) void client.invalidateQueries({ queryKey: [["auth", "me"]] });
+}
+
+function makeQueryClient(): QueryClient {
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: (err) => onUnauthorized(client, err) }),
+    mutationCache: new MutationCache({ onError: (err) => onUnauthorized(client, err) }),
+    defaultOptions: {
+      queries: {
+        staleTime: 5_000,
+        // A 4xx is an answer (forbidden, not found, bad input), not a glitch worth repeating.
+        retry: (count, err) => {
+          const status = errorStatus(err);
+          if (status !== null && status >= 400 && status < 500) return false;
+          return count < 2;
+        },
+      },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}
+
+let browserClient: QueryClient | undefined;
+
+function getQueryClient(): QueryClient {
+  if (typeof window === "undefined") return makeQueryClient();
+  browserClient ??= makeQueryClient();
+  return browserClient;
+}
+
+export function TRPCReactProvider({ children }: { children: ReactNode }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        }),
+      ],
+    }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
