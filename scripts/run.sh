@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<9)) { console.error("Labdeck needs Node.js >= 20.9 (found "+process.versions.node+")"); process.exit(1) }'
-npm ci --no-audit --no-fund
+npm install --no-audit --no-fund
 npx prisma generate >/dev/null
 npx next build
 mkdir -p "${LABDECK_DATA_DIR:-data}"

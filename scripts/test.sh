@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh || exit 1
-npm ci --no-audit --no-fund || exit 1
+npm install --no-audit --no-fund || exit 1
 npx prisma generate >/dev/null || exit 1
 
 out=$(mktemp -d /tmp/labdeck-test-report.XXXXXX)
