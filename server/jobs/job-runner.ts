@@ -7,13 +7,16 @@ import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
+import type { TQmpCall } from "./plan";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
 // its step result is published, and a step whose exit status could not be read makes
 // the job "unknown": it is never reported as success.
 
 export interface StepSpec {
+  /** For a QMP step, the display form ["qmp", socket, execute, …] (see plan.ts). */
   argv: string[];
+  qmp?: TQmpCall | undefined;
   purpose: string;
   timeoutMs?: number | undefined;
   undo?: boolean;
@@ -45,10 +48,14 @@ export class JobEnd extends Error {
   }
 }
 
+/** Sends one QMP command to a monitor socket on the host; the outcome reads like an exec's. */
+export type QmpExecutor = (target: SshTarget, call: TQmpCall, opts: { timeoutMs: number; signal?: AbortSignal | undefined }) => Promise<ExecResult>;
+
 export interface JobRunnerDeps {
   db: Db;
   ssh: SshExecutor;
   targetFor(hostId: string): Promise<SshTarget>;
+  qmp?: QmpExecutor;
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 120_000;
@@ -114,6 +121,11 @@ export class JobRunner {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
+  private sendQmp(target: SshTarget, call: TQmpCall, opts: { timeoutMs: number; signal: AbortSignal | undefined }): Promise<ExecResult> {
+    if (!this.deps.qmp) throw new LabdeckError("INTERNAL", "this Labdeck process cannot send QMP commands");
+    return this.deps.qmp(target, call, opts);
+  }
+
   private async run(jobId: string, controller: AbortController): Promise<void> {
     const { db } = this.deps;
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, include: { host: true } });
@@ -158,12 +170,14 @@ export class JobRunner {
           let result: ExecResult;
           try {
             const target = await this.deps.targetFor(job.hostId);
-            result = await this.deps.ssh.exec(target, step.argv, {
-              timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
-              signal: step.ignoreCancel ? undefined : controller.signal,
-              onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
-              onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
-            });
+            const common = { timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, signal: step.ignoreCancel ? undefined : controller.signal };
+            result = step.qmp
+              ? await this.sendQmp(target, step.qmp, common)
+              : await this.deps.ssh.exec(target, step.argv, {
+                  ...common,
+                  onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
+                  onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
+                });
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });

@@ -110,6 +110,8 @@ export async function removeHost(deps: HostDeps, input: { id: string }): Promise
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.id } });
   const busy = await deps.db.job.count({ where: { hostId: host.id, status: { in: ["queued", "running"] } } });
   if (busy > 0) throw new LabdeckError("CONFLICT", `host ${host.name} has ${busy} job(s) queued or running; wait or cancel them first`);
+  const guests = await deps.db.guest.count({ where: { hostId: host.id } });
+  if (guests > 0) throw new LabdeckError("CONFLICT", `host ${host.name} still has ${guests} guest(s) in the inventory; delete them first`);
   deps.ssh.drop(host.id);
   await deps.db.host.delete({ where: { id: host.id } });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "host.remove", hostId: host.id, hostName: host.name });

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { ZAbsPath } from "../../names";
+
+// What a QEMU guest is, as stored in the inventory and edited in the wizard. The command
+// line is derived from it by a pure builder (qemu-argv.ts); nothing else may invent QEMU
+// options. Names and paths are allow-listed here and checked again by the builder.
+
+export const GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const BRIDGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/; // IFNAMSIZ: 15 characters
+export const MACHINE_TYPE = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+export const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.,+=-]{0,79}$/;
+export const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+export const ZGuestName = z.string().regex(GUEST_NAME, "lowercase letters, digits and dashes, starting with a letter (max 32)");
+export const ZBridgeName = z.string().regex(BRIDGE_NAME, "an interface name of at most 15 characters");
+
+export const ARCHES = ["x86_64", "i386", "aarch64", "arm", "riscv64", "ppc64", "s390x"] as const;
+export const ZArch = z.enum(ARCHES);
+
+export const ZDiskBus = z.enum(["virtio", "ide", "scsi"]);
+
+export const ZDisk = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("new-image"),
+    path: ZAbsPath,
+    format: z.enum(["qcow2", "raw"]),
+    sizeBytes: z.number().int().min(1024 * 1024).max(64 * 2 ** 40),
+    bus: ZDiskBus.default("virtio"),
+  }),
+  z.object({ kind: z.literal("existing-image"), path: ZAbsPath, bus: ZDiskBus.default("virtio") }),
+  z.object({ kind: z.literal("cdrom"), path: ZAbsPath }),
+]);
+
+export const ZBoot = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("disk") }),
+  z.object({ kind: z.literal("cdrom") }),
+  z.object({
+    kind: z.literal("kernel"),
+    kernel: ZAbsPath,
+    initrd: ZAbsPath.optional(),
+    // One kernel command line; it is a single argv element, never split or interpreted.
+    append: z.string().max(4096).regex(/^[^\0\n]*$/, "one line without NUL").default(""),
+  }),
+]);
+
+export const ZPortForward = z.object({
+  proto: z.enum(["tcp", "udp"]).default("tcp"),
+  hostAddress: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, "an IPv4 address").optional(),
+  hostPort: z.number().int().min(1).max(65535),
+  guestPort: z.number().int().min(1).max(65535),
+});
+
+export const ZNic = z.object({
+  model: z.enum(["virtio", "e1000", "rtl8139"]).default("virtio"),
+  /** Locally administered unicast; generated when left out (server/hypervisors/qemu/mac.ts). */
+  mac: z.string().regex(MAC, "a MAC address like 52:54:00:12:34:56").optional(),
+  network: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("user"), forwards: z.array(ZPortForward).max(32).default([]) }),
+    z.object({ kind: z.literal("tap"), bridge: ZBridgeName }),
+  ]),
+});
+
+export const ZGuestDefinition = z.object({
+  name: ZGuestName,
+  arch: ZArch.default("x86_64"),
+  machine: z.string().regex(MACHINE_TYPE, "a QEMU machine type such as q35 or pc").default("q35"),
+  /** "auto": KVM when the host's probe found it usable, TCG otherwise. */
+  accel: z.enum(["auto", "kvm", "tcg"]).default("auto"),
+  cpuModel: z.string().regex(CPU_MODEL, "a QEMU CPU model").optional(),
+  vcpus: z.number().int().min(1).max(256).default(1),
+  memoryMiB: z.number().int().min(16).max(4 * 1024 * 1024).default(512),
+  disks: z.array(ZDisk).max(16).default([]),
+  boot: ZBoot.default({ kind: "disk" }),
+  nics: z.array(ZNic).max(8).default([]),
+  display: z.enum(["none", "vnc"]).default("none"),
+});
+
+export type TGuestDefinition = z.infer<typeof ZGuestDefinition>;
+export type TGuestDefinitionInput = z.input<typeof ZGuestDefinition>;
+export type TDisk = z.infer<typeof ZDisk>;
+export type TNic = z.infer<typeof ZNic>;
+export type TBoot = z.infer<typeof ZBoot>;
+
+/** Where a guest's runtime files live on its host: one directory per guest. */
+export interface GuestRunFiles {
+  dir: string;
+  pidfile: string;
+  qmpSocket: string;
+  serialSocket: string;
+  serialLog: string;
+}
+
+export function guestRunFiles(hostRunDir: string, guestName: string): GuestRunFiles {
+  const dir = `${hostRunDir.replace(/\/$/, "")}/guests/${guestName}`;
+  return { dir, pidfile: `${dir}/qemu.pid`, qmpSocket: `${dir}/qmp.sock`, serialSocket: `${dir}/serial.sock`, serialLog: `${dir}/serial.log` };
+}
+
+/** One normalised state for every view (cockpit-machines' habit): never a raw QEMU string. */
+export const GUEST_STATES = ["running", "paused", "shut-off", "crashed", "unknown"] as const;
+export type GuestState = (typeof GUEST_STATES)[number];
+
+export const canStart = (s: GuestState) => s === "shut-off" || s === "crashed";
+export const canShutdown = (s: GuestState) => s === "running" || s === "paused";
+export const canForceStop = (s: GuestState) => s === "running" || s === "paused" || s === "unknown";
+export const canReboot = (s: GuestState) => s === "running";
+export const canPause = (s: GuestState) => s === "running";
+export const canResume = (s: GuestState) => s === "paused";
+export const canDelete = (s: GuestState) => s === "shut-off" || s === "crashed";
