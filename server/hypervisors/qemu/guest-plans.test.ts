@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { LabdeckError } from "../../errors";
+import { ZPlan } from "../../jobs/plan";
+import { guestRunFiles, ZGuestDefinition } from "./guest-definition";
+import { planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, qmpStep, tapNameFor } from "./guest-plans";
+
+const files = guestRunFiles("/srv/ld/run", "web");
+const def = ZGuestDefinition.parse({
+  name: "web",
+  disks: [
+    { kind: "new-image", path: "/srv/ld/img/web.qcow2", format: "qcow2", sizeBytes: 2 ** 30 },
+    { kind: "new-image", path: "/srv/ld/img/data.raw", format: "raw", sizeBytes: 2 ** 20 },
+  ],
+  nics: [{ network: { kind: "user" } }, { network: { kind: "tap", bridge: "br0" } }],
+});
+const tap = tapNameFor("web", 1);
+const base = { def, files, accel: "tcg" as const, macs: ["52:54:00:00:00:01", "52:54:00:00:00:02"], taps: [tap], roots: ["/srv/ld"] };
+
+describe("planStartGuest", () => {
+  it("makes the run dir, only the images asked for, the TAP, then QEMU; all undoable", () => {
+    const plan = planStartGuest({ ...base, imagesToCreate: [0] });
+    expect(ZPlan.parse(plan)).toBeTruthy();
+    expect(plan.steps.map((s) => [s.argv.slice(0, 3), s.undo])).toEqual([
+      [["mkdir", "-p", "--"], undefined],
+      [["qemu-img", "create", "-q"], ["rm", "-f", "--", "/srv/ld/img/web.qcow2"]],
+      [["ip", "tuntap", "add"], ["ip", "link", "del", tap]],
+      [["ip", "link", "set"], undefined],
+      [["ip", "link", "set"], undefined],
+      [["qemu-system-x86_64", "-name", "guest=web"], ["pkill", "-KILL", "-L", "-F", files.pidfile]],
+    ]);
+    expect(plan.steps[1]?.argv).toEqual(["qemu-img", "create", "-q", "-f", "qcow2", "/srv/ld/img/web.qcow2", String(2 ** 30)]);
+    expect(plan.steps[3]?.argv).toEqual(["ip", "link", "set", tap, "master", "br0"]);
+    expect(plan.steps.at(-1)?.argv).toContain(`tap,id=n1,ifname=${tap},script=no,downscript=no`);
+  });
+
+  it("refuses to create a disk that is not a new image, and checks before any step", () => {
+    expect(() => planStartGuest({ ...base, imagesToCreate: [5] })).toThrow(LabdeckError);
+    expect(() => planStartGuest({ ...base, roots: ["/elsewhere"], imagesToCreate: [] })).toThrow(/disks\.0\.path/);
+  });
+});
+
+describe("tapNameFor", () => {
+  it("fits IFNAMSIZ and is stable", () => {
+    expect(tapNameFor("a-very-long-guest-name-of-32-chr", 7).length).toBeLessThanOrEqual(15);
+    expect(tapNameFor("web", 0)).toBe(tapNameFor("web", 0));
+    expect(tapNameFor("web", 0)).not.toBe(tapNameFor("web2", 0));
+  });
+});
+
+describe("stop and delete", () => {
+  it("force stop kills by locked pidfile and removes TAPs", () => {
+    expect(planForceStop({ name: "web", files, taps: [tap] }).steps.map((s) => s.argv)).toEqual([
+      ["pkill", "-KILL", "-L", "-F", files.pidfile],
+      ["ip", "link", "del", tap],
+    ]);
+  });
+
+  it("delete removes the run dir and only the listed images under the roots", () => {
+    const p = planDeleteGuest({ name: "web", files, roots: ["/srv/ld"], removeImages: ["/srv/ld/img/web.qcow2"] });
+    expect(p.steps.map((s) => s.argv)).toEqual([["rm", "-rf", "--", files.dir], ["rm", "-f", "--", "/srv/ld/img/web.qcow2"]]);
+    expect(() => planDeleteGuest({ name: "web", files, roots: ["/srv/ld"], removeImages: ["/etc/passwd"] })).toThrow(/removeImages\.0/);
+    expect(() => planDeleteGuest({ name: "web", files: { ...files, dir: "/" }, roots: ["/srv/ld"], removeImages: [] })).toThrow(/files\.dir/);
+  });
+
+  it("QMP steps carry the socket and command, with an audit argv", () => {
+    expect(planShutdownGuest({ name: "web", files }).steps[0]).toEqual({
+      purpose: "Press the ACPI power button (the guest decides)",
+      qmp: { socket: files.qmpSocket, execute: "system_powerdown" },
+      argv: ["qmp", files.qmpSocket, "system_powerdown"],
+    });
+    expect(qmpStep(files, "stop", "x", { a: 1 }).qmp?.arguments).toEqual({ a: 1 });
+  });
+});

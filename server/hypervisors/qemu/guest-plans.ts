@@ -1,0 +1,130 @@
+// Plans for a QEMU guest's lifecycle: pure builders returning argv steps (and QMP steps,
+// which the job runner executes in-process over openStreamLocal). The service decides
+// what exists on the host (which images to create, which TAPs to remove); these only
+// turn that into steps. What must not break: every path is checked here again, and a
+// created image or TAP always carries the undo that removes it.
+import { createHash } from "node:crypto";
+import type { TPlanStep } from "../../jobs/plan";
+import { assertAbsPath, assertMatches } from "../../names";
+import { badInput } from "../../errors";
+import { BRIDGE_NAME, GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
+import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
+
+export interface QmpStepSpec {
+  socket: string;
+  execute: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** An argv step, or a QMP step whose argv is only the audit/display form. */
+export type GuestPlanStep = TPlanStep & { qmp?: QmpStepSpec };
+export interface GuestPlan {
+  title: string;
+  steps: GuestPlanStep[];
+}
+
+const QEMU_START_TIMEOUT_MS = 30_000;
+
+/** A deterministic TAP name (IFNAMSIZ: 15) for a guest's NIC, so stop and delete find it. */
+export function tapNameFor(guestName: string, nicIndex: number): string {
+  assertMatches("name", guestName, GUEST_NAME, "a guest name");
+  const h = createHash("sha256").update(guestName).digest("hex").slice(0, 8);
+  return `ldt${h}n${nicIndex}`;
+}
+
+export function qmpStep(files: Pick<GuestRunFiles, "qmpSocket">, execute: string, purpose: string, args?: Record<string, unknown>): GuestPlanStep {
+  const socket = assertAbsPath("files.qmpSocket", files.qmpSocket);
+  const qmp: QmpStepSpec = args === undefined ? { socket, execute } : { socket, execute, arguments: args };
+  return { purpose, qmp, argv: ["qmp", socket, execute] };
+}
+
+function underRoots(field: string, value: string, roots: readonly string[]): string {
+  assertAbsPath(field, value);
+  if (!roots.some((r) => value.startsWith(r.endsWith("/") ? r : `${r}/`))) {
+    throw badInput(field, `"${value}" is outside the host's roots (${roots.join(", ")})`);
+  }
+  return value;
+}
+
+export interface StartGuestOptions extends QemuArgvContext {
+  def: TGuestDefinition;
+  /** Indices of new-image disks that do not exist yet (the service checked). */
+  imagesToCreate: readonly number[];
+}
+
+export function planStartGuest(o: StartGuestOptions): GuestPlan {
+  // Built first: it checks every name and path before any step exists.
+  const qemu = buildQemuArgv(o.def, o);
+  const steps: GuestPlanStep[] = [
+    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}` },
+  ];
+  for (const i of o.imagesToCreate) {
+    const disk = o.def.disks[i];
+    if (disk?.kind !== "new-image") throw badInput(`disks.${i}`, "only a new-image disk can be created");
+    const p = underRoots(`disks.${i}.path`, disk.path, o.roots);
+    steps.push({
+      argv: ["qemu-img", "create", "-q", "-f", disk.format, p, String(disk.sizeBytes)],
+      purpose: `Create the ${disk.format} image ${p} (${disk.sizeBytes} bytes)`,
+      undo: ["rm", "-f", "--", p],
+    });
+  }
+  let tapIndex = 0;
+  o.def.nics.forEach((nic, i) => {
+    if (nic.network.kind !== "tap") return;
+    const tap = o.taps[tapIndex++] as string; // present: buildQemuArgv checked it
+    const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
+    steps.push(
+      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap] },
+      { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}` },
+      { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up` },
+    );
+  });
+  steps.push({
+    argv: qemu,
+    purpose: `Start ${o.def.name} (QEMU daemonizes once the guest is set up)`,
+    undo: ["pkill", "-KILL", "-L", "-F", o.files.pidfile],
+    timeoutMs: QEMU_START_TIMEOUT_MS,
+  });
+  return { title: `Start guest ${o.def.name}`, steps };
+}
+
+/** Kill by pidfile (-L: only a QEMU that still holds its lock), then remove the TAPs. */
+export function planForceStop(o: { name: string; files: GuestRunFiles; taps: readonly string[] }): GuestPlan {
+  const pidfile = assertAbsPath("files.pidfile", o.files.pidfile);
+  const steps: GuestPlanStep[] = [{ argv: ["pkill", "-KILL", "-L", "-F", pidfile], purpose: `Kill the QEMU process of ${o.name}` }];
+  steps.push(...tapCleanupSteps(o.taps));
+  return { title: `Force stop guest ${o.name}`, steps };
+}
+
+export function tapCleanupSteps(taps: readonly string[]): GuestPlanStep[] {
+  return taps.map((tap, i) => ({
+    argv: ["ip", "link", "del", assertMatches(`taps.${i}`, tap, BRIDGE_NAME, "an interface name")],
+    purpose: `Remove TAP ${tap}`,
+  }));
+}
+
+/** Removes the run directory and, if asked, the images Labdeck created (never others). */
+export function planDeleteGuest(o: { name: string; files: GuestRunFiles; roots: readonly string[]; removeImages: readonly string[] }): GuestPlan {
+  const dir = assertAbsPath("files.dir", o.files.dir);
+  if (!dir.endsWith(`/guests/${assertMatches("name", o.name, GUEST_NAME, "a guest name")}`)) {
+    throw badInput("files.dir", "is not this guest's run directory");
+  }
+  const steps: GuestPlanStep[] = [{ argv: ["rm", "-rf", "--", dir], purpose: `Remove the run directory of ${o.name}` }];
+  o.removeImages.forEach((p, i) => {
+    steps.push({ argv: ["rm", "-f", "--", underRoots(`removeImages.${i}`, p, o.roots)], purpose: `Remove disk image ${p}` });
+  });
+  return { title: `Delete guest ${o.name}`, steps };
+}
+
+const qmpPlan = (title: string, step: GuestPlanStep): GuestPlan => ({ title, steps: [step] });
+
+export const planShutdownGuest = (o: { name: string; files: GuestRunFiles }) =>
+  qmpPlan(`Shut down guest ${o.name}`, qmpStep(o.files, "system_powerdown", "Press the ACPI power button (the guest decides)"));
+export const planRebootGuest = (o: { name: string; files: GuestRunFiles }) =>
+  qmpPlan(`Reset guest ${o.name}`, qmpStep(o.files, "system_reset", "Reset the guest (like the reset button)"));
+export const planPauseGuest = (o: { name: string; files: GuestRunFiles }) =>
+  qmpPlan(`Pause guest ${o.name}`, qmpStep(o.files, "stop", "Stop the guest's vCPUs"));
+export const planResumeGuest = (o: { name: string; files: GuestRunFiles }) =>
+  qmpPlan(`Resume guest ${o.name}`, qmpStep(o.files, "cont", "Resume the guest's vCPUs"));
+export const planQuitGuest = (o: { name: string; files: GuestRunFiles }) =>
+  qmpPlan(`Quit guest ${o.name}`, qmpStep(o.files, "quit", "Ask QEMU to exit at once (no guest shutdown)"));
