@@ -6,7 +6,9 @@ import { planHandler } from "../jobs/plan-handler";
 import { sshPool } from "../ssh/pool";
 import type { SshExecutor } from "../ssh/types";
 import { hostTarget } from "./host-target";
+import { guestDeleteJobHandler } from "./guest-delete-job";
 import { probeJobHandler } from "./probe-job";
+import { qmpExecutor } from "./qmp-exec";
 
 // Process-wide singletons (kept on globalThis so a dev-mode module reload does not start a
 // second runner or a second SSH pool beside the first).
@@ -24,9 +26,10 @@ export function runtime(): Runtime {
     const e = env();
     const secret = loadOrCreateSecret({ dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
     const ssh = sshPool();
-    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId) });
+    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId), qmp: qmpExecutor(ssh) });
     jobs.register("plan", planHandler);
     jobs.register("probe", probeJobHandler);
+    jobs.register("guest-delete", guestDeleteJobHandler);
     g.labdeckRuntime = { secret, ssh, jobs };
   }
   return g.labdeckRuntime;

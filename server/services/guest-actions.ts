@@ -1,0 +1,178 @@
+import { z } from "zod";
+import type { Db } from "../db";
+import type { Actor } from "../audit/audit-writer";
+import { LabdeckError } from "../errors";
+import {
+  canDelete,
+  canForceStop,
+  canPause,
+  canReboot,
+  canResume,
+  canShutdown,
+  canStart,
+  guestRunFiles,
+  ZGuestDefinition,
+  type GuestState,
+  type TGuestDefinition,
+} from "../hypervisors/qemu/guest-definition";
+import {
+  planDeleteGuest,
+  planForceStop,
+  planPauseGuest,
+  planRebootGuest,
+  planResumeGuest,
+  planShutdownGuest,
+  planStartGuest,
+  tapCleanupSteps,
+  tapNameFor,
+  type GuestPlan,
+} from "../hypervisors/qemu/guest-plans";
+import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../hypervisors/qemu/image-info";
+import type { JobRunner } from "../jobs/job-runner";
+import { planToShellScript } from "../jobs/plan-script";
+import type { SshExecutor } from "../ssh/types";
+import { hostRoots, resolveAccel } from "./guest-service";
+import { forgetGuestState, readGuestState } from "./guest-state";
+import { readFromHost } from "./host-read";
+
+// Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
+// (which images exist, what the existing ones are made of): those reads are audited like
+// any command, and the plan shown is exactly the plan that runs.
+
+export const GUEST_ACTIONS = ["start", "shutdown", "force-stop", "reboot", "pause", "resume", "delete"] as const;
+export const ZGuestAction = z.enum(GUEST_ACTIONS);
+export type GuestAction = z.infer<typeof ZGuestAction>;
+
+export interface GuestActionDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  jobs: JobRunner;
+  actor: Actor;
+}
+
+/** How long an ACPI shutdown may take before the job fails and the page offers a force stop. */
+export const SHUTDOWN_WAIT_S = 60;
+
+function tapsOf(def: TGuestDefinition): string[] {
+  return def.nics.flatMap((n, i) => (n.network.kind === "tap" ? [tapNameFor(def.name, i)] : []));
+}
+
+async function loadGuest(db: Db, id: string) {
+  const guest = await db.guest.findUniqueOrThrow({ where: { id }, include: { host: true } });
+  const def = ZGuestDefinition.parse(JSON.parse(guest.definitionJson));
+  return { guest, host: guest.host, def, files: guestRunFiles(guest.host.runDir, guest.name), roots: hostRoots(guest.host) };
+}
+
+async function startPlan(deps: GuestActionDeps, g: Awaited<ReturnType<typeof loadGuest>>): Promise<GuestPlan> {
+  const newImages = g.def.disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
+  let existing = new Set<string>();
+  if (newImages.length > 0) {
+    const ls = await readFromHost(deps, g.host.id, ["ls", "-1d", "--", ...newImages.map((d) => d.path)]);
+    existing = new Set(ls.stdout.split("\n").filter(Boolean));
+  }
+  const diskFormats: (string | undefined)[] = [];
+  for (const [i, d] of g.def.disks.entries()) {
+    const isExisting = d.kind === "existing-image" || (d.kind === "new-image" && existing.has(d.path));
+    if (!isExisting) continue;
+    const res = await readFromHost(deps, g.host.id, imageInfoArgv(d.path));
+    if (res.exitStatus !== 0) throw new LabdeckError("BAD_INPUT", `disks.${i}.path: cannot read ${d.path}: ${res.stderr.trim()}`, { field: `disks.${i}.path` });
+    const info = parseImageInfo(res.stdout, d.path);
+    checkImageWithinRoots(info, g.roots, `disks.${i}.path`);
+    diskFormats[i] = info.format;
+  }
+  return planStartGuest({
+    def: g.def,
+    files: g.files,
+    accel: resolveAccel(g.def, g.host),
+    macs: g.def.nics.map((n) => n.mac ?? ""),
+    taps: tapsOf(g.def),
+    roots: g.roots,
+    diskFormats,
+    imagesToCreate: newImages.filter((d) => !existing.has(d.path)).map((d) => d.i),
+  });
+}
+
+function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
+  const plan = planShutdownGuest({ name: g.def.name, files: g.files });
+  plan.steps.push({
+    // A fixed script; the pidfile is its positional argument, never part of the script text.
+    argv: ["timeout", String(SHUTDOWN_WAIT_S), "sh", "-c", 'while pgrep -L -F "$1" >/dev/null; do sleep 0.5; done', "sh", g.files.pidfile],
+    purpose: `Wait up to ${SHUTDOWN_WAIT_S} s for the guest to power off (force stop if it does not)`,
+    timeoutMs: (SHUTDOWN_WAIT_S + 10) * 1000,
+  });
+  plan.steps.push(...tapCleanupSteps(tapsOf(g.def)));
+  return plan;
+}
+
+export async function planForGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }): Promise<{ plan: GuestPlan; hostLabel: string; hostId: string }> {
+  const g = await loadGuest(deps.db, input.id);
+  const name = g.def.name;
+  let plan: GuestPlan;
+  switch (input.action) {
+    case "start":
+      plan = await startPlan(deps, g);
+      break;
+    case "shutdown":
+      plan = shutdownPlan(g);
+      break;
+    case "force-stop":
+      plan = planForceStop({ name, files: g.files, taps: tapsOf(g.def) });
+      break;
+    case "reboot":
+      plan = planRebootGuest({ name, files: g.files });
+      break;
+    case "pause":
+      plan = planPauseGuest({ name, files: g.files });
+      break;
+    case "resume":
+      plan = planResumeGuest({ name, files: g.files });
+      break;
+    case "delete": {
+      const created = input.removeImages ? g.def.disks.flatMap((d) => (d.kind === "new-image" ? [d.path] : [])) : [];
+      plan = planDeleteGuest({ name, files: g.files, roots: g.roots, removeImages: created });
+      break;
+    }
+  }
+  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id };
+}
+
+export async function previewGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
+  const { plan, hostLabel } = await planForGuestAction(deps, input);
+  return { plan, script: planToShellScript(plan, hostLabel) };
+}
+
+const ALLOWED: Record<GuestAction, (s: GuestState) => boolean> = {
+  start: canStart,
+  shutdown: canShutdown,
+  "force-stop": canForceStop,
+  reboot: canReboot,
+  pause: canPause,
+  resume: canResume,
+  delete: canDelete,
+};
+
+export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
+  const now = await readGuestState(deps, input.id, { fresh: true });
+  if (!ALLOWED[input.action](now.state)) {
+    throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
+  }
+  forgetGuestState(input.id);
+  const { plan, hostId } = await planForGuestAction(deps, input);
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
+  if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet`);
+  const kind = input.action === "delete" ? "guest-delete" : "plan";
+  const job = await deps.db.job.create({
+    data: {
+      hostId,
+      kind,
+      title: plan.title,
+      planJson: JSON.stringify({ ...plan, guestId: input.id }),
+      status: "queued",
+      createdBy: deps.actor.username,
+      createdById: deps.actor.userId,
+    },
+  });
+  deps.jobs.enqueue(job.id);
+  return { jobId: job.id };
+}

@@ -1,0 +1,138 @@
+import crypto from "node:crypto";
+import type { Db } from "../db";
+import { auditEvent, type Actor } from "../audit/audit-writer";
+import { LabdeckError, badInput } from "../errors";
+import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
+import { fillMacs } from "../hypervisors/qemu/mac";
+import { ZHostCapabilities } from "../hosts/probe/capabilities";
+
+// The guest inventory: definitions are validated against their host (roots, MACs unique
+// on the host) and versioned, so two people editing one guest get a conflict instead of
+// one silently overwriting the other.
+
+export interface GuestDeps {
+  db: Db;
+  actor: Actor;
+}
+
+type HostRow = { id: string; name: string; runDir: string; storageRoots: string; probeJson: string | null };
+type GuestRow = { id: string; hostId: string; name: string; definitionJson: string; version: number; createdBy: string; createdAt: Date; updatedAt: Date };
+
+/** Where images, ISOs and kernels may live on a host; `<runDir>/images` when none are set. */
+export function hostRoots(host: { runDir: string; storageRoots: string }): string[] {
+  const roots = JSON.parse(host.storageRoots) as unknown;
+  const list = Array.isArray(roots) ? roots.filter((r): r is string => typeof r === "string") : [];
+  return list.length > 0 ? list : [`${host.runDir.replace(/\/$/, "")}/images`];
+}
+
+/** KVM only where the host's probe booted a kernel with it; "auto" never guesses. */
+export function resolveAccel(def: TGuestDefinition, host: { probeJson: string | null }): "kvm" | "tcg" {
+  if (def.accel !== "auto") return def.accel;
+  const caps = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
+  return caps?.success && caps.data.kvm.usable ? "kvm" : "tcg";
+}
+
+/** A TAP name per guest NIC: stable, unique on the host, within IFNAMSIZ (15). */
+export function tapName(guestId: string, nicIndex: number): string {
+  return `ldk${crypto.createHash("sha256").update(guestId).digest("hex").slice(0, 8)}t${nicIndex}`;
+}
+
+export function tapNames(guestId: string, def: TGuestDefinition): string[] {
+  return def.nics.flatMap((n, i) => (n.network.kind === "tap" ? [tapName(guestId, i)] : []));
+}
+
+export function toGuestView(g: GuestRow, host: { name: string; runDir: string }) {
+  return {
+    id: g.id,
+    hostId: g.hostId,
+    hostName: host.name,
+    name: g.name,
+    version: g.version,
+    definition: ZGuestDefinition.parse(JSON.parse(g.definitionJson)),
+    files: guestRunFiles(host.runDir, g.name),
+    createdBy: g.createdBy,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+  };
+}
+export type GuestView = ReturnType<typeof toGuestView>;
+
+function checkPaths(def: TGuestDefinition, roots: readonly string[]): void {
+  const under = (field: string, p: string) => {
+    if (!roots.some((r) => p.startsWith(r.endsWith("/") ? r : `${r}/`))) throw badInput(field, `"${p}" is outside the host's roots (${roots.join(", ")})`);
+  };
+  def.disks.forEach((d, i) => under(`definition.disks.${i}.path`, d.path));
+  if (def.boot.kind === "kernel") {
+    under("definition.boot.kernel", def.boot.kernel);
+    if (def.boot.initrd) under("definition.boot.initrd", def.boot.initrd);
+  }
+  const fwd = new Set<string>();
+  def.nics.forEach((n, i) => {
+    if (n.network.kind !== "user") return;
+    for (const f of n.network.forwards) {
+      const key = `${f.proto}:${f.hostAddress ?? "*"}:${f.hostPort}`;
+      if (fwd.has(key)) throw badInput(`definition.nics.${i}.network.forwards`, `host port ${f.hostPort}/${f.proto} is forwarded twice`);
+      fwd.add(key);
+    }
+  });
+}
+
+async function macsInUse(db: Db, hostId: string, exceptGuestId?: string): Promise<string[]> {
+  const guests = await db.guest.findMany({ where: { hostId, ...(exceptGuestId ? { id: { not: exceptGuestId } } : {}) } });
+  return guests.flatMap((g) => ZGuestDefinition.parse(JSON.parse(g.definitionJson)).nics.flatMap((n) => (n.mac ? [n.mac] : [])));
+}
+
+/** Validates a definition for a host and fills in generated MACs; throws BAD_INPUT naming the field. */
+export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefinitionInput, exceptGuestId?: string): Promise<TGuestDefinition> {
+  const parsed = ZGuestDefinition.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badInput(`definition.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
+  }
+  const def = parsed.data;
+  checkPaths(def, hostRoots(host));
+  const inUse = await macsInUse(db, host.id, exceptGuestId);
+  def.nics.forEach((n, i) => {
+    if (n.mac && inUse.includes(n.mac)) throw badInput(`definition.nics.${i}.mac`, `${n.mac} is already used by another guest on ${host.name}`);
+  });
+  const macs = fillMacs(def.nics, inUse);
+  return { ...def, nics: def.nics.map((n, i) => ({ ...n, mac: macs[i] })) };
+}
+
+export async function createGuest(deps: GuestDeps, input: { hostId: string; definition: TGuestDefinitionInput }): Promise<GuestView> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  const def = await prepareDefinition(deps.db, host, input.definition);
+  if (await deps.db.guest.findUnique({ where: { hostId_name: { hostId: host.id, name: def.name } } })) {
+    throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, { field: "definition.name" });
+  }
+  const guest = await deps.db.guest.create({ data: { hostId: host.id, name: def.name, definitionJson: JSON.stringify(def), createdBy: deps.actor.username } });
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.create", hostId: host.id, hostName: host.name, details: { guest: def.name, definition: def } });
+  return toGuestView(guest, host);
+}
+
+/** Saves a new definition only if nobody saved since `version` was read. */
+export async function updateGuest(deps: GuestDeps, input: { id: string; version: number; definition: TGuestDefinitionInput }): Promise<GuestView> {
+  const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: input.id }, include: { host: true } });
+  const def = await prepareDefinition(deps.db, guest.host, input.definition, guest.id);
+  if (def.name !== guest.name) throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
+  const res = await deps.db.guest.updateMany({ where: { id: guest.id, version: input.version }, data: { definitionJson: JSON.stringify(def), version: { increment: 1 } } });
+  if (res.count === 0) {
+    const now = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
+    throw new LabdeckError("CONFLICT", `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`, {
+      details: { currentVersion: now.version },
+    });
+  }
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.update", hostId: guest.hostId, hostName: guest.host.name, details: { guest: guest.name, fromVersion: input.version, definition: def } });
+  const saved = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
+  return toGuestView(saved, guest.host);
+}
+
+export async function listGuests(db: Db, input: { hostId?: string | undefined }): Promise<GuestView[]> {
+  const guests = await db.guest.findMany({ where: input.hostId ? { hostId: input.hostId } : {}, include: { host: true }, orderBy: [{ hostId: "asc" }, { name: "asc" }] });
+  return guests.map((g) => toGuestView(g, g.host));
+}
+
+export async function getGuest(db: Db, id: string): Promise<GuestView> {
+  const g = await db.guest.findUniqueOrThrow({ where: { id }, include: { host: true } });
+  return toGuestView(g, g.host);
+}
