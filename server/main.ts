@@ -1,4 +1,5 @@
 import next from "next";
+import { consoleUpgrade } from "./console";
 import { createHttpServer } from "./http/http-server";
 import { issueSetupToken } from "./auth/setup-token";
 import { db, openDb } from "./db";
@@ -8,7 +9,7 @@ import { applyMigrations } from "./migrate";
 import { runtime } from "./services/runtime";
 
 // The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
-// path kept here for console WebSockets. Migrations are applied before anything listens.
+// path claimed here for console WebSockets. Migrations are applied before anything listens.
 
 async function main(): Promise<void> {
   const e = env();
@@ -25,10 +26,13 @@ async function main(): Promise<void> {
   const allowedOrigins = e.LABDECK_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
 
   const nextUpgrade = app.getUpgradeHandler();
-  // Console WebSockets will be claimed in `upgrade` first; everything else (dev HMR) is Next's.
+  const consoles = consoleUpgrade(allowedOrigins);
+  // Console WebSockets are claimed first; every other upgrade (dev HMR) is Next's.
   const server = createHttpServer({
     pages: (req, res) => void nextHandler(req, res),
-    upgrade: (req, socket, head) => void nextUpgrade(req, socket, head),
+    upgrade: (req, socket, head) => {
+      if (!consoles(req, socket, head)) void nextUpgrade(req, socket, head);
+    },
     allowedOrigins,
   });
 

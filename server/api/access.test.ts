@@ -37,6 +37,19 @@ const EXPECTED: Record<string, Access> = {
   "demo.status": "admin",
   "demo.start": "admin",
   "demo.stop": "admin",
+  "guests.list": "viewer",
+  "guests.get": "viewer",
+  "guests.states": "viewer",
+  "guests.create": "operator",
+  "guests.update": "operator",
+  "guests.previewDefinition": "operator",
+  "guests.preview": "operator",
+  "guests.run": "operator",
+  "guests.importCommandLine": "operator",
+  "guests.unmanaged": "viewer",
+  "guests.consoleTicket": "viewer",
+  "guests.serialLog": "viewer",
+  "guests.searchSerialLog": "viewer",
 };
 
 const ROLES: Role[] = ["viewer", "operator", "admin"];

@@ -1,6 +1,7 @@
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { demoRouter } from "./routers/demo";
+import { guestsRouter } from "./routers/guests";
 import { hostsRouter } from "./routers/hosts";
 import { jobsRouter } from "./routers/jobs";
 import { usersRouter } from "./routers/users";
@@ -13,6 +14,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   audit: auditRouter,
   demo: demoRouter,
+  guests: guestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -51,7 +51,12 @@ export const planHandler: JobHandler = async (ctx, payload) => {
       await undoCompleted(ctx, done);
       throw new JobEnd("cancelled", describe(step, i, res), i);
     }
-    if (res.outcome !== "exited" || res.exitStatus !== 0) {
+    const ok = res.outcome === "exited" && (res.exitStatus === 0 || (res.exitStatus !== null && (step.okExitStatuses ?? []).includes(res.exitStatus)));
+    if (!ok && step.bestEffort) {
+      ctx.note(`${describe(step, i, res)}; going on`);
+      continue;
+    }
+    if (!ok) {
       await undoCompleted(ctx, done);
       throw new JobEnd("failed", describe(step, i, res), i);
     }

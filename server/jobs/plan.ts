@@ -25,6 +25,10 @@ export const ZPlanStep = z.object({
   purpose: z.string().min(1),
   undo: z.array(z.string()).min(1).optional(),
   timeoutMs: z.number().int().positive().optional(),
+  /** Exit statuses that also mean "done", e.g. pkill's 1 when the process is already gone. */
+  okExitStatuses: z.array(z.number().int()).optional(),
+  /** A failure is noted and the plan goes on (a polite attempt before a forceful step). */
+  bestEffort: z.boolean().optional(),
 });
 
 export const ZPlan = z.object({

@@ -64,7 +64,17 @@ async function loadGuest(db: Db, id: string) {
   return { guest, host: guest.host, def, files: guestRunFiles(guest.host.runDir, guest.name), roots: hostRoots(guest.host) };
 }
 
-async function startPlan(deps: GuestActionDeps, g: Awaited<ReturnType<typeof loadGuest>>): Promise<GuestPlan> {
+type HostForPlan = { id: string; runDir: string; storageRoots: string; probeJson: string | null };
+
+/** The start plan of a definition on a host; reads the host to learn which images exist. */
+export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan> {
+  return startPlan(deps, { host, def, files: guestRunFiles(host.runDir, def.name), roots: hostRoots(host) });
+}
+
+async function startPlan(
+  deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">,
+  g: { host: HostForPlan; def: TGuestDefinition; files: ReturnType<typeof guestRunFiles>; roots: string[] },
+): Promise<GuestPlan> {
   const newImages = g.def.disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
   let existing = new Set<string>();
   if (newImages.length > 0) {

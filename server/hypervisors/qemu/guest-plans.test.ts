@@ -48,11 +48,16 @@ describe("tapNameFor", () => {
 });
 
 describe("stop and delete", () => {
-  it("force stop kills by locked pidfile and removes TAPs", () => {
-    expect(planForceStop({ name: "web", files, taps: [tap] }).steps.map((s) => s.argv)).toEqual([
+  it("force stop asks QEMU to quit, kills by locked pidfile and removes TAPs, tolerating what is already gone", () => {
+    const steps = planForceStop({ name: "web", files, taps: [tap] }).steps;
+    expect(steps.map((s) => s.argv)).toEqual([
+      ["qmp", files.qmpSocket, "quit"],
       ["pkill", "-KILL", "-L", "-F", files.pidfile],
       ["ip", "link", "del", tap],
     ]);
+    expect(steps[0]).toMatchObject({ qmp: { execute: "quit" }, bestEffort: true });
+    expect(steps[1]?.okExitStatuses).toEqual([1]);
+    expect(steps[2]?.okExitStatuses).toEqual([1]);
   });
 
   it("delete removes the run dir and only the listed images under the roots", () => {

@@ -88,18 +88,27 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
   return { title: `Start guest ${o.def.name}`, steps };
 }
 
-/** Kill by pidfile (-L: only a QEMU that still holds its lock), then remove the TAPs. */
+/**
+ * QMP quit first (QEMU exits cleanly, removing its sockets and pidfile); then kill by
+ * pidfile (-L: only a QEMU that still holds its lock) for a QEMU whose monitor is stuck.
+ * Either may find nothing left to stop, which is the outcome wanted.
+ */
 export function planForceStop(o: { name: string; files: GuestRunFiles; taps: readonly string[] }): GuestPlan {
   const pidfile = assertAbsPath("files.pidfile", o.files.pidfile);
-  const steps: GuestPlanStep[] = [{ argv: ["pkill", "-KILL", "-L", "-F", pidfile], purpose: `Kill the QEMU process of ${o.name}` }];
+  const steps: GuestPlanStep[] = [
+    { ...qmpStep(o.files, "quit", "Ask QEMU to exit at once (no guest shutdown)"), timeoutMs: 5000, bestEffort: true },
+    { argv: ["pkill", "-KILL", "-L", "-F", pidfile], purpose: `Kill the QEMU process of ${o.name} if it is still there`, okExitStatuses: [1] },
+  ];
   steps.push(...tapCleanupSteps(o.taps));
   return { title: `Force stop guest ${o.name}`, steps };
 }
 
 export function tapCleanupSteps(taps: readonly string[]): GuestPlanStep[] {
+  // `ip link del` exits 1 when the TAP is already gone: nothing left to remove.
   return taps.map((tap, i) => ({
     argv: ["ip", "link", "del", assertMatches(`taps.${i}`, tap, BRIDGE_NAME, "an interface name")],
     purpose: `Remove TAP ${tap}`,
+    okExitStatuses: [1],
   }));
 }
 

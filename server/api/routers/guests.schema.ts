@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
+import { ZGuestAction } from "../../services/guest-actions";
+
+const id = z.string().min(1);
+// The definition is validated by the service against its host (roots, MACs), which names
+// the failing field; here only its outer shape is checked.
+const ZDefinitionInput = z.record(z.string(), z.unknown());
+
+export const ZGuestIdInput = z.object({ id });
+export const ZListGuestsInput = z.object({ hostId: id.optional() }).default({});
+export const ZGuestStatesInput = z.object({ ids: z.array(id).max(500) });
+export const ZCreateGuestInput = z.object({ hostId: id, definition: ZDefinitionInput });
+export const ZUpdateGuestInput = z.object({ id, version: z.number().int().min(1), definition: ZDefinitionInput });
+export const ZPreviewDefinitionInput = z.object({ hostId: id, definition: ZDefinitionInput });
+export const ZGuestActionInput = z.object({ id, action: ZGuestAction, removeImages: z.boolean().optional() });
+export const ZImportInput = z.object({ text: z.string().min(1).max(20_000) });
+export const ZHostIdInput = z.object({ hostId: id });
+export const ZSerialLogInput = z.object({ id, before: z.number().int().min(0).optional() });
+export const ZSerialSearchInput = z.object({ id, term: z.string().min(1).max(200) });
+
+export { ZGuestDefinition };

@@ -1,0 +1,66 @@
+import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
+import { planToShellScript } from "../../jobs/plan-script";
+import { importQemuCommandLine } from "../../hypervisors/qemu/import-cmdline";
+import { issueConsoleTicket, CONSOLE_PATH_PREFIX } from "../../console";
+import { roleAllows } from "../../auth/roles";
+import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, resolveAccel, updateGuest } from "../../services/guest-service";
+import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
+import { readGuestStates } from "../../services/guest-state";
+import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
+import { runtime } from "../../services/runtime";
+import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import type { Context } from "../context";
+import {
+  ZCreateGuestInput,
+  ZGuestActionInput,
+  ZGuestIdInput,
+  ZGuestStatesInput,
+  ZHostIdInput,
+  ZImportInput,
+  ZListGuestsInput,
+  ZPreviewDefinitionInput,
+  ZSerialLogInput,
+  ZSerialSearchInput,
+  ZUpdateGuestInput,
+} from "./guests.schema";
+
+function deps(ctx: Context) {
+  const rt = runtime();
+  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
+}
+
+export const guestsRouter = router({
+  list: viewerProcedure.input(ZListGuestsInput).query(({ ctx, input }) => listGuests(ctx.db, input)),
+  get: viewerProcedure.input(ZGuestIdInput).query(({ ctx, input }) => getGuest(ctx.db, input.id)),
+  states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(deps(ctx), input.ids)),
+  create: operatorProcedure.input(ZCreateGuestInput).mutation(({ ctx, input }) =>
+    createGuest(deps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
+  ),
+  update: operatorProcedure.input(ZUpdateGuestInput).mutation(({ ctx, input }) =>
+    updateGuest(deps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
+  ),
+
+  /** The start plan a definition gives on its host (reads the host), before anything is saved. */
+  previewDefinition: operatorProcedure.input(ZPreviewDefinitionInput).query(async ({ ctx, input }) => {
+    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+    const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
+    const plan = await buildStartPlan(deps(ctx), host, def);
+    return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host) };
+  }),
+
+  preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(deps(ctx), input)),
+  run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(deps(ctx), input)),
+  importCommandLine: operatorProcedure.input(ZImportInput).mutation(({ input }) => importQemuCommandLine(input.text)),
+  unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(deps(ctx), input)),
+
+  /** A single-use ticket for the console WebSocket; viewers get a read-only one. */
+  consoleTicket: viewerProcedure.input(ZGuestIdInput).mutation(async ({ ctx, input }) => {
+    const actor = actorOf(ctx);
+    await ctx.db.guest.findUniqueOrThrow({ where: { id: input.id } });
+    const canWrite = ctx.user !== null && roleAllows(ctx.user.role, "operator");
+    const { ticket, expiresAt } = issueConsoleTicket({ userId: actor.userId, guestId: input.id, canWrite });
+    return { ticket, expiresAt, canWrite, path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}` };
+  }),
+  serialLog: viewerProcedure.input(ZSerialLogInput).query(({ ctx, input }) => serialLogPage(deps(ctx), input)),
+  searchSerialLog: viewerProcedure.input(ZSerialSearchInput).query(({ ctx, input }) => serialLogSearch(deps(ctx), input)),
+});

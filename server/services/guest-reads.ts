@@ -1,0 +1,57 @@
+import type { Db } from "../db";
+import type { Actor } from "../audit/audit-writer";
+import { guestRunFiles } from "../hypervisors/qemu/guest-definition";
+import { cmdlineArgv, describeQemuProcess, parsePsQemu, PS_ARGV, type QemuProcess } from "../hypervisors/qemu/process-list";
+import { readSerialLogPage, searchSerialLog } from "../console/serial-log-reader";
+import type { ExecOptions, SshExecutor, SshTarget } from "../ssh/types";
+import { readFromHost } from "./host-read";
+
+// Reads about guests that the pages ask for on demand: the serial log's history, its
+// search, and the QEMU processes on a host that Labdeck does not manage. Each command is
+// audited through readFromHost.
+
+export interface GuestReadDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  actor: Actor;
+}
+
+/** An executor whose exec goes through readFromHost, for modules written against SshExecutor. */
+function auditedExecutor(deps: GuestReadDeps, hostId: string): SshExecutor {
+  return {
+    ...deps.ssh,
+    exec: (_target: SshTarget, argv: readonly string[], opts?: ExecOptions) => readFromHost(deps, hostId, [...argv], opts?.timeoutMs),
+  };
+}
+
+async function logLocation(db: Db, guestId: string) {
+  const guest = await db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
+  return { hostId: guest.hostId, path: guestRunFiles(guest.host.runDir, guest.name).serialLog };
+}
+
+export async function serialLogPage(deps: GuestReadDeps, input: { id: string; before?: number | undefined }) {
+  const loc = await logLocation(deps.db, input.id);
+  const ssh = auditedExecutor(deps, loc.hostId);
+  return readSerialLogPage({ ssh, target: undefined as unknown as SshTarget, path: loc.path, before: input.before });
+}
+
+export async function serialLogSearch(deps: GuestReadDeps, input: { id: string; term: string }) {
+  const loc = await logLocation(deps.db, input.id);
+  const ssh = auditedExecutor(deps, loc.hostId);
+  return searchSerialLog({ ssh, target: undefined as unknown as SshTarget, path: loc.path, term: input.term });
+}
+
+/** QEMU processes on the host whose pidfile is not under Labdeck's guest directories. */
+export async function unmanagedQemu(deps: GuestReadDeps, input: { hostId: string }): Promise<QemuProcess[]> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  const ps = await readFromHost(deps, host.id, PS_ARGV);
+  const found: QemuProcess[] = [];
+  for (const candidate of parsePsQemu(ps.stdout)) {
+    const cmd = await readFromHost(deps, host.id, cmdlineArgv(candidate.pid));
+    if (cmd.exitStatus !== 0) continue; // exited between ps and now
+    const proc = describeQemuProcess(candidate, cmd.stdout, host.runDir);
+    if (!proc.managed) found.push(proc);
+  }
+  return found;
+}
