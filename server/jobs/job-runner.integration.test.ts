@@ -49,19 +49,8 @@ beforeAll(async () => {
   const { startLabHost } = await import("../../scripts/lab-host");
   lab = await startLabHost();
   s = await loadServices();
-  const deps = { db: s.db, ssh: s.rt.ssh, secret: s.rt.secret, actor };
-  const host = await s.hostService.createHost(deps, {
-    name: "lab-a",
-    address: lab.address,
-    port: lab.port,
-    username: "root",
-    runDir: lab.runDir,
-    key: { source: "paste", privateKey: lab.privateKey },
-  });
-  hostId = host.id;
-  const scan = await s.hostService.scanHostKey(deps, { id: hostId });
-  expect(scan.presented).toBe(lab.hostKeyFingerprint);
-  await s.hostService.pinHostKey(deps, { id: hostId, fingerprint: scan.presented, repin: false });
+  const { addPinnedLabHost } = await import("../test-support/inventory-host");
+  hostId = await addPinnedLabHost({ db: s.db, ssh: s.rt.ssh, secret: s.rt.secret, actor }, lab, "lab-a");
 });
 
 afterAll(async () => {
