@@ -6,7 +6,7 @@ import { cx } from "./cx";
 
 // navigator.clipboard exists only in secure contexts; Labdeck is often opened over plain
 // http on a lab network, so fall back to a selected textarea and execCommand.
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   if (navigator.clipboard && window.isSecureContext) {
     try {
       await navigator.clipboard.writeText(text);
