@@ -82,6 +82,15 @@ describe("host keys and edits on a real host", () => {
     expect((await read.readFromHost(deps, hostId, ["true"])).exitStatus).toBe(0);
   });
 
+  it("keeps storage roots per host, defaulting to <runDir>/images", async () => {
+    const before = await svc.updateHost(deps, { id: hostId });
+    expect(before.effectiveRoots).toEqual([`${lab.runDir}/images`]);
+    const after = await svc.updateHost(deps, { id: hostId, storageRoots: ["/srv/images", "/srv/iso"] });
+    expect(after.effectiveRoots).toEqual(["/srv/images", "/srv/iso"]);
+    await expect(svc.updateHost(deps, { id: hostId, storageRoots: ["relative/path"] })).rejects.toThrow(/storageRoots/);
+    await svc.updateHost(deps, { id: hostId, storageRoots: [] });
+  });
+
   it("a replaced key is used at once: the host refuses it until it is authorized", async () => {
     await svc.updateHost(deps, { id: hostId, key: { source: "generate" } });
     expect(await codeOf(read.readFromHost(deps, hostId, ["true"]))).toBe("SSH_AUTH");

@@ -12,6 +12,8 @@ export const ZCreateHostInput = z.object({
   port: ZPort.default(22),
   username: ZSshUser.default("root"),
   runDir: ZAbsPath.default("/var/lib/labdeck"),
+  /** Where guest images, ISOs and kernels may live; empty means `<runDir>/images`. */
+  storageRoots: z.array(ZAbsPath).max(16).default([]),
   key: ZHostKeyInput,
 });
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
@@ -23,6 +25,7 @@ export const ZUpdateHostInput = z.object({
   port: ZPort.optional(),
   username: ZSshUser.optional(),
   runDir: ZAbsPath.optional(),
+  storageRoots: z.array(ZAbsPath).max(16).optional(),
   key: ZHostKeyInput.optional(),
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;

@@ -5,6 +5,7 @@ import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault"
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
 import { capabilityFacts, capabilityRows, capabilitySummary } from "../hosts/probe/matrix";
 import type { SshExecutor } from "../ssh/types";
+import { hostRoots } from "./guest-service";
 import { ZCreateHostInput, ZUpdateHostInput, type TCreateHostInput, type TUpdateHostInput } from "./host-service.schema";
 
 // Inventory of managed hosts. A host is usable only after its SSH host key is pinned: the
@@ -21,7 +22,7 @@ export interface HostDeps {
 export function toHostView(host: {
   id: string; name: string; address: string; port: number; username: string; publicKey: string;
   hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
-  runDir: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+  runDir: string; storageRoots: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
 }) {
   const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
   const caps = parsed?.success ? parsed.data : null;
@@ -36,6 +37,8 @@ export function toHostView(host: {
     hostKeyPinnedAt: host.hostKeyPinnedAt,
     hostKeyPinnedBy: host.hostKeyPinnedBy,
     runDir: host.runDir,
+    storageRoots: JSON.parse(host.storageRoots) as string[],
+    effectiveRoots: hostRoots(host),
     capabilities: caps,
     capabilityFacts: caps ? capabilityFacts(caps) : null,
     capabilityRows: caps ? capabilityRows(caps) : null,
@@ -67,6 +70,7 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
       port: i.port,
       username: i.username,
       runDir: i.runDir,
+      storageRoots: JSON.stringify(i.storageRoots),
       sealedPrivateKey: seal(deps.secret, pair.privateKey),
       publicKey: pair.publicKey,
     },
@@ -89,6 +93,7 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
   for (const field of ["name", "address", "port", "username", "runDir"] as const) {
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
+  if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);
   if (i.key) {
     const comment = `labdeck@${i.name ?? before.name}`;
     const pair =
