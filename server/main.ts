@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     server.close();
+    consoles.close();
     void rt.ssh.closeAll().finally(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -12,18 +12,23 @@ export interface OriginCheckInput {
 
 export type OriginCheckResult = { ok: true } | { ok: false; reason: string };
 
+/** The Origin is the host the request was sent to, or one listed. Also used for console WebSockets. */
+export function checkOrigin(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): OriginCheckResult {
+  if (!origin) return { ok: false, reason: "missing Origin header" };
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return { ok: false, reason: "malformed Origin header" };
+  }
+  if (host && originHost === host) return { ok: true };
+  if (allowedOrigins.includes(origin)) return { ok: true };
+  return { ok: false, reason: `cross-site request from ${origin} refused` };
+}
+
 export function checkMutationOrigin(input: OriginCheckInput): OriginCheckResult {
   if (input.method === "GET" || input.method === "HEAD" || input.method === "OPTIONS") return { ok: true };
   const type = (input.contentType ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return { ok: false, reason: "mutations accept application/json only" };
-  if (!input.origin) return { ok: false, reason: "missing Origin header" };
-  let originHost: string;
-  try {
-    originHost = new URL(input.origin).host;
-  } catch {
-    return { ok: false, reason: "malformed Origin header" };
-  }
-  if (input.host && originHost === input.host) return { ok: true };
-  if (input.allowedOrigins.includes(input.origin)) return { ok: true };
-  return { ok: false, reason: `cross-site request from ${input.origin} refused` };
+  return checkOrigin(input.origin, input.host, input.allowedOrigins);
 }

@@ -5,6 +5,7 @@ import { cmdlineArgv, describeQemuProcess, parsePsQemu, PS_ARGV, type QemuProces
 import { readSerialLogPage, searchSerialLog } from "../console/serial-log-reader";
 import type { ExecOptions, SshExecutor, SshTarget } from "../ssh/types";
 import { readFromHost } from "./host-read";
+import { hostTarget } from "./host-target";
 
 // Reads about guests that the pages ask for on demand: the serial log's history, its
 // search, and the QEMU processes on a host that Labdeck does not manage. Each command is
@@ -17,7 +18,7 @@ export interface GuestReadDeps {
   actor: Actor;
 }
 
-/** An executor whose exec goes through readFromHost, for modules written against SshExecutor. */
+/** An executor whose exec goes through readFromHost (audited), for modules written against SshExecutor. */
 function auditedExecutor(deps: GuestReadDeps, hostId: string): SshExecutor {
   return {
     ...deps.ssh,
@@ -25,21 +26,21 @@ function auditedExecutor(deps: GuestReadDeps, hostId: string): SshExecutor {
   };
 }
 
-async function logLocation(db: Db, guestId: string) {
-  const guest = await db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
-  return { hostId: guest.hostId, path: guestRunFiles(guest.host.runDir, guest.name).serialLog };
+async function logLocation(deps: GuestReadDeps, guestId: string) {
+  const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
+  return {
+    ssh: auditedExecutor(deps, guest.hostId),
+    target: await hostTarget(deps.db, deps.secret, guest.hostId),
+    path: guestRunFiles(guest.host.runDir, guest.name).serialLog,
+  };
 }
 
 export async function serialLogPage(deps: GuestReadDeps, input: { id: string; before?: number | undefined }) {
-  const loc = await logLocation(deps.db, input.id);
-  const ssh = auditedExecutor(deps, loc.hostId);
-  return readSerialLogPage({ ssh, target: undefined as unknown as SshTarget, path: loc.path, before: input.before });
+  return readSerialLogPage({ ...(await logLocation(deps, input.id)), before: input.before });
 }
 
 export async function serialLogSearch(deps: GuestReadDeps, input: { id: string; term: string }) {
-  const loc = await logLocation(deps.db, input.id);
-  const ssh = auditedExecutor(deps, loc.hostId);
-  return searchSerialLog({ ssh, target: undefined as unknown as SshTarget, path: loc.path, term: input.term });
+  return searchSerialLog({ ...(await logLocation(deps, input.id)), term: input.term });
 }
 
 /** QEMU processes on the host whose pidfile is not under Labdeck's guest directories. */

@@ -1,0 +1,197 @@
+// The console WebSocket endpoint: GET /api/console/<guestId>?ticket=… upgraded on the custom
+// server. Nothing is upgraded until the Origin, the session cookie and a ticket bound to that
+// user and that guest have all passed; a refusal is a plain HTTP 400/401/403 on the socket.
+//
+// Protocol (one WebSocket per viewer):
+//   server → client, binary frame: terminal bytes from the guest, unaltered. The first binary
+//     frames after connecting are the scrollback (recent output), ended by a scrollback-end
+//     message; everything after it is live. The server never interprets output: filtering
+//     control sequences that act on the user's machine (OSC 52) is the browser's job.
+//   server → client, text frame: a JSON control message, one of
+//     { "type": "state", "state": "connecting"|"live"|"guest-not-running"|"host-unreachable", "detail"?: string }
+//     { "type": "scrollback-end" }
+//     { "type": "error", "message": string }
+//   client → server, binary or text frame: keystrokes, passed to the serial line as bytes.
+//     A read-only session (viewer role) drops them and is told once with an "error" message.
+// The server pings every 30 s and drops a socket that did not answer the previous ping. A
+// client reading too slowly (over 8 MiB unsent) is cut off; reconnecting replays scrollback.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Socket } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Db } from "../db";
+import { logger } from "../logger";
+import { checkOrigin } from "../auth/origin-check";
+import { roleAllows } from "../auth/roles";
+import { SESSION_COOKIE, readCookie } from "../auth/session-token";
+import { sessionUser } from "../services/auth-service";
+import type { SshExecutor } from "../ssh/types";
+import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
+import { consoleTickets, type ConsoleTicketStore } from "./console-tickets";
+
+const log = logger.child({ module: "console" });
+
+export const CONSOLE_PATH_PREFIX = "/api/console/";
+const GUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type ConsoleControlMessage =
+  | { type: "state"; state: ConsoleState; detail?: string }
+  | { type: "scrollback-end" }
+  | { type: "error"; message: string };
+
+export interface ConsoleGatewayOptions {
+  db: Db;
+  ssh: SshExecutor;
+  resolve: ConsoleResolver;
+  /** Origins besides the request's own host that may open consoles (LABDECK_ALLOWED_ORIGINS). */
+  allowedOrigins: readonly string[];
+  tickets?: ConsoleTicketStore;
+  hub?: Omit<ConsoleHubOptions, "ssh" | "resolve">;
+  heartbeatMs?: number;
+  maxBufferedBytes?: number;
+  maxMessageBytes?: number;
+}
+
+export type ConsoleUpgradeHandler = ((req: IncomingMessage, socket: Duplex, head: Buffer) => boolean) & {
+  readonly hub: ConsoleHub;
+  /** Closes every console socket (1001) and every upstream; for server shutdown. */
+  close(): void;
+};
+
+/** Same host as the request, or listed. Browsers always send Origin on WebSocket handshakes. */
+export function consoleOriginAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  return checkOrigin(origin, host, allowed).ok;
+}
+
+export function parseConsoleUrl(url: string | undefined): { guestId: string; ticket: string | null } | null | "bad" {
+  if (!url?.startsWith(CONSOLE_PATH_PREFIX)) return null;
+  const u = new URL(url, "http://labdeck.invalid");
+  const guestId = u.pathname.slice(CONSOLE_PATH_PREFIX.length);
+  if (!GUEST_ID.test(guestId)) return "bad";
+  return { guestId, ticket: u.searchParams.get("ticket") };
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+
+function refuse(socket: Duplex, status: 400 | 401 | 403 | 500, message: string): void {
+  if (socket.destroyed) return;
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n\r\n${body}`,
+  );
+}
+
+function send(ws: WebSocket, msg: ConsoleControlMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+}
+
+export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): ConsoleUpgradeHandler {
+  const tickets = opts.tickets ?? consoleTickets();
+  const hub = new ConsoleHub({ ...opts.hub, ssh: opts.ssh, resolve: opts.resolve });
+  const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, opts.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  const serve = (ws: WebSocket, ctx: { guestId: string; username: string; canWrite: boolean; ip: string }) => {
+    alive.set(ws, true);
+    ws.on("pong", () => alive.set(ws, true));
+    const opened = Date.now();
+    let bytesOut = 0;
+    let bytesIn = 0;
+    let toldReadOnly = false;
+    const session = hub.attach(ctx.guestId, {
+      onState: (state, detail) => send(ws, detail === undefined ? { type: "state", state } : { type: "state", state, detail }),
+      onScrollbackEnd: () => send(ws, { type: "scrollback-end" }),
+      onData: (chunk) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > maxBuffered) {
+          log.warn({ guestId: ctx.guestId, user: ctx.username }, "console client too slow; disconnected");
+          ws.terminate();
+          return;
+        }
+        bytesOut += chunk.length;
+        ws.send(chunk, { binary: true });
+      },
+    });
+    ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (!ctx.canWrite) {
+        if (!toldReadOnly) send(ws, { type: "error", message: "read-only: viewers cannot type" });
+        toldReadOnly = true;
+        return;
+      }
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      bytesIn += buf.length;
+      session.write(buf);
+    });
+    ws.on("error", (err) => log.debug({ guestId: ctx.guestId, err: err.message }, "console socket error"));
+    ws.on("close", (code) => {
+      session.detach();
+      log.info({ guestId: ctx.guestId, user: ctx.username, code, seconds: Math.round((Date.now() - opened) / 1000), bytesOut, bytesIn }, "console closed");
+    });
+    log.info({ guestId: ctx.guestId, user: ctx.username, canWrite: ctx.canWrite, ip: ctx.ip }, "console opened");
+  };
+
+  const authorize = async (req: IncomingMessage, socket: Duplex, head: Buffer, guestId: string, ticket: string | null) => {
+    const ip = req.socket.remoteAddress ?? "";
+    if (!consoleOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
+      log.warn({ guestId, ip, origin: req.headers.origin ?? null }, "console refused: cross-site origin");
+      refuse(socket, 403, "cross-site console request refused");
+      return;
+    }
+    const session = await sessionUser(opts.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+    if (session === null) {
+      refuse(socket, 401, "sign in first");
+      return;
+    }
+    const grant = tickets.redeem(ticket, { userId: session.user.id, guestId });
+    if (!grant.ok) {
+      log.warn({ guestId, user: session.user.username, ip, reason: grant.reason }, "console refused: ticket");
+      refuse(socket, 403, `console ticket refused (${grant.reason}); ask for a new one`);
+      return;
+    }
+    if (socket.destroyed) return;
+    // The role is checked again here: it may have been lowered since the ticket was issued.
+    const canWrite = grant.canWrite && roleAllows(session.user.role, "operator");
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      (socket as Socket).setNoDelay?.(true);
+      serve(ws, { guestId, username: session.user.username, canWrite, ip });
+    });
+  };
+
+  const handler = ((req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    const parsed = parseConsoleUrl(req.url);
+    if (parsed === null) return false;
+    socket.on("error", () => undefined);
+    if (parsed === "bad" || req.method !== "GET" || req.headers.upgrade?.toLowerCase() !== "websocket") {
+      refuse(socket, 400, "expected a WebSocket upgrade on /api/console/<guestId>");
+      return true;
+    }
+    authorize(req, socket, head, parsed.guestId, parsed.ticket).catch((err: unknown) => {
+      log.error({ err, guestId: parsed.guestId }, "console upgrade failed");
+      refuse(socket, 500, "console unavailable");
+    });
+    return true;
+  }) as ConsoleUpgradeHandler;
+
+  Object.defineProperty(handler, "hub", { value: hub });
+  handler.close = () => {
+    clearInterval(heartbeat);
+    for (const ws of wss.clients) ws.close(1001, "server shutting down");
+    hub.closeAll();
+    wss.close();
+  };
+  return handler;
+}
