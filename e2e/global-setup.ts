@@ -3,9 +3,10 @@ import path from "node:path";
 import { labHostsSupported, startLabHost } from "../scripts/lab-host/index";
 import { randomName } from "./helpers/names";
 import { runDir, runStateFile, type RunState } from "./helpers/run-state";
+import { installTinyGuest } from "./helpers/tiny-guest";
 
-// Starts the harness host (a real sshd in a network namespace) the tests manage, and
-// refuses to test a production build older than the UI sources.
+// Starts the harness host (a real sshd in a network namespace) the tests manage, puts the
+// tiny test guest (kernel + initramfs) under its images root, and refuses to test a production build older than the UI sources.
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -31,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
   if (!support.ok) throw new Error(`end-to-end tests need a harness host: ${support.reason ?? "unsupported"}`);
   mkdirSync(runDir(), { recursive: true, mode: 0o700 });
   const host = await startLabHost({ name: randomName("e2e"), baseDir: path.join(runDir(), "lab") });
+  await installTinyGuest(host.runDir);
   const state: RunState = {
     labHost: {
       name: host.name,

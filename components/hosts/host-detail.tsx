@@ -8,10 +8,12 @@ import { errorCode, errorMessage, labdeckCode } from "../trpc-errors";
 import { Card } from "../ui/card";
 import { Loading, Notice } from "../ui/states";
 import { CapabilitiesCard } from "./capabilities-card";
+import { HostGuestsCard } from "./host-guests-card";
 import { HostHeader } from "./host-header";
 import { HostKeyCard } from "./host-key-card";
 import { PublicKeyCard } from "./public-key-card";
 import { ScratchCard } from "./scratch-card";
+import { UnmanagedCard } from "./unmanaged-card";
 
 export function HostDetail({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
@@ -64,6 +66,10 @@ export function HostDetail({ hostId }: { hostId: string }) {
         <PublicKeyCard host={h} />
       </div>
       <CapabilitiesCard host={h} probeJobId={probeJobId} probePending={probe.isPending} probeError={probe.error} onProbe={startProbe} onProbeFinished={onProbeFinished} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <HostGuestsCard host={h} />
+        <UnmanagedCard host={h} />
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <ScratchCard host={h} reportError={reportError} />
         <Card title="Recent jobs" bodyClassName="p-0">

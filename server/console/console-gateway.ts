@@ -105,7 +105,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  const serve = (ws: WebSocket, ctx: { guestId: string; username: string; canWrite: boolean; ip: string }) => {
+  const serve = (ws: WebSocket, ctx: { guestId: string; userId: string; username: string; canWrite: boolean; ip: string }) => {
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
     const opened = Date.now();
@@ -125,7 +125,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
         bytesOut += chunk.length;
         ws.send(chunk, { binary: true });
       },
-    });
+    }, { userId: ctx.userId, username: ctx.username });
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       if (!ctx.canWrite) {
         if (!toldReadOnly) send(ws, { type: "error", message: "read-only: viewers cannot type" });
@@ -167,7 +167,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     const canWrite = grant.canWrite && roleAllows(session.user.role, "operator");
     wss.handleUpgrade(req, socket, head, (ws) => {
       (socket as Socket).setNoDelay?.(true);
-      serve(ws, { guestId, username: session.user.username, canWrite, ip });
+      serve(ws, { guestId, userId: session.user.id, username: session.user.username, canWrite, ip });
     });
   };
 

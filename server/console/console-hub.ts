@@ -21,6 +21,13 @@ export interface ConsoleEndpoint {
 
 export type ConsoleResolver = (guestId: string) => Promise<ConsoleEndpoint>;
 
+/**
+ * The recent history a fresh upstream starts from (the tail of the host-side serial log),
+ * read on behalf of the viewer who opened it. Without it a console opened after the guest
+ * booted would start blank: the ring only holds what passed while someone watched.
+ */
+export type ConsolePreload = (guestId: string, who: { userId: string | null; username: string }) => Promise<Buffer | null>;
+
 /** One watcher of a guest's console. Calls arrive in order: state, scrollback, scrollback end, live. */
 export interface ConsoleViewer {
   onState(state: ConsoleState, detail: string | undefined): void;
@@ -37,6 +44,7 @@ export interface ConsoleSession {
 export interface ConsoleHubOptions {
   ssh: SshExecutor;
   resolve: ConsoleResolver;
+  preload?: ConsolePreload;
   scrollbackBytes?: number;
   /** Keep the upstream this long after the last viewer leaves (a page reload should not reconnect). */
   lingerMs?: number;
@@ -58,6 +66,8 @@ interface GuestConsole {
   lingerTimer: NodeJS.Timeout | null;
   /** Output that arrived in this event-loop turn, sent as one chunk (see adopt). */
   pending: Buffer[];
+  /** Whose attach opened the current upstream (the preload is read, and audited, as them). */
+  openedBy: { userId: string | null; username: string };
 }
 
 export function classifyUpstreamError(err: unknown): { state: ConsoleState; detail: string } {
@@ -71,6 +81,7 @@ export class ConsoleHub {
   private readonly guests = new Map<string, GuestConsole>();
   private readonly ssh: SshExecutor;
   private readonly resolve: ConsoleResolver;
+  private readonly preload: ConsolePreload | undefined;
   private readonly scrollbackBytes: number;
   private readonly lingerMs: number;
   private readonly retryInitialMs: number;
@@ -79,13 +90,14 @@ export class ConsoleHub {
   constructor(opts: ConsoleHubOptions) {
     this.ssh = opts.ssh;
     this.resolve = opts.resolve;
+    this.preload = opts.preload;
     this.scrollbackBytes = opts.scrollbackBytes ?? 256 * 1024;
     this.lingerMs = opts.lingerMs ?? 5_000;
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 5_000;
   }
 
-  attach(guestId: string, viewer: ConsoleViewer): ConsoleSession {
+  attach(guestId: string, viewer: ConsoleViewer, who: { userId: string | null; username: string } = { userId: null, username: "console" }): ConsoleSession {
     let gc = this.guests.get(guestId);
     if (gc === undefined) {
       gc = {
@@ -100,6 +112,7 @@ export class ConsoleHub {
         retryTimer: null,
         lingerTimer: null,
         pending: [],
+        openedBy: who,
       };
       this.guests.set(guestId, gc);
     }
@@ -108,6 +121,7 @@ export class ConsoleHub {
       gc.lingerTimer = null;
     }
     const first = gc.viewers.size === 0;
+    if (first) gc.openedBy = who;
     gc.viewers.add(viewer);
     // Synchronous: no upstream chunk can slip between the replay and the live stream.
     viewer.onState(gc.state, gc.detail);
@@ -166,6 +180,15 @@ export class ConsoleHub {
       let stream: Duplex;
       try {
         const { target, socketPath } = await this.resolve(gc.guestId);
+        // History first, then the live stream: what the guest prints in between is in
+        // neither, but nothing is shown twice.
+        if (gc.ring.length === 0 && this.preload) {
+          const tail = await this.preload(gc.guestId, gc.openedBy).catch(() => null);
+          if (tail && tail.length > 0 && gc.generation === generation && gc.ring.length === 0) {
+            gc.ring.write(tail);
+            for (const v of gc.viewers) v.onData(tail);
+          }
+        }
         stream = await this.ssh.openStreamLocal(target, socketPath);
       } catch (err) {
         if (gc.generation !== generation) return;

@@ -11,6 +11,7 @@ import type { ConsoleUpgradeHandler } from "./console-gateway";
 import type { ConsoleTicketStore } from "./console-tickets";
 import { killSocketServer, openConsole, shellSocketArgv, startTinyGuest, waitForSocket, type ConsoleClient, type RunningTinyGuest } from "./console-test-support";
 import { readSerialLogPage, searchSerialLog } from "./serial-log-reader";
+import { serialLogTailArgv } from "./serial-log";
 
 const support = labHostsSupported();
 
@@ -69,7 +70,16 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
       }),
       allowedOrigins: ["https://labdeck.example"],
       tickets,
-      hub: { lingerMs: 0, retryInitialMs: 100, retryMaxMs: 400 },
+      hub: {
+        lingerMs: 0,
+        retryInitialMs: 100,
+        retryMaxMs: 400,
+        preload: async (guestId) => {
+          if (guestId !== "tiny" || !tiny) return null;
+          const r = await pool.exec(target, serialLogTailArgv(tiny.serialLog));
+          return r.exitStatus === 0 ? Buffer.from(r.stdout) : null;
+        },
+      },
       heartbeatMs: 300,
     });
     server = createHttpServer({
@@ -187,6 +197,11 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     beforeAll(async () => {
       tiny = await startTinyGuest(host, `${host.runDir}/guests/tiny`);
     }, 120_000);
+
+    it("starts a console opened after the boot from the serial log's tail", async () => {
+      const late = await connect("vic", "tiny");
+      await late.waitForText("labdeck tiny guest ready", 15_000);
+    });
 
     it("types into the guest's shell and a viewer watches", async () => {
       const olga = await connect("olga", "tiny");

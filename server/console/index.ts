@@ -4,6 +4,8 @@ import { db } from "../db";
 import { runtime } from "../services/runtime";
 import { createConsoleUpgradeHandler, type ConsoleUpgradeHandler } from "./console-gateway";
 import { guestConsoleResolver } from "./console-resolver";
+import { serialLogTailArgv } from "./serial-log";
+import { readFromHost } from "../services/host-read";
 
 export { issueConsoleTicket, redeemConsoleTicket, CONSOLE_TICKET_TTL_MS } from "./console-tickets";
 export { createConsoleUpgradeHandler, CONSOLE_PATH_PREFIX, type ConsoleControlMessage, type ConsoleUpgradeHandler } from "./console-gateway";
@@ -16,11 +18,19 @@ const g = globalThis as unknown as { labdeckConsoleUpgrade?: ConsoleUpgradeHandl
 export function consoleUpgrade(allowedOrigins: readonly string[]): ConsoleUpgradeHandler {
   if (!g.labdeckConsoleUpgrade) {
     const rt = runtime();
+    const resolve = guestConsoleResolver(db, rt.secret);
     g.labdeckConsoleUpgrade = createConsoleUpgradeHandler({
       db,
       ssh: rt.ssh,
-      resolve: guestConsoleResolver(db, rt.secret),
+      resolve,
       allowedOrigins,
+      hub: {
+        preload: async (guestId, who) => {
+          const { target, serialLog } = await resolve(guestId);
+          const res = await readFromHost({ db, ssh: rt.ssh, secret: rt.secret, actor: who }, target.hostId, serialLogTailArgv(serialLog));
+          return res.exitStatus === 0 ? Buffer.from(res.stdout, "utf8") : null;
+        },
+      },
     });
   }
   return g.labdeckConsoleUpgrade;

@@ -86,9 +86,9 @@ async function startPlan(
     const isExisting = d.kind === "existing-image" || (d.kind === "new-image" && existing.has(d.path));
     if (!isExisting) continue;
     const res = await readFromHost(deps, g.host.id, imageInfoArgv(d.path));
-    if (res.exitStatus !== 0) throw new LabdeckError("BAD_INPUT", `disks.${i}.path: cannot read ${d.path}: ${res.stderr.trim()}`, { field: `disks.${i}.path` });
+    if (res.exitStatus !== 0) throw new LabdeckError("BAD_INPUT", `definition.disks.${i}.path: cannot read ${d.path}: ${res.stderr.trim()}`, { field: `definition.disks.${i}.path` });
     const info = parseImageInfo(res.stdout, d.path);
-    checkImageWithinRoots(info, g.roots, `disks.${i}.path`);
+    checkImageWithinRoots(info, g.roots, `definition.disks.${i}.path`);
     diskFormats[i] = info.format;
   }
   return planStartGuest({

@@ -1,0 +1,202 @@
+import type { GuestDefinitionInput } from "../api-types";
+
+// The wizard's form state and its mapping to and from a guest definition. Numbers are kept
+// as the text the user typed, so a half-typed value is never silently replaced; they are
+// parsed once, in toDefinition, which names the field of anything it cannot read.
+
+type Def = GuestDefinitionInput;
+type DiskIn = NonNullable<Def["disks"]>[number];
+type NicIn = NonNullable<Def["nics"]>[number];
+
+export const SIZE_UNITS = { MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 } as const;
+export type SizeUnit = keyof typeof SIZE_UNITS;
+export type DiskBus = "virtio" | "ide" | "scsi";
+
+export interface DiskRow {
+  key: number;
+  kind: DiskIn["kind"];
+  path: string;
+  format: "qcow2" | "raw";
+  size: string;
+  unit: SizeUnit;
+  bus: DiskBus;
+}
+
+export interface ForwardRow {
+  key: number;
+  proto: "tcp" | "udp";
+  hostAddress: string;
+  hostPort: string;
+  guestPort: string;
+}
+
+export interface NicRow {
+  key: number;
+  model: "virtio" | "e1000" | "rtl8139";
+  mac: string;
+  net: "user" | "tap";
+  bridge: string;
+  forwards: ForwardRow[];
+}
+
+export interface WizardForm {
+  hostId: string;
+  name: string;
+  arch: NonNullable<Def["arch"]>;
+  machine: string;
+  accel: NonNullable<Def["accel"]>;
+  cpuModel: string;
+  vcpus: string;
+  memoryMiB: string;
+  disks: DiskRow[];
+  bootKind: "disk" | "cdrom" | "kernel";
+  kernel: string;
+  initrd: string;
+  append: string;
+  nics: NicRow[];
+  display: NonNullable<Def["display"]>;
+}
+
+let nextKey = 1;
+export const newKey = (): number => nextKey++;
+
+export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({ key: newKey(), kind, path: "", format: "qcow2", size: "8", unit: "GiB", bus: "virtio" });
+export const newForward = (): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress: "", hostPort: "", guestPort: "" });
+export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", bridge: "", forwards: [] });
+
+export function emptyForm(hostId = ""): WizardForm {
+  return {
+    hostId,
+    name: "",
+    arch: "x86_64",
+    machine: "q35",
+    accel: "auto",
+    cpuModel: "",
+    vcpus: "1",
+    memoryMiB: "512",
+    disks: [],
+    bootKind: "disk",
+    kernel: "",
+    initrd: "",
+    append: "",
+    nics: [newNic()],
+    display: "none",
+  };
+}
+
+function sizeParts(bytes: number): { size: string; unit: SizeUnit } {
+  for (const unit of ["TiB", "GiB", "MiB"] as const) {
+    if (bytes % SIZE_UNITS[unit] === 0) return { size: String(bytes / SIZE_UNITS[unit]), unit };
+  }
+  return { size: String(bytes / SIZE_UNITS.MiB), unit: "MiB" };
+}
+
+/** A form from a stored or imported (partial) definition; what is missing keeps its default. */
+export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
+  const base = emptyForm(hostId);
+  const boot = def.boot;
+  return {
+    ...base,
+    name: def.name ?? "",
+    arch: def.arch ?? base.arch,
+    machine: def.machine ?? base.machine,
+    accel: def.accel ?? base.accel,
+    cpuModel: def.cpuModel ?? "",
+    vcpus: def.vcpus !== undefined ? String(def.vcpus) : base.vcpus,
+    memoryMiB: def.memoryMiB !== undefined ? String(def.memoryMiB) : base.memoryMiB,
+    disks: (def.disks ?? []).map((d) => ({
+      ...newDisk(d.kind),
+      path: d.path,
+      ...(d.kind === "new-image" ? { format: d.format, ...sizeParts(d.sizeBytes) } : {}),
+      ...(d.kind !== "cdrom" && d.bus ? { bus: d.bus } : {}),
+    })),
+    bootKind: boot?.kind ?? "disk",
+    kernel: boot?.kind === "kernel" ? boot.kernel : "",
+    initrd: boot?.kind === "kernel" ? (boot.initrd ?? "") : "",
+    append: boot?.kind === "kernel" ? (boot.append ?? "") : "",
+    nics:
+      def.nics === undefined
+        ? base.nics
+        : def.nics.map((n) => ({
+            ...newNic(),
+            model: n.model ?? "virtio",
+            mac: n.mac ?? "",
+            net: n.network.kind,
+            bridge: n.network.kind === "tap" ? n.network.bridge : "",
+            forwards:
+              n.network.kind === "user"
+                ? (n.network.forwards ?? []).map((f) => ({ ...newForward(), proto: f.proto ?? "tcp", hostAddress: f.hostAddress ?? "", hostPort: String(f.hostPort), guestPort: String(f.guestPort) }))
+                : [],
+          })),
+    display: def.display ?? base.display,
+  };
+}
+
+export type FieldErrors = Record<string, string>;
+
+function int(errors: FieldErrors, field: string, text: string): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) errors[field] = "a whole number";
+  return Number(t);
+}
+
+function sizeBytes(errors: FieldErrors, field: string, d: DiskRow): number {
+  const t = d.size.trim();
+  if (!/^\d+(\.\d+)?$/.test(t)) {
+    errors[field] = "a size such as 8 or 0.5";
+    return 0;
+  }
+  const bytes = Math.round(Number(t) * SIZE_UNITS[d.unit]);
+  if (bytes % SIZE_UNITS.MiB !== 0) errors[field] = "a whole number of MiB";
+  return bytes;
+}
+
+function disk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
+  const path = d.path.trim();
+  if (d.kind === "cdrom") return { kind: "cdrom", path };
+  if (d.kind === "existing-image") return { kind: "existing-image", path, bus: d.bus };
+  return { kind: "new-image", path, format: d.format, sizeBytes: sizeBytes(errors, `disks.${i}.sizeBytes`, d), bus: d.bus };
+}
+
+function nic(errors: FieldErrors, n: NicRow, i: number): NicIn {
+  const mac = n.mac.trim().toLowerCase();
+  const base = { model: n.model, ...(mac ? { mac } : {}) };
+  if (n.net === "tap") return { ...base, network: { kind: "tap", bridge: n.bridge.trim() } };
+  const forwards = n.forwards.map((f, j) => ({
+    proto: f.proto,
+    ...(f.hostAddress.trim() ? { hostAddress: f.hostAddress.trim() } : {}),
+    hostPort: int(errors, `nics.${i}.network.forwards.${j}.hostPort`, f.hostPort),
+    guestPort: int(errors, `nics.${i}.network.forwards.${j}.guestPort`, f.guestPort),
+  }));
+  return { ...base, network: { kind: "user", forwards } };
+}
+
+/** The definition the form describes, or the fields it could not read (named like the server names them). */
+export function toDefinition(f: WizardForm): { definition: Def; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const boot: Def["boot"] =
+    f.bootKind === "kernel"
+      ? { kind: "kernel", kernel: f.kernel.trim(), ...(f.initrd.trim() ? { initrd: f.initrd.trim() } : {}), append: f.append }
+      : { kind: f.bootKind };
+  const definition: Def = {
+    name: f.name.trim(),
+    arch: f.arch,
+    machine: f.machine.trim(),
+    accel: f.accel,
+    ...(f.cpuModel.trim() ? { cpuModel: f.cpuModel.trim() } : {}),
+    vcpus: int(errors, "vcpus", f.vcpus),
+    memoryMiB: int(errors, "memoryMiB", f.memoryMiB),
+    disks: f.disks.map((d, i) => disk(errors, d, i)),
+    boot,
+    nics: f.nics.map((n, i) => nic(errors, n, i)),
+    display: f.display,
+  };
+  return { definition, errors };
+}
+
+/** The server names definition fields `definition.disks.0.path` (and sometimes without the prefix). */
+export function definitionFieldErrors(server: Record<string, string>): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [field, message] of Object.entries(server)) out[field.replace(/^definition\.?/, "") || "definition"] = message;
+  return out;
+}
