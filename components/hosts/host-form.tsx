@@ -16,10 +16,12 @@ export interface HostFormValues {
   port: number;
   username: string;
   runDir: string;
+  /** Absolute paths for guest images, ISOs and kernels; empty means `<runDir>/images`. */
+  storageRoots: string[];
   key: KeyInput | undefined;
 }
 
-const FIELDS = ["name", "address", "port", "username", "runDir", "key", "privateKey"];
+const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "key", "privateKey"];
 
 export function HostForm({
   initial,
@@ -39,13 +41,14 @@ export function HostForm({
   onSubmit: (values: HostFormValues) => void;
   onCancel?: () => void;
 }) {
-  const [v, setV] = useState({ ...initial, port: String(initial.port) });
+  const [v, setV] = useState({ ...initial, port: String(initial.port), storageRoots: initial.storageRoots.join("\n") });
   const [keyChoice, setKeyChoice] = useState<KeyChoice>(allowKeep ? "keep" : "generate");
   const [privateKey, setPrivateKey] = useState("");
   const [portError, setPortError] = useState<string | null>(null);
   const errors = fieldErrors(error);
   const message = formError(error, FIELDS);
   const keyError = errors.privateKey ?? errors.key;
+  const rootsError = Object.entries(errors).find(([k]) => k.startsWith("storageRoots"))?.[1];
 
   const set = (field: keyof typeof v) => (e: { target: { value: string } }) => setV((prev) => ({ ...prev, [field]: e.target.value }));
   const submit = (e: FormEvent) => {
@@ -57,7 +60,8 @@ export function HostForm({
     }
     setPortError(null);
     const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
-    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), key });
+    const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
+    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, key });
   };
 
   return (
@@ -79,6 +83,9 @@ export function HostForm({
         </Field>
         <Field label="Run directory" htmlFor="host-runDir" error={errors.runDir} hint="where Labdeck keeps its files on the host">
           <Input id="host-runDir" className="font-mono" value={v.runDir} onChange={set("runDir")} invalid={!!errors.runDir} />
+        </Field>
+        <Field label="Storage roots" htmlFor="host-storageRoots" error={rootsError} hint="one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images">
+          <Textarea id="host-storageRoots" rows={2} className="font-mono" spellCheck={false} value={v.storageRoots} onChange={set("storageRoots")} invalid={!!rootsError} />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />

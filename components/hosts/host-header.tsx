@@ -51,7 +51,7 @@ export function HostHeader({ host }: { host: HostView }) {
         }
         subtitle={
           <span className="font-mono text-xs">
-            {host.username}@{host.address}:{host.port} · run dir {host.runDir}
+            {host.username}@{host.address}:{host.port} · run dir {host.runDir} · storage roots {host.effectiveRoots.join(", ")}
           </span>
         }
         actions={
@@ -72,7 +72,7 @@ export function HostHeader({ host }: { host: HostView }) {
       {editing && (
         <Card title="Edit host" className="mb-4 max-w-3xl" description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed.">
           <HostForm
-            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir }}
+            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots }}
             allowKeep
             submitLabel="Save"
             pending={update.isPending}
