@@ -8,7 +8,7 @@ import { useTRPC } from "../trpc-provider";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { GuestActionPanel } from "./guest-action-panel";
-import { ACTION_ALLOWED, ACTION_LABEL } from "./guest-state";
+import { ACTION_LABEL } from "./guest-state";
 
 const ORDER: GuestAction[] = ["start", "shutdown", "reboot", "pause", "resume", "force-stop", "delete"];
 
@@ -36,7 +36,7 @@ export function GuestActions({ guestId, guestName, state }: { guestId: string; g
       <div className="space-y-3">
         <div className="flex flex-wrap gap-2">
           {ORDER.map((a) => {
-            const allowed = state !== undefined && ACTION_ALLOWED[a](state.state);
+            const allowed = state !== undefined && state.actions.includes(a);
             return (
               <Button
                 key={a}

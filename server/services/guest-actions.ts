@@ -2,19 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
-import {
-  canDelete,
-  canForceStop,
-  canPause,
-  canReboot,
-  canResume,
-  canShutdown,
-  canStart,
-  guestRunFiles,
-  ZGuestDefinition,
-  type GuestState,
-  type TGuestDefinition,
-} from "../hypervisors/qemu/guest-definition";
+import { allowedActions, GUEST_ACTIONS, guestRunFiles, ZGuestDefinition, type GuestAction, type TGuestDefinition } from "../hypervisors/qemu/guest-definition";
 import {
   planDeleteGuest,
   planForceStop,
@@ -39,9 +27,8 @@ import { readFromHost } from "./host-read";
 // (which images exist, what the existing ones are made of): those reads are audited like
 // any command, and the plan shown is exactly the plan that runs.
 
-export const GUEST_ACTIONS = ["start", "shutdown", "force-stop", "reboot", "pause", "resume", "delete"] as const;
 export const ZGuestAction = z.enum(GUEST_ACTIONS);
-export type GuestAction = z.infer<typeof ZGuestAction>;
+export type { GuestAction };
 
 export interface GuestActionDeps {
   db: Db;
@@ -152,19 +139,9 @@ export async function previewGuestAction(deps: GuestActionDeps, input: { id: str
   return { plan, script: planToShellScript(plan, hostLabel) };
 }
 
-const ALLOWED: Record<GuestAction, (s: GuestState) => boolean> = {
-  start: canStart,
-  shutdown: canShutdown,
-  "force-stop": canForceStop,
-  reboot: canReboot,
-  pause: canPause,
-  resume: canResume,
-  delete: canDelete,
-};
-
 export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
   const now = await readGuestState(deps, input.id, { fresh: true });
-  if (!ALLOWED[input.action](now.state)) {
+  if (!allowedActions(now.state).includes(input.action)) {
     throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
   }
   forgetGuestState(input.id);

@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
-import { guestRunFiles, type GuestState } from "../hypervisors/qemu/guest-definition";
+import { allowedActions, guestRunFiles, type GuestAction, type GuestState } from "../hypervisors/qemu/guest-definition";
 import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv, QUERY_STATUS } from "../hypervisors/qemu/guest-state";
 import { connectQmp, type QmpStatus } from "../hypervisors/qemu/qmp";
 import type { SshExecutor } from "../ssh/types";
@@ -17,6 +17,8 @@ export interface GuestStateView {
   state: GuestState;
   detail: string;
   at: number;
+  /** The lifecycle actions this state allows (allowedActions), so the page needs no copy of the rules. */
+  actions: GuestAction[];
 }
 
 export interface GuestStateDeps {
@@ -54,7 +56,7 @@ async function queryStatus(ssh: SshExecutor, target: Parameters<SshExecutor["ope
 export async function readGuestState(deps: GuestStateDeps, guestId: string, opts: { fresh?: boolean } = {}): Promise<GuestStateView> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
   const files = guestRunFiles(guest.host.runDir, guest.name);
-  let view: GuestStateView;
+  let view: Omit<GuestStateView, "actions">;
   try {
     if (!guest.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${guest.host.name} has no confirmed host key yet`);
     const target = await hostTarget(deps.db, deps.secret, guest.hostId);
@@ -78,8 +80,9 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
   } catch (err) {
     view = { state: "unknown", detail: err instanceof Error ? err.message : String(err), at: Date.now() };
   }
-  cache.set(guestId, view);
-  return view;
+  const full = { ...view, actions: allowedActions(view.state) };
+  cache.set(guestId, full);
+  return full;
 }
 
 export async function readGuestStates(deps: GuestStateDeps, guestIds: readonly string[]): Promise<Record<string, GuestStateView>> {

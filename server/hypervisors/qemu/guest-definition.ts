@@ -106,3 +106,21 @@ export const canReboot = (s: GuestState) => s === "running";
 export const canPause = (s: GuestState) => s === "running";
 export const canResume = (s: GuestState) => s === "paused";
 export const canDelete = (s: GuestState) => s === "shut-off" || s === "crashed";
+
+export const GUEST_ACTIONS = ["start", "shutdown", "force-stop", "reboot", "pause", "resume", "delete"] as const;
+export type GuestAction = (typeof GUEST_ACTIONS)[number];
+
+const ALLOWED: Record<GuestAction, (s: GuestState) => boolean> = {
+  start: canStart,
+  shutdown: canShutdown,
+  "force-stop": canForceStop,
+  reboot: canReboot,
+  pause: canPause,
+  resume: canResume,
+  delete: canDelete,
+};
+
+/** What may be done to a guest in this state; the server refuses the rest, the page greys them. */
+export function allowedActions(s: GuestState): GuestAction[] {
+  return GUEST_ACTIONS.filter((a) => ALLOWED[a](s));
+}
