@@ -13,6 +13,7 @@ import {
   planStartGuest,
   tapCleanupSteps,
   tapNameFor,
+  waitForExitStep,
   type GuestPlan,
 } from "../hypervisors/qemu/guest-plans";
 import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../hypervisors/qemu/image-info";
@@ -92,12 +93,7 @@ async function startPlan(
 
 function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
   const plan = planShutdownGuest({ name: g.def.name, files: g.files });
-  plan.steps.push({
-    // A fixed script; the pidfile is its positional argument, never part of the script text.
-    argv: ["timeout", String(SHUTDOWN_WAIT_S), "sh", "-c", 'while pgrep -L -F "$1" >/dev/null; do sleep 0.5; done', "sh", g.files.pidfile],
-    purpose: `Wait up to ${SHUTDOWN_WAIT_S} s for the guest to power off (force stop if it does not)`,
-    timeoutMs: (SHUTDOWN_WAIT_S + 10) * 1000,
-  });
+  plan.steps.push(waitForExitStep(g.files, SHUTDOWN_WAIT_S));
   plan.steps.push(...tapCleanupSteps(tapsOf(g.def)));
   return plan;
 }

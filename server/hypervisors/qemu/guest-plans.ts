@@ -125,6 +125,20 @@ export function planDeleteGuest(o: { name: string; files: GuestRunFiles; roots: 
   return { title: `Delete guest ${o.name}`, steps };
 }
 
+/**
+ * Waits until no QEMU holds the pidfile, failing after `seconds` (timeout exits 124), so an
+ * ACPI shutdown the guest ignores ends as a failed job and the page can offer a force stop.
+ * The script is fixed; the pidfile is its positional argument, never part of its text.
+ */
+export function waitForExitStep(files: Pick<GuestRunFiles, "pidfile">, seconds: number): GuestPlanStep {
+  const pidfile = assertAbsPath("files.pidfile", files.pidfile);
+  return {
+    argv: ["timeout", String(seconds), "sh", "-c", 'while pgrep -L -F "$1" >/dev/null; do sleep 0.5; done', "sh", pidfile],
+    purpose: `Wait up to ${seconds} s for the guest to power off (force stop if it does not)`,
+    timeoutMs: (seconds + 10) * 1000,
+  };
+}
+
 const qmpPlan = (title: string, step: GuestPlanStep): GuestPlan => ({ title, steps: [step] });
 
 export const planShutdownGuest = (o: { name: string; files: GuestRunFiles }) =>
