@@ -38,9 +38,15 @@ export function assertAbsPath(field: string, value: string): string {
   return value;
 }
 
-/** `child` must lie strictly under `root` (both already checked with assertAbsPath). */
-export function assertUnder(field: string, child: string, root: string): string {
-  const base = root.endsWith("/") ? root : `${root}/`;
-  if (!child.startsWith(base)) throw badInput(field, `"${child}" is outside ${root}`);
-  return child;
+/** `path` lies strictly under one of `roots` (all absolute, without ".."). */
+export function isUnderRoots(path: string, roots: readonly string[]): boolean {
+  return roots.some((r) => path.startsWith(r.endsWith("/") ? r : `${r}/`));
+}
+
+/** The one check that a host path stays under the host's configured roots. */
+export function assertUnderRoots(field: string, value: string, roots: readonly string[]): string {
+  assertAbsPath(field, value);
+  if (roots.length === 0) throw badInput(field, "the host has no configured roots");
+  if (!isUnderRoots(value, roots)) throw badInput(field, `"${value}" is outside the host's roots (${roots.join(", ")})`);
+  return value;
 }

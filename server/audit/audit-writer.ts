@@ -23,6 +23,12 @@ export const ZCommandAudit = z.object({
   output: z.string(),
 });
 
+/** How a command's result reads in the audit log: a lost exit status is "unknown", never ok. */
+export function auditOutcome(r: { outcome: string; exitStatus: number | null }): "ok" | "failed" | "unknown" {
+  if (r.outcome === "connection-lost") return "unknown";
+  return r.outcome === "exited" && r.exitStatus === 0 ? "ok" : "failed";
+}
+
 export function excerpt(text: string): string {
   if (text.length <= EXCERPT_MAX) return text;
   const half = EXCERPT_MAX / 2;

@@ -15,7 +15,6 @@ export interface JobBusMessage {
 class JobBus extends EventEmitter {
   publish(msg: JobBusMessage): void {
     this.emit(`job:${msg.jobId}`, msg);
-    this.emit("any", msg);
   }
 }
 

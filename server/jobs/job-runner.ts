@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import type { Db } from "../db";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
-import { auditCommand, type Actor } from "../audit/audit-writer";
+import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
@@ -186,7 +186,7 @@ export class JobRunner {
             lastFailedStep = index;
             throw new JobEnd("failed", message, index, code);
           }
-          const outcome = result.outcome === "connection-lost" ? "unknown" : result.outcome === "exited" && result.exitStatus === 0 ? "ok" : "failed";
+          const outcome = auditOutcome(result);
           await auditCommand(db, actor, {
             hostId: job.hostId,
             hostName: job.host.name,

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError, badInput } from "../errors";
+import { assertUnderRoots } from "../names";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
 import { fillMacs } from "../hypervisors/qemu/mac";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
@@ -58,9 +59,7 @@ export function toGuestView(g: GuestRow, host: { name: string; runDir: string })
 export type GuestView = ReturnType<typeof toGuestView>;
 
 function checkPaths(def: TGuestDefinition, roots: readonly string[]): void {
-  const under = (field: string, p: string) => {
-    if (!roots.some((r) => p.startsWith(r.endsWith("/") ? r : `${r}/`))) throw badInput(field, `"${p}" is outside the host's roots (${roots.join(", ")})`);
-  };
+  const under = (field: string, p: string) => assertUnderRoots(field, p, roots);
   def.disks.forEach((d, i) => under(`definition.disks.${i}.path`, d.path));
   if (def.boot.kind === "kernel") {
     under("definition.boot.kernel", def.boot.kernel);

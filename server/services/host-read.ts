@@ -1,5 +1,5 @@
 import type { Db } from "../db";
-import { auditCommand, type Actor } from "../audit/audit-writer";
+import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
 import type { ExecResult, SshExecutor } from "../ssh/types";
 import { hostTarget } from "./host-target";
@@ -24,7 +24,7 @@ export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[
     jobId: null,
     argv,
     exitStatus: result.exitStatus,
-    outcome: result.outcome === "connection-lost" ? "unknown" : result.outcome === "exited" && result.exitStatus === 0 ? "ok" : "failed",
+    outcome: auditOutcome(result),
     durationMs: result.durationMs,
     output: result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
   });

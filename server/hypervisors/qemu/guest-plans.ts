@@ -5,7 +5,7 @@
 // created image or TAP always carries the undo that removes it.
 import { createHash } from "node:crypto";
 import type { TPlanStep } from "../../jobs/plan";
-import { assertAbsPath, assertMatches } from "../../names";
+import { assertAbsPath, assertMatches, assertUnderRoots as underRoots } from "../../names";
 import { badInput } from "../../errors";
 import { BRIDGE_NAME, GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
@@ -36,14 +36,6 @@ export function qmpStep(files: Pick<GuestRunFiles, "qmpSocket">, execute: string
   const socket = assertAbsPath("files.qmpSocket", files.qmpSocket);
   const qmp: QmpStepSpec = args === undefined ? { socket, execute } : { socket, execute, arguments: args };
   return { purpose, qmp, argv: ["qmp", socket, execute] };
-}
-
-function underRoots(field: string, value: string, roots: readonly string[]): string {
-  assertAbsPath(field, value);
-  if (!roots.some((r) => value.startsWith(r.endsWith("/") ? r : `${r}/`))) {
-    throw badInput(field, `"${value}" is outside the host's roots (${roots.join(", ")})`);
-  }
-  return value;
 }
 
 export interface StartGuestOptions extends QemuArgvContext {

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { badInput, LabdeckError } from "../../errors";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, isUnderRoots } from "../../names";
 
 const ZImgInfo = z.object({
   filename: z.string(),
@@ -76,12 +76,11 @@ export function parseImageInfo(json: string, imagePath: string): ImageInfo {
 
 /** Refuses an image whose chain leaves the host's roots or uses a non-file backing. */
 export function checkImageWithinRoots(info: ImageInfo, roots: readonly string[], field: string): void {
-  const inside = (p: string) => roots.some((r) => p.startsWith(r.endsWith("/") ? r : `${r}/`));
   for (const layer of info.chain) {
     const files = layer.backingFile === null ? [layer.path] : [layer.path, layer.backingFile];
     for (const f of files) {
       if (!isPlainPath(f)) throw badInput(field, `backing file "${f}" is not a file on the host`);
-      if (!inside(f)) throw badInput(field, `${f === info.path ? "image" : "backing file"} "${f}" is outside the host's roots (${roots.join(", ")})`);
+      if (!isUnderRoots(f, roots)) throw badInput(field, `${f === info.path ? "image" : "backing file"} "${f}" is outside the host's roots (${roots.join(", ")})`);
     }
   }
 }

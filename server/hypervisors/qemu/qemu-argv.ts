@@ -3,7 +3,7 @@
 // is checked again here, whoever calls it. What must not break: no value reaches a
 // comma-separated QEMU option (-drive, -netdev, -chardev, -qmp) unless it is known to be
 // free of commas, because QEMU would read "a,b" as two options (",," is its escape).
-import { assertAbsPath, assertMatches } from "../../names";
+import { assertAbsPath, assertMatches, assertUnderRoots } from "../../names";
 import { badInput } from "../../errors";
 import {
   BRIDGE_NAME,
@@ -42,13 +42,7 @@ function optValue(field: string, value: string): string {
 }
 
 function hostPath(field: string, value: string, roots: readonly string[]): string {
-  assertAbsPath(field, value);
-  optValue(field, value);
-  if (roots.length === 0) throw badInput(field, "the host has no configured roots");
-  if (!roots.some((r) => value.startsWith(r.endsWith("/") ? r : `${r}/`))) {
-    throw badInput(field, `"${value}" is outside the host's roots (${roots.join(", ")})`);
-  }
-  return value;
+  return optValue(field, assertUnderRoots(field, value, roots));
 }
 
 function runPath(field: string, value: string): string {
