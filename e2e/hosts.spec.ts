@@ -17,7 +17,7 @@ let jobId = "";
 
 test("add the harness host with a pasted private key", async ({ page }) => {
   const { labHost: lab } = readRunState();
-  hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, privateKey: lab.privateKey });
+  hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, configRoot: `${lab.dir}/etc-root`, privateKey: lab.privateKey });
   await expect(page.getByTestId("host-key-status").first()).toHaveText("not confirmed");
   await expect(page.getByTestId("public-key")).toContainText(lab.publicKey.split(" ")[1] ?? "");
   await page.goto("/");

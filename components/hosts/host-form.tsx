@@ -18,10 +18,12 @@ export interface HostFormValues {
   runDir: string;
   /** Absolute paths for guest images, ISOs and kernels; empty means `<runDir>/images`. */
   storageRoots: string[];
+  /** Persistence files (interfaces.d, rules.v4, rt_tables) are written under it; "/" on a real host. */
+  configRoot: string;
   key: KeyInput | undefined;
 }
 
-const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "key", "privateKey"];
+const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "key", "privateKey"];
 
 export function HostForm({
   initial,
@@ -61,7 +63,7 @@ export function HostForm({
     setPortError(null);
     const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
     const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
-    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, key });
+    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), key });
   };
 
   return (
@@ -86,6 +88,9 @@ export function HostForm({
         </Field>
         <Field label="Storage roots" htmlFor="host-storageRoots" error={rootsError} hint="one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images">
           <Textarea id="host-storageRoots" rows={2} className="font-mono" spellCheck={false} value={v.storageRoots} onChange={set("storageRoots")} invalid={!!rootsError} />
+        </Field>
+        <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint="network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host">
+          <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />

@@ -6,6 +6,8 @@ export interface NewHost {
   port?: number;
   username?: string;
   runDir?: string;
+  /** Where network persistence files go; a lab host shares this machine's /etc, so tests give a dir of its own. */
+  configRoot?: string;
   /** Omitted: Labdeck generates the key pair. */
   privateKey?: string;
 }
@@ -19,6 +21,7 @@ export async function addHost(page: Page, host: NewHost): Promise<string> {
   if (host.port !== undefined) await page.getByLabel("SSH port", { exact: true }).fill(String(host.port));
   if (host.username !== undefined) await page.getByLabel("SSH user", { exact: true }).fill(host.username);
   if (host.runDir !== undefined) await page.getByLabel("Run directory", { exact: true }).fill(host.runDir);
+  if (host.configRoot !== undefined) await page.getByLabel("Persistence root", { exact: true }).fill(host.configRoot);
   if (host.privateKey !== undefined) {
     await page.getByTestId("key-source-paste").check();
     await page.getByLabel("Private key", { exact: true }).fill(host.privateKey);

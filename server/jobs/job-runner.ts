@@ -18,6 +18,7 @@ export interface StepSpec {
   argv: string[];
   qmp?: TQmpCall | undefined;
   purpose: string;
+  stdin?: string | undefined;
   timeoutMs?: number | undefined;
   undo?: boolean;
   /** Undo steps run to completion even when the job was cancelled. */
@@ -175,6 +176,7 @@ export class JobRunner {
               ? await this.sendQmp(target, step.qmp, common)
               : await this.deps.ssh.exec(target, step.argv, {
                   ...common,
+                  ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
                   onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
                   onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
                 });
@@ -195,7 +197,7 @@ export class JobRunner {
             exitStatus: result.exitStatus,
             outcome,
             durationMs: result.durationMs,
-            output: result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+            output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
           });
           publish({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
           if (outcome !== "ok") lastFailedStep = index;

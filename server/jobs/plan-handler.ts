@@ -39,7 +39,7 @@ export const planHandler: JobHandler = async (ctx, payload) => {
     }
     let res: ExecResult;
     try {
-      res = await ctx.runStep({ argv: step.argv, qmp: step.qmp, purpose: step.purpose, timeoutMs: step.timeoutMs });
+      res = await ctx.runStep({ argv: step.argv, qmp: step.qmp, purpose: step.purpose, timeoutMs: step.timeoutMs, stdin: step.stdin });
     } catch (err) {
       await undoCompleted(ctx, done);
       throw err;

@@ -22,4 +22,11 @@ describe("planToShellScript", () => {
     expect(script).toContain(`printf '%s\\n' '{"execute":"qmp_capabilities"}' '{"execute":"system_powerdown"}' | socat - UNIX-CONNECT:/var/lib/labdeck/guests/g1/qmp.sock`);
     expect(() => execFileSync("sh", ["-n", "-c", script])).not.toThrow();
   });
+
+  it("gives a step's stdin as a quoted here-document that reproduces the text exactly", () => {
+    const text = "*filter\n-A FORWARD -m comment --comment \"$HOME `x`\" -j ACCEPT\nLABDECK_EOF\nCOMMIT\n";
+    const script = planToShellScript({ title: "t", steps: [{ argv: ["cat"], purpose: "write", stdin: text }] }, "h");
+    expect(script).toContain("<<'LABDECK_EOF_1'");
+    expect(execFileSync("sh", ["-c", script], { encoding: "utf8" })).toBe(text);
+  });
 });

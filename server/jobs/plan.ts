@@ -29,6 +29,12 @@ export const ZPlanStep = z.object({
   okExitStatuses: z.array(z.number().int()).optional(),
   /** A failure is noted and the plan goes on (a polite attempt before a forceful step). */
   bestEffort: z.boolean().optional(),
+  /**
+   * Text given to the command on stdin: the way file content (a rule set, a rollback
+   * script) reaches a host without ever being spliced into a command line. Shown in the
+   * preview and the script as a here-document, and kept in the audit row.
+   */
+  stdin: z.string().max(4_000_000).optional(),
 });
 
 export const ZPlan = z.object({

@@ -42,6 +42,8 @@ export async function startDemo(deps: DemoDeps) {
     port: info.port,
     username: info.username,
     runDir: info.runDir,
+    // The demo host shares this machine's filesystem: its "/etc" is a directory of its own.
+    configRoot: `${info.runDir}/etc-root`,
     sealedPrivateKey: seal(deps.secret, privateKey),
     publicKey: publicKeyFromPrivate(privateKey, `labdeck@${DEMO_HOST_NAME}`),
     hostKeyFingerprint: info.hostKeyFingerprint,

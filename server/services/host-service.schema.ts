@@ -14,6 +14,8 @@ export const ZCreateHostInput = z.object({
   runDir: ZAbsPath.default("/var/lib/labdeck"),
   /** Where guest images, ISOs and kernels may live; empty means `<runDir>/images`. */
   storageRoots: z.array(ZAbsPath).max(16).default([]),
+  /** Persistence files are written under it: "/" on a real host. */
+  configRoot: ZAbsPath.default("/"),
   key: ZHostKeyInput,
 });
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
@@ -26,6 +28,7 @@ export const ZUpdateHostInput = z.object({
   username: ZSshUser.optional(),
   runDir: ZAbsPath.optional(),
   storageRoots: z.array(ZAbsPath).max(16).optional(),
+  configRoot: ZAbsPath.optional(),
   key: ZHostKeyInput.optional(),
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;

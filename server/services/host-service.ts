@@ -22,7 +22,7 @@ export interface HostDeps {
 export function toHostView(host: {
   id: string; name: string; address: string; port: number; username: string; publicKey: string;
   hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
-  runDir: string; storageRoots: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+  runDir: string; storageRoots: string; configRoot: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
 }) {
   const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
   const caps = parsed?.success ? parsed.data : null;
@@ -38,6 +38,7 @@ export function toHostView(host: {
     hostKeyPinnedBy: host.hostKeyPinnedBy,
     runDir: host.runDir,
     storageRoots: JSON.parse(host.storageRoots) as string[],
+    configRoot: host.configRoot,
     effectiveRoots: hostRoots(host),
     capabilities: caps,
     capabilityFacts: caps ? capabilityFacts(caps) : null,
@@ -71,6 +72,7 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
       username: i.username,
       runDir: i.runDir,
       storageRoots: JSON.stringify(i.storageRoots),
+      configRoot: i.configRoot,
       sealedPrivateKey: seal(deps.secret, pair.privateKey),
       publicKey: pair.publicKey,
     },
@@ -90,7 +92,7 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
   const before = await deps.db.host.findUniqueOrThrow({ where: { id: i.id } });
   if (i.name) await assertNameFree(deps.db, i.name, i.id);
   const data: Record<string, unknown> = {};
-  for (const field of ["name", "address", "port", "username", "runDir"] as const) {
+  for (const field of ["name", "address", "port", "username", "runDir", "configRoot"] as const) {
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
   if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);

@@ -17,6 +17,8 @@ export async function addPinnedLabHost(
     port: lab.port,
     username: "root",
     runDir: lab.runDir,
+    // The namespace shares the machine's filesystem: persistence files stay in the lab dir.
+    configRoot: `${lab.dir}/etc-root`,
     key: { source: "paste", privateKey: lab.privateKey },
   });
   const scan = await svc.scanHostKey(deps, { id: host.id });
