@@ -4,6 +4,7 @@ import { demoRouter } from "./routers/demo";
 import { guestsRouter } from "./routers/guests";
 import { hostsRouter } from "./routers/hosts";
 import { jobsRouter } from "./routers/jobs";
+import { networkRouter } from "./routers/network";
 import { usersRouter } from "./routers/users";
 import { router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   audit: auditRouter,
   demo: demoRouter,
   guests: guestsRouter,
+  network: networkRouter,
 });
 
 export type AppRouter = typeof appRouter;

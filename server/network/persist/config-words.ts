@@ -1,0 +1,53 @@
+import { IFNAME } from "../ops";
+
+// Every value written into a persistence file comes from a host read, not from a form,
+// and ifupdown hands each `up`/`down` line to /bin/sh. A link named `x;reboot` is not
+// possible in the kernel, but a name or address this module has not checked must never
+// reach such a line: each word is matched against a pattern that admits no shell
+// metacharacter, and a value that fails is left out of the file with a comment instead.
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+// Loose on purpose (ip prints compressed forms); the point is the character set.
+const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
+export function isIfName(v: string): boolean {
+  return IFNAME.test(v);
+}
+
+export function isIpAddress(v: string): boolean {
+  return IPV4.test(v) || (IPV6.test(v) && v.length <= 45);
+}
+
+/** "10.0.0.0/8", "fd00::/64" or a bare address. */
+export function isIpPrefix(v: string): boolean {
+  const [addr, len, ...rest] = v.split("/");
+  if (rest.length > 0 || addr === undefined || !isIpAddress(addr)) return false;
+  if (len === undefined) return true;
+  return /^\d{1,3}$/.test(len) && Number(len) <= (IPV4.test(addr) ? 32 : 128);
+}
+
+/** A route or rule destination as ip prints it. */
+export function isRouteDst(v: string): boolean {
+  return v === "default" || isIpPrefix(v);
+}
+
+export const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+
+/** ip's keywords (protocol, scope, route type, rule action): letters, digits, _ and -. */
+export function isKeyword(v: string): boolean {
+  return /^[A-Za-z0-9_-]{1,32}$/.test(v);
+}
+
+export function isUnixName(v: string): boolean {
+  return /^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/.test(v);
+}
+
+/** "0x2" or "0x2/0xff", as ip prints a fwmark. */
+export function isFwmark(v: string): boolean {
+  return /^0x[0-9a-fA-F]{1,8}(\/0x[0-9a-fA-F]{1,8})?$/.test(v);
+}
+
+/** A name quoted for a comment line: comments are never executed, but stay on one line. */
+export function quoted(v: string): string {
+  return JSON.stringify(v);
+}

@@ -1,0 +1,110 @@
+import { badInput } from "../../errors";
+import type { TPlanStep } from "../../jobs/plan";
+import { assertAbsPath } from "../../names";
+import { ZHostNetwork, type THostNetwork } from "../network-model";
+import { ZNetOp, type TNetOp } from "../ops";
+import type { TIptablesTable } from "../parse-iptables-save";
+import { planBridgeCreate, planBridgeDelete, planBridgeSet, planPortAttach, planPortDetach } from "./bridges";
+import { planFirewallOp } from "./firewall";
+import { firewallSteps, renderRestore, touchedTables, type IptablesFamily } from "./firewall-restore";
+import { planAddress, planForward, planLinkState, planTapCreate, planTapDelete } from "./links";
+import type { Net } from "./project";
+import { planIpRule, planRouteAdd, planRouteDelete, planRtTable } from "./routes";
+import { opAt, type OpAt, type OpResult } from "./types";
+
+export { describeOp } from "./describe-op";
+
+// Network ops -> plan. The ops are applied in order to a copy of the host's network, so
+// op 2 sees op 1's effect (create a bridge, then attach a port to it), and each op
+// emits only the steps still needed: planning the same ops again after they ran gives
+// no steps at all. Every refusal happens here, before any step exists.
+// Step order: link, address and route steps in op order (a route is refused unless its
+// device exists and is up at that point of the list, so it always follows the link
+// steps it needs, and a route deleted before its link goes is deleted while it still
+// exists); the firewall last, as one atomic rule set, so a DNAT to a guest on a new
+// bridge is loaded once the bridge is there.
+
+export interface NetworkPlanContext {
+  /** Directory on the host for this change's files (rule sets, rollback snapshot), e.g. `${runDir}/network/${changeId}`; validated absolute path. */
+  workDir: string;
+  /** iptables-restore/iptables-save command family of the host; default "iptables". */
+  iptables?: IptablesFamily;
+}
+
+export interface NetworkPlanResult {
+  /** Steps in order, each with purpose and, where one exists, `undo`. Empty when the host already matches every op. */
+  steps: TPlanStep[];
+  /** One entry per op: whether it changes something or is already in place, with a human summary. */
+  ops: { index: number; status: "change" | "in-place"; summary: string }[];
+  /** The host network as it will be after the plan: the editor's preview, the SSH-path guard's input. */
+  projected: THostNetwork;
+  /** Set when iptables changes: the touched tables as they will be, and their iptables-restore input (with counters of kept rules). */
+  firewall: { tables: TIptablesTable[]; restoreText: string } | null;
+}
+
+function planOp(net: Net, op: TNetOp, at: OpAt): OpResult {
+  switch (op.op) {
+    case "bridge.create":
+      return planBridgeCreate(net, op, at);
+    case "bridge.set":
+      return planBridgeSet(net, op, at);
+    case "bridge.delete":
+      return planBridgeDelete(net, op, at);
+    case "port.attach":
+      return planPortAttach(net, op, at);
+    case "port.detach":
+      return planPortDetach(net, op);
+    case "link.up":
+    case "link.down":
+      return planLinkState(net, op, at);
+    case "address.add":
+    case "address.delete":
+      return planAddress(net, op, at);
+    case "tap.create":
+      return planTapCreate(net, op, at);
+    case "tap.delete":
+      return planTapDelete(net, op, at);
+    case "forward.set":
+      return planForward(net, op);
+    case "route.add":
+      return planRouteAdd(net, op, at);
+    case "route.delete":
+      return planRouteDelete(net, op, at);
+    case "iprule.add":
+    case "iprule.delete":
+      return planIpRule(net, op, at);
+    case "rttable.add":
+    case "rttable.delete":
+      return planRtTable(net, op, at);
+    default:
+      return planFirewallOp(net, op, at);
+  }
+}
+
+/** Checked again here, not only at the API edge: this is the last stop before argv. */
+function checkedOp(op: TNetOp, index: number): TNetOp {
+  const parsed = ZNetOp.safeParse(op);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw badInput(["ops", index, ...(issue?.path ?? [])].map(String).join("."), issue?.message ?? "invalid op");
+}
+
+export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], ctx: NetworkPlanContext): NetworkPlanResult {
+  const workDir = assertAbsPath("workDir", ctx.workDir.length > 1 ? ctx.workDir.replace(/\/+$/, "") : ctx.workDir);
+  const net: Net = structuredClone(current);
+  const steps: TPlanStep[] = [];
+  const results: NetworkPlanResult["ops"] = [];
+  ops.forEach((raw, index) => {
+    const r = planOp(net, checkedOp(raw, index), opAt(index));
+    steps.push(...r.steps);
+    results.push({ index, status: r.status, summary: r.summary });
+  });
+  const tables = touchedTables(current.iptables, net.iptables);
+  let firewall: NetworkPlanResult["firewall"] = null;
+  if (tables.length > 0) {
+    const restoreText = renderRestore(tables);
+    firewall = { tables, restoreText };
+    steps.push(...firewallSteps(workDir, ctx.iptables ?? "iptables", restoreText, tables.map((t) => t.name)));
+  }
+  return { steps, ops: results, projected: ZHostNetwork.parse(net), firewall };
+}

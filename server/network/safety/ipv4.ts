@@ -1,0 +1,50 @@
+// IPv4 arithmetic for the SSH-path guard: prefixes as the kernel compares them (32-bit
+// integers under a mask). Anything that is not plain dotted IPv4 comes back null so the
+// callers can say "cannot evaluate" instead of guessing a match.
+
+export interface Ipv4Prefix {
+  network: number;
+  length: number;
+}
+
+const OCTETS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export function parseIpv4(text: string): number | null {
+  const m = OCTETS.exec(text);
+  if (!m) return null;
+  const parts = m.slice(1, 5).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return parts.reduce((acc, p) => acc * 256 + p, 0);
+}
+
+function mask(length: number): number {
+  // `>>> 0` keeps the value unsigned; a shift by 32 is a no-op in JS, hence the special case.
+  return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+}
+
+/** "default", "a.b.c.d" (a /32) or "a.b.c.d/len"; null for IPv6 or anything unreadable. */
+export function parsePrefix(text: string): Ipv4Prefix | null {
+  if (text === "default" || text === "all") return { network: 0, length: 0 };
+  const [addr, len, ...rest] = text.split("/");
+  if (rest.length > 0 || addr === undefined) return null;
+  const ip = parseIpv4(addr);
+  if (ip === null) return null;
+  const length = len === undefined ? 32 : /^\d{1,2}$/.test(len) ? Number(len) : NaN;
+  if (!(length >= 0 && length <= 32)) return null;
+  return { network: (ip & mask(length)) >>> 0, length };
+}
+
+export function prefixContains(prefix: Ipv4Prefix, ip: number): boolean {
+  return ((ip & mask(prefix.length)) >>> 0) === prefix.network;
+}
+
+/** True/false for a readable prefix, null when the text is not IPv4. */
+export function inPrefix(text: string, ip: number): boolean | null {
+  const p = parsePrefix(text);
+  return p === null ? null : prefixContains(p, ip);
+}
+
+/** iptables' interface match: a trailing "+" matches every name with that prefix. */
+export function interfaceMatches(pattern: string, name: string): boolean {
+  return pattern.endsWith("+") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}

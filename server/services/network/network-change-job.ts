@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { db } from "../../db";
+import { JobEnd, type JobHandler } from "../../jobs/job-runner";
+import { planHandler } from "../../jobs/plan-handler";
+import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
+import { networkBus } from "../../network/network-bus";
+import { readNetwork } from "../../network/read-network";
+import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
+import { applyGuestEdits } from "./network-change";
+import { recordNetwork, scheduleRollbackCheck } from "./network-rollback";
+
+// The job of a network change: the plan (rollback timer first when armed), then the
+// host's network read back inside the job so the canvas redraws from what the kernel
+// says. A change without a timer is recorded as the team's topology at once; an armed
+// one only when the user confirms it (network-rollback.ts).
+
+const ZPayload = z.object({
+  changeId: z.string(),
+  guestEdits: z.array(z.object({ guestId: z.string(), version: z.number().int(), definition: ZGuestDefinition })).default([]),
+});
+
+export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
+  const { changeId, guestEdits } = ZPayload.parse(payload);
+  const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
+  const job = await db.job.findUniqueOrThrow({ where: { id: ctx.jobId } });
+  const actor = { userId: job.createdById, username: job.createdBy };
+  try {
+    await planHandler(ctx, payload);
+  } catch (err) {
+    if (change.rollbackSeconds !== null && !(err instanceof JobEnd && err.status === "unknown")) {
+      // The plan's undo steps already put back what it did; the timer must not run them again later.
+      await ctx.runStep({ argv: confirmRollbackArgv(change.workDir), purpose: "disarm the rollback timer (the failed change was undone)", ignoreCancel: true });
+    }
+    await db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } });
+    networkBus.publish(change.hostId, "changed");
+    throw err;
+  }
+  if (guestEdits.length > 0) {
+    await applyGuestEdits({ db, actor }, guestEdits);
+    ctx.note(`updated ${guestEdits.length} guest definition(s)`);
+  }
+  const net = await readNetwork((argv, purpose) => ctx.runStep({ argv, purpose: `read back: ${purpose}` }));
+  if (change.rollbackSeconds === null) {
+    await recordNetwork(db, change.hostId, net, actor.username, ctx.jobId);
+    await db.networkChange.update({ where: { id: changeId }, data: { state: "applied", decidedAt: new Date() } });
+  } else {
+    const res = await ctx.runStep({ argv: rollbackStatusArgv(change.workDir), purpose: "read the rollback timer's deadline" });
+    const status = parseRollbackStatus(res.stdout);
+    const deadline = status.deadline !== null ? new Date(status.deadline * 1000) : new Date(Date.now() + change.rollbackSeconds * 1000);
+    await db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } });
+    ctx.note(`applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`);
+    scheduleRollbackCheck(changeId, deadline);
+  }
+  networkBus.publish(change.hostId, "applied");
+};

@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { LabdeckError } from "../../errors";
+import { auditEvent } from "../../audit/audit-writer";
+import { planToShellScript } from "../../jobs/plan-script";
+import type { TPlan, TPlanStep } from "../../jobs/plan";
+import { assertAbsPath } from "../../names";
+import type { THostNetwork } from "../../network/network-model";
+import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
+import { buildNetworkPlan, describeOp } from "../../network/plan/build-plan";
+import { armRollbackSteps } from "../../network/safety/rollback";
+import { checkSshPath } from "../../network/safety/ssh-path";
+import { updateGuest } from "../guest-service";
+import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
+import type { NetworkDeps } from "./network-deps";
+import { guestNetworkViews, readLiveNetwork } from "./network-read";
+
+// A network change from ops to job. The plan is built against the host as read now; the
+// SSH-path guard runs on the projected network and refuses before any step exists; a
+// change that can cut the session gets a rollback timer armed on the host first. The
+// plan previewed is the plan that runs: run rebuilds it from a fresh read with the same
+// inputs, so a host that moved on in between is planned against what it is.
+
+export const DEFAULT_ROLLBACK_SECONDS = 60;
+
+export interface ChangeInput {
+  hostId: string;
+  ops: TNetOp[];
+  guestLinks?: TGuestLink[] | undefined;
+  rollbackSeconds?: number | undefined;
+}
+
+export interface BuiltChange {
+  changeId: string;
+  workDir: string;
+  title: string;
+  plan: TPlan | null;
+  script: string | null;
+  steps: TPlanStep[];
+  ops: { index: number; status: "change" | "in-place"; summary: string }[];
+  guestEdits: GuestEdit[];
+  projected: THostNetwork;
+  ssh: { ok: boolean; reasons: string[] };
+  rollback: { needed: boolean; seconds: number };
+  nothingToDo: boolean;
+}
+
+/** A change can cut the session when it touches firewall, routes, or the SSH interface itself. */
+function needsRollback(ops: readonly TNetOp[], sshInterface: string | null): boolean {
+  return ops.some((op) => {
+    if (ROLLBACK_OPS.has(op.op)) return true;
+    if (sshInterface === null) return false;
+    const named = "name" in op ? op.name : "dev" in op ? op.dev : "port" in op ? op.port : null;
+    return named === sshInterface;
+  });
+}
+
+export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, input: ChangeInput, current?: THostNetwork): Promise<BuiltChange> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  const net = current ?? (await readLiveNetwork(deps, host.id));
+  const changeId = randomUUID();
+  const workDir = assertAbsPath("runDir", `${host.runDir.replace(/\/+$/, "")}/network/${changeId}`);
+  const ctx = { workDir };
+  let ops = [...input.ops];
+  let guestEdits: GuestEdit[] = [];
+  if (input.guestLinks && input.guestLinks.length > 0) {
+    const first = buildNetworkPlan(net, ops, ctx);
+    const guests = await guestNetworkViews(deps.db, host.id, net);
+    const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, definitionJson: true } });
+    const linked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
+    guestEdits = linked.edits;
+    ops = [...ops, ...linked.ops];
+  }
+  const built = buildNetworkPlan(net, ops, ctx);
+  const ssh = checkSshPath(net, built.projected);
+  const seconds = input.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS;
+  const rollback = built.steps.length > 0 && needsRollback(ops, net.ssh?.interface ?? null);
+  const undo = built.steps.flatMap((s) => (s.undo ? [s.undo] : [])).reverse();
+  const steps = rollback ? [...armRollbackSteps({ dir: workDir, seconds, undo }), ...built.steps] : built.steps;
+  const changes = built.ops.filter((o) => o.status === "change");
+  const title =
+    changes.length === 1
+      ? `${host.name}: ${describeOp(ops[changes[0]?.index ?? 0] as TNetOp)}`
+      : `${host.name}: network change (${changes.length} edits${guestEdits.length ? `, ${guestEdits.length} guest(s)` : ""})`;
+  const plan: TPlan | null = steps.length > 0 ? { title, steps } : null;
+  return {
+    changeId,
+    workDir,
+    title,
+    plan,
+    script: plan ? planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) : null,
+    steps,
+    ops: built.ops,
+    guestEdits,
+    projected: built.projected,
+    ssh,
+    rollback: { needed: rollback, seconds },
+    nothingToDo: steps.length === 0 && guestEdits.length === 0,
+  };
+}
+
+export function previewView(b: BuiltChange) {
+  return { nothingToDo: b.nothingToDo, steps: b.steps, script: b.script ?? "", ops: b.ops, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, name: e.name, summary: e.summary })), projected: b.projected, ssh: b.ssh, rollback: b.rollback };
+}
+
+export async function previewChange(deps: NetworkDeps, input: ChangeInput) {
+  return previewView(await buildChange(deps, input));
+}
+
+export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null }> {
+  const b = await buildChange(deps, input);
+  if (!b.ssh.ok) {
+    throw new LabdeckError("CONFLICT", `Refused: this change would cut Labdeck's own SSH session. ${b.ssh.reasons.join(" ")}`, { details: { reasons: b.ssh.reasons } });
+  }
+  if (b.nothingToDo) return { jobId: null, changeId: null };
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  if (!b.plan) {
+    // Inventory only (stopped guests moved onto an existing bridge): no host command.
+    await applyGuestEdits(deps, b.guestEdits);
+    return { jobId: null, changeId: null };
+  }
+  await deps.db.networkChange.create({
+    data: {
+      id: b.changeId,
+      hostId: host.id,
+      title: b.title,
+      opsJson: JSON.stringify({ ops: input.ops, guestLinks: input.guestLinks ?? [] }),
+      workDir: b.workDir,
+      rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null,
+      state: "applying",
+      createdBy: deps.actor.username,
+    },
+  });
+  const job = await deps.db.job.create({
+    data: {
+      hostId: host.id,
+      kind: "network-change",
+      title: b.title,
+      planJson: JSON.stringify({ ...b.plan, changeId: b.changeId, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, version: e.version, definition: e.definition })) }),
+      status: "queued",
+      createdBy: deps.actor.username,
+      createdById: deps.actor.userId,
+    },
+  });
+  await deps.db.networkChange.update({ where: { id: b.changeId }, data: { jobId: job.id } });
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.change", hostId: host.id, hostName: host.name, details: { changeId: b.changeId, jobId: job.id, ops: input.ops, guestLinks: input.guestLinks ?? [], rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null } });
+  deps.jobs.enqueue(job.id);
+  return { jobId: job.id, changeId: b.changeId };
+}
+
+export async function applyGuestEdits(deps: Pick<NetworkDeps, "db" | "actor">, edits: readonly Pick<GuestEdit, "guestId" | "version" | "definition">[]): Promise<void> {
+  for (const e of edits) await updateGuest(deps, { id: e.guestId, version: e.version, definition: e.definition });
+}

@@ -1,0 +1,15 @@
+import type { Db } from "../../db";
+import type { Actor } from "../../audit/audit-writer";
+import type { JobRunner } from "../../jobs/job-runner";
+import type { SshExecutor } from "../../ssh/types";
+
+// What the network use-cases need: the inventory, the SSH pool (reads and confirms go
+// through readFromHost, audited), the job runner (changes), and who is acting.
+
+export interface NetworkDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  jobs: JobRunner;
+  actor: Actor;
+}

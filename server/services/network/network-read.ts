@@ -1,0 +1,59 @@
+import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
+import { tapNameFor } from "../../hypervisors/qemu/guest-plans";
+import { LabdeckError } from "../../errors";
+import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
+import { readNetwork } from "../../network/read-network";
+import { readFromHost } from "../host-read";
+import type { NetworkDeps } from "./network-deps";
+
+// The host's network as it is now (every read audited) and the inventory facts drawn
+// beside it: which guest NIC uses which TAP on which bridge. Guests' TAPs come and go with
+// the guests, so drift and persistence leave them out (guestTaps).
+
+export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string): Promise<THostNetwork> {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
+  if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
+  return readNetwork((argv) => readFromHost(deps, hostId, argv));
+}
+
+export interface GuestNicView {
+  index: number;
+  model: string;
+  kind: "user" | "tap";
+  bridge: string | null;
+  /** The TAP this NIC uses while the guest runs (named by tapNameFor). */
+  tap: string | null;
+}
+
+export interface GuestNetworkView {
+  id: string;
+  name: string;
+  version: number;
+  /** Read from the host: one of its TAPs exists (a stopped guest has none). */
+  running: boolean;
+  nics: GuestNicView[];
+}
+
+export async function guestNetworkViews(db: NetworkDeps["db"], hostId: string, net: THostNetwork | null): Promise<GuestNetworkView[]> {
+  const guests = await db.guest.findMany({ where: { hostId }, orderBy: { name: "asc" } });
+  const links = new Set(net?.links.map((l) => l.name) ?? []);
+  return guests.map((g) => {
+    const def = ZGuestDefinition.parse(JSON.parse(g.definitionJson));
+    const nics: GuestNicView[] = def.nics.map((n, index) => ({
+      index,
+      model: n.model,
+      kind: n.network.kind,
+      bridge: n.network.kind === "tap" ? n.network.bridge : null,
+      tap: n.network.kind === "tap" ? tapNameFor(def.name, index) : null,
+    }));
+    return { id: g.id, name: g.name, version: g.version, running: nics.some((n) => n.tap !== null && links.has(n.tap)), nics };
+  });
+}
+
+export function guestTaps(guests: readonly GuestNetworkView[]): Set<string> {
+  return new Set(guests.flatMap((g) => g.nics.flatMap((n) => (n.tap ? [n.tap] : []))));
+}
+
+export function parseRecordedNetwork(json: string): THostNetwork {
+  return ZHostNetwork.parse(JSON.parse(json));
+}

@@ -1,0 +1,104 @@
+import type { Db } from "../../db";
+import { db as defaultDb } from "../../db";
+import { auditEvent, type Actor } from "../../audit/audit-writer";
+import { LabdeckError } from "../../errors";
+import { logger } from "../../logger";
+import type { THostNetwork } from "../../network/network-model";
+import { networkBus } from "../../network/network-bus";
+import { confirmRollbackArgv, parseRollbackStatus, rollbackNowArgv, rollbackStatusArgv } from "../../network/safety/rollback";
+import { readFromHost } from "../host-read";
+import type { NetworkDeps } from "./network-deps";
+import { readLiveNetwork } from "./network-read";
+
+// The life of an armed change after its job: confirmed from the page (over a NEW SSH
+// connection, which is the proof that the path still works), rolled back now on request,
+// or rolled back by the host itself when the deadline passes. Labdeck only learns the
+// last from the host (its status file), never assumes it.
+
+type ReadDeps = Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">;
+
+export async function recordNetwork(db: Db, hostId: string, net: THostNetwork, by: string, jobId: string | null): Promise<void> {
+  const data = { networkJson: JSON.stringify(net), recordedAt: new Date(), recordedBy: by, jobId };
+  await db.networkRecord.upsert({ where: { hostId }, create: { hostId, ...data }, update: data });
+}
+
+async function armedChange(db: Db, changeId: string) {
+  const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId }, include: { host: true } });
+  if (change.state !== "armed") {
+    throw new LabdeckError("CONFLICT", `this change is ${change.state}, not waiting for confirmation`, { details: { state: change.state } });
+  }
+  return change;
+}
+
+async function decide(deps: ReadDeps, changeId: string, state: "confirmed" | "rolled-back", action: string) {
+  const change = await deps.db.networkChange.update({ where: { id: changeId }, data: { state, decidedAt: new Date(), decidedBy: deps.actor.username }, include: { host: true } });
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action, hostId: change.hostId, hostName: change.host.name, details: { changeId, title: change.title } });
+  networkBus.publish(change.hostId, state);
+  return { state };
+}
+
+/** "Keep these changes": disarms the host's timer through a fresh connection, then records the network. */
+export async function confirmChange(deps: ReadDeps, input: { changeId: string }) {
+  const change = await armedChange(deps.db, input.changeId);
+  deps.ssh.drop(change.hostId);
+  const res = await readFromHost(deps, change.hostId, confirmRollbackArgv(change.workDir));
+  if (res.exitStatus === 0) {
+    await recordNetwork(deps.db, change.hostId, await readLiveNetwork(deps, change.hostId), deps.actor.username, change.jobId);
+    return decide(deps, change.id, "confirmed", "network.confirm");
+  }
+  if (res.exitStatus === 3) return decide(deps, change.id, "rolled-back", "network.rolled-back");
+  throw new LabdeckError("CONFLICT", `the host has no armed rollback for this change (status ${res.exitStatus ?? "unknown"}): ${res.stderr.trim()}`);
+}
+
+/** "Roll back now": the host runs the rollback script at once. */
+export async function rollbackNow(deps: ReadDeps, input: { changeId: string }) {
+  const change = await armedChange(deps.db, input.changeId);
+  const res = await readFromHost(deps, change.hostId, rollbackNowArgv(change.workDir), 120_000);
+  if (res.exitStatus === 0 || res.exitStatus === 3) return decide(deps, change.id, "rolled-back", "network.rollback");
+  throw new LabdeckError("CONFLICT", `rolling back failed (status ${res.exitStatus ?? "unknown"}): ${res.stderr.trim()}`);
+}
+
+/** Asks the host what became of an armed change whose deadline has passed. */
+export async function refreshChange(deps: ReadDeps, changeId: string): Promise<string> {
+  const change = await deps.db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
+  if (change.state !== "armed" || !change.deadline || change.deadline.getTime() > Date.now()) return change.state;
+  const res = await readFromHost(deps, change.hostId, rollbackStatusArgv(change.workDir));
+  const status = parseRollbackStatus(res.stdout);
+  if (status.state === "rolled-back") {
+    await deps.db.networkChange.update({ where: { id: changeId }, data: { state: "rolled-back", decidedAt: new Date(), decidedBy: "host (timer)" } });
+    networkBus.publish(change.hostId, "rolled-back");
+    return "rolled-back";
+  }
+  if (status.state === "confirmed") {
+    await deps.db.networkChange.update({ where: { id: changeId }, data: { state: "confirmed", decidedAt: new Date() } });
+    return "confirmed";
+  }
+  return change.state;
+}
+
+const SYSTEM: Actor = { userId: null, username: "labdeck" };
+
+/** Shortly after the deadline, learn from the host whether it rolled back, so open pages update. */
+export function scheduleRollbackCheck(changeId: string, deadline: Date): void {
+  const delay = Math.max(0, deadline.getTime() - Date.now()) + 2_000;
+  const timer = setTimeout(() => {
+    void (async () => {
+      const { runtime } = await import("../runtime");
+      const rt = runtime();
+      await refreshChange({ db: defaultDb, ssh: rt.ssh, secret: rt.secret, actor: SYSTEM }, changeId);
+    })().catch((err: unknown) => logger.warn({ err, changeId }, "could not read the rollback status"));
+  }, delay);
+  timer.unref();
+}
+
+/** The change a host page shows in its banner: one in flight or armed, or one decided in the last minutes. */
+export async function pendingChange(deps: ReadDeps, hostId: string) {
+  const change = await deps.db.networkChange.findFirst({ where: { hostId }, orderBy: { createdAt: "desc" } });
+  if (!change) return null;
+  let state = change.state;
+  if (state === "armed") state = await refreshChange(deps, change.id).catch(() => state);
+  const recent = change.decidedAt === null || Date.now() - change.decidedAt.getTime() < 10 * 60_000;
+  if (!["applying", "armed"].includes(state) && !recent) return null;
+  if (state === "applied") return null;
+  return { changeId: change.id, jobId: change.jobId, title: change.title, deadline: change.deadline?.getTime() ?? null, state };
+}

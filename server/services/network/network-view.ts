@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { auditEvent } from "../../audit/audit-writer";
+import { networkBus } from "../../network/network-bus";
+import { diffNetworks } from "../../network/drift/diff-networks";
+import { revertOps } from "../../network/drift/revert-ops";
+import { persistencePlanSteps } from "../../network/persist/persistence-steps";
+import { renderPersistence } from "../../network/persist/render-persistence";
+import type { TPlan } from "../../jobs/plan";
+import { planToShellScript } from "../../jobs/plan-script";
+import { buildChange, previewView, runChange } from "./network-change";
+import type { NetworkDeps } from "./network-deps";
+import { guestNetworkViews, guestTaps, parseRecordedNetwork, readLiveNetwork } from "./network-read";
+import { pendingChange, recordNetwork } from "./network-rollback";
+
+// What the topology page shows for one host, and the team-level actions on it: adopt the
+// host's network as the recorded topology, revert the host to the recorded one, render
+// and write persistence, save the canvas layout.
+
+export const ZPositions = z.record(z.string().max(200), z.object({ x: z.number().finite(), y: z.number().finite() }));
+
+async function layoutOf(db: NetworkDeps["db"], scope: string): Promise<Record<string, { x: number; y: number }>> {
+  const row = await db.topologyLayout.findUnique({ where: { scope } });
+  return row ? ZPositions.parse(JSON.parse(row.positionsJson)) : {};
+}
+
+export async function networkView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string) {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
+  const network = await readLiveNetwork(deps, hostId);
+  const guests = await guestNetworkViews(deps.db, hostId, network);
+  const record = await deps.db.networkRecord.findUnique({ where: { hostId } });
+  const items = record ? diffNetworks(parseRecordedNetwork(record.networkJson), network, { ignoreLinks: guestTaps(guests) }) : [];
+  return {
+    hostId,
+    hostName: host.name,
+    readAt: new Date().toISOString(),
+    network,
+    guests,
+    drift: { recordedAt: record?.recordedAt.toISOString() ?? null, recordedBy: record?.recordedBy ?? null, items },
+    pending: await pendingChange(deps, hostId),
+    layout: await layoutOf(deps.db, hostId),
+  };
+}
+
+/** "Adopt into inventory": the host's network as it is now becomes the team's topology. */
+export async function adoptNetwork(deps: NetworkDeps, input: { hostId: string }) {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  const net = await readLiveNetwork(deps, host.id);
+  await recordNetwork(deps.db, host.id, net, deps.actor.username, null);
+  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.adopt", hostId: host.id, hostName: host.name });
+  networkBus.publish(host.id, "adopted");
+  return { recordedAt: new Date().toISOString() };
+}
+
+async function revertInput(deps: NetworkDeps, hostId: string) {
+  const record = await deps.db.networkRecord.findUnique({ where: { hostId } });
+  if (!record) return null;
+  const current = await readLiveNetwork(deps, hostId);
+  const guests = await guestNetworkViews(deps.db, hostId, current);
+  const reverted = revertOps(parseRecordedNetwork(record.networkJson), current, { ignoreLinks: guestTaps(guests) });
+  return { current, ...reverted };
+}
+
+export async function revertPreview(deps: NetworkDeps, input: { hostId: string }) {
+  const r = await revertInput(deps, input.hostId);
+  if (!r) return { recorded: false, manual: [], ...emptyPreview() };
+  const manual = r.manual.map((m) => ({ summary: m.summary }));
+  if (r.ops.length === 0) return { recorded: true, manual, ...emptyPreview() };
+  return { recorded: true, manual, ...previewView(await buildChange(deps, { hostId: input.hostId, ops: r.ops }, r.current)) };
+}
+
+/** Nothing recorded, or the host already matches the record. */
+function emptyPreview() {
+  return { nothingToDo: true, steps: [], script: "", ops: [], guestEdits: [], projected: null, ssh: { ok: true, reasons: [] as string[] }, rollback: { needed: false, seconds: 0 } };
+}
+
+export async function revertNetwork(deps: NetworkDeps, input: { hostId: string; rollbackSeconds?: number | undefined }) {
+  const r = await revertInput(deps, input.hostId);
+  if (!r || r.ops.length === 0) return { jobId: null, changeId: null };
+  return runChange(deps, { hostId: input.hostId, ops: r.ops, rollbackSeconds: input.rollbackSeconds });
+}
+
+async function persistenceFiles(deps: NetworkDeps, hostId: string) {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
+  const net = await readLiveNetwork(deps, hostId);
+  const guests = await guestNetworkViews(deps.db, hostId, net);
+  return { host, files: renderPersistence(net, { exclude: guestTaps(guests) }) };
+}
+
+export async function persistencePreview(deps: NetworkDeps, input: { hostId: string }) {
+  const { host, files } = await persistenceFiles(deps, input.hostId);
+  return { root: host.configRoot, files };
+}
+
+export async function writePersistence(deps: NetworkDeps, input: { hostId: string }) {
+  const { host, files } = await persistenceFiles(deps, input.hostId);
+  const plan: TPlan = { title: `${host.name}: write network persistence files`, steps: persistencePlanSteps(files, { root: host.configRoot }) };
+  const job = await deps.db.job.create({
+    data: { hostId: host.id, kind: "plan", title: plan.title, planJson: JSON.stringify(plan), status: "queued", createdBy: deps.actor.username, createdById: deps.actor.userId },
+  });
+  deps.jobs.enqueue(job.id);
+  return { jobId: job.id, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) };
+}
+
+export async function getLayout(deps: Pick<NetworkDeps, "db">, input: { scope: string }) {
+  return layoutOf(deps.db, input.scope);
+}
+
+export async function saveLayout(deps: Pick<NetworkDeps, "db" | "actor">, input: { scope: string; positions: Record<string, { x: number; y: number }> }) {
+  if (input.scope !== "all") await deps.db.host.findUniqueOrThrow({ where: { id: input.scope } });
+  const data = { positionsJson: JSON.stringify(input.positions), updatedBy: deps.actor.username };
+  await deps.db.topologyLayout.upsert({ where: { scope: input.scope }, create: { scope: input.scope, ...data }, update: data });
+  networkBus.publish(input.scope, "layout");
+  return { ok: true };
+}
