@@ -2,7 +2,7 @@ import { badInput } from "../../errors";
 import type { TNetOp } from "../ops";
 import type { TRoute } from "../parse-routes";
 import type { TRoutingRule } from "../parse-rules";
-import { ipv4ToNumber, parsePrefix, prefixContains, routePrefix } from "./ipv4";
+import { parseIpv4, parsePrefix, prefixContains, routePrefix } from "../ipv4";
 import { addRoute, addRule, findLink, removeRoute, removeRule, tableLabel, type Net } from "./project";
 import { change, inPlace, type OpAt, type OpResult } from "./types";
 
@@ -27,7 +27,7 @@ export function resolveTable(net: Net, ref: string | number, at: OpAt): number {
 
 /** The up link a gateway is directly reachable through: the longest link-scope route containing it. */
 function gatewayDev(net: Net, gw: string, table: number, dev: string | undefined): string | null {
-  const ip = ipv4ToNumber(gw);
+  const ip = parseIpv4(gw);
   if (ip === null) return null;
   let best: { dev: string; len: number } | null = null;
   for (const r of net.routes) {

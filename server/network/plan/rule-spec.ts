@@ -2,7 +2,7 @@ import { badInput } from "../../errors";
 import { parseRule, saveString, type TIptablesRule } from "../iptables-rule";
 import type { TRuleSpec } from "../ops";
 import type { TIptablesTable } from "../parse-iptables-save";
-import { iptablesPrefix } from "./ipv4";
+import { iptablesPrefix } from "../ipv4";
 import type { OpAt } from "./types";
 
 // A rule as the editor builds it (TRuleSpec) -> the exact line iptables-save prints for

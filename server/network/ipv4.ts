@@ -1,6 +1,9 @@
-// IPv4 arithmetic for the SSH-path guard: prefixes as the kernel compares them (32-bit
-// integers under a mask). Anything that is not plain dotted IPv4 comes back null so the
-// callers can say "cannot evaluate" instead of guessing a match.
+// IPv4 prefixes as the kernel and iptables print and compare them: 32-bit integers under
+// a mask. Anything that is not plain dotted IPv4 comes back null so callers can say
+// "cannot evaluate" (the SSH-path guard) or refuse, instead of guessing. A value the user
+// typed ("192.168.5.7/24", a bare address) is compared with the host only after taking
+// the form the tools print ("192.168.5.0/24"; "/32" added by iptables, dropped by ip
+// route): otherwise a plan would never see its own effect as in place.
 
 export interface Ipv4Prefix {
   network: number;
@@ -17,12 +20,16 @@ export function parseIpv4(text: string): number | null {
   return parts.reduce((acc, p) => acc * 256 + p, 0);
 }
 
+export function numberToIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
 function mask(length: number): number {
   // `>>> 0` keeps the value unsigned; a shift by 32 is a no-op in JS, hence the special case.
   return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
 }
 
-/** "default", "a.b.c.d" (a /32) or "a.b.c.d/len"; null for IPv6 or anything unreadable. */
+/** "default"/"all" (a /0), "a.b.c.d" (a /32) or "a.b.c.d/len"; null for IPv6 or anything unreadable. */
 export function parsePrefix(text: string): Ipv4Prefix | null {
   if (text === "default" || text === "all") return { network: 0, length: 0 };
   const [addr, len, ...rest] = text.split("/");
@@ -47,4 +54,24 @@ export function inPrefix(text: string, ip: number): boolean | null {
 /** iptables' interface match: a trailing "+" matches every name with that prefix. */
 export function interfaceMatches(pattern: string, name: string): boolean {
   return pattern.endsWith("+") ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+function need(text: string): Ipv4Prefix {
+  const p = parsePrefix(text);
+  // Inputs reach here already checked by ZNetOp; a failure is a programming error.
+  if (!p) throw new Error(`not an IPv4 prefix: ${text}`);
+  return p;
+}
+
+/** As iptables-save prints -s/-d: always with a length, host bits cleared. */
+export function iptablesPrefix(text: string): string {
+  const p = need(text);
+  return `${numberToIpv4(p.network)}/${p.length}`;
+}
+
+/** As `ip route`/`ip rule` print a destination: "default", a bare host, or network/len. */
+export function routePrefix(text: string): string {
+  const p = need(text);
+  if (p.length === 0) return "default";
+  return p.length === 32 ? numberToIpv4(p.network) : `${numberToIpv4(p.network)}/${p.length}`;
 }
