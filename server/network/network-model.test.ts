@@ -1,24 +1,10 @@
-import path from "node:path";
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildHostNetwork, type NetworkReadOutputs } from "./network-model";
+import { buildHostNetwork } from "./network-model";
 import { findChain } from "./parse-iptables-save";
-import { networkReadSteps } from "./read-commands";
-
-const LAB = path.join(import.meta.dirname, "fixtures", "lab-nat");
-const read = (dir: string, f: string) => readFileSync(path.join(dir, f), "utf8");
-
-function labOutputs(): NetworkReadOutputs {
-  const out: NetworkReadOutputs = { "route-get": read(LAB, "route-get.out") };
-  for (const step of networkReadSteps()) {
-    const hasErr = readdirSync(LAB).includes(`${step.id}.err`);
-    out[step.id] = hasErr ? null : read(LAB, `${step.id}.out`);
-  }
-  return out;
-}
+import { labNatOutputs } from "./fixtures/lab-nat-network";
 
 describe("host network model from the lab-nat capture", () => {
-  const net = buildHostNetwork(labOutputs());
+  const net = buildHostNetwork(labNatOutputs());
   const link = (name: string) => net.links.find((l) => l.name === name);
 
   it("classifies links", () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildHostNetwork, type THostNetwork, type TNetworkLink } from "../network-model";
 import { diffNetworks } from "./diff-networks";
-import { labNatNetwork, labNatOutputs } from "./fixture-network";
+import { labNatNetwork, labNatOutputs } from "../fixtures/lab-nat-network";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 const fixture = (...p: string[]) => readFileSync(path.join(FIXTURES, ...p), "utf8");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildHostNetwork, type THostNetwork, type TNetworkLink } from "../network-model";
-import { labNatNetwork, labNatOutputs } from "./fixture-network";
+import { labNatNetwork, labNatOutputs } from "../fixtures/lab-nat-network";
 import { revertOps } from "./revert-ops";
 
 function link(net: THostNetwork, name: string): TNetworkLink {

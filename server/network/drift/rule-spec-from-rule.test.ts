@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRule } from "../iptables-rule";
-import { labNatNetwork } from "./fixture-network";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 import { ruleSpecFromRule } from "./rule-spec-from-rule";
 
 const spec = (line: string, userChains?: string[]) => ruleSpecFromRule(parseRule(line), userChains ? { userChains: new Set(userChains) } : {});

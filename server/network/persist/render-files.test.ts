@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labNatNetwork } from "../drift/fixture-network";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 import { renderRule } from "../iptables-rule";
 import { parseIptablesSave } from "../parse-iptables-save";
 import { PERSIST_PATHS, renderPersistence } from "./render-persistence";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { labNatNetwork } from "../drift/fixture-network";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 import type { THostNetwork, TNetworkLink } from "../network-model";
 import { centisecondsToSeconds, renderInterfaces } from "./render-interfaces";
 

@@ -3,7 +3,7 @@ import { LabdeckError } from "../../errors";
 import { ZNetOp, type TNetOpInput } from "../ops";
 import { findChain, parseIptablesSave } from "../parse-iptables-save";
 import { buildNetworkPlan } from "./build-plan";
-import { labNatNetwork } from "./fixture-network";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 
 const ctx = { workDir: "/tmp/labdeck-lab/x/run/network/c1" };
 const net = labNatNetwork();

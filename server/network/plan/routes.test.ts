@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZNetOp, type TNetOpInput } from "../ops";
 import { buildNetworkPlan } from "./build-plan";
-import { labNatNetwork } from "./fixture-network";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 
 const ctx = { workDir: "/tmp/labdeck-lab/x/run/network/c1" };
 const net = labNatNetwork();
