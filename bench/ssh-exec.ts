@@ -1,80 +1,14 @@
 // Benchmark: one small command over SshPool versus OpenSSH's ssh with ControlMaster, on a
 // real lab host. Run as root: `npx tsx bench/ssh-exec.ts [--n 500] [--parallel 2000]`.
 // Results go to docs/performance.md by hand; this script only measures and prints.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "ssh2";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../scripts/lab-host";
 import { SshPool } from "../server/ssh/pool";
-
-interface Summary {
-  p50: number;
-  p99: number;
-  mean: number;
-}
-
-function summarize(samples: number[]): Summary {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
-}
-
-function fmt(s: Summary): string {
-  return `p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  mean ${s.mean.toFixed(2)} ms`;
-}
-
-async function timeEach(n: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
-
-async function throughput(total: number, concurrency: number, fn: () => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < total) await fn();
-    }),
-  );
-  return total / ((performance.now() - t) / 1000);
-}
-
-function sshProcess(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("ssh", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited ${code}: ${err}`))));
-  });
-}
-
-async function openSshArgs(host: LabHost, dir: string): Promise<string[]> {
-  const pub = (await readFile(path.join(host.dir, "ssh_host_ed25519_key.pub"), "utf8")).split(" ");
-  const knownHosts = path.join(dir, "known_hosts");
-  await writeFile(knownHosts, `${host.address} ${pub[0]} ${pub[1]}\n`);
-  return [
-    "-F", "/dev/null",
-    "-i", host.privateKeyFile,
-    "-o", "IdentitiesOnly=yes",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${knownHosts}`,
-    "-o", "ControlMaster=auto",
-    "-o", `ControlPath=${path.join(dir, "cm")}`,
-    "-o", "ControlPersist=60",
-    "-o", "LogLevel=ERROR",
-    `${host.username}@${host.address}`,
-  ];
-}
+import { fmt, openSshArgs, summarize, throughput, timeEach, sshProcess } from "./support";
 
 /** A bare ssh2 client without setNoDelay, to show what Nagle plus delayed ACK costs. */
 async function withoutNoDelay(host: LabHost, n: number): Promise<number[]> {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { HostView } from "../api-types";
@@ -9,7 +10,7 @@ import { roleAllows } from "../auth/roles";
 import { PageHeader } from "../layout/page-header";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
-import { Button } from "../ui/button";
+import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { ConfirmDialog } from "../ui/dialog";
 import { HostForm } from "./host-form";
@@ -56,6 +57,9 @@ export function HostHeader({ host }: { host: HostView }) {
         }
         actions={
           <>
+            <Link href={`/hosts/${host.id}/network`} className={buttonClass()} data-testid="host-network-link">
+              Network
+            </Link>
             {roleAllows(role, "operator") && !editing && (
               <Button onClick={() => setEditing(true)} data-testid="host-edit">
                 Edit
@@ -72,7 +76,7 @@ export function HostHeader({ host }: { host: HostView }) {
       {editing && (
         <Card title="Edit host" className="mb-4 max-w-3xl" description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed.">
           <HostForm
-            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots }}
+            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots, configRoot: host.configRoot }}
             allowKeep
             submitLabel="Save"
             pending={update.isPending}

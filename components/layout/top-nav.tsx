@@ -12,6 +12,7 @@ import { RoleBadge } from "./role-badge";
 const LINKS = [
   { href: "/", label: "Hosts", testId: "nav-hosts", admin: false },
   { href: "/guests", label: "Guests", testId: "nav-guests", admin: false },
+  { href: "/network", label: "Network", testId: "nav-network", admin: false },
   { href: "/jobs", label: "Jobs", testId: "nav-jobs", admin: false },
   { href: "/audit", label: "Audit", testId: "nav-audit", admin: false },
   { href: "/users", label: "Users", testId: "nav-users", admin: true },

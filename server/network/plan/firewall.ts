@@ -70,7 +70,7 @@ export function planFirewallOp(net: Net, op: FirewallOp, at: OpAt): OpResult {
     case "portforward.add":
     case "portforward.remove": {
       const adding = op.op === "portforward.add";
-      const what = `port forward ${op.protocol} ${op.hostAddress ?? "*"}:${op.hostPort} -> ${op.toAddress}:${op.toPort}`;
+      const what = `port forward ${op.protocol} ${op.hostAddress ?? "*"}:${op.hostPort}${op.inInterface ? ` on ${op.inInterface}` : ""} -> ${op.toAddress}:${op.toPort}`;
       const edits = applyRecipe(net, portForwardRecipe(op), adding, at);
       if (edits === 0) return inPlace(adding ? `${what} is in place` : `no ${what}`);
       return changed(adding ? `add ${what}` : `remove ${what}`);

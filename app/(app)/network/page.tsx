@@ -1,0 +1,7 @@
+"use client";
+
+import { AllHostsNetwork } from "@/components/network/all-hosts-network";
+
+export default function NetworkPage() {
+  return <AllHostsNetwork />;
+}

@@ -1,0 +1,114 @@
+import { isIpv4, isIpv4Cidr } from "./ipv4";
+import type { TNetOpInput, TNetRoute, TNetRule } from "./network-types";
+
+// Routes, policy rules and table names as read -> the ops that delete them, and the
+// route/rule forms' strings -> the ops that add them. Only what the op vocabulary can say
+// gets a delete: IPv6 routes, the local table, built-in rules (priority 0, 32766, 32767)
+// and masked fwmarks are shown but left to a person.
+
+type RouteOp = Extract<TNetOpInput, { op: "route.add" }>;
+type RuleOp = Extract<TNetOpInput, { op: "iprule.add" }>;
+
+export function tableRef(table: string): number | string {
+  return /^\d+$/.test(table) ? Number(table) : table;
+}
+
+export function routeDeleteOp(r: TNetRoute): TNetOpInput | null {
+  if (r.family !== "inet" || r.table === "local" || r.type !== "unicast") return null;
+  if (r.dst !== "default" && !isIpv4(r.dst) && !isIpv4Cidr(r.dst)) return null;
+  return {
+    op: "route.delete",
+    table: tableRef(r.table),
+    dst: r.dst,
+    ...(r.gateway ? { via: r.gateway } : {}),
+    ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.metric !== null ? { metric: r.metric } : {}),
+  };
+}
+
+function ruleAddress(v: string | null): string | undefined {
+  return v === null || v === "all" ? undefined : v;
+}
+
+export function ipRuleDeleteOp(r: TNetRule): TNetOpInput | null {
+  if (r.priority < 1 || r.priority > 32765 || r.not || r.action !== "lookup" || r.table === null || r.oif !== null) return null;
+  if (r.fwmark !== null && r.fwmark.includes("/")) return null;
+  const fwmark = r.fwmark === null ? undefined : Number(r.fwmark);
+  if (fwmark !== undefined && !Number.isInteger(fwmark)) return null;
+  const from = ruleAddress(r.from);
+  const to = ruleAddress(r.to);
+  return {
+    op: "iprule.delete",
+    priority: r.priority,
+    table: tableRef(r.table),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(r.iif ? { iif: r.iif } : {}),
+    ...(fwmark !== undefined ? { fwmark } : {}),
+  };
+}
+
+const DST_ERROR = '"default", an address or a CIDR';
+
+export interface RouteFormFields {
+  table: string;
+  dst: string;
+  via: string;
+  dev: string;
+  src: string;
+  metric: string;
+}
+
+export function routeAddOp(f: RouteFormFields): { ok: true; op: RouteOp } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  if (f.dst !== "default" && !isIpv4(f.dst) && !isIpv4Cidr(f.dst)) errors.dst = DST_ERROR;
+  if (f.via && !isIpv4(f.via)) errors.via = "An IPv4 address";
+  if (f.src && !isIpv4(f.src)) errors.src = "An IPv4 address";
+  if (!f.via && !f.dev) errors.dev = "A route needs a gateway or a device";
+  if (f.metric && !/^\d+$/.test(f.metric)) errors.metric = "A number";
+  if (f.table && !/^(\d+|[A-Za-z][A-Za-z0-9_-]{0,31})$/.test(f.table)) errors.table = "A table name or number";
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    op: {
+      op: "route.add",
+      table: tableRef(f.table || "main"),
+      dst: f.dst,
+      ...(f.via ? { via: f.via } : {}),
+      ...(f.dev ? { dev: f.dev } : {}),
+      ...(f.src ? { src: f.src } : {}),
+      ...(f.metric ? { metric: Number(f.metric) } : {}),
+    },
+  };
+}
+
+export interface RuleFormFields {
+  priority: string;
+  from: string;
+  to: string;
+  iif: string;
+  fwmark: string;
+  table: string;
+}
+
+export function ipRuleAddOp(f: RuleFormFields): { ok: true; op: RuleOp } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const priority = Number(f.priority);
+  if (!/^\d+$/.test(f.priority) || priority < 1 || priority > 32765) errors.priority = "1 to 32765";
+  for (const key of ["from", "to"] as const) if (f[key] && f[key] !== "default" && !isIpv4(f[key]) && !isIpv4Cidr(f[key])) errors[key] = DST_ERROR;
+  if (f.fwmark && !/^(0x[0-9a-fA-F]+|\d+)$/.test(f.fwmark)) errors.fwmark = "A number such as 2 or 0x2";
+  if (!/^(\d+|[A-Za-z][A-Za-z0-9_-]{0,31})$/.test(f.table)) errors.table = "A table name or number";
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    op: {
+      op: "iprule.add",
+      priority,
+      table: tableRef(f.table),
+      ...(f.from ? { from: f.from } : {}),
+      ...(f.to ? { to: f.to } : {}),
+      ...(f.iif ? { iif: f.iif } : {}),
+      ...(f.fwmark ? { fwmark: Number(f.fwmark) } : {}),
+    },
+  };
+}
