@@ -63,7 +63,7 @@ function routeGetDev(stdout: string | null | undefined): string | null {
 }
 
 export function buildHostNetwork(outputs: NetworkReadOutputs): THostNetwork {
-  const tableNames = mergeRtTables(outputs["rt-tables-etc"] ?? null, outputs["rt-tables-usr"] ?? null);
+  const tableNames = mergeRtTables(outputs["rt-tables-labdeck"] ?? null, outputs["rt-tables-etc"] ?? null, outputs["rt-tables-usr"] ?? null);
   const links = parseLinks(required(outputs, "links"));
   const addresses = parseAddresses(required(outputs, "addresses"));
   const ports = outputs["bridge-ports"] ? parseBridgePorts(outputs["bridge-ports"]) : [];

@@ -46,6 +46,18 @@ export function tableIdOf(table: string, names: ReadonlyMap<string, number>): nu
   return names.get(table) ?? BUILTIN_TABLES[table] ?? null;
 }
 
+/**
+ * The label a table is shown and compared by: its name when one is known. ip prints a
+ * number for a table named only in a file it does not read (a test host's names live
+ * under its persistence root), so the label is normalised here, the same on every host.
+ */
+export function tableLabelOf(table: string, names: ReadonlyMap<string, number>): string {
+  if (!/^\d+$/.test(table)) return table;
+  const id = Number(table);
+  for (const [name, n] of names) if (n === id) return name;
+  return table;
+}
+
 function familyOf(dst: string, gateway: string | undefined): "inet" | "inet6" {
   // "default" has no address to look at; the gateway (or its absence) decides, and an
   // IPv6 default route without a gateway is rare enough to default to inet.
@@ -55,7 +67,7 @@ function familyOf(dst: string, gateway: string | undefined): "inet" | "inet6" {
 
 export function parseRoutes(stdout: string, tableNames: ReadonlyMap<string, number> = new Map()): TRoute[] {
   return ZRaw.parse(parseJsonOutput("ip route", stdout)).map((r) => {
-    const table = r.table ?? "main";
+    const table = tableLabelOf(r.table ?? "main", tableNames);
     return {
       table,
       tableId: tableIdOf(table, tableNames),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseJsonOutput } from "./json-util";
-import { tableIdOf } from "./parse-routes";
+import { tableIdOf, tableLabelOf } from "./parse-routes";
 
 // `ip -j rule show` -> policy routing rules. ip prints selectors split ("dst" and
 // "dstlen") and a host address without a length; they are joined back into one CIDR here
@@ -53,7 +53,7 @@ export function parseRules(stdout: string, tableNames: ReadonlyMap<string, numbe
     iif: r.iif ?? null,
     oif: r.oif ?? null,
     fwmark: r.fwmark === undefined ? null : r.fwmask === undefined ? r.fwmark : `${r.fwmark}/${r.fwmask}`,
-    table: r.table ?? null,
+    table: r.table === undefined ? null : tableLabelOf(r.table, tableNames),
     tableId: r.table === undefined ? null : tableIdOf(r.table, tableNames),
     action: r.action ?? (r.table === undefined ? "unknown" : "lookup"),
   }));

@@ -1,4 +1,5 @@
 import { badInput } from "../errors";
+import { assertAbsPath } from "../names";
 
 // The read-only commands that learn a host's network. Every step is an argv array that
 // changes nothing on the host: reading makes no plan and asks no confirmation, so a step
@@ -25,6 +26,7 @@ export type NetworkReadStepId =
   | "ip-forward"
   | "rt-tables-etc"
   | "rt-tables-usr"
+  | "rt-tables-labdeck"
   | "ssh-connection";
 
 /**
@@ -39,7 +41,10 @@ export function iptablesSaveArgv(command: "iptables-save" | "iptables-legacy-sav
   return [command, "-c"];
 }
 
-export function networkReadSteps(opts: { iptablesSave?: Parameters<typeof iptablesSaveArgv>[0] } = {}): NetworkReadStep[] {
+/** Where Labdeck names routing tables (iproute2 also reads rt_tables.d/*.conf itself). */
+export const RT_TABLES_FILE = "/etc/iproute2/rt_tables.d/labdeck.conf";
+
+export function networkReadSteps(opts: { iptablesSave?: Parameters<typeof iptablesSaveArgv>[0]; rtTablesFile?: string } = {}): NetworkReadStep[] {
   return [
     // -d adds linkinfo (kind, bridge timers, tun owner) without which a TAP looks physical.
     { id: "links", argv: ["ip", "-j", "-d", "link", "show"], purpose: "list interfaces with their kind and options" },
@@ -58,6 +63,12 @@ export function networkReadSteps(opts: { iptablesSave?: Parameters<typeof iptabl
     // Debian 13 moved the shipped table names to /usr/share; /etc keeps only local edits
     // and may be absent. Both are read and merged, /etc winning.
     { id: "rt-tables-etc", argv: ["cat", "/etc/iproute2/rt_tables"], purpose: "read routing table names", optional: true },
+    {
+      id: "rt-tables-labdeck",
+      argv: ["cat", assertAbsPath("rtTablesFile", opts.rtTablesFile ?? RT_TABLES_FILE)],
+      purpose: "read the routing table names Labdeck wrote",
+      optional: true,
+    },
     {
       id: "rt-tables-usr",
       argv: ["cat", "/usr/share/iproute2/rt_tables"],

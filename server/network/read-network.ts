@@ -11,8 +11,8 @@ import { parseSshConnection } from "./parse-sysctl";
 
 export type NetworkExec = (argv: string[], purpose: string) => Promise<ExecResult>;
 
-export async function readNetwork(exec: NetworkExec): Promise<THostNetwork> {
-  const steps = networkReadSteps();
+export async function readNetwork(exec: NetworkExec, opts: { rtTablesFile?: string } = {}): Promise<THostNetwork> {
+  const steps = networkReadSteps(opts);
   const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose)));
   const outputs: NetworkReadOutputs = {};
   steps.forEach((step, i) => {

@@ -29,7 +29,7 @@ describe("buildNetworkPlan", () => {
     const r = buildNetworkPlan(net, parse(LAB), ctx);
     const cmds = r.steps.map((s) => s.argv.slice(0, 3).join(" "));
     // ip_forward is already 1 on this host: no sysctl step.
-    expect(cmds.slice(0, 8)).toEqual(["ip link add", "ip link set", "ip tuntap add", "ip link set", "ip link set", "ip addr add", "ip route add", "ip rule add"]);
+    expect(cmds.slice(0, 9)).toEqual(["ip link add", "ip link set", "ip tuntap add", "ip link set", "ip link set", "ip addr add", expect.stringMatching(/^sh -c mkdir -p/), "ip route add", "ip rule add"]);
     expect(cmds.slice(-5)).toEqual(["mkdir -p --", expect.stringMatching(/^sh -c .*iptables-save -c -t "\$t"/), 'sh -c cat > "$1"', `iptables-restore --test ${ctx.workDir}/iptables.rules`, `iptables-restore -c ${ctx.workDir}/iptables.rules`]);
     expect(r.ops.map((o) => o.status)).toEqual([...LAB.map((o) => (o.op === "forward.set" ? "in-place" : "change"))]);
     const again = buildNetworkPlan(r.projected, parse(LAB), ctx);

@@ -1,3 +1,4 @@
+import { RT_TABLES_FILE } from "../read-commands";
 import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
 import { assertAbsPath } from "../../names";
@@ -29,6 +30,8 @@ export interface NetworkPlanContext {
   workDir: string;
   /** iptables-restore/iptables-save command family of the host; default "iptables". */
   iptables?: IptablesFamily;
+  /** The file rttable ops write names to (RT_TABLES_FILE, under the host's persistence root). */
+  rtTablesFile?: string;
 }
 
 export interface NetworkPlanResult {
@@ -42,7 +45,7 @@ export interface NetworkPlanResult {
   firewall: { tables: TIptablesTable[]; restoreText: string } | null;
 }
 
-function planOp(net: Net, op: TNetOp, at: OpAt): OpResult {
+function planOp(net: Net, op: TNetOp, at: OpAt, rtTablesFile: string): OpResult {
   switch (op.op) {
     case "bridge.create":
       return planBridgeCreate(net, op, at);
@@ -75,7 +78,7 @@ function planOp(net: Net, op: TNetOp, at: OpAt): OpResult {
       return planIpRule(net, op, at);
     case "rttable.add":
     case "rttable.delete":
-      return planRtTable(net, op, at);
+      return planRtTable(net, op, at, rtTablesFile);
     default:
       return planFirewallOp(net, op, at);
   }
@@ -90,12 +93,13 @@ function checkedOp(op: TNetOp, index: number): TNetOp {
 }
 
 export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], ctx: NetworkPlanContext): NetworkPlanResult {
+  const rtTablesFile = assertAbsPath("rtTablesFile", ctx.rtTablesFile ?? RT_TABLES_FILE);
   const workDir = assertAbsPath("workDir", ctx.workDir.length > 1 ? ctx.workDir.replace(/\/+$/, "") : ctx.workDir);
   const net: Net = structuredClone(current);
   const steps: TPlanStep[] = [];
   const results: NetworkPlanResult["ops"] = [];
   ops.forEach((raw, index) => {
-    const r = planOp(net, checkedOp(raw, index), opAt(index));
+    const r = planOp(net, checkedOp(raw, index), opAt(index), rtTablesFile);
     steps.push(...r.steps);
     results.push({ index, status: r.status, summary: r.summary });
   });

@@ -71,14 +71,15 @@ describe("routes", () => {
       { op: "rttable.add", id: 100, name: "lab" },
       { op: "route.add", table: "lab", dst: "10.1.0.0/16", dev: "up2" },
     ]);
-    expect(r.steps.map((s) => s.argv.join(" "))).toEqual(["ip route add 10.1.0.0/16 dev up2 table 100"]);
+    expect(r.steps.map((s) => s.argv.slice(-3).join(" "))).toEqual(["/etc/iproute2/rt_tables.d/labdeck.conf 100 lab", "up2 table 100"]);
+    expect(r.steps[1]?.argv.join(" ")).toBe("ip route add 10.1.0.0/16 dev up2 table 100");
     expect(r.ops[0]).toMatchObject({ status: "change" });
     expect(r.projected.rtTables).toContainEqual({ id: 100, name: "lab" });
     // Routes already in table 100 are now printed under its name, as ip would.
     expect(r.projected.routesByTable["lab"]?.map((x) => x.dst).sort()).toEqual(["10.1.0.0/16", "192.168.2.0/24", "default"]);
     expect(refusedField([{ op: "rttable.add", id: 101, name: "main" }])).toBe("ops.0.name");
     const forgotten = plan([{ op: "rttable.delete", id: 100, name: "lab" }], r.projected);
-    expect(forgotten.steps).toEqual([]);
+    expect(forgotten.steps.map((s) => s.argv.slice(-2).join(" "))).toEqual(["100 lab"]);
     expect(forgotten.projected.rtTables).not.toContainEqual({ id: 100, name: "lab" });
     expect(Object.keys(forgotten.projected.routesByTable)).toContain("100");
     expect(plan([{ op: "rttable.delete", id: 100, name: "lab" }]).ops[0]).toMatchObject({ status: "in-place" });

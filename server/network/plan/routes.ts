@@ -6,11 +6,11 @@ import { parseIpv4, parsePrefix, prefixContains, routePrefix } from "../ipv4";
 import { addRoute, addRule, findLink, removeRoute, removeRule, tableLabel, type Net } from "./project";
 import { change, inPlace, type OpAt, type OpResult } from "./types";
 
-// Routes, policy rules and routing table names. Tables always reach argv as NUMBERS:
-// naming a table is a line in rt_tables, and writing that file is not this module's job
-// (a test host shares /etc with the machine, and a name is only a label). rttable ops
-// therefore change the projection only and produce no step; persistence writes the name
-// file on request, elsewhere. Routes compare by what the kernel keys them on (table, dst,
+// Routes, policy rules and routing table names. Tables always reach argv as NUMBERS, so
+// no command depends on a name being known to ip. A name is a line "ID NAME" in
+// Labdeck's own rt_tables.d file (iproute2 reads rt_tables.d/*.conf), whose path the
+// caller gives: under the host's persistence root, since a test host shares /etc with the
+// machine. Routes compare by what the kernel keys them on (table, dst,
 // metric): `ip route add` of a different route with the same key fails with "File
 // exists", so such an op is refused here rather than on the host.
 
@@ -207,20 +207,26 @@ function relabel(net: Net, id: number): void {
   net.routesByTable = byTable;
 }
 
-/** Projection only (see the head of this file): the status says whether the name is new. */
-export function planRtTable(net: Net, op: RouteOp<"rttable.add" | "rttable.delete">, at: OpAt): OpResult {
+// Constant scripts; the file, id and name are arguments (id and name checked by ZNetOp).
+const ADD_NAME = 'mkdir -p "${1%/*}" && touch "$1" && { grep -qx "$2 $3" "$1" || printf "%s %s\\n" "$2" "$3" >> "$1"; }';
+const REMOVE_NAME = '[ ! -e "$1" ] || { { grep -vx "$2 $3" "$1" || true; } > "$1.labdeck-new" && mv "$1.labdeck-new" "$1"; }';
+
+/** Names a table in Labdeck's rt_tables.d file (and forgets it); the projection follows. */
+export function planRtTable(net: Net, op: RouteOp<"rttable.add" | "rttable.delete">, at: OpAt, file: string): OpResult {
   const byName = net.rtTables.find((t) => t.name === op.name);
   if (byName && byName.id !== op.id) throw badInput(at.field("name"), `"${op.name}" already names table ${byName.id}`);
+  const add = ["sh", "-c", ADD_NAME, "sh", file, String(op.id), op.name];
+  const remove = ["sh", "-c", REMOVE_NAME, "sh", file, String(op.id), op.name];
   if (op.op === "rttable.add") {
     if (byName) return inPlace(`table ${op.id} is named "${op.name}"`);
     const byId = net.rtTables.find((t) => t.id === op.id);
     if (byId) throw badInput(at.field("id"), `table ${op.id} is already named "${byId.name}"`);
     net.rtTables.push({ id: op.id, name: op.name });
     relabel(net, op.id);
-    return { status: "change", summary: `name table ${op.id} "${op.name}" (recorded with the topology; no host command)`, steps: [] };
+    return { status: "change", summary: `name table ${op.id} "${op.name}"`, steps: [{ argv: add, purpose: `name routing table ${op.id} "${op.name}" in ${file}`, undo: remove }] };
   }
   if (!byName) return inPlace(`no table named "${op.name}"`);
   net.rtTables = net.rtTables.filter((t) => t !== byName);
   relabel(net, op.id);
-  return { status: "change", summary: `forget the name "${op.name}" of table ${op.id} (no host command)`, steps: [] };
+  return { status: "change", summary: `forget the name "${op.name}" of table ${op.id}`, steps: [{ argv: remove, purpose: `remove the name "${op.name}" of table ${op.id} from ${file}`, undo: add }] };
 }

@@ -1,21 +1,13 @@
-import path from "node:path";
-import { readdirSync, readFileSync } from "node:fs";
 import { parseRule } from "../iptables-rule";
-import { buildHostNetwork, type NetworkReadOutputs, type THostNetwork } from "../network-model";
+import type { THostNetwork } from "../network-model";
+import { labNatNetwork } from "../fixtures/lab-nat-network";
 import { parseIptablesSave } from "../parse-iptables-save";
-import { networkReadSteps } from "../read-commands";
 
 // Models for the safety unit tests, built from the real lab-nat capture (eth0 10.203.0.6/30,
 // Labdeck at 10.203.0.5, sshd on 22) and edited the way a plan's projection would be.
 
-const LAB = path.join(import.meta.dirname, "..", "fixtures", "lab-nat");
-
 export function labNetwork(): THostNetwork {
-  const files = readdirSync(LAB);
-  const read = (f: string) => readFileSync(path.join(LAB, f), "utf8");
-  const out: NetworkReadOutputs = { "route-get": read("route-get.out") };
-  for (const step of networkReadSteps()) out[step.id] = files.includes(`${step.id}.err`) ? null : read(`${step.id}.out`);
-  return buildHostNetwork(out);
+  return labNatNetwork();
 }
 
 export function copy(net: THostNetwork): THostNetwork {

@@ -7,6 +7,7 @@ import { networkBus } from "../../network/network-bus";
 import { readNetwork } from "../../network/read-network";
 import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
 import { applyGuestEdits } from "./network-change";
+import { rtTablesFileFor } from "./network-read";
 import { recordNetwork, scheduleRollbackCheck } from "./network-rollback";
 
 // The job of a network change: the plan (rollback timer first when armed), then the
@@ -39,7 +40,8 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
     await applyGuestEdits({ db, actor }, guestEdits);
     ctx.note(`updated ${guestEdits.length} guest definition(s)`);
   }
-  const net = await readNetwork((argv, purpose) => ctx.runStep({ argv, purpose: `read back: ${purpose}` }));
+  const host = await db.host.findUniqueOrThrow({ where: { id: change.hostId } });
+  const net = await readNetwork((argv, purpose) => ctx.runStep({ argv, purpose: `read back: ${purpose}` }), { rtTablesFile: rtTablesFileFor(host) });
   if (change.rollbackSeconds === null) {
     await recordNetwork(db, change.hostId, net, actor.username, ctx.jobId);
     await db.networkChange.update({ where: { id: changeId }, data: { state: "applied", decidedAt: new Date() } });

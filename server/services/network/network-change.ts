@@ -12,7 +12,7 @@ import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
-import { guestNetworkViews, readLiveNetwork } from "./network-read";
+import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
 
 // A network change from ops to job. The plan is built against the host as read now; the
 // SSH-path guard runs on the projected network and refuses before any step exists; a
@@ -59,7 +59,7 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   const net = current ?? (await readLiveNetwork(deps, host.id));
   const changeId = randomUUID();
   const workDir = assertAbsPath("runDir", `${host.runDir.replace(/\/+$/, "")}/network/${changeId}`);
-  const ctx = { workDir };
+  const ctx = { workDir, rtTablesFile: rtTablesFileFor(host) };
   let ops = [...input.ops];
   let guestEdits: GuestEdit[] = [];
   if (input.guestLinks && input.guestLinks.length > 0) {

@@ -3,6 +3,8 @@ import { tapNameFor } from "../../hypervisors/qemu/guest-plans";
 import { LabdeckError } from "../../errors";
 import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
 import { readNetwork } from "../../network/read-network";
+import { RT_TABLES_FILE } from "../../network/read-commands";
+import { underRoot } from "../../network/persist/persistence-steps";
 import { readFromHost } from "../host-read";
 import type { NetworkDeps } from "./network-deps";
 
@@ -13,7 +15,12 @@ import type { NetworkDeps } from "./network-deps";
 export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string): Promise<THostNetwork> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
-  return readNetwork((argv) => readFromHost(deps, hostId, argv));
+  return readNetwork((argv) => readFromHost(deps, hostId, argv), { rtTablesFile: rtTablesFileFor(host) });
+}
+
+/** Labdeck's routing table names live under the host's persistence root ("/" on a real host). */
+export function rtTablesFileFor(host: { configRoot: string }): string {
+  return underRoot(host.configRoot, RT_TABLES_FILE);
 }
 
 export interface GuestNicView {

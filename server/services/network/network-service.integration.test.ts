@@ -147,6 +147,26 @@ describe("network changes on a real host", () => {
     expect(await rulesNow("nat")).toBe(before);
   });
 
+  it("routes one source through a second gateway: a named table, a route in it, and an ip rule", async () => {
+    const ops: TNetOpInput[] = [
+      { op: "rttable.add", id: 100, name: "second" },
+      { op: "route.add", table: "second", dst: "default", via: "192.168.2.254", dev: "labbr0" },
+      { op: "iprule.add", priority: 1000, from: "10.9.9.9", table: "second" },
+    ];
+    const res = await runAndWait(ops);
+    expect(res.job?.status).toBe("succeeded");
+    await ctx.rollback.confirmChange(ctx.deps, { changeId: res.changeId ?? "" });
+    expect(await inNs(["ip", "route", "show", "table", "100"])).toContain("default via 192.168.2.254 dev labbr0");
+    expect(await inNs(["ip", "rule", "show"])).toMatch(/1000:\s+from 10\.9\.9\.9 lookup 100/);
+    const { readFile } = await import("node:fs/promises");
+    expect(await readFile(`${lab.dir}/etc-root/etc/iproute2/rt_tables.d/labdeck.conf`, "utf8")).toBe("100 second\n");
+    const view = await ctx.view.networkView(ctx.deps, hostId);
+    expect(view.network.rtTables).toContainEqual({ id: 100, name: "second" });
+    expect(view.network.routesByTable.second?.[0]?.gateway).toBe("192.168.2.254");
+    expect(view.drift.items).toEqual([]);
+    expect((await ctx.change.previewChange(ctx.deps, { hostId, ops: ops as never })).nothingToDo).toBe(true);
+  });
+
   it("refuses a change that would cut Labdeck's own SSH session, and runs nothing", async () => {
     const before = await rulesNow("filter");
     const err = await errorOf(
