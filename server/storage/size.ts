@@ -1,0 +1,63 @@
+import { badInput } from "../errors";
+
+// Sizes typed by a user (LV size, disk size) into bytes, and bytes back into text. Every
+// unit is binary (K = 1024), as in lvcreate -L and qemu-img: "GB" is refused rather than
+// guessed, because to LVM and to a disk vendor it means different things, and a size that
+// is 7% off silently is worse than a form that asks again. Arithmetic is exact (BigInt):
+// "1.1G" is floor(1.1 × 2³⁰) bytes, not whatever a float made of it.
+
+const UNITS = { B: 0n, K: 10n, M: 20n, G: 30n, T: 40n } as const;
+type Unit = keyof typeof UNITS;
+
+// Number, optional space, unit letter, optional "iB" (so "1.5 GiB", which formatBytes
+// prints, parses back). Anything else is looked at again below for a helpful message.
+const SIZE = /^(\d+)(?:\.(\d+))?\s?([BKMGT])(iB)?$/i;
+
+/** Bytes for "10G", "1.5 GiB", "512M", "4096B". Throws badInput(field, …) on anything else. */
+export function parseSize(input: string, field = "size"): number {
+  const text = input.trim();
+  const m = SIZE.exec(text);
+  if (m === null) {
+    const decimal = /^\d+(?:\.\d+)?\s?([kmgt])B$/i.exec(text);
+    if (decimal?.[1] !== undefined) {
+      const u = decimal[1].toUpperCase();
+      throw badInput(field, `"${input}" is ambiguous (${u}B is 1000- or 1024-based); use ${u} for ${u}iB (binary)`);
+    }
+    if (/^\d+(?:\.\d+)?$/.test(text)) {
+      throw badInput(field, `"${input}" has no unit; add B, K, M, G or T (binary: 1G = 1024 M)`);
+    }
+    throw badInput(field, `"${input}" is not a size such as 10G, 512M or 1.5T`);
+  }
+  const [, whole = "", fraction = "", unitLetter = "", iB] = m;
+  const unit = unitLetter.toUpperCase() as Unit;
+  if (unit === "B" && (iB !== undefined || fraction !== "")) {
+    throw badInput(field, `"${input}": bytes are a whole number such as 4096B`);
+  }
+  const scale = 10n ** BigInt(fraction.length);
+  const bytes = ((BigInt(whole) * scale + BigInt(fraction || "0")) << UNITS[unit]) / scale;
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) throw badInput(field, `"${input}" is too large`);
+  return Number(bytes);
+}
+
+const NAMES: readonly [string, number][] = [
+  ["TiB", 2 ** 40],
+  ["GiB", 2 ** 30],
+  ["MiB", 2 ** 20],
+  ["KiB", 2 ** 10],
+];
+
+/**
+ * "10 GiB", "1.5 GiB", "512 B": the largest unit that gives at least 1, at most two
+ * decimals, trailing zeros dropped. Rounded for reading; never feed it back as an exact
+ * size (a whole number of the unit is exact, "1.33 GiB" is not).
+ */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) throw badInput("bytes", `${bytes} is not a byte count`);
+  for (const [name, size] of NAMES) {
+    if (bytes >= size) {
+      const value = Math.round((bytes / size) * 100) / 100;
+      return `${String(value)} ${name}`;
+    }
+  }
+  return `${Math.floor(bytes)} B`;
+}
