@@ -28,7 +28,7 @@ export function GuestSummary({ guest }: { guest: GuestView }) {
             <ul>
               {d.disks.map((x, i) => (
                 <li key={i}>
-                  {x.kind === "new-image" ? `new ${x.format} ${formatBytes(x.sizeBytes)}` : x.kind === "existing-image" ? "existing image" : "CD-ROM"} {mono(x.path)}
+                  {x.kind === "new-image" ? `new ${x.format} ${formatBytes(x.sizeBytes)}` : x.kind === "existing-image" ? "existing image" : x.kind === "block" ? `LVM volume${x.readOnly ? " (read-only)" : ""}` : "CD-ROM"} {mono(x.path)}
                 </li>
               ))}
             </ul>

@@ -10,9 +10,9 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Loading, Notice } from "../ui/states";
 import { WizardBoot } from "./wizard-boot";
-import { WizardDisks } from "./wizard-disks";
+import { useNewLvs, WizardDisks } from "./wizard-disks";
 import { WizardMachine } from "./wizard-machine";
-import { definitionFieldErrors, toDefinition, type FieldErrors, type WizardForm } from "./wizard-model";
+import { definitionFieldErrors, markLvsMade, newLvsOf, toDefinition, type FieldErrors, type WizardForm } from "./wizard-model";
 import { WizardNics } from "./wizard-nics";
 import { WizardPreview } from "./wizard-preview";
 
@@ -41,6 +41,7 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
   const create = useMutation(trpc.guests.create.mutationOptions({ onSuccess: onSaved }));
   const update = useMutation(trpc.guests.update.mutationOptions({ onSuccess: onSaved }));
   const save = editing ? update : create;
+  const newLvs = useNewLvs();
 
   const serverError = preview.error ?? save.error;
   const errors: FieldErrors = { ...definitionFieldErrors(fieldErrors(serverError)), ...clientErrors };
@@ -66,12 +67,20 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
     const definition = check();
     if (definition) setPreviewInput({ hostId: form.hostId, definition });
   };
+  const submit = async (definition: GuestDefinitionInput) => {
+    // "New LV" rows: their LVs are made (storage jobs, shown live) before the guest is saved.
+    if (newLvsOf(form.disks).length > 0) {
+      const { ok, made } = await newLvs.make(form.hostId, form.disks);
+      setForm((f) => ({ ...f, disks: markLvsMade(f.disks, made) }));
+      if (!ok) return;
+    }
+    if (editing) update.mutate({ id: editing.id, version: editing.version, definition });
+    else create.mutate({ hostId: form.hostId, definition });
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     const definition = check();
-    if (!definition) return;
-    if (editing) update.mutate({ id: editing.id, version: editing.version, definition });
-    else create.mutate({ hostId: form.hostId, definition });
+    if (definition) void submit(definition);
   };
 
   if (hosts.isPending) return <Loading label="Loading hosts…" />;
@@ -85,7 +94,7 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
         title="Disks"
         description={roots ? <>Disk, ISO, kernel and initrd paths must lie under the host&apos;s roots: <span className="font-mono" data-testid="wizard-root">{roots.join(", ")}</span></> : "Choose a host to see where images may live"}
       >
-        <WizardDisks disks={form.disks} onChange={(disks) => set({ disks })} errors={errors} root={root} />
+        <WizardDisks disks={form.disks} onChange={(disks) => set({ disks })} errors={errors} root={root} hostId={form.hostId} />
       </Card>
       <Card title="Boot">
         <WizardBoot form={form} set={set} errors={errors} root={root} />
@@ -106,11 +115,12 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
       {otherError && <Notice tone="error" title={editing ? "Not saved" : "Not created"} testId="wizard-error">{otherError}</Notice>}
       {Object.keys(clientErrors).length > 0 && <Notice tone="error">Some fields need attention (marked in red).</Notice>}
       <WizardPreview data={preview.data} pending={previewInput !== null && preview.isPending} error={preview.error ? formError(preview.error, shownOf(preview.error)) ?? "see the fields marked in red" : null} />
+      {newLvs.view}
       <div className="flex gap-2 border-t border-slate-200 pt-3">
         <Button onClick={onShow} data-testid="wizard-show-commands">
           Show commands
         </Button>
-        <Button type="submit" variant="primary" pending={save.isPending} data-testid="wizard-submit">
+        <Button type="submit" variant="primary" pending={save.isPending || newLvs.busy} data-testid="wizard-submit">
           {editing ? "Save" : "Create"}
         </Button>
         <Button variant="ghost" onClick={() => router.back()}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { definitionFieldErrors, emptyForm, formFromDefinition, newDisk, toDefinition } from "./wizard-model";
+import { definitionFieldErrors, emptyForm, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition } from "./wizard-model";
 
 describe("wizard model", () => {
   it("turns sizes with units into bytes and back", () => {
@@ -25,5 +25,57 @@ describe("wizard model", () => {
 
   it("strips the definition prefix from server field names", () => {
     expect(definitionFieldErrors({ "definition.disks.0.path": "outside", "boot.kernel": "x" })).toEqual({ "disks.0.path": "outside", "boot.kernel": "x" });
+  });
+
+  describe("LVM volumes", () => {
+    const lvRow = (over: Partial<ReturnType<typeof newDisk>>) => ({ ...newDisk("block"), ...over });
+
+    it("names an existing LV by its /dev path, read-only only when asked, and reads it back", () => {
+      const form = { ...emptyForm("h1"), name: "vm", disks: [lvRow({ vg: "vg0", lv: "web" }), lvRow({ vg: "vg0", lv: "seed", readOnly: true })] };
+      const { definition, errors } = toDefinition(form);
+      expect(errors).toEqual({});
+      expect(definition.disks).toEqual([{ kind: "block", path: "/dev/vg0/web" }, { kind: "block", path: "/dev/vg0/seed", readOnly: true }]);
+      const back = formFromDefinition({ ...definition, disks: [...(definition.disks ?? []), { kind: "block", path: "/dev/mapper/my--vg-data" }] });
+      expect(back.disks.map((d) => [d.kind, d.lvMode, d.vg, d.lv, d.readOnly])).toEqual([
+        ["block", "existing", "vg0", "web", false],
+        ["block", "existing", "vg0", "seed", true],
+        ["block", "existing", "my-vg", "data", false],
+      ]);
+    });
+
+    it("asks for a group, a name and a size, on the row's fields", () => {
+      const form = {
+        ...emptyForm(),
+        name: "vm",
+        disks: [lvRow({}), lvRow({ vg: "vg0" }), lvRow({ vg: "vg0", lvMode: "new", lv: "-x" }), lvRow({ vg: "vg0", lvMode: "new", lv: "ok", size: "lots" })],
+      };
+      expect(toDefinition(form).errors).toEqual({
+        "disks.0.path": "choose a volume group",
+        "disks.1.path": "choose an LV",
+        "disks.2.path": "an LV name of letters, digits and _ . + - (not starting with -)",
+        "disks.3.sizeBytes": "a size such as 8 or 0.5",
+      });
+    });
+
+    it("turns new-LV rows into lv.create ops with binary unit letters, and marks them made", () => {
+      const a = lvRow({ vg: "vg0", lvMode: "new", lv: "web-root", size: "1.5", unit: "GiB" });
+      const b = lvRow({ vg: "vg0", lv: "old" });
+      const c = lvRow({ vg: "vg1", lvMode: "new", lv: "data", size: "512", unit: "MiB" });
+      expect(newLvsOf([a, b, c])).toEqual([
+        { key: a.key, op: { op: "lv.create", vg: "vg0", name: "web-root", size: "1.5G" } },
+        { key: c.key, op: { op: "lv.create", vg: "vg1", name: "data", size: "512M" } },
+      ]);
+      const after = markLvsMade([a, b, c], new Set([a.key]));
+      expect(after.map((d) => d.lvMode)).toEqual(["existing", "existing", "new"]);
+      expect(newLvsOf(after).map((n) => n.op.name)).toEqual(["data"]);
+      expect(toDefinition({ ...emptyForm(), name: "vm", disks: after }).definition.disks?.[0]).toEqual({ kind: "block", path: "/dev/vg0/web-root" });
+    });
+
+    it("splits LV paths the way device-mapper names them", () => {
+      expect(lvOfPath("/dev/vg0/web")).toEqual({ vg: "vg0", lv: "web" });
+      expect(lvOfPath("/dev/mapper/vg--a-lv--b")).toEqual({ vg: "vg-a", lv: "lv-b" });
+      expect(lvOfPath("/dev/mapper/vg-lv-real")).toBeNull();
+      expect(lvOfPath("/dev/sda")).toBeNull();
+    });
   });
 });

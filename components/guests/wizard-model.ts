@@ -17,9 +17,15 @@ export interface DiskRow {
   kind: DiskIn["kind"];
   path: string;
   format: "qcow2" | "raw";
+  /** New image or new LV: the size as typed, in `unit`. */
   size: string;
   unit: SizeUnit;
   bus: DiskBus;
+  /** LVM volume ("block"): an LV that exists, or one the wizard makes on Create. */
+  lvMode: "existing" | "new";
+  vg: string;
+  lv: string;
+  readOnly: boolean;
 }
 
 export interface ForwardRow {
@@ -60,7 +66,19 @@ export interface WizardForm {
 let nextKey = 1;
 export const newKey = (): number => nextKey++;
 
-export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({ key: newKey(), kind, path: "", format: "qcow2", size: "8", unit: "GiB", bus: "virtio" });
+export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({
+  key: newKey(),
+  kind,
+  path: "",
+  format: "qcow2",
+  size: "8",
+  unit: "GiB",
+  bus: "virtio",
+  lvMode: "existing",
+  vg: "",
+  lv: "",
+  readOnly: false,
+});
 export const newForward = (): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress: "", hostPort: "", guestPort: "" });
 export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", bridge: "", forwards: [] });
 
@@ -91,6 +109,18 @@ function sizeParts(bytes: number): { size: string; unit: SizeUnit } {
   return { size: String(bytes / SIZE_UNITS.MiB), unit: "MiB" };
 }
 
+/**
+ * VG and LV of /dev/VG/LV or /dev/mapper/VG-LV (device-mapper doubles each dash inside a
+ * name); null for anything else. Mirrors canonicalVolumePath on the server.
+ */
+export function lvOfPath(path: string): { vg: string; lv: string } | null {
+  const direct = /^\/dev\/([^/]+)\/([^/]+)$/.exec(path);
+  if (direct?.[1] !== undefined && direct[2] !== undefined && direct[1] !== "mapper") return { vg: direct[1], lv: direct[2] };
+  const dm = /^\/dev\/mapper\/(.+)$/.exec(path)?.[1];
+  const parts = dm?.split(/(?<!-)-(?!-)/).map((p) => p.replace(/--/g, "-"));
+  return parts?.length === 2 && parts[0] && parts[1] ? { vg: parts[0], lv: parts[1] } : null;
+}
+
 /** A form from a stored or imported (partial) definition; what is missing keeps its default. */
 export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
   const base = emptyForm(hostId);
@@ -108,7 +138,8 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
       ...newDisk(d.kind),
       path: d.path,
       ...(d.kind === "new-image" ? { format: d.format, ...sizeParts(d.sizeBytes) } : {}),
-      ...(d.kind !== "cdrom" && d.bus ? { bus: d.bus } : {}),
+      ...((d.kind === "new-image" || d.kind === "existing-image") && d.bus ? { bus: d.bus } : {}),
+      ...(d.kind === "block" ? { ...(lvOfPath(d.path) ?? {}), readOnly: d.readOnly ?? false } : {}),
     })),
     bootKind: boot?.kind ?? "disk",
     kernel: boot?.kind === "kernel" ? boot.kernel : "",
@@ -151,8 +182,23 @@ function sizeBytes(errors: FieldErrors, field: string, d: DiskRow): number {
   return bytes;
 }
 
+// LVM's name characters; the server checks the rest of its rules (reserved names).
+const LVM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,62}$/;
+
+function blockDisk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
+  const vg = d.vg.trim();
+  const lv = d.lv.trim();
+  const field = `disks.${i}.path`;
+  if (vg === "") errors[field] = "choose a volume group";
+  else if (lv === "") errors[field] = d.lvMode === "new" ? "name the new LV" : "choose an LV";
+  else if (!LVM_NAME.test(lv)) errors[field] = "an LV name of letters, digits and _ . + - (not starting with -)";
+  if (d.lvMode === "new") sizeBytes(errors, `disks.${i}.sizeBytes`, d);
+  return { kind: "block", path: `/dev/${vg}/${lv}`, ...(d.readOnly ? { readOnly: true } : {}) };
+}
+
 function disk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
   const path = d.path.trim();
+  if (d.kind === "block") return blockDisk(errors, d, i);
   if (d.kind === "cdrom") return { kind: "cdrom", path };
   if (d.kind === "existing-image") return { kind: "existing-image", path, bus: d.bus };
   return { kind: "new-image", path, format: d.format, sizeBytes: sizeBytes(errors, `disks.${i}.sizeBytes`, d), bus: d.bus };
@@ -199,4 +245,24 @@ export function definitionFieldErrors(server: Record<string, string>): FieldErro
   const out: FieldErrors = {};
   for (const [field, message] of Object.entries(server)) out[field.replace(/^definition\.?/, "") || "definition"] = message;
   return out;
+}
+
+export interface NewLv {
+  /** The disk row it is for. */
+  key: number;
+  op: { op: "lv.create"; vg: string; name: string; size: string };
+}
+
+const UNIT_LETTER: Record<SizeUnit, string> = { MiB: "M", GiB: "G", TiB: "T" };
+
+/** The LVs to make before the guest is created ("new LV" rows), as storage ops. */
+export function newLvsOf(disks: readonly DiskRow[]): NewLv[] {
+  return disks.flatMap((d) =>
+    d.kind === "block" && d.lvMode === "new" ? [{ key: d.key, op: { op: "lv.create" as const, vg: d.vg.trim(), name: d.lv.trim(), size: `${d.size.trim()}${UNIT_LETTER[d.unit]}` } }] : [],
+  );
+}
+
+/** Rows whose LV was made become picks of that LV, so a second Create does not make it again. */
+export function markLvsMade(disks: readonly DiskRow[], made: ReadonlySet<number>): DiskRow[] {
+  return disks.map((d) => (made.has(d.key) ? { ...d, lvMode: "existing" } : d));
 }

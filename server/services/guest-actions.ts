@@ -17,6 +17,7 @@ import {
   type GuestPlan,
 } from "../hypervisors/qemu/guest-plans";
 import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../hypervisors/qemu/image-info";
+import { checkBlockDisks } from "../hypervisors/qemu/guest-volumes";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
 import type { SshExecutor } from "../ssh/types";
@@ -56,13 +57,17 @@ type HostForPlan = { id: string; runDir: string; storageRoots: string; probeJson
 
 /** The start plan of a definition on a host; reads the host to learn which images exist. */
 export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan> {
-  return startPlan(deps, { host, def, files: guestRunFiles(host.runDir, def.name), roots: hostRoots(host) });
+  // A definition still being written may name an LV the wizard makes on "Create", so its
+  // LVs are checked when the saved guest starts, not here.
+  return startPlan(deps, { host, def, files: guestRunFiles(host.runDir, def.name), roots: hostRoots(host) }, { checkLvs: false });
 }
 
 async function startPlan(
   deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">,
   g: { host: HostForPlan; def: TGuestDefinition; files: ReturnType<typeof guestRunFiles>; roots: string[] },
+  opts: { checkLvs: boolean } = { checkLvs: true },
 ): Promise<GuestPlan> {
+  if (opts.checkLvs) await checkBlockDisks(g.def, (argv) => readFromHost(deps, g.host.id, argv));
   const newImages = g.def.disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
   let existing = new Set<string>();
   if (newImages.length > 0) {

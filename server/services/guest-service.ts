@@ -4,6 +4,7 @@ import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError, badInput } from "../errors";
 import { assertUnderRoots } from "../names";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
+import { canonicalVolumePath } from "../hypervisors/qemu/guest-volumes";
 import { fillMacs } from "../hypervisors/qemu/mac";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
 
@@ -58,9 +59,21 @@ export function toGuestView(g: GuestRow, host: { name: string; runDir: string })
 }
 export type GuestView = ReturnType<typeof toGuestView>;
 
-function checkPaths(def: TGuestDefinition, roots: readonly string[]): void {
+/** The checks a definition needs against its host's settings only (no SSH, no database). */
+export function checkDefinitionPaths(def: TGuestDefinition, roots: readonly string[]): void {
   const under = (field: string, p: string) => assertUnderRoots(field, p, roots);
-  def.disks.forEach((d, i) => under(`definition.disks.${i}.path`, d.path));
+  const seen = new Set<string>();
+  def.disks.forEach((d, i) => {
+    const field = `definition.disks.${i}.path`;
+    // An LV is under /dev, never under the roots: its path rule is the schema's, and
+    // whether it exists is asked of LVM when the guest starts (this runs without SSH).
+    if (d.kind !== "block") under(field, d.path);
+    if (d.kind === "cdrom") return;
+    // QEMU would refuse the second writer of one file or LV at start; say so at save.
+    const key = canonicalVolumePath(d.path);
+    if (seen.has(key)) throw badInput(field, `${d.path} is already a disk of this guest`);
+    seen.add(key);
+  });
   if (def.boot.kind === "kernel") {
     under("definition.boot.kernel", def.boot.kernel);
     if (def.boot.initrd) under("definition.boot.initrd", def.boot.initrd);
@@ -89,7 +102,7 @@ export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefi
     throw badInput(`definition.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
   }
   const def = parsed.data;
-  checkPaths(def, hostRoots(host));
+  checkDefinitionPaths(def, hostRoots(host));
   const inUse = await macsInUse(db, host.id, exceptGuestId);
   def.nics.forEach((n, i) => {
     if (n.mac && inUse.includes(n.mac)) throw badInput(`definition.nics.${i}.mac`, `${n.mac} is already used by another guest on ${host.name}`);

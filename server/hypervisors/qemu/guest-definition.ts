@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZAbsPath } from "../../names";
+import { ZLvmName } from "../../storage/ops";
 
 // What a QEMU guest is, as stored in the inventory and edited in the wizard. The command
 // line is derived from it by a pure builder (qemu-argv.ts); nothing else may invent QEMU
@@ -19,6 +20,24 @@ export const ZArch = z.enum(ARCHES);
 
 export const ZDiskBus = z.enum(["virtio", "ide", "scsi"]);
 
+// A device-mapper name as /dev/mapper shows it: VG-LV with every dash inside a name doubled.
+const DM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,127}$/;
+
+/**
+ * A block device a guest may be given: an LV as /dev/VG/LV (LVM's own name rules) or its
+ * device-mapper twin /dev/mapper/VG-LV. Nothing else: /dev/sda or /dev/net/tun must never
+ * reach -drive, and the start plan asks LVM whether the path really is an LV.
+ */
+export function isBlockDiskPath(path: string): boolean {
+  const parts = path.split("/");
+  if (parts.length !== 4 || parts[0] !== "" || parts[1] !== "dev") return false;
+  const [, , dir = "", name = ""] = parts;
+  if (dir === "mapper") return DM_NAME.test(name) && name !== "control";
+  return ZLvmName.safeParse(dir).success && ZLvmName.safeParse(name).success;
+}
+
+export const ZBlockDiskPath = z.string().refine(isBlockDiskPath, "an LV path such as /dev/vg0/web or /dev/mapper/vg0-web");
+
 export const ZDisk = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("new-image"),
@@ -29,6 +48,8 @@ export const ZDisk = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("existing-image"), path: ZAbsPath, bus: ZDiskBus.default("virtio") }),
   z.object({ kind: z.literal("cdrom"), path: ZAbsPath }),
+  /** An LV given to the guest whole; QEMU opens it directly, bypassing the host page cache. */
+  z.object({ kind: z.literal("block"), path: ZBlockDiskPath, format: z.literal("raw").default("raw"), readOnly: z.boolean().optional() }),
 ]);
 
 export const ZBoot = z.discriminatedUnion("kind", [

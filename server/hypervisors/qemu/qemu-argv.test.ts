@@ -88,6 +88,24 @@ describe("buildQemuArgv", () => {
     ]);
   });
 
+  it("gives an LV whole as raw virtio with O_DIRECT and native AIO, outside the roots", () => {
+    const d = def({
+      disks: [
+        { kind: "block", path: "/dev/vg0/web-root" },
+        { kind: "existing-image", path: "/srv/labdeck/img/b.raw", bus: "ide" },
+        { kind: "block", path: "/dev/mapper/vg0-web--data", readOnly: true },
+      ],
+    });
+    const argv = buildQemuArgv(d, ctx({ diskFormats: [undefined, "raw", undefined] }));
+    const start = argv.indexOf("-nodefaults") + 1;
+    expect(argv.slice(start, argv.indexOf("-display"))).toEqual([
+      "-drive", "file=/dev/vg0/web-root,format=raw,if=virtio,cache=none,aio=native,id=disk0",
+      "-drive", "file=/srv/labdeck/img/b.raw,format=raw,if=ide,id=disk1",
+      "-drive", "file=/dev/mapper/vg0-web--data,format=raw,if=virtio,cache=none,aio=native,readonly=on,id=disk2",
+      "-boot", "order=c",
+    ]);
+  });
+
   it("boots from disk with order=c and leaves -append out when empty", () => {
     const d = def({ disks: [{ kind: "new-image", path: "/srv/labdeck/a.qcow2", format: "qcow2", sizeBytes: 2 ** 30 }] });
     expect(buildQemuArgv(d, ctx())).toContain("order=c");
@@ -148,6 +166,9 @@ describe("buildQemuArgv", () => {
       ["a bad TAP name", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "tap", bridge: "br0" } }] }), ctx({ taps: ["tap0,script=/x"] })), "nics.0.tap"],
       ["a bad run file path", () => buildQemuArgv(def({ boot: k }), ctx({ files: { ...files, pidfile: "relative.pid" } })), "files.pidfile"],
       ["no roots at all", () => buildQemuArgv(def({ boot: k }), ctx({ roots: [] })), "boot.kernel"],
+      ["a block disk that is not an LV path (unchecked caller)", () => buildQemuArgv({ ...def({ boot: k }), disks: [{ kind: "block", path: "/dev/sda", format: "raw" }] }, ctx()), "disks.0.path"],
+      ["a block disk with a comma (unchecked caller)", () => buildQemuArgv({ ...def({ boot: k }), disks: [{ kind: "block", path: "/dev/vg0/a,b", format: "raw" }] }, ctx()), "disks.0.path"],
+      ["a block disk with '..' (unchecked caller)", () => buildQemuArgv({ ...def({ boot: k }), disks: [{ kind: "block", path: "/dev/vg0/../sda", format: "raw" }] }, ctx()), "disks.0.path"],
     ])("refuses %s", (_what, fn, field) => {
       expect(fieldOf(fn)).toBe(field);
     });

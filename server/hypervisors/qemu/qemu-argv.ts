@@ -9,6 +9,7 @@ import {
   BRIDGE_NAME,
   CPU_MODEL,
   GUEST_NAME,
+  isBlockDiskPath,
   MAC,
   MACHINE_TYPE,
   type GuestRunFiles,
@@ -54,6 +55,17 @@ function diskArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
   let scsiController = false;
   def.disks.forEach((disk: TDisk, i) => {
     const field = `disks.${i}.path`;
+    if (disk.kind === "block") {
+      // An LV lives outside the roots by nature; the path rule (and the start plan's lvs
+      // check) stand in for the roots check. The format is fixed: no probing, as below.
+      // cache=none opens it O_DIRECT so a write the guest was told is done is on the LV,
+      // not in the host's page cache, and aio=native (which needs O_DIRECT) is the
+      // usual pairing for a block device.
+      if (!isBlockDiskPath(disk.path)) throw badInput(field, `"${disk.path}" is not an LV path such as /dev/vg0/web`);
+      const ro = disk.readOnly === true ? ",readonly=on" : "";
+      out.push("-drive", `file=${optValue(field, disk.path)},format=raw,if=virtio,cache=none,aio=native${ro},id=disk${i}`);
+      return;
+    }
     const file = hostPath(field, disk.path, ctx.roots);
     if (disk.kind === "cdrom") {
       out.push("-drive", `file=${file},if=ide,media=cdrom,readonly=on,id=disk${i}`);

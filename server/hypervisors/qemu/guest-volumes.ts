@@ -1,0 +1,102 @@
+// Which host volumes (image files, ISOs, LVs) the guests use: the storage page shows it
+// beside each volume, and a guest start asks LVM that each of its block disks is a real,
+// active, unused LV. What must not break: one LV has two names (/dev/VG/LV and
+// /dev/mapper/VG-LV) and both must count as the same volume, or a guest using the mapper
+// name would look like it uses nothing and its LV could be removed under it.
+import { z } from "zod";
+import { badInput, LabdeckError } from "../../errors";
+import { decodeLvAttr } from "../../storage/lvm-attr";
+import { parseJsonOutput } from "../../network/json-util";
+import type { ExecResult } from "../../ssh/types";
+import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
+
+/**
+ * /dev/mapper/VG-LV as /dev/VG/LV (the name lvs prints in lv_path); anything else as given.
+ * Device-mapper doubles each dash inside a name, so the split is at the first single dash;
+ * a second single dash means a sub-device (VG-LV-real, VG-LV-cow), not an LV, kept as is.
+ */
+export function canonicalVolumePath(path: string): string {
+  const m = /^\/dev\/mapper\/(.+)$/.exec(path);
+  if (m?.[1] === undefined) return path;
+  const parts = m[1].split(/(?<!-)-(?!-)/);
+  if (parts.length !== 2) return path;
+  const [vg = "", lv = ""] = parts.map((p) => p.replace(/--/g, "-"));
+  return vg !== "" && lv !== "" ? `/dev/${vg}/${lv}` : path;
+}
+
+/**
+ * Volume path (LVs as /dev/VG/LV) -> names of the guests whose disks use it, sorted. A
+ * stored definition that no longer parses is skipped: the storage page must still load.
+ */
+export function guestVolumeUsers(guests: readonly { name: string; definitionJson: string }[]): Map<string, string[]> {
+  const users = new Map<string, Set<string>>();
+  for (const g of guests) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(g.definitionJson);
+    } catch {
+      continue;
+    }
+    const def = ZGuestDefinition.safeParse(raw);
+    if (!def.success) continue;
+    for (const d of def.data.disks) {
+      const path = canonicalVolumePath(d.path);
+      const set = users.get(path) ?? new Set<string>();
+      set.add(g.name);
+      users.set(path, set);
+    }
+  }
+  return new Map([...users].map(([path, names]) => [path, [...names].sort()]));
+}
+
+/** Asks LVM about one path; exit 5 with an empty report when it is not an LV. */
+export function lvCheckArgv(path: string, field = "path"): string[] {
+  if (!isBlockDiskPath(path)) throw badInput(field, `"${path}" is not an LV path such as /dev/vg0/web`);
+  return ["lvs", "--reportformat", "json", "-o", "lv_path,lv_attr", "--", path];
+}
+
+/** The part of an ExecResult the check reads. */
+export type LvCheckResult = Pick<ExecResult, "exitStatus" | "stdout" | "stderr"> & { outcome?: ExecResult["outcome"] };
+
+const ZLvCheckReport = z.object({
+  report: z.array(z.object({ lv: z.array(z.object({ lv_path: z.string(), lv_attr: z.string() })).default([]) })),
+});
+
+// Kinds whose device is not one volume's data: a pool (or its internals) holds other
+// volumes, so a guest writing to it would destroy every thin volume in it.
+const NOT_A_GUEST_DISK = new Set(["thin-pool", "pool-internal", "vdo-pool", "virtual", "other"]);
+
+/**
+ * Refuses, naming `field`, a block disk that is not a usable LV: absent (LVM said so),
+ * inactive (no device node for QEMU), a pool or other internal volume, or, for a writable
+ * disk, open on the host (mounted, or held by a running guest or another program): two
+ * writers on one LV corrupt it, whatever the guest's own filesystem does.
+ */
+export function checkLvForDisk(res: LvCheckResult, disk: { path: string; readOnly?: boolean | undefined }, field: string): void {
+  // No exit status: the question never got its answer, which says nothing about the LV.
+  if (res.exitStatus === null) {
+    const code = res.outcome === "timeout" ? "SSH_TIMEOUT" : "SSH_UNREACHABLE";
+    throw new LabdeckError(code, `${field}: LVM did not answer about ${disk.path} (${res.outcome ?? "no exit status"})`, { field });
+  }
+  const rows = res.exitStatus === 0 ? ZLvCheckReport.safeParse(parseJsonOutput("lvs", res.stdout)) : null;
+  const row = rows?.success ? rows.data.report.flatMap((r) => r.lv)[0] : undefined;
+  if (row === undefined) {
+    const why = res.stderr.trim().split("\n")[0]?.trim();
+    throw badInput(field, `no LV ${disk.path} on this host${why ? ` (${why})` : ""}`);
+  }
+  const attr = decodeLvAttr(row.lv_attr);
+  if (NOT_A_GUEST_DISK.has(attr.kind)) throw badInput(field, `${disk.path} is a ${attr.kind} volume, not one a guest can use as a disk`);
+  if (!attr.active) throw badInput(field, `LV ${disk.path} is not active (lvchange -ay it first)`);
+  if (attr.open && disk.readOnly !== true) {
+    throw badInput(field, `LV ${disk.path} is in use on the host (mounted, or open by a running guest or another program)`);
+  }
+}
+
+/** Every block disk of `def` checked on its host through `read` (audited by the caller). */
+export async function checkBlockDisks(def: TGuestDefinition, read: (argv: string[]) => Promise<LvCheckResult>, fieldPrefix = "definition."): Promise<void> {
+  for (const [i, d] of def.disks.entries()) {
+    if (d.kind !== "block") continue;
+    const field = `${fieldPrefix}disks.${i}.path`;
+    checkLvForDisk(await read(lvCheckArgv(d.path, field)), d, field);
+  }
+}
