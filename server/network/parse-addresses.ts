@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonOutput } from "./json-util";
+import { parseIpJson } from "../json-output";
 
 // `ip -j addr show` -> addresses per interface name. Link-local IPv6 addresses are kept
 // (the UI may hide them) because drift must compare what is really there.
@@ -38,7 +38,7 @@ const ZRaw = z.array(
 
 export function parseAddresses(stdout: string): Map<string, TAddress[]> {
   const out = new Map<string, TAddress[]>();
-  for (const iface of ZRaw.parse(parseJsonOutput("ip addr", stdout))) {
+  for (const iface of ZRaw.parse(parseIpJson("ip addr", stdout))) {
     const list: TAddress[] = [];
     for (const a of iface.addr_info) {
       // Other families (e.g. a bare "link" entry) carry no IP address to manage.

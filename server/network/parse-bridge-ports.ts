@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonOutput } from "./json-util";
+import { parseIpJson } from "../json-output";
 
 // `bridge -j link show` -> one entry per bridge port. This is where a port's STP state
 // lives (`ip link` only says who the master is): "disabled" for a port that is down,
@@ -28,7 +28,7 @@ const ZRaw = z.array(
 
 export function parseBridgePorts(stdout: string): TBridgePort[] {
   const ports: TBridgePort[] = [];
-  for (const p of ZRaw.parse(parseJsonOutput("bridge link", stdout))) {
+  for (const p of ZRaw.parse(parseIpJson("bridge link", stdout))) {
     // Without a master the entry is the bridge itself (printed on some versions): not a port.
     if (p.master === undefined) continue;
     ports.push({ name: p.ifname, ifindex: p.ifindex, bridge: p.master, stpState: p.state, priority: p.priority ?? null, cost: p.cost ?? null });

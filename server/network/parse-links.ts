@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonOutput } from "./json-util";
+import { parseIpJson } from "../json-output";
 
 // `ip -j -d link show` -> typed interfaces. The kind decides what the topology editor
 // offers for a node (a TAP can be attached, a physical NIC cannot be deleted), so a link
@@ -135,5 +135,5 @@ function toLink(raw: RawLink): TLink {
 }
 
 export function parseLinks(stdout: string): TLink[] {
-  return z.array(ZRawLink).parse(parseJsonOutput("ip link", stdout)).map(toLink);
+  return z.array(ZRawLink).parse(parseIpJson("ip link", stdout)).map(toLink);
 }

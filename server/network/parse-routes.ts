@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonOutput } from "./json-util";
+import { parseIpJson } from "../json-output";
 
 // `ip -j route show table all` -> routes. ip omits "table" for main and prints names for
 // tables it knows from rt_tables and numbers otherwise, so the table is kept both as
@@ -66,7 +66,7 @@ function familyOf(dst: string, gateway: string | undefined): "inet" | "inet6" {
 }
 
 export function parseRoutes(stdout: string, tableNames: ReadonlyMap<string, number> = new Map()): TRoute[] {
-  return ZRaw.parse(parseJsonOutput("ip route", stdout)).map((r) => {
+  return ZRaw.parse(parseIpJson("ip route", stdout)).map((r) => {
     const table = tableLabelOf(r.table ?? "main", tableNames);
     return {
       table,

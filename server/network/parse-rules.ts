@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseJsonOutput } from "./json-util";
+import { parseIpJson } from "../json-output";
 import { tableIdOf, tableLabelOf } from "./parse-routes";
 
 // `ip -j rule show` -> policy routing rules. ip prints selectors split ("dst" and
@@ -45,7 +45,7 @@ function cidr(addr: string, len: number | undefined): string {
 }
 
 export function parseRules(stdout: string, tableNames: ReadonlyMap<string, number> = new Map()): TRoutingRule[] {
-  return ZRaw.parse(parseJsonOutput("ip rule", stdout)).map((r) => ({
+  return ZRaw.parse(parseIpJson("ip rule", stdout)).map((r) => ({
     priority: r.priority,
     not: Object.prototype.hasOwnProperty.call(r, "not"),
     from: r.src === "all" ? "all" : cidr(r.src, r.srclen),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LabdeckError } from "../errors";
-import { parseJsonOutput } from "./json-output";
+import { parseJsonOutput } from "../json-output";
 
 // `findmnt -J -l -b -o TARGET,SOURCE,FSTYPE,OPTIONS` -> typed mounts. A bind mount's
 // source reads "/dev/mapper/vg-lv[/sub/dir]": the device is split from the subdirectory,

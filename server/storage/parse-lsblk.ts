@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LabdeckError } from "../errors";
-import { parseJsonOutput } from "./json-output";
+import { parseJsonOutput } from "../json-output";
 
 // `lsblk -J -l -b -o NAME,PATH,TYPE,SIZE,FSTYPE,PTTYPE,UUID,LABEL,MOUNTPOINT,PKNAME,SERIAL,RO`
 // -> typed block devices. util-linux before 2.33 printed every JSON value as a string

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LabdeckError } from "../errors";
-import { parseJsonOutput } from "./json-output";
+import { parseJsonOutput } from "../json-output";
 import { decodeLvAttr, decodePvAttr, decodeVgAttr, ZLvAttr, ZPvAttr, ZVgAttr } from "./lvm-attr";
 
 // `pvs|vgs|lvs --reportformat json --units b --nosuffix` -> typed PVs, VGs and LVs. LVM

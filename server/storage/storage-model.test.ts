@@ -1,20 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { storageReadSteps } from "./read-commands";
-import { buildHostStorage, type StorageReadOutputs } from "./storage-model";
-
-const FIXTURES = path.join(import.meta.dirname, "fixtures");
-
-function outputs(capture: string): StorageReadOutputs {
-  const dir = path.join(FIXTURES, capture);
-  const files = readdirSync(dir);
-  const out: StorageReadOutputs = {};
-  for (const step of storageReadSteps()) {
-    out[step.id] = files.includes(`${step.id}.err`) ? null : readFileSync(path.join(dir, `${step.id}.out`), "utf8");
-  }
-  return out;
-}
+import { buildHostStorage } from "./storage-model";
+import { capturedOutputs as outputs } from "./fixtures/captured-storage";
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { badInput, LabdeckError } from "../../errors";
 import { decodeLvAttr } from "../../storage/lvm-attr";
-import { parseJsonOutput } from "../../network/json-util";
+import { parseJsonOutput } from "../../json-output";
 import type { ExecResult } from "../../ssh/types";
 import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
 
@@ -78,7 +78,7 @@ export function checkLvForDisk(res: LvCheckResult, disk: { path: string; readOnl
     const code = res.outcome === "timeout" ? "SSH_TIMEOUT" : "SSH_UNREACHABLE";
     throw new LabdeckError(code, `${field}: LVM did not answer about ${disk.path} (${res.outcome ?? "no exit status"})`, { field });
   }
-  const rows = res.exitStatus === 0 ? ZLvCheckReport.safeParse(parseJsonOutput("lvs", res.stdout)) : null;
+  const rows = res.exitStatus === 0 ? ZLvCheckReport.safeParse(parseJsonOutput("lvs", res.stdout, { emptyAs: null })) : null;
   const row = rows?.success ? rows.data.report.flatMap((r) => r.lv)[0] : undefined;
   if (row === undefined) {
     const why = res.stderr.trim().split("\n")[0]?.trim();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LabdeckError } from "../../errors";
-import { parseJsonOutput } from "../../network/json-util";
+import { parseJsonOutput } from "../../json-output";
 import type { StorageOpRead } from "./types";
 
 // The read-only questions planners ask a host, and the parsing of their answers. Each is
@@ -58,7 +58,7 @@ export interface QemuImageInfo {
 
 export function parseQemuInfo(id: string, stdout: string): QemuImageInfo | "absent" {
   if (stdout.trim() === "absent") return "absent";
-  const parsed = ZQemuInfo.safeParse(parseJsonOutput("qemu-img info", stdout));
+  const parsed = ZQemuInfo.safeParse(parseJsonOutput("qemu-img info", stdout, { emptyAs: null }));
   if (!parsed.success) throw new LabdeckError("INTERNAL", `storage read ${id}: qemu-img info gave no format or virtual size`);
   const info = parsed.data;
   return {

@@ -3,8 +3,8 @@ import path from "node:path";
 import { expect } from "vitest";
 import { LabdeckError } from "../../errors";
 import type { TStorageOp } from "../ops";
-import { storageReadSteps } from "../read-commands";
-import { buildHostStorage, type StorageReadOutputs, type THostStorage, type TStorageLv } from "../storage-model";
+import { capturedStorage, type StorageCapture } from "../fixtures/captured-storage";
+import type { THostStorage, TStorageLv } from "../storage-model";
 import { buildStoragePlan } from "./build-storage-plan";
 import type { StoragePlan, StoragePlanContext } from "./types";
 
@@ -12,17 +12,10 @@ import type { StoragePlan, StoragePlanContext } from "./types";
 // fixtures exactly as storage-model.test.ts builds it, the planner's own read fixtures,
 // and small, named edits of a captured model for states the capture does not show.
 
-const STORAGE_FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 const READ_FIXTURES = path.join(import.meta.dirname, "fixtures");
 
-export function labStorage(capture: "fresh" | "lvm-lab"): THostStorage {
-  const dir = path.join(STORAGE_FIXTURES, capture);
-  const files = readdirSync(dir);
-  const out: StorageReadOutputs = {};
-  for (const step of storageReadSteps()) {
-    out[step.id] = files.includes(`${step.id}.err`) ? null : readFileSync(path.join(dir, `${step.id}.out`), "utf8");
-  }
-  return buildHostStorage(out);
+export function labStorage(capture: StorageCapture): THostStorage {
+  return capturedStorage(capture);
 }
 
 /** Every `<id>.out` of a read fixture directory, by id. */
