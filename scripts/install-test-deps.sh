@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: real sshd, network namespaces, iptables, QEMU and the
-# browser. Run as root (or with sudo available).
+# Debian packages the tests need: real sshd, network namespaces, iptables, QEMU, the
+# browser, and what builds the lab VM image (debootstrap into a tree, mkfs.ext4 -d into a
+# disk image; see scripts/lab-vm/). Run as root (or with sudo available).
 set -euo pipefail
 packages=(openssh-server openssh-client iproute2 iptables bridge-utils qemu-system-x86 qemu-utils
-  lvm2 busybox-static socat util-linux procps chromium)
+  lvm2 busybox-static socat util-linux procps chromium debootstrap e2fsprogs coreutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -60,6 +60,9 @@ export function HostHeader({ host }: { host: HostView }) {
             <Link href={`/hosts/${host.id}/network`} className={buttonClass()} data-testid="host-network-link">
               Network
             </Link>
+            <Link href={`/hosts/${host.id}/storage`} className={buttonClass()} data-testid="host-storage-link">
+              Storage
+            </Link>
             {roleAllows(role, "operator") && !editing && (
               <Button onClick={() => setEditing(true)} data-testid="host-edit">
                 Edit

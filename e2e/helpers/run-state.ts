@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { LabHostState } from "../../scripts/lab-host/index";
+import type { LabVmState } from "../../scripts/lab-vm/index";
 
-// What globalSetup hands to the tests: the harness host and the admin's credentials, in a
+// What globalSetup hands to the tests: the harness host, the lab VM and the admin's credentials, in a
 // JSON file inside this run's temporary directory (LABDECK_E2E_DIR, set by the config).
 
 export interface RunState {
   labHost: LabHostState & { privateKey: string; publicKey: string };
+  /** A Debian VM with LVM and an empty disk (serial "labdeck-lvm"), SSH on 127.0.0.1:port. */
+  labVm: LabVmState & { privateKey: string; publicKey: string };
   admin: { username: string; password: string };
 }
 

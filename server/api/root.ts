@@ -5,6 +5,7 @@ import { guestsRouter } from "./routers/guests";
 import { hostsRouter } from "./routers/hosts";
 import { jobsRouter } from "./routers/jobs";
 import { networkRouter } from "./routers/network";
+import { storageRouter } from "./routers/storage";
 import { usersRouter } from "./routers/users";
 import { router } from "./trpc";
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   demo: demoRouter,
   guests: guestsRouter,
   network: networkRouter,
+  storage: storageRouter,
 });
 
 export type AppRouter = typeof appRouter;

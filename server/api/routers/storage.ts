@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { runtime } from "../../services/runtime";
+import { previewStorageChange, runStorageChange } from "../../services/storage/storage-change";
+import { storageView } from "../../services/storage/storage-view";
+import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import type { Context } from "../context";
+
+function deps(ctx: Context) {
+  const rt = runtime();
+  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
+}
+
+const ZHost = z.object({ hostId: z.string().min(1) });
+// Only the outer shape here: the service checks the op against ZStorageOp itself, so a
+// refusal names the op's field ("op.size") for the form to show beside it.
+const ZChangeInput = ZHost.extend({ op: z.record(z.string(), z.unknown()) });
+
+export const storageRouter = router({
+  /** LVM, disks, mounts and image files as read now, and which guest uses which volume. */
+  read: viewerProcedure.input(ZHost).query(({ ctx, input }) => storageView(deps(ctx), input)),
+  /** The plan one op gives on the host as it is now (reads the host; changes nothing). */
+  preview: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => previewStorageChange(deps(ctx), input)),
+  /** Plans again from a fresh read and runs it as a job. */
+  run: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => runStorageChange(deps(ctx), input)),
+});
