@@ -102,6 +102,22 @@ const ZPolicyRuleSpec = z.object({
   table: ZTableRef,
 });
 
+const ZNatSpec = { source: ZIpv4Cidr, outInterface: ZIfName, toSource: ZIpv4.optional() };
+
+const ZPortForwardSpec = z.object({
+  protocol: z.enum(["tcp", "udp"]),
+  hostPort: z.number().int().min(1).max(65535),
+  inInterface: ZIfName.optional(),
+  hostAddress: ZIpv4.optional(),
+  toAddress: ZIpv4,
+  toPort: z.number().int().min(1).max(65535),
+});
+
+const ZRtTableName = {
+  id: z.number().int().min(1).max(252),
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "a table name"),
+};
+
 export const ZNetOp = z.discriminatedUnion("op", [
   z.object({ op: z.literal("bridge.create"), name: ZIfName, ...ZBridgeTimers.shape }),
   z.object({ op: z.literal("bridge.delete"), name: ZIfName }),
@@ -118,27 +134,11 @@ export const ZNetOp = z.discriminatedUnion("op", [
   z.object({ op: z.literal("tap.delete"), name: ZIfName }),
   z.object({ op: z.literal("forward.set"), enabled: z.boolean() }),
   /** nat POSTROUTING -s SUBNET -o OUT -j MASQUERADE (or SNAT --to-source) with FORWARD accepts both ways. */
-  z.object({ op: z.literal("nat.add"), source: ZIpv4Cidr, outInterface: ZIfName, toSource: ZIpv4.optional() }),
-  z.object({ op: z.literal("nat.remove"), source: ZIpv4Cidr, outInterface: ZIfName, toSource: ZIpv4.optional() }),
+  z.object({ op: z.literal("nat.add"), ...ZNatSpec }),
+  z.object({ op: z.literal("nat.remove"), ...ZNatSpec }),
   /** nat PREROUTING DNAT host:port -> guest:port, with the FORWARD accept for the guest side. */
-  z.object({
-    op: z.literal("portforward.add"),
-    protocol: z.enum(["tcp", "udp"]),
-    hostPort: z.number().int().min(1).max(65535),
-    inInterface: ZIfName.optional(),
-    hostAddress: ZIpv4.optional(),
-    toAddress: ZIpv4,
-    toPort: z.number().int().min(1).max(65535),
-  }),
-  z.object({
-    op: z.literal("portforward.remove"),
-    protocol: z.enum(["tcp", "udp"]),
-    hostPort: z.number().int().min(1).max(65535),
-    inInterface: ZIfName.optional(),
-    hostAddress: ZIpv4.optional(),
-    toAddress: ZIpv4,
-    toPort: z.number().int().min(1).max(65535),
-  }),
+  z.object({ op: z.literal("portforward.add"), ...ZPortForwardSpec.shape }),
+  z.object({ op: z.literal("portforward.remove"), ...ZPortForwardSpec.shape }),
   /** Ensure the rule is in the chain (appended when absent). */
   z.object({ op: z.literal("rule.append"), table: ZIptablesTable, chain: ZChainName, rule: ZRuleSpec }),
   /** Ensure the rule is at 1-based position `position` (inserted there when absent). */
@@ -154,8 +154,8 @@ export const ZNetOp = z.discriminatedUnion("op", [
   z.object({ op: z.literal("route.delete"), ...ZRouteSpec.shape }),
   z.object({ op: z.literal("iprule.add"), ...ZPolicyRuleSpec.shape }),
   z.object({ op: z.literal("iprule.delete"), ...ZPolicyRuleSpec.shape }),
-  z.object({ op: z.literal("rttable.add"), id: z.number().int().min(1).max(252), name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "a table name") }),
-  z.object({ op: z.literal("rttable.delete"), id: z.number().int().min(1).max(252), name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "a table name") }),
+  z.object({ op: z.literal("rttable.add"), ...ZRtTableName }),
+  z.object({ op: z.literal("rttable.delete"), ...ZRtTableName }),
 ]);
 export type TNetOp = z.infer<typeof ZNetOp>;
 export type TNetOpInput = z.input<typeof ZNetOp>;

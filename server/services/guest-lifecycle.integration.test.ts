@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabHost } from "../../scripts/lab-host";
 import { LabdeckError } from "../errors";
 import { useTempDataDir } from "../test-support/temp-data";
+import { errorOf, until } from "../test-support/waits";
 
 // A guest's whole life through the services and the real job runner, on a lab host with
 // the tiny guest under TCG: what a user does from the pages, minus the browser.
@@ -31,22 +32,6 @@ async function run(id: string, action: import("./guest-actions").GuestAction, re
   const { jobId } = await ctx.actions.runGuestAction(ctx.deps, { id, action, removeImages });
   await ctx.rt.jobs.idle();
   return ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
-}
-
-async function errorOf(p: Promise<unknown>): Promise<LabdeckError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  if (!(err instanceof LabdeckError)) throw new Error(`expected a LabdeckError, got ${String(err)}`);
-  return err;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 let images: string;

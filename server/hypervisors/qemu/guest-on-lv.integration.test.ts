@@ -11,6 +11,7 @@ import { guestRunFiles, ZGuestDefinition, type GuestRunFiles } from "./guest-def
 import { planForceStop, planStartGuest, type GuestPlan } from "./guest-plans";
 import { checkBlockDisks, checkLvForDisk, lvCheckArgv } from "./guest-volumes";
 import { connectQmp } from "./qmp";
+import { until } from "../../test-support/waits";
 
 // The issue's "a guest boots from an LV", on the lab VM (the tier-2 host with LVM): a VG
 // and LVs made with plain LVM commands on its spare disk, the LV check a start makes asked
@@ -97,16 +98,6 @@ async function runPlan(plan: GuestPlan): Promise<void> {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 /** Types a line into the guest's serial console; resolves with the first match of `expected`. */
 async function consoleRun(files: GuestRunFiles, line: string, expected: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
   const stream = await pool.openStreamLocal(target, files.serialSocket);
@@ -114,7 +105,7 @@ async function consoleRun(files: GuestRunFiles, line: string, expected: RegExp, 
   stream.on("data", (c: Buffer) => (seen += c.toString("utf8")));
   try {
     stream.write(`${line}\n`);
-    return await waitFor(`${String(expected)} on the console`, async () => expected.exec(seen) ?? undefined, timeoutMs);
+    return await until(`${String(expected)} on the console`, async () => expected.exec(seen) ?? undefined, timeoutMs);
   } finally {
     stream.destroy();
   }
@@ -208,7 +199,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
 
     const started = Date.now();
     await runPlan(plan);
-    await waitFor("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
+    await until("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
     timings["start plan to banner (ms)"] = Date.now() - started;
 
     // While the guest holds the LV, a second writer is refused by the same check.
@@ -226,7 +217,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     expect(back.startsWith(`${marker}\n`)).toBe(true);
 
     await runPlan(planForceStop({ name: def.name, files, taps: [] }));
-    await waitFor("the LV to be released", async () => {
+    await until("the LV to be released", async () => {
       const r = await lvCheck(`/dev/${vg}/root`);
       try {
         checkLvForDisk(r, { path: `/dev/${vg}/root` }, "f");
@@ -276,7 +267,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
     expect(job.status, job.error ?? "").toBe("succeeded");
     const files = guestRunFiles(vm.runDir, "lvsvc");
-    await waitFor("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
+    await until("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
     const size = await consoleRun(files, 'echo "vda=$(cat /sys/block/vda/size)"', /vda=(\d+)/);
     expect(Number(size[1]) * 512).toBe(8 * 2 ** 20);
     // The LV check itself was a read of the host, in the audit log like any command.

@@ -8,6 +8,7 @@ import { planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, tapC
 import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv } from "./guest-state";
 import { fillMacs } from "./mac";
 import { connectQmp, type QmpStatus } from "./qmp";
+import { until } from "../../test-support/waits";
 
 // QEMU guests on a real host (sshd in a network namespace) booting the tiny guest under
 // TCG: plans run step by step through the SSH pool, QMP and the serial console through
@@ -60,16 +61,6 @@ async function guestState(files: GuestRunFiles) {
   return normaliseGuestState({ pidfileAlive: alive, qmpStatus });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const serialLog = (files: GuestRunFiles) => readFile(files.serialLog, "utf8").catch(() => "");
 
 /** Types a line into the serial console and waits for `expected` in what comes back. */
@@ -79,7 +70,7 @@ async function consoleRun(files: GuestRunFiles, line: string, expected: string, 
   stream.on("data", (c: Buffer) => (seen += c.toString("utf8")));
   try {
     stream.write(`${line}\n`);
-    return await waitFor(`"${expected}" on the console`, async () => (seen.includes(expected) ? seen : undefined), timeoutMs);
+    return await until(`"${expected}" on the console`, async () => (seen.includes(expected) ? seen : undefined), timeoutMs);
   } finally {
     stream.destroy();
   }
@@ -92,7 +83,7 @@ async function startGuest(input: TGuestDefinitionInput, imagesToCreate: number[]
   const plan = planStartGuest({ def, files, accel: "tcg", macs: fillMacs(def.nics, []), taps, roots: [lab.runDir], imagesToCreate });
   const started = Date.now();
   await runPlan(plan);
-  await waitFor("the banner", async () => ((await serialLog(files)).includes(BANNER) ? true : undefined), 30_000);
+  await until("the banner", async () => ((await serialLog(files)).includes(BANNER) ? true : undefined), 30_000);
   timings[`${def.name}: start plan to banner (ms)`] = Date.now() - started;
   return { def, files, taps };
 }
@@ -153,7 +144,7 @@ describe.skipIf(!supported)("QEMU guests on a lab host", () => {
 
     const off = Date.now();
     await runPlan(planShutdownGuest({ name: g.def.name, files: g.files }));
-    await waitFor("QEMU to exit", async () => (parsePidfileCheck(await pool.exec(target, pidfileCheckArgv(g.files))).alive === false ? true : undefined), 20_000);
+    await until("QEMU to exit", async () => (parsePidfileCheck(await pool.exec(target, pidfileCheckArgv(g.files))).alive === false ? true : undefined), 20_000);
     timings["system_powerdown to QEMU gone (ms)"] = Date.now() - off;
     expect(await guestState(g.files)).toBe("shut-off");
 
@@ -177,7 +168,7 @@ describe.skipIf(!supported)("QEMU guests on a lab host", () => {
       [0],
     );
     expect(await guestState(g.files)).toBe("running");
-    const greeting = await waitFor("the forwarded service", async () => {
+    const greeting = await until("the forwarded service", async () => {
       const r = await lab.execInNs(["socat", "-T5", "-u", "TCP:127.0.0.1:10022", "STDOUT"]);
       return r.stdout.includes(GREETING) ? r.stdout : undefined;
     }, 15_000);
@@ -187,7 +178,7 @@ describe.skipIf(!supported)("QEMU guests on a lab host", () => {
     // QEMU leaves its pidfile behind, and -L still reads it as gone.
     const forceStop = planForceStop({ name: g.def.name, files: g.files, taps: [] });
     await runPlan({ ...forceStop, steps: forceStop.steps.filter((st) => st.qmp === undefined) });
-    await waitFor("QEMU to die", async () => ((await guestState(g.files)) === "shut-off" ? true : undefined), 10_000);
+    await until("QEMU to die", async () => ((await guestState(g.files)) === "shut-off" ? true : undefined), 10_000);
     expect((await lab.execInNs(["test", "-e", g.files.pidfile])).code).toBe(0);
     // The whole force stop on a guest already gone still succeeds: nothing left to stop.
     await runPlan(forceStop);

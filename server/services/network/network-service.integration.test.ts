@@ -3,6 +3,7 @@ import type { LabHost } from "../../../scripts/lab-host";
 import { LabdeckError } from "../../errors";
 import type { TNetOpInput } from "../../network/ops";
 import { useTempDataDir } from "../../test-support/temp-data";
+import { errorOf, until } from "../../test-support/waits";
 
 // The topology workflow through the services and the real job runner on a lab host:
 // preview, apply with the rollback armed on the host, confirm over a new connection,
@@ -58,22 +59,6 @@ async function runAndWait(ops: TNetOpInput[], rollbackSeconds?: number) {
   await ctx.rt.jobs.idle();
   const job = res.jobId ? await ctx.db.job.findUniqueOrThrow({ where: { id: res.jobId } }) : null;
   return { ...res, job };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<LabdeckError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  if (!(err instanceof LabdeckError)) throw new Error(`expected a LabdeckError, got ${String(err)}`);
-  return err;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabHost } from "../../../scripts/lab-host";
 import type { TNetOpInput } from "../../network/ops";
 import { useTempDataDir } from "../../test-support/temp-data";
+import { until } from "../../test-support/waits";
 
 // A routed lab built from scratch the way the editor builds it: a bridge 192.168.2.1/24,
 // two tiny guests dragged onto it (their TAPs are made when they start), MASQUERADE out
@@ -31,16 +32,6 @@ async function load() {
     change: await import("./network-change"),
     rollback: await import("./network-rollback"),
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Types a line into a guest's serial console over SSH and waits for `expected`. */

@@ -4,6 +4,7 @@ import { LVM_DISK_SERIAL } from "../../../scripts/lab-vm/lab-vm";
 import { labVmsSupported } from "../../../scripts/lab-vm/support";
 import { LabdeckError } from "../../errors";
 import { useTempDataDir } from "../../test-support/temp-data";
+import { errorOf } from "../../test-support/waits";
 
 // The storage workflow through the services and the real job runner on the lab VM (a
 // Debian guest with LVM and an empty disk): the page's read (LVM, free disk, image
@@ -49,12 +50,6 @@ async function runAndWait(op: Record<string, unknown>) {
   await ctx.rt.jobs.idle();
   const job = res.jobId ? await ctx.db.job.findUniqueOrThrow({ where: { id: res.jobId } }) : null;
   return { ...res, job };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<LabdeckError> {
-  const err = await p.then(() => null, (e: unknown) => e);
-  if (!(err instanceof LabdeckError)) throw new Error(`expected a LabdeckError, got ${String(err)}`);
-  return err;
 }
 
 describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : ` (skipped: ${support.reason})`}`, () => {
