@@ -20,6 +20,14 @@ describe("shellWords", () => {
 });
 
 describe("importQemuCommandLine", () => {
+  it("maps a -drive on an LV to a block disk, and leaves other device paths as images to be refused", () => {
+    const r = importQemuCommandLine("qemu-system-x86_64 -m 256 -drive file=/dev/vg0/web,format=raw,if=virtio -drive file=/dev/mapper/vg0-data,if=virtio -hdb /dev/sdb");
+    expect(r.definition.disks).toEqual([
+      { kind: "block", path: "/dev/vg0/web" },
+      { kind: "block", path: "/dev/mapper/vg0-data" },
+      { kind: "existing-image", path: "/dev/sdb", bus: "ide" },
+    ]);
+  });
   it("maps the issue's kvm example, warning about the relative paths", () => {
     const r = importQemuCommandLine("kvm -smp 2 -m 512 -hda disk.img -net nic -net user,hostfwd=tcp::10022-:22 -kernel bzImage -append root=/dev/sda1");
     expect(r.definition).toEqual({

@@ -3,7 +3,7 @@
 // ever dropped silently: an option is either mapped, listed in `unmapped` with its value,
 // or explained in `warnings` (e.g. replaced by Labdeck's own serial console).
 import { ABS_PATH } from "../../names";
-import { ARCHES, GUEST_NAME, type TGuestDefinitionInput } from "./guest-definition";
+import { ARCHES, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
 
 type DiskIn = NonNullable<TGuestDefinitionInput["disks"]>[number];
@@ -70,7 +70,9 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   };
   const addDisk = (p: string, kind: "image" | "cdrom", bus: "virtio" | "ide" | "scsi" = "ide"): number => {
     const field = `disks.${disks.length}.path`;
-    disks.push(kind === "cdrom" ? { kind: "cdrom", path: path(field, p) } : { kind: "existing-image", path: path(field, p), bus });
+    // An LV given to -drive is a block disk (raw, no roots check, asked of LVM at start).
+    if (kind === "image" && isBlockDiskPath(p)) disks.push({ kind: "block", path: p });
+    else disks.push(kind === "cdrom" ? { kind: "cdrom", path: path(field, p) } : { kind: "existing-image", path: path(field, p), bus });
     return disks.length - 1;
   };
   const rest = (opt: string, o: QemuOpts, used: readonly string[]) => {
