@@ -206,7 +206,9 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     const held = await lvCheck(`/dev/${vg}/root`);
     expect(() => checkLvForDisk(held, { path: `/dev/${vg}/root` }, "definition.disks.0.path")).toThrow(/in use on the host/);
 
-    const size = await consoleRun(files, 'echo "vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro)"', /vda=(\d+) vdb-ro=(\d)/);
+    // $((6*7)) only reads 42 in the shell's answer, never in the echo of the typed line, and
+    // the line end makes sure the whole number has arrived.
+    const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro) end"', /sizes-42 vda=(\d+) vdb-ro=(\d) end/);
     expect(Number(size[1]) * 512).toBe(LV_BYTES);
     expect(size[2]).toBe("1");
 
@@ -268,7 +270,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     expect(job.status, job.error ?? "").toBe("succeeded");
     const files = guestRunFiles(vm.runDir, "lvsvc");
     await until("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
-    const size = await consoleRun(files, 'echo "vda=$(cat /sys/block/vda/size)"', /vda=(\d+)/);
+    const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) end"', /sizes-42 vda=(\d+) end/);
     expect(Number(size[1]) * 512).toBe(8 * 2 ** 20);
     // The LV check itself was a read of the host, in the audit log like any command.
     const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "command" } });
