@@ -1,20 +1,2 @@
-import { copyFile, mkdir } from "node:fs/promises";
-import path from "node:path";
-import { ensureTinyGuest } from "../../scripts/guest-image/tiny-guest";
-
 export { BANNER } from "../../scripts/guest-image/tiny-guest";
-
-/** Where globalSetup puts the tiny guest: the harness host's default root (`<runDir>/images`). */
-export function tinyGuestPaths(runDir: string): { kernel: string; initrd: string } {
-  const images = path.join(runDir, "images");
-  return { kernel: path.join(images, "vmlinuz"), initrd: path.join(images, "initramfs.cpio.gz") };
-}
-
-/** Builds (or takes from the cache) the tiny guest and copies it under the host's images root. */
-export async function installTinyGuest(runDir: string): Promise<void> {
-  const tiny = await ensureTinyGuest();
-  const dest = tinyGuestPaths(runDir);
-  await mkdir(path.dirname(dest.kernel), { recursive: true });
-  await copyFile(tiny.kernel, dest.kernel);
-  await copyFile(tiny.initrd, dest.initrd);
-}
+export { installTinyGuest, tinyGuestPaths } from "../../scripts/guest-image/install";

@@ -1,4 +1,3 @@
-import { copyFile, mkdir } from "node:fs/promises";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabHost } from "../../../scripts/lab-host";
@@ -78,13 +77,10 @@ const guestDef = (name: string) => ({
 beforeAll(async () => {
   await useTempDataDir();
   const { startLabHost } = await import("../../../scripts/lab-host");
-  const { ensureTinyGuest } = await import("../../../scripts/guest-image/tiny-guest");
-  const tiny = await ensureTinyGuest();
+  const { installTinyGuest } = await import("../../../scripts/guest-image/install");
   lab = await startLabHost();
   images = `${lab.runDir}/images`;
-  await mkdir(images, { recursive: true });
-  await copyFile(tiny.kernel, `${images}/vmlinuz`);
-  await copyFile(tiny.initrd, `${images}/initramfs.cpio.gz`);
+  await installTinyGuest(lab.runDir);
   ctx = await load();
   const { addPinnedLabHost } = await import("../../test-support/inventory-host");
   hostId = await addPinnedLabHost(ctx.deps, lab, "routed-lab");
