@@ -82,13 +82,16 @@ test("create a VG on the free disk, then an ext4 LV mounted from the page", asyn
 test("grow the LV: the page shows the new size, and so does lvs", async ({ page }) => {
   await page.goto(`/hosts/${hostId}/storage`);
   await lvRow(page).getByTestId("lv-lv-grow").click();
-  await panel(page).getByLabel("New size", { exact: true }).fill("384M");
-  await previewAndApply(page, `lvextend`);
+  // Relative, as `lvextend -L +128M` takes it; the preview says the absolute result.
+  await panel(page).getByLabel("New size", { exact: true }).fill("+128M");
+  await previewAndApply(page, /from 256 MiB to 384 MiB/);
   await expect(lvRow(page).getByTestId("lv-size")).toHaveText("384 MiB");
   await expect(lvRow(page).getByTestId("lv-size-bytes")).toHaveText(`${384 * MiB} B`);
   expect(await vmLvSize()).toBe(384 * MiB);
-  const df = await execOnVm(["df", "-B1", "--output=size", MOUNT]);
-  expect(Number(df.stdout.trim().split("\n")[1])).toBeGreaterThan(300 * MiB);
+  const df = await execOnVm(["df", "-B1", "--output=size,avail", MOUNT]);
+  const [size = 0, avail = 0] = (df.stdout.trim().split("\n")[1] ?? "").trim().split(/\s+/).map(Number);
+  expect(size).toBeGreaterThan(300 * MiB);
+  await expect(lvRow(page).getByTestId("lv-fs-free")).toHaveAttribute("data-bytes", String(avail));
 });
 
 test("a shrink below the space in use is refused on the size field, and nothing changes", async ({ page }) => {

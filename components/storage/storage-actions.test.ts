@@ -32,6 +32,7 @@ function lv(name: string, kind: TStorageLv["attr"]["kind"], hidden = false): TSt
     filesystem: null,
     filesystemUuid: null,
     mountpoints: [],
+    usage: null,
   };
 }
 

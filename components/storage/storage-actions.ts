@@ -143,7 +143,7 @@ const ACTIONS: StorageAction[] = [
     id: "lv.grow",
     label: "Grow",
     fixed: ["vg", "lv"],
-    fields: () => [{ key: "size", label: "New size", kind: "text", hint: `the new total size (${SIZE_HINT}); the filesystem grows with it` }],
+    fields: () => [{ key: "size", label: "New size", kind: "text", hint: `the new total size (${SIZE_HINT}) or +SIZE to add (+64M); the preview shows the result; the filesystem grows with it` }],
     toOp: (v) => ({ op: "lv.grow", vg: text(v, "vg"), lv: text(v, "lv"), size: text(v, "size") }),
   },
   {
@@ -152,7 +152,7 @@ const ACTIONS: StorageAction[] = [
     danger: true,
     fixed: ["vg", "lv"],
     fields: (_view, f) => [
-      { key: "size", label: "New size", kind: "text", hint: "the new total size; at least what the filesystem uses" },
+      { key: "size", label: "New size", kind: "text", hint: "the new total size or -SIZE to take away (-64M); the preview shows the result; at least what the filesystem uses" },
       { key: "confirm", label: `Type ${String(f.vg)}/${String(f.lv)} to confirm`, kind: "text", placeholder: `${String(f.vg)}/${String(f.lv)}` },
     ],
     notice: (f) =>
@@ -203,7 +203,7 @@ const ACTIONS: StorageAction[] = [
     id: "image.resize",
     label: "Resize",
     fixed: ["path"],
-    fields: () => [{ key: "size", label: "New size", kind: "text", hint: "grow only: the guest grows its own partition and filesystem afterwards" }],
+    fields: () => [{ key: "size", label: "New size", kind: "text", hint: "grow only, a new total size or +SIZE (+1G): the guest grows its own partition and filesystem afterwards" }],
     toOp: (v) => ({ op: "image.resize", path: text(v, "path"), size: text(v, "size") }),
   },
   {

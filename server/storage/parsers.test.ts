@@ -124,7 +124,7 @@ describe("storage read steps", () => {
     for (const s of storageReadSteps()) {
       expect(s.argv.length).toBeGreaterThan(0);
       expect(s.argv.join(" ")).not.toMatch(/\b(create|remove|change|extend|reduce|--mknodes|--cache|-ay)\b/);
-      expect(s.argv).toContain(s.id === "pvs" || s.id === "vgs" || s.id === "lvs" ? "b" : "-b");
+      expect(s.argv).toContain(s.id === "pvs" || s.id === "vgs" || s.id === "lvs" ? "b" : s.id === "df" ? "-B1" : "-b");
     }
   });
 });

@@ -13,7 +13,7 @@ export interface StorageReadStep {
   needsRoot?: boolean;
 }
 
-export type StorageReadStepId = "pvs" | "vgs" | "lvs" | "lsblk" | "findmnt";
+export type StorageReadStepId = "pvs" | "vgs" | "lvs" | "lsblk" | "findmnt" | "df";
 
 // JSON with every number as a plain byte count: --units b --nosuffix prints "2147483648"
 // where the default would print "<2.00g", rounded and decorated for humans.
@@ -88,6 +88,15 @@ export function storageReadSteps(): StorageReadStep[] {
       id: "findmnt",
       argv: ["findmnt", "-J", "-l", "-b", "-o", FINDMNT_COLUMNS.join(",")],
       purpose: "list mounted filesystems",
+    },
+    {
+      // -l: local filesystems only; df skips remote ones (NFS, CIFS, sshfs) before it calls
+      // statfs(), so a dead server cannot hang the read. Only a missing df or a stuck local
+      // mount makes it fail, and then the page just lacks the used/free column.
+      id: "df",
+      argv: ["df", "-l", "-B1", "--output=used,avail,size,target"],
+      purpose: "read the space used and free on local filesystems",
+      optional: true,
     },
   ];
 }

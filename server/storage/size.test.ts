@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatBytes, parseSize } from "./size";
+import { formatBytes, parseSize, resolveSize } from "./size";
 
 describe("parseSize", () => {
   it("reads binary units, either case, with or without iB", () => {
@@ -76,5 +76,24 @@ describe("formatBytes", () => {
         expect(parseSize(formatBytes(bytes))).toBe(bytes);
       }),
     );
+  });
+});
+
+describe("resolveSize", () => {
+  const G = 2 ** 30;
+  const M = 2 ** 20;
+  it("takes +SIZE for a grow and -SIZE for a shrink, relative to the current size", () => {
+    expect(resolveSize("+64M", G, "op.size", "grow")).toBe(G + 64 * M);
+    expect(resolveSize(" -64M", G, "op.size", "shrink")).toBe(G - 64 * M);
+    expect(resolveSize("2G", G, "op.size", "grow")).toBe(2 * G);
+  });
+
+  it("refuses a sign against the action, a change of nothing and a result of nothing, naming the field", () => {
+    expect(() => resolveSize("-64M", G, "op.size", "grow")).toThrow(/^op\.size: .*would shrink it; a grow takes \+SIZE/);
+    expect(() => resolveSize("+64M", G, "op.size", "shrink")).toThrow(/^op\.size: .*would grow it/);
+    expect(() => resolveSize("+0M", G, "op.size", "grow")).toThrow(/changes nothing/);
+    expect(() => resolveSize("-1G", G, "op.size", "shrink")).toThrow(/leaves nothing/);
+    expect(() => resolveSize("+", G, "op.size", "grow")).toThrow(/^op\.size: /);
+    expect(() => resolveSize("++64M", G, "op.size", "grow")).toThrow(/^op\.size: /);
   });
 });

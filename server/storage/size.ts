@@ -61,3 +61,23 @@ export function formatBytes(bytes: number): string {
   }
   return `${Math.floor(bytes)} B`;
 }
+
+/**
+ * A new size as recipes write it: absolute ("2G") or relative to the current size ("+64M",
+ * "-64M", as `lvextend -L +64M` and `lvreduce -L -64M` take it). A sign that points the
+ * other way than the action is refused rather than turned into the opposite change.
+ */
+export function resolveSize(input: string, currentBytes: number, field: string, direction: "grow" | "shrink"): number {
+  const text = input.trim();
+  const sign = text[0];
+  if (sign !== "+" && sign !== "-") return parseSize(text, field);
+  if ((sign === "+") !== (direction === "grow")) {
+    throw badInput(field, `"${input}" would ${sign === "+" ? "grow" : "shrink"} it; a ${direction} takes ${direction === "grow" ? "+SIZE" : "-SIZE"} or a new total size`);
+  }
+  const delta = parseSize(text.slice(1), field);
+  if (delta === 0) throw badInput(field, `"${input}" changes nothing`);
+  const result = sign === "+" ? currentBytes + delta : currentBytes - delta;
+  if (result <= 0) throw badInput(field, `"${input}" leaves nothing of the current ${formatBytes(currentBytes)}`);
+  if (result > Number.MAX_SAFE_INTEGER) throw badInput(field, `"${input}" is too large`);
+  return result;
+}

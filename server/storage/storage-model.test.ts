@@ -136,3 +136,24 @@ describe("host storage without LVM", () => {
     expect(() => buildHostStorage({ ...outputs("fresh"), lsblk: null })).toThrow(/lsblk/);
   });
 });
+
+describe("filesystem space of mounted LVs", () => {
+  // The lvm-lab capture predates the df step; the df answer here is made for the test
+  // (the parser itself is tested on real df output in parse-df.test.ts).
+  const df = ["     Used    Avail 1B-blocks Mounted on", `25190400 942870528 1020702720 /mnt/thin`, `1000 2000 3000 /mnt/bind`, ""].join("\n");
+  const s = buildHostStorage({ ...outputs("lvm-lab"), df });
+  const lv = (name: string) => s.lvs.find((l) => l.name === name);
+
+  it("gives each mounted LV the used and free space of its first mount point", () => {
+    expect(lv("thinvol")?.usage).toEqual({ usedBytes: 25190400, availBytes: 942870528, sizeBytes: 1020702720 });
+    expect(lv("data")?.usage).toEqual({ usedBytes: 1000, availBytes: 2000, sizeBytes: 3000 });
+  });
+
+  it("has no usage for an unmounted LV, or when df had no answer", () => {
+    const unmounted = s.lvs.filter((l) => l.mountpoints.length === 0);
+    expect(unmounted.length).toBeGreaterThan(0);
+    expect(unmounted.every((l) => l.usage === null)).toBe(true);
+    expect(lv("xfsvol")?.usage).toBeNull(); // mounted, but df did not list /mnt/xfs
+    expect(buildHostStorage(outputs("lvm-lab")).lvs.every((l) => l.usage === null)).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LabdeckError } from "../errors";
+import { parseDf, ZFsUsage, type TFsUsage } from "./parse-df";
 import { parseFindmnt, ZMount, type TMount } from "./parse-findmnt";
 import { parseLsblk, ZBlockDevice, type TBlockDevice } from "./parse-lsblk";
 import { parseLvs, parsePvs, parseVgs, ZLv, ZPv, ZVg, type TLv } from "./parse-lvm";
@@ -18,6 +19,8 @@ export const ZStorageLv = ZLv.extend({
   filesystemUuid: z.string().nullable(),
   /** Every mount of this LV's device, bind mounts included, sorted. */
   mountpoints: z.array(z.string()),
+  /** Space of the filesystem as df sees it at its first mount point; null when not mounted or df had no answer. */
+  usage: ZFsUsage.omit({ target: true }).nullable(),
 });
 export type TStorageLv = z.infer<typeof ZStorageLv>;
 
@@ -57,13 +60,16 @@ function mountpointsOf(devicePath: string | null, mounts: readonly TMount[]): st
     .sort();
 }
 
-function withFilesystem(lv: TLv, byPath: ReadonlyMap<string, TBlockDevice>, mounts: readonly TMount[]): TStorageLv {
+function withFilesystem(lv: TLv, byPath: ReadonlyMap<string, TBlockDevice>, mounts: readonly TMount[], usage: ReadonlyMap<string, TFsUsage>): TStorageLv {
   const dev = lv.dmPath === null || !lv.attr.active ? undefined : byPath.get(lv.dmPath);
+  const mountpoints = mountpointsOf(lv.dmPath, mounts);
+  const space = mountpoints.map((t) => usage.get(t)).find((u) => u !== undefined);
   return {
     ...lv,
     filesystem: dev?.fstype ?? null,
     filesystemUuid: dev?.uuid ?? null,
-    mountpoints: mountpointsOf(lv.dmPath, mounts),
+    mountpoints,
+    usage: space === undefined ? null : { usedBytes: space.usedBytes, availBytes: space.availBytes, sizeBytes: space.sizeBytes },
   };
 }
 
@@ -99,13 +105,14 @@ export function buildHostStorage(outputs: StorageReadOutputs): THostStorage {
   const vgs = lvmAvailable ? parseVgs(outputs.vgs ?? "") : [];
   const lvs = lvmAvailable ? parseLvs(outputs.lvs ?? "") : [];
   const byPath = new Map(blockDevices.map((d) => [d.path, d]));
+  const usage = new Map(typeof outputs.df === "string" ? parseDf(outputs.df).map((u) => [u.target, u]) : []);
   // Without LVM's answer a PV can still be recognised by its signature (LVM2_member).
   const pvNames = new Set(pvs.map((p) => p.name));
   return ZHostStorage.parse({
     lvmAvailable,
     pvs,
     vgs: vgs.map((vg) => ({ ...vg, pvNames: pvs.filter((p) => p.vg === vg.name).map((p) => p.name) })),
-    lvs: lvs.map((lv) => withFilesystem(lv, byPath, mounts)),
+    lvs: lvs.map((lv) => withFilesystem(lv, byPath, mounts, usage)),
     blockDevices,
     mounts,
     freeDisks: freeDisks(blockDevices, mounts, pvNames),

@@ -129,6 +129,8 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
     const after = await ctx.view.storageView(ctx.deps, { hostId });
     const row = after.storage.lvs.find((l) => l.vg === VG && l.name === "data");
     expect(row).toMatchObject({ filesystem: "ext4", mountpoints: ["/mnt/itdata"], sizeBytes: 256 * 2 ** 20 });
+    const [dfSize = "", dfAvail = ""] = (await onVm(["df", "-B1", "--output=size,avail", "/mnt/itdata"])).trim().split("\n")[1]?.trim().split(/\s+/) ?? [];
+    expect(row?.usage).toMatchObject({ sizeBytes: Number(dfSize), availBytes: Number(dfAvail) });
     const events = await ctx.db.auditEvent.findMany({ where: { hostId, action: "storage.change" } });
     expect(events.map((e) => (JSON.parse(e.detailsJson ?? "{}") as { op: { op: string } }).op.op)).toEqual(["vg.create", "lv.create"]);
   }, 180_000);

@@ -3,7 +3,7 @@ import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
 import { assertUnderRoots, isUnderRoots } from "../../names";
 import type { TStorageOp } from "../ops";
-import { formatBytes } from "../size";
+import { formatBytes, resolveSize } from "../size";
 import { guestsUsing, positiveSize } from "./checks";
 import { mkfsStep } from "./fs-steps";
 import { parsePathKind, parseQemuInfo, pathKindRead, qemuInfoRead, readOutput, type PathKind } from "./reads";
@@ -46,7 +46,10 @@ function newPath(ctx: StoragePlanContext, field: string, file: string, readId: s
 
 /** Disk sizes are whole 512-byte sectors; qemu would round silently, the form asks again instead. */
 function diskSize(text: string, field: string): number {
-  const bytes = positiveSize(text, field);
+  return wholeSectors(positiveSize(text, field), field);
+}
+
+function wholeSectors(bytes: number, field: string): number {
   if (bytes % SECTOR !== 0) throw badInput(field, `${bytes} bytes is not a whole number of 512-byte sectors`);
   return bytes;
 }
@@ -78,8 +81,8 @@ function existingImage(ctx: StoragePlanContext, file: string, field: string) {
 
 export function planImageResize(op: Op<"image.resize">, ctx: StoragePlanContext): StoragePlan {
   assertUnderRoots("op.path", op.path, ctx.roots);
-  const bytes = diskSize(op.size, "op.size");
   const info = existingImage(ctx, op.path, "op.path");
+  const bytes = wholeSectors(resolveSize(op.size, info.virtualSizeBytes, "op.size", "grow"), "op.size");
   if (bytes <= info.virtualSizeBytes) {
     throw badInput("op.size", `${formatBytes(bytes)} is not more than the current ${formatBytes(info.virtualSizeBytes)}: images only grow (shrinking cuts off what the guest wrote at the end)`);
   }

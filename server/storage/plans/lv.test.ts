@@ -98,6 +98,12 @@ describe("lv.create", () => {
 });
 
 describe("lv.grow", () => {
+  it("takes a size relative to the current one, as lvextend -L +64M does, and says the result", () => {
+    const p = plan(lab, { op: "lv.grow", vg: "labvg", lv: "xfsvol", size: "+64M" });
+    expect(p.summary).toMatch(/grows from 320 MiB to 384 MiB/);
+    expect(refusal(lab, { op: "lv.grow", vg: "labvg", lv: "xfsvol", size: "-64M" }).message).toMatch(/^op\.size: .*would shrink it/);
+  });
+
   it("grows the volume, then an ext4 filesystem online, with no undo", () => {
     const p = plan(lab, { op: "lv.grow", vg: "labvg", lv: "thinvol", size: "2G" });
     expect(p.steps.map((s) => [s.argv, s.undo])).toEqual([

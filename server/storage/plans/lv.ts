@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
 import type { TStorageOp } from "../ops";
-import { formatBytes } from "../size";
+import { formatBytes, resolveSize } from "../size";
 import type { THostStorage, TStorageLv } from "../storage-model";
 import {
   extentsText,
@@ -147,7 +147,7 @@ export function planLvGrow(storage: THostStorage, op: Op<"lv.grow">, ctx: Storag
   const lv = findLv(storage, op.vg, op.lv, "op.lv");
   const vg = writableVg(storage, op.vg, "op.vg");
   resizableKind(storage, lv, "op.lv");
-  const r = roundToExtents(vg, positiveSize(op.size, "op.size"));
+  const r = roundToExtents(vg, resolveSize(op.size, lv.sizeBytes, "op.size", "grow"));
   if (r.bytes <= lv.sizeBytes) {
     throw badInput("op.size", `${formatBytes(r.bytes)} is not more than the current ${formatBytes(lv.sizeBytes)} of ${op.vg}/${op.lv}; to make it smaller, shrink it`);
   }

@@ -33,6 +33,13 @@ describe("lv.shrink of a mounted ext4 volume", () => {
     expect(p.title).toBe("Shrink labvg/thinvol to 512 MiB");
   });
 
+  it("takes a size relative to the current one, as lvreduce -L -512M does, and says the result", () => {
+    const p = plan(lab, shrink("-512M"), { reads: mounted });
+    expect(p.title).toBe("Shrink labvg/thinvol to 512 MiB");
+    expect(p.steps[3]?.argv).toEqual(["lvreduce", "-f", "-L", `${512 * MiB}b`, "labvg/thinvol"]);
+    expect(refusal(lab, shrink("+64M"), { reads: mounted }).message).toMatch(/^op\.size: .*would grow it/);
+  });
+
   it("rounds the new size up to whole extents and hands resize2fs exactly that", () => {
     const p = plan(lab, shrink("509.5M"), { reads: mounted });
     expect(p.steps[2]?.argv).toEqual(["resize2fs", "/dev/labvg/thinvol", "524288K"]);

@@ -1,9 +1,9 @@
 import { badInput, LabdeckError } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
 import type { TStorageOp } from "../ops";
-import { formatBytes } from "../size";
+import { formatBytes, resolveSize } from "../size";
 import type { THostStorage, TStorageLv } from "../storage-model";
-import { findLv, guestsUsing, lvDevice, mountArgv, positiveSize, requireLvm, resizableKind, roundToExtents, singleMount, writableVg } from "./checks";
+import { findLv, guestsUsing, lvDevice, mountArgv, requireLvm, resizableKind, roundToExtents, singleMount, writableVg } from "./checks";
 import { e2fsckStep } from "./fs-steps";
 import { readOutput } from "./reads";
 import type { StorageOpRead, StoragePlan, StoragePlanContext } from "./types";
@@ -94,7 +94,7 @@ export function planLvShrink(storage: THostStorage, op: ShrinkOp, ctx: StoragePl
   const vg = writableVg(storage, op.vg, "op.vg");
   resizableKind(storage, lv, "op.lv");
   requireExt4(lv, name);
-  const asked = positiveSize(op.size, "op.size");
+  const asked = resolveSize(op.size, lv.sizeBytes, "op.size", "shrink");
   const target = roundToExtents(vg, asked);
   if (target.bytes >= lv.sizeBytes) {
     const rounded = target.bytes !== asked ? " (rounded up to whole extents)" : "";
