@@ -1,10 +1,11 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";
+import { useServerNow } from "../ui/server-clock";
 import { Notice } from "../ui/states";
 import type { PendingChange } from "./network-types";
 
@@ -13,20 +14,10 @@ import type { PendingChange } from "./network-types";
 // itself without Labdeck). The countdown is the host's deadline, not a browser timer;
 // when it passes, the page reads the host again to show what the host did.
 
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
-
 export function RollbackBanner({ pending, canEdit, onChanged }: { pending: PendingChange | null; canEdit: boolean; onChanged: () => void }) {
   const trpc = useTRPC();
   const armed = pending?.state === "armed";
-  const now = useNow(armed);
+  const now = useServerNow(250, armed);
   const confirm = useMutation(trpc.network.confirm.mutationOptions({ onSuccess: onChanged }));
   const rollback = useMutation(trpc.network.rollbackNow.mutationOptions({ onSuccess: onChanged }));
   const left = armed && pending.deadline !== null ? Math.max(0, Math.ceil((pending.deadline - now) / 1000)) : null;

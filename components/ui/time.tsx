@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useServerNow } from "./server-clock";
 
 const RTF = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -12,8 +12,12 @@ const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ["year", Number.POSITIVE_INFINITY],
 ];
 
+/**
+ * "3 minutes ago". Every date shown this way is of something that has happened, so one a
+ * little ahead of `now` (clocks a second apart) reads "now", never "in 2 seconds".
+ */
 export function relativeTime(date: Date, now: number): string {
-  let value = (date.getTime() - now) / 1000;
+  let value = Math.min(0, (date.getTime() - now) / 1000);
   for (const [unit, size] of STEPS) {
     if (Math.abs(value) < size) return RTF.format(Math.round(value), unit);
     value /= size;
@@ -32,18 +36,9 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-function useNow(intervalMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
-}
-
-/** "3 minutes ago", with the exact time on hover; re-renders as time passes. */
+/** "3 minutes ago" by the server's clock, with the exact time on hover; re-renders as time passes. */
 export function RelativeTime({ date, withAbsolute = false }: { date: Date; withAbsolute?: boolean }) {
-  const now = useNow();
+  const now = useServerNow(10_000);
   return (
     <time dateTime={date.toISOString()} title={formatTime(date)} className="whitespace-nowrap">
       {withAbsolute ? `${formatTime(date)} (${relativeTime(date, now)})` : relativeTime(date, now)}

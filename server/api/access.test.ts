@@ -12,6 +12,7 @@ const EXPECTED: Record<string, Access> = {
   "auth.createFirstAdmin": "public",
   "auth.signIn": "public",
   "auth.signOut": "viewer",
+  "clock.now": "public",
   "users.list": "admin",
   "users.create": "admin",
   "users.setRole": "admin",

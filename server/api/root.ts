@@ -1,5 +1,6 @@
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { clockRouter } from "./routers/clock";
 import { demoRouter } from "./routers/demo";
 import { guestsRouter } from "./routers/guests";
 import { hostsRouter } from "./routers/hosts";
@@ -11,6 +12,7 @@ import { router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
+  clock: clockRouter,
   users: usersRouter,
   hosts: hostsRouter,
   jobs: jobsRouter,

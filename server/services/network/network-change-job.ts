@@ -48,7 +48,10 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
   } else {
     const res = await ctx.runStep({ argv: rollbackStatusArgv(change.workDir), purpose: "read the rollback timer's deadline" });
     const status = parseRollbackStatus(res.stdout);
-    const deadline = status.deadline !== null ? new Date(status.deadline * 1000) : new Date(Date.now() + change.rollbackSeconds * 1000);
+    // What is left by the host's own clock, placed on Labdeck's: the two clocks may differ
+    // by minutes, and the page counts down against Labdeck's.
+    const left = status.deadline !== null ? Math.max(0, status.deadline - status.now) : change.rollbackSeconds;
+    const deadline = new Date(Date.now() + left * 1000);
     await db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } });
     ctx.note(`applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`);
     scheduleRollbackCheck(changeId, deadline);
