@@ -45,6 +45,8 @@ test("check and confirm the host key; the probe fills the capability matrix", as
 test("create a scratch directory: Show commands, Apply, job succeeds, directory exists", async ({ page }) => {
   const lab = labHost();
   await page.goto(`/hosts/${hostId}`);
+  await expect(page.getByTestId("scratch-card")).toHaveCount(0);
+  await page.getByTestId("host-tools-link").click();
   await expect(page.getByTestId("scratch-card").getByText("No scratch directories.")).toBeVisible();
   jobId = await createScratchDir(page, { name: scratchName, runDir: lab.runDir });
   const onHost = await lab.execInNs(["test", "-d", `${lab.runDir}/scratch/${scratchName}`]);

@@ -23,7 +23,7 @@ test("a viewer sees no change controls and the server refuses a viewer's host.cr
   await vp.goto(`/hosts/${hostId}`);
   await expect(vp.getByTestId("host-name")).toHaveText(hostName);
   await expect(vp.getByText("An operator must confirm this host's key.")).toBeVisible();
-  for (const id of ["host-edit", "host-remove", "scan-host-key", "probe-refresh", "scratch-show-commands"]) {
+  for (const id of ["host-edit", "host-remove", "scan-host-key", "probe-refresh", "host-tools-link", "scratch-show-commands"]) {
     await expect(vp.getByTestId(id)).toHaveCount(0);
   }
 

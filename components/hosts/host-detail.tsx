@@ -12,7 +12,6 @@ import { HostGuestsCard } from "./host-guests-card";
 import { HostHeader } from "./host-header";
 import { HostKeyCard } from "./host-key-card";
 import { PublicKeyCard } from "./public-key-card";
-import { ScratchCard } from "./scratch-card";
 import { UnmanagedCard } from "./unmanaged-card";
 
 export function HostDetail({ hostId }: { hostId: string }) {
@@ -37,10 +36,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
     setMismatch(null);
     startProbe();
   }, [startProbe]);
-  const onRepinned = useCallback(() => {
-    setMismatch(null);
-    void queryClient.invalidateQueries(trpc.hosts.scratchList.queryFilter({ hostId }));
-  }, [queryClient, trpc, hostId]);
+  const onRepinned = useCallback(() => setMismatch(null), []);
   const onProbeFinished = useCallback(() => {
     void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ id: hostId }));
     void queryClient.invalidateQueries(trpc.hosts.list.queryFilter());
@@ -70,12 +66,9 @@ export function HostDetail({ hostId }: { hostId: string }) {
         <HostGuestsCard host={h} />
         <UnmanagedCard host={h} />
       </div>
-      <div className="grid gap-4 lg:grid-cols-2">
-        <ScratchCard host={h} reportError={reportError} />
-        <Card title="Recent jobs" bodyClassName="p-0">
-          <JobsTable hostId={h.id} limit={10} showHost={false} />
-        </Card>
-      </div>
+      <Card title="Recent jobs" bodyClassName="p-0" testId="host-recent-jobs">
+        <JobsTable hostId={h.id} limit={10} showHost={false} />
+      </Card>
     </div>
   );
 }

@@ -63,6 +63,11 @@ export function HostHeader({ host }: { host: HostView }) {
             <Link href={`/hosts/${host.id}/storage`} className={buttonClass()} data-testid="host-storage-link">
               Storage
             </Link>
+            {role === "admin" && (
+              <Link href={`/hosts/${host.id}/tools`} className={buttonClass()} data-testid="host-tools-link">
+                Admin tools
+              </Link>
+            )}
             {roleAllows(role, "operator") && !editing && (
               <Button onClick={() => setEditing(true)} data-testid="host-edit">
                 Edit

@@ -13,11 +13,15 @@ import { Input } from "../ui/input";
 import { Empty, Loading, Notice } from "../ui/states";
 import { ChangePanel } from "./change-panel";
 
-/** Scratch directories under the host's run directory: list, create, remove via plan -> job. */
+/**
+ * Scratch directories under the host's run directory: list, create, remove via plan -> job.
+ * The smallest real change there is, kept as an admin tool to check a host's whole path
+ * (SSH, lock, job, audit) without touching anything a guest or the network depends on.
+ */
 export function ScratchCard({ host, reportError }: { host: HostView; reportError: (err: unknown) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const canChange = useCan("operator");
+  const canChange = useCan("admin");
   const pinned = host.hostKeyFingerprint !== null;
   const [name, setName] = useState("");
   const [op, setOp] = useState<Operation | null>(null);

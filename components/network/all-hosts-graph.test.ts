@@ -4,9 +4,9 @@ import { lab } from "./test-lab-view";
 
 describe("multi-host canvas", () => {
   const hosts = [
-    { hostId: "h1", hostName: "lab-a", view: lab(), error: null },
-    { hostId: "h2", hostName: "lab-b", view: { ...lab(), hostId: "h2" }, error: null },
-    { hostId: "h3", hostName: "cold", view: null, error: "host key not confirmed" },
+    { hostId: "h1", hostName: "lab-a", view: lab(), notice: null },
+    { hostId: "h2", hostName: "lab-b", view: { ...lab(), hostId: "h2" }, notice: null },
+    { hostId: "h3", hostName: "cold", view: null, notice: { tone: "info" as const, text: "host key not confirmed" } },
   ];
 
   it("one group per host, parents before children, ids kept apart by host", () => {

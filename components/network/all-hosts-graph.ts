@@ -1,6 +1,6 @@
 import type { NetworkView, Position } from "./network-types";
 import { buildTopologyGraph, type TopologyGraph } from "./topology-graph";
-import { hostNodeId, type HostGroupNode, type NetNode } from "./topology-model";
+import { hostNodeId, type HostGroupNode, type HostNotice, type NetNode } from "./topology-model";
 
 // Several hosts on one canvas: each host is a group node holding its own topology graph
 // (ids prefixed "<hostId>/" so two hosts' eth0 stay apart). Child positions are relative
@@ -12,8 +12,8 @@ export interface HostEntry {
   hostId: string;
   hostName: string;
   view: NetworkView | null;
-  /** Why there is no view (key not confirmed, unreachable...). */
-  error: string | null;
+  /** Why there is no view (key not confirmed, unreachable, still reading). */
+  notice: HostNotice | null;
 }
 
 const PAD = 30;
@@ -50,7 +50,7 @@ export function allHostsGraph(hosts: readonly HostEntry[], positions: Record<str
       id: groupId,
       type: "host",
       position: positions[groupId] ?? { x: nextX, y: 0 },
-      data: { role: "host", hostId: h.hostId, hostName: h.hostName, error: h.error },
+      data: { role: "host", hostId: h.hostId, hostName: h.hostName, notice: h.notice },
       style: { width, height },
       deletable: false,
     };

@@ -11,7 +11,7 @@ import { Empty, Loading, Notice } from "../ui/states";
 import { allHostsGraph, type HostEntry } from "./all-hosts-graph";
 import { NetworkCanvas } from "./network-canvas";
 import type { NetworkView } from "./network-types";
-import type { NetNode } from "./topology-model";
+import type { HostNotice, NetNode } from "./topology-model";
 import { useLayoutSaver } from "./use-layout-saver";
 import { NETWORK_POLL_MS, useNetworkLive } from "./use-network-live";
 
@@ -47,8 +47,14 @@ export function AllHostsNetwork() {
         const i = readable.findIndex((r) => r.id === h.id);
         const q = i >= 0 ? reads[i] : undefined;
         const view = q?.view ?? null;
-        const error = !h.hostKeyFingerprint ? "Host key not confirmed yet: nothing is read from this host." : q?.isError && !view ? errorMessage(q.error) : q?.isPending ? "Reading…" : null;
-        return { hostId: h.id, hostName: h.name, view, error };
+        const notice: HostNotice | null = !h.hostKeyFingerprint
+          ? { tone: "info", text: "Host key not confirmed yet: nothing is read from this host." }
+          : q?.isError && !view
+            ? { tone: "error", text: errorMessage(q.error) }
+            : q?.isPending
+              ? { tone: "info", text: "Reading…" }
+              : null;
+        return { hostId: h.id, hostName: h.name, view, notice };
       }),
     [hosts.data, readable, reads],
   );

@@ -162,7 +162,11 @@ export function HostGroupView({ data }: NodeProps<HostGroupNode>) {
           Open editor
         </Link>
       </div>
-      {data.error && <div className="px-3 py-2 text-xs text-red-700">{data.error}</div>}
+      {data.notice && (
+        <div className={`px-3 py-2 text-xs ${data.notice.tone === "error" ? "text-red-700" : "text-slate-500"}`} data-testid="host-group-notice" data-tone={data.notice.tone}>
+          {data.notice.text}
+        </div>
+      )}
     </div>
   );
 }

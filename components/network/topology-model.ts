@@ -61,8 +61,11 @@ export type HostGroupData = {
   role: "host";
   hostId: string;
   hostName: string;
-  error: string | null;
+  /** Why the group is empty: an error, or just "reading" (which is not one). */
+  notice: HostNotice | null;
 };
+
+export type HostNotice = { tone: "error" | "info"; text: string };
 
 export type LinkNode = Node<LinkNodeData, LinkRole>;
 export type GuestNode = Node<GuestNodeData, "guest">;

@@ -5,7 +5,7 @@ import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus 
 import { ZOperation } from "../../services/operations";
 import { applyOperation, cancelJob, getJob, listJobs, previewOperation, startProbe } from "../../services/job-service";
 import { runtime } from "../../services/runtime";
-import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
 import type { Context } from "../context";
 
 function deps(ctx: Context) {
@@ -19,8 +19,9 @@ export const jobsRouter = router({
     .input(z.object({ hostId: z.string().optional(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => listJobs(ctx.db, input)),
   get: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).query(({ ctx, input }) => getJob(ctx.db, input)),
-  preview: operatorProcedure.input(ZOpInput).query(({ ctx, input }) => previewOperation(ctx.db, input)),
-  run: operatorProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
+  // The scratch-directory test change: an admin tool, not lab work.
+  preview: adminProcedure.input(ZOpInput).query(({ ctx, input }) => previewOperation(ctx.db, input)),
+  run: adminProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
   probe: operatorProcedure.input(z.object({ hostId: z.string().min(1) })).mutation(({ ctx, input }) => startProbe(deps(ctx), input)),
   cancel: operatorProcedure.input(z.object({ jobId: z.string().min(1) })).mutation(({ ctx, input }) => cancelJob(deps(ctx), input)),
 
