@@ -66,9 +66,19 @@ test("start it, see the banner in the console, type a command, a second session 
   await runGuestAction(page, "start");
   await expect(guestState(page)).toHaveAttribute("data-state", "running");
 
-  await page.goto(`/guests/${guestId}/console`);
+  // The list links straight to the console, which fills the window down to its bottom edge.
+  await page.goto("/guests");
+  const listed = page.locator(`[data-testid="guest-row"][data-guest-name="${guestName}"]`);
+  await expect(listed.getByTestId("guest-nic-address")).toHaveCount(0);
+  await expect(listed.getByTestId("guest-addresses")).toHaveText("no NIC");
+  await listed.getByTestId("guest-console-link").click();
+  await expect(page).toHaveURL(new RegExp(`/guests/${guestId}/console$`));
   await expect(page.getByTestId("console").getByTestId("console-state").locator("[data-phase]")).toHaveAttribute("data-phase", "live");
   await expect(row(page, new RegExp(BANNER))).not.toHaveCount(0);
+  const viewport = page.viewportSize();
+  const term = await page.getByTestId("console-terminal").boundingBox();
+  expect(viewport && term ? viewport.height - (term.y + term.height) : -1).toBeGreaterThanOrEqual(0);
+  expect(viewport && term ? viewport.height - (term.y + term.height) : 999).toBeLessThan(48);
 
   const second = await browser.newContext({ baseURL, storageState: adminStateFile() });
   const other = await second.newPage();

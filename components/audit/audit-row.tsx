@@ -54,7 +54,7 @@ export function AuditRow({ item }: { item: AuditItem }) {
         <tr className="border-b border-slate-100 bg-slate-50">
           <td colSpan={9} className="px-3 py-2">
             {item.outputExcerpt !== null && (
-              <pre className="max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100" data-testid="audit-output">
+              <pre className="theme-fixed max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100" data-testid="audit-output">
                 {item.outputExcerpt || "(no output)"}
               </pre>
             )}

@@ -9,7 +9,7 @@ import { ConsoleTerminal } from "./console-terminal";
 export function ConsolePanel({ guestId, height }: { guestId: string; height?: string }) {
   const [history, setHistory] = useState(false);
   return (
-    <div>
+    <div className={height === "fill" ? "flex h-full flex-col" : undefined}>
       <ConsoleTerminal
         guestId={guestId}
         height={height}
@@ -20,7 +20,7 @@ export function ConsolePanel({ guestId, height }: { guestId: string; height?: st
         }
       />
       {history && (
-        <div className="border-t border-slate-200 p-3">
+        <div className={height === "fill" ? "max-h-[45%] shrink-0 overflow-auto border-t border-slate-200 p-3" : "border-t border-slate-200 p-3"}>
           <ConsoleHistory guestId={guestId} />
         </div>
       )}

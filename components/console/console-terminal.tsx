@@ -16,7 +16,9 @@ import { ConsoleStatusBadge } from "./console-status-badge";
 
 const THEME = { background: "#0f172a", foreground: "#e2e8f0", cursor: "#e2e8f0", selectionBackground: "#334155" };
 
+/** `height` sizes the terminal; "fill" makes it take what its parent leaves below the toolbar. */
 export function ConsoleTerminal({ guestId, height = "h-[28rem]", toolbar }: { guestId: string; height?: string; toolbar?: ReactNode }) {
+  const fill = height === "fill";
   const client = useTRPCClient();
   const box = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ConsoleStatus>({ phase: "connecting", readOnly: false });
@@ -72,14 +74,14 @@ export function ConsoleTerminal({ guestId, height = "h-[28rem]", toolbar }: { gu
   }, [client, guestId]);
 
   return (
-    <div className="flex flex-col" data-testid="console" data-phase={status.phase} data-read-only={status.readOnly || undefined}>
+    <div className={cx("flex flex-col", fill && "h-full min-h-0")} data-testid="console" data-phase={status.phase} data-read-only={status.readOnly || undefined}>
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-1.5 text-xs text-slate-600">
         <ConsoleStatusBadge status={status} />
         {notice && <span className="text-amber-800" data-testid="console-notice">{notice}</span>}
         <span className="ml-auto hidden text-slate-400 md:inline">Copy: select, Ctrl+Shift+C · Paste: Ctrl+Shift+V</span>
         {toolbar}
       </div>
-      <div className={cx("relative bg-slate-900", height)}>
+      <div className={cx("theme-fixed relative bg-slate-900", fill ? "min-h-0 flex-1" : height)}>
         <div ref={box} className="absolute inset-0 p-1" data-testid="console-terminal" />
         <ConsoleOverlay status={status} />
       </div>

@@ -9,6 +9,7 @@ import { PageHeader } from "../layout/page-header";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
 import { Card } from "../ui/card";
+import { FillToWindowBottom } from "../ui/fill-to-window-bottom";
 import { Loading, Notice } from "../ui/states";
 
 const ConsolePanel = dynamic(() => import("./console-panel").then((m) => m.ConsolePanel), { ssr: false, loading: () => <Loading label="Loading the console…" /> });
@@ -31,9 +32,11 @@ export function GuestConsolePage({ guestId }: { guestId: string }) {
         }
         subtitle={`Serial line of ${g.name} on ${g.hostName}; everyone watching sees the same output.`}
       />
-      <Card bodyClassName="p-0">
-        <ConsolePanel guestId={g.id} height="h-[calc(100vh-16rem)] min-h-72" />
-      </Card>
+      <FillToWindowBottom>
+        <Card className="h-full" bodyClassName="h-full p-0">
+          <ConsolePanel guestId={g.id} height="fill" />
+        </Card>
+      </FillToWindowBottom>
     </div>
   );
 }

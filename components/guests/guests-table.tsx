@@ -7,7 +7,7 @@ import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
 import { Empty, Loading, Notice } from "../ui/states";
 import { Table, Td, Th, THead, Tr } from "../ui/table";
-import { formatMemory } from "./format";
+import { formatMemory, nicAddresses } from "./format";
 import { GuestStateBadge } from "./guest-state-badge";
 import { useGuestStates } from "./use-guest-states";
 
@@ -36,7 +36,8 @@ export function GuestsTable({ hostId, showHost = true, empty }: { hostId?: strin
             <Th>vCPUs</Th>
             <Th>Memory</Th>
             <Th>Disks</Th>
-            <Th>NICs</Th>
+            <Th>Addresses</Th>
+            <Th>Console</Th>
           </tr>
         </THead>
         <tbody>
@@ -61,7 +62,24 @@ export function GuestsTable({ hostId, showHost = true, empty }: { hostId?: strin
               <Td>{g.definition.vcpus}</Td>
               <Td>{formatMemory(g.definition.memoryMiB)}</Td>
               <Td>{g.definition.disks.length}</Td>
-              <Td>{g.definition.nics.length}</Td>
+              <Td className="text-xs" data-testid="guest-addresses">
+                {g.definition.nics.length === 0 && <span className="text-slate-400">no NIC</span>}
+                {nicAddresses(g.definition, g.hostName).map((n, i) => (
+                  <div key={i} data-testid="guest-nic-address">
+                    <span className="font-mono">{n.mac ?? "MAC on save"}</span> <span className="text-slate-500">{n.network}</span>
+                    {n.forwards.map((f) => (
+                      <div key={f} className="font-mono text-slate-600" data-testid="guest-forward">
+                        {f}
+                      </div>
+                    ))}
+                  </div>
+                ))}
+              </Td>
+              <Td>
+                <Link href={`/guests/${g.id}/console`} className="text-blue-700 hover:underline" data-testid="guest-console-link">
+                  Console
+                </Link>
+              </Td>
             </Tr>
           ))}
         </tbody>

@@ -8,6 +8,7 @@ import { useTRPC } from "../trpc-provider";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { RoleBadge } from "./role-badge";
+import { ThemeToggle } from "./theme-toggle";
 
 const LINKS = [
   { href: "/", label: "Hosts", testId: "nav-hosts", admin: false },
@@ -39,7 +40,7 @@ export function TopNav() {
   );
 
   return (
-    <header className="sticky top-0 z-10 border-b border-slate-800 bg-slate-900 text-slate-100">
+    <header className="theme-fixed sticky top-0 z-10 border-b border-slate-800 bg-slate-900 text-slate-100">
       <div className="mx-auto flex h-11 max-w-7xl items-center gap-6 px-4">
         <Link href="/" className="font-semibold tracking-tight text-white">
           Labdeck
@@ -61,6 +62,7 @@ export function TopNav() {
             {user.username}
           </span>
           <RoleBadge role={user.role} testId="current-role" />
+          <ThemeToggle />
           <Button size="sm" variant="inverse" pending={signOut.isPending} onClick={() => signOut.mutate()} data-testid="sign-out">
             Sign out
           </Button>

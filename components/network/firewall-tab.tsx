@@ -151,7 +151,7 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
           <button
             key={t.name}
             type="button"
-            className={cx("rounded px-2.5 py-1 text-sm", t.name === table?.name ? "bg-slate-800 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100")}
+            className={cx("rounded px-2.5 py-1 text-sm", t.name === table?.name ? "theme-fixed bg-slate-800 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100")}
             onClick={() => {
               setTableName(t.name);
               setForm(null);

@@ -68,7 +68,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             <button
               key={t}
               type="button"
-              className={t === table ? "rounded bg-slate-800 px-2.5 py-1 text-sm text-white" : "rounded bg-white px-2.5 py-1 text-sm text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100"}
+              className={t === table ? "theme-fixed rounded bg-slate-800 px-2.5 py-1 text-sm text-white" : "rounded bg-white px-2.5 py-1 text-sm text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100"}
               onClick={() => setTable(t)}
               data-testid={`route-table-${t}`}
             >

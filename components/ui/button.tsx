@@ -5,11 +5,11 @@ import { Spinner } from "./spinner";
 type Variant = "primary" | "secondary" | "danger" | "ghost" | "inverse";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-blue-600 text-white hover:bg-blue-700 border-blue-700 disabled:bg-blue-300 disabled:border-blue-300",
+  primary: "theme-fixed bg-blue-600 text-white hover:bg-blue-700 border-blue-700 disabled:bg-blue-300 disabled:border-blue-300",
   secondary: "bg-white text-slate-800 hover:bg-slate-50 border-slate-300 disabled:text-slate-400",
-  danger: "bg-red-600 text-white hover:bg-red-700 border-red-700 disabled:bg-red-300 disabled:border-red-300",
+  danger: "theme-fixed bg-red-600 text-white hover:bg-red-700 border-red-700 disabled:bg-red-300 disabled:border-red-300",
   ghost: "bg-transparent text-slate-700 hover:bg-slate-200/70 border-transparent disabled:text-slate-400",
-  inverse: "bg-transparent text-slate-200 hover:bg-slate-800 hover:text-white border-slate-700 disabled:text-slate-500",
+  inverse: "theme-fixed bg-transparent text-slate-200 hover:bg-slate-800 hover:text-white border-slate-700 disabled:text-slate-500",
 };
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {

@@ -42,7 +42,7 @@ export function CopyButton({ text, label = "Copy", testId }: { text: string; lab
 
 export function CodeBlock({ code, wrap = false, className, testId, copyTestId }: { code: string; wrap?: boolean; className?: string; testId?: string; copyTestId?: string }) {
   return (
-    <div className={cx("relative rounded border border-slate-200 bg-slate-900", className)}>
+    <div className={cx("theme-fixed relative rounded border border-slate-200 bg-slate-900", className)}>
       <div className="absolute top-1.5 right-1.5">
         <CopyButton text={code} testId={copyTestId} />
       </div>
