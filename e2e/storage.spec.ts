@@ -46,7 +46,8 @@ test("the lab VM added as a host shows its empty disk on the storage page", asyn
   await confirmHostKey(page);
   await page.getByTestId("host-storage-link").click();
   await expect(page).toHaveURL(new RegExp(`/hosts/${hostId}/storage$`));
-  await expect(page.getByTestId("storage-host-name")).toHaveText(hostName);
+  // The first read of a TCG lab VM on a loaded machine can take longer than the default wait.
+  await expect(page.getByTestId("storage-host-name")).toHaveText(hostName, { timeout: 60_000 });
   const disk = page.locator('[data-testid="free-disk-row"][data-serial="labdeck-lvm"]');
   await expect(disk).toBeVisible({ timeout: 60_000 });
   await expect(disk.locator("[data-bytes]")).toHaveAttribute("data-bytes", String(2 * 2 ** 30));

@@ -202,8 +202,8 @@ export function LvTable({ view, canEdit, onAction }: { view: StorageView; canEdi
                     <Percent label="metadata" value={lv.metadataPercent} />
                   </Td>
                   <Td data-testid="lv-filesystem">{lv.filesystem ?? <span className="text-slate-400">none</span>}</Td>
-                  <Td className="font-mono text-xs" data-testid="lv-mounts">
-                    {lv.mountpoints.join(" ")}
+                  <Td className="font-mono text-xs">
+                    <span data-testid="lv-mounts">{lv.mountpoints.join(" ")}</span>
                     {lv.usage && (
                       <div className="font-sans text-[11px] text-slate-500" data-testid="lv-fs-usage">
                         <Bytes value={lv.usage.usedBytes} testId="lv-fs-used" /> used, <Bytes value={lv.usage.availBytes} testId="lv-fs-free" /> free
