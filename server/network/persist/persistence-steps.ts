@@ -1,5 +1,6 @@
 import type { TPlanStep } from "../../jobs/plan";
 import { badInput } from "../../errors";
+import { assertConfigRoot } from "../../hosts/host-roots";
 import { PLAN_CONTENT } from "../../jobs/plan";
 import { assertAbsPath } from "../../names";
 import { assertSafeText } from "../../safe-text";
@@ -37,7 +38,7 @@ function sibling(path: string, suffix: string): { dir: string; file: string } {
 }
 
 export function persistencePlanSteps(files: PersistFile[], opts: { root: string }): TPlanStep[] {
-  assertAbsPath("root", opts.root);
+  assertConfigRoot("root", opts.root);
   return files.flatMap((f, i) => {
     assertAbsPath(`files.${i}.path`, f.path);
     if (f.mode !== undefined && !MODE.test(f.mode)) throw badInput(`files.${i}.mode`, `"${f.mode}" is not an octal mode such as 0644`);
