@@ -88,18 +88,23 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
     i.key.source === "generate"
       ? generateKeyPair(comment)
       : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
-  const host = await deps.db.host.create({
-    data: {
-      name: i.name,
-      address: i.address,
-      port: i.port,
-      username: i.username,
-      runDir: i.runDir,
-      storageRoots: JSON.stringify(i.storageRoots),
-      configRoot: i.configRoot,
-      sealedPrivateKey: seal(deps.secret, pair.privateKey),
-      publicKey: pair.publicKey,
-    },
+  // The key is sealed bound to the host id, which exists only once the row does: the row
+  // and its sealed key are written in one transaction, never seen with the placeholder.
+  const host = await deps.db.$transaction(async (tx) => {
+    const row = await tx.host.create({
+      data: {
+        name: i.name,
+        address: i.address,
+        port: i.port,
+        username: i.username,
+        runDir: i.runDir,
+        storageRoots: JSON.stringify(i.storageRoots),
+        configRoot: i.configRoot,
+        sealedPrivateKey: "",
+        publicKey: pair.publicKey,
+      },
+    });
+    return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, pair.privateKey, row.id) } });
   });
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",
@@ -128,7 +133,7 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
       i.key.source === "generate"
         ? generateKeyPair(comment)
         : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
-    data.sealedPrivateKey = seal(deps.secret, pair.privateKey);
+    data.sealedPrivateKey = seal(deps.secret, pair.privateKey, i.id);
     data.publicKey = pair.publicKey;
   }
   if (Object.keys(data).length === 0) return toHostView(before);
