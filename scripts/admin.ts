@@ -1,4 +1,6 @@
 import readline from "node:readline/promises";
+import { prepareDataDir } from "../server/data-dir";
+import { dataDir } from "../server/db-url";
 import { applyMigrations } from "../server/migrate";
 import { db, openDb } from "../server/db";
 import { createFirstAdmin } from "../server/services/auth-service";
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   if (!name.success) throw new Error(`username: ${name.error.issues[0]?.message ?? "invalid"}`);
   const password = ZPassword.safeParse(await readPassword());
   if (!password.success) throw new Error(`password: ${password.error.issues[0]?.message ?? "invalid"}`);
+  prepareDataDir(dataDir());
   await applyMigrations();
   await openDb();
   const user = await createFirstAdmin(db, { username: name.data, password: password.data, isLocal: true, ip: "cli" });

@@ -13,7 +13,8 @@ export type Db = PrismaClient;
 
 export function createDb(url = databaseUrl()): PrismaClient {
   const file = url.replace(/^file:/, "");
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // 0700: the database holds password hashes and sealed keys (server/data-dir.ts checks it at start).
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const adapter = new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS });
   return new PrismaClient({ adapter });
 }

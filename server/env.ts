@@ -11,7 +11,7 @@ const ZEnv = z.object({
   /** 64 hex chars; when unset the key lives in `<data>/secret.key` (mode 600). */
   LABDECK_SECRET_KEY: z
     .string()
-    .regex(/^[0-9a-f]{64}$/i, "LABDECK_SECRET_KEY must be 64 hex characters")
+    .regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes); a shorter or longer key is refused, never padded or cut")
     .optional(),
   /** Extra origins allowed to call mutations, comma separated (besides the request's own host). */
   LABDECK_ALLOWED_ORIGINS: z.string().default(""),
@@ -24,14 +24,17 @@ export type Env = z.infer<typeof ZEnv>;
 
 let cached: Env | undefined;
 
-export function env(): Env {
-  if (!cached) {
-    const parsed = ZEnv.safeParse(process.env);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-      throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-    }
-    cached = parsed.data;
+/** Parses an environment; throws naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
+  return parsed.data;
+}
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
   return cached;
 }

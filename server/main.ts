@@ -2,19 +2,25 @@ import next from "next";
 import { consoleUpgrade } from "./console";
 import { createHttpServer } from "./http/http-server";
 import { issueSetupToken } from "./auth/setup-token";
+import { prepareDataDir } from "./data-dir";
 import { db, openDb } from "./db";
 import { env } from "./env";
 import { logger } from "./logger";
+import { startSecrets } from "./hosts/secret-start";
 import { applyMigrations } from "./migrate";
 import { runtime } from "./services/runtime";
 
 // The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
 // path claimed here for console WebSockets. Migrations are applied before anything listens.
+// Start order matters: the data directory is checked (0700) before the database is opened,
+// and the secret is checked and sealed keys migrated before the runtime can unseal any.
 
 async function main(): Promise<void> {
   const e = env();
+  prepareDataDir(e.LABDECK_DATA_DIR);
   await applyMigrations();
   await openDb();
+  await startSecrets(db, { dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
   const rt = runtime();
   const recovered = await rt.jobs.recoverAfterRestart();
   if (recovered > 0) logger.warn({ recovered }, "jobs left from a previous run marked unknown/cancelled");

@@ -15,28 +15,34 @@ export interface HostFormValues {
   address: string;
   port: number;
   username: string;
-  runDir: string;
+  /** The three roots are left out of the submitted values unless the user may change them (admins). */
+  runDir?: string;
   /** Absolute paths for guest images, ISOs and kernels; empty means `<runDir>/images`. */
-  storageRoots: string[];
+  storageRoots?: string[];
   /** Persistence files (interfaces.d, rules.v4, rt_tables) are written under it; "/" on a real host. */
-  configRoot: string;
+  configRoot?: string;
   key: KeyInput | undefined;
 }
+
+type HostFormInitial = Omit<HostFormValues, "key" | "runDir" | "storageRoots" | "configRoot"> & { runDir: string; storageRoots: string[]; configRoot: string };
 
 const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "key", "privateKey"];
 
 export function HostForm({
   initial,
   allowKeep,
+  rootsEditable,
   submitLabel,
   pending,
   error,
   onSubmit,
   onCancel,
 }: {
-  initial: Omit<HostFormValues, "key">;
+  initial: HostFormInitial;
   /** Editing: the current key may be kept. */
   allowKeep: boolean;
+  /** Only admins choose where Labdeck writes on a host; others see the roots read-only (the server refuses them too). */
+  rootsEditable: boolean;
   submitLabel: string;
   pending: boolean;
   error: unknown;
@@ -51,6 +57,7 @@ export function HostForm({
   const message = formError(error, FIELDS);
   const keyError = errors.privateKey ?? errors.key;
   const rootsError = Object.entries(errors).find(([k]) => k.startsWith("storageRoots"))?.[1];
+  const adminOnly = rootsEditable ? "" : " (an admin changes it)";
 
   const set = (field: keyof typeof v) => (e: { target: { value: string } }) => setV((prev) => ({ ...prev, [field]: e.target.value }));
   const submit = (e: FormEvent) => {
@@ -63,7 +70,8 @@ export function HostForm({
     setPortError(null);
     const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
     const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
-    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), key });
+    const base = { name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), key };
+    onSubmit(rootsEditable ? { ...base, runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim() } : base);
   };
 
   return (
@@ -83,14 +91,14 @@ export function HostForm({
         <Field label="SSH user" htmlFor="host-username" error={errors.username}>
           <Input id="host-username" value={v.username} onChange={set("username")} invalid={!!errors.username} />
         </Field>
-        <Field label="Run directory" htmlFor="host-runDir" error={errors.runDir} hint="where Labdeck keeps its files on the host">
-          <Input id="host-runDir" className="font-mono" value={v.runDir} onChange={set("runDir")} invalid={!!errors.runDir} />
+        <Field label="Run directory" htmlFor="host-runDir" error={errors.runDir} hint={`where Labdeck keeps its files on the host; not / or a system directory${adminOnly}`}>
+          <Input id="host-runDir" className="font-mono" value={v.runDir} onChange={set("runDir")} invalid={!!errors.runDir} disabled={!rootsEditable} />
         </Field>
-        <Field label="Storage roots" htmlFor="host-storageRoots" error={rootsError} hint="one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images">
-          <Textarea id="host-storageRoots" rows={2} className="font-mono" spellCheck={false} value={v.storageRoots} onChange={set("storageRoots")} invalid={!!rootsError} />
+        <Field label="Storage roots" htmlFor="host-storageRoots" error={rootsError} hint={`one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images. Not / or a system directory${adminOnly}`}>
+          <Textarea id="host-storageRoots" rows={2} className="font-mono" spellCheck={false} value={v.storageRoots} onChange={set("storageRoots")} invalid={!!rootsError} disabled={!rootsEditable} />
         </Field>
-        <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint="network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host">
-          <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} />
+        <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint={`network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host${adminOnly}`}>
+          <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} disabled={!rootsEditable} />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />

@@ -13,6 +13,7 @@ import { errorMessage } from "../trpc-errors";
 import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { ConfirmDialog } from "../ui/dialog";
+import { Notice } from "../ui/states";
 import { HostForm } from "./host-form";
 import { HostKeyBadge } from "./host-key-badge";
 
@@ -81,11 +82,19 @@ export function HostHeader({ host }: { host: HostView }) {
           </>
         }
       />
+      {host.rootsProblem && (
+        <div className="mb-4 max-w-3xl">
+          <Notice tone="warning" title="This host's roots are refused">
+            {host.rootsProblem}. Guests and storage on it stay blocked until an admin changes the roots.
+          </Notice>
+        </div>
+      )}
       {editing && (
         <Card title="Edit host" className="mb-4 max-w-3xl" description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed.">
           <HostForm
             initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots, configRoot: host.configRoot }}
             allowKeep
+            rootsEditable={role === "admin"}
             submitLabel="Save"
             pending={update.isPending}
             error={update.error}

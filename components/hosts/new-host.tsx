@@ -14,6 +14,7 @@ export function NewHost() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const canAdd = useCan("operator");
+  const isAdmin = useCan("admin");
   const create = useMutation(
     trpc.hosts.create.mutationOptions({
       onSuccess: (host) => {
@@ -30,6 +31,7 @@ export function NewHost() {
         <HostForm
           initial={{ name: "", address: "", port: 22, username: "root", runDir: "/var/lib/labdeck", storageRoots: [], configRoot: "/" }}
           allowKeep={false}
+          rootsEditable={isAdmin}
           submitLabel="Add host"
           pending={create.isPending}
           error={create.error}

@@ -68,7 +68,9 @@ export const EMPTY_RULE_FORM: RuleForm = {
 
 const IFACE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}\+?$/;
 const CHAIN = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;
-const ONE_LINE = /^[^\0\n"\\]*$/;
+// Mirrors the server's check (server/safe-text.ts): no quote, backslash or control
+// character of any kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
+const ONE_LINE = /^[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 
 type PortSpec = number | { from: number; to: number };
 
@@ -91,7 +93,7 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
     case "REJECT":
       return { kind: "REJECT", ...(f.rejectWith ? { with: f.rejectWith as (typeof REJECT_WITH)[number] } : {}) };
     case "LOG":
-      if (f.logPrefix.length > 29 || !ONE_LINE.test(f.logPrefix)) errors.logPrefix = "At most 29 characters, no quotes or backslashes";
+      if (f.logPrefix.length > 29 || !ONE_LINE.test(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
       return { kind: "LOG", ...(f.logPrefix ? { prefix: f.logPrefix } : {}), ...(f.logLevel ? { level: f.logLevel as (typeof LOG_LEVELS)[number] } : {}) };
     case "SNAT":
       if (!isIpv4(f.toSource)) errors.toSource = "An IPv4 address";

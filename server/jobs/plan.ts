@@ -1,7 +1,16 @@
 import { z } from "zod";
+import { assertSafeText, safeTextCheck, type TextRules } from "../safe-text";
 
 // A plan is the only way a change reaches a host: ordered argv steps, each with a purpose
 // and, where one exists, the step that undoes it. The UI shows it before it runs.
+// Purposes and titles are one line without control characters; argv, undo and stdin may
+// hold line feeds and tabs (a `sh -c` script, a file's content) but no other control
+// character, so what the preview and the script show is what runs (server/safe-text.ts).
+
+/** What argv elements and stdin may hold besides ordinary text. */
+export const PLAN_CONTENT: TextRules = { allowLineFeed: true, allowTab: true };
+const ZContent = z.string().superRefine(safeTextCheck(PLAN_CONTENT));
+const ZLine = z.string().min(1).superRefine(safeTextCheck());
 
 /**
  * A QMP command sent to a guest's monitor socket through the SSH connection (a streamlocal
@@ -20,10 +29,10 @@ export function qmpArgv(call: TQmpCall): string[] {
 }
 
 export const ZPlanStep = z.object({
-  argv: z.array(z.string()).min(1),
+  argv: z.array(ZContent).min(1),
   qmp: ZQmpCall.optional(),
-  purpose: z.string().min(1),
-  undo: z.array(z.string()).min(1).optional(),
+  purpose: ZLine,
+  undo: z.array(ZContent).min(1).optional(),
   timeoutMs: z.number().int().positive().optional(),
   /** Exit statuses that also mean "done", e.g. pkill's 1 when the process is already gone. */
   okExitStatuses: z.array(z.number().int()).optional(),
@@ -34,13 +43,29 @@ export const ZPlanStep = z.object({
    * script) reaches a host without ever being spliced into a command line. Shown in the
    * preview and the script as a here-document, and kept in the audit row.
    */
-  stdin: z.string().max(4_000_000).optional(),
+  stdin: ZContent.max(4_000_000).optional(),
 });
 
 export const ZPlan = z.object({
-  title: z.string().min(1),
+  title: ZLine,
   steps: z.array(ZPlanStep).min(1),
 });
 
 export type TPlanStep = z.infer<typeof ZPlanStep>;
 export type TPlan = z.infer<typeof ZPlan>;
+
+/**
+ * The same text checks as ZPlan, for a plan built in code (no parse on the way): called
+ * before a plan is shown or stored, so a control character from anywhere is refused
+ * before the user sees a script that differs from what would run.
+ */
+export function assertPlanText(plan: TPlan): void {
+  assertSafeText("plan.title", plan.title);
+  plan.steps.forEach((step, i) => {
+    const at = `plan.steps.${i}`;
+    assertSafeText(`${at}.purpose`, step.purpose);
+    step.argv.forEach((a, j) => assertSafeText(`${at}.argv.${j}`, a, PLAN_CONTENT));
+    step.undo?.forEach((a, j) => assertSafeText(`${at}.undo.${j}`, a, PLAN_CONTENT));
+    if (step.stdin !== undefined) assertSafeText(`${at}.stdin`, step.stdin, PLAN_CONTENT);
+  });
+}

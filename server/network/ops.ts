@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeTextCheck } from "../safe-text";
 
 // The vocabulary of network changes. An op says what the host should have afterwards
 // ("this bridge exists with these timers", "this rule is in INPUT at position 2"), not
@@ -51,6 +52,18 @@ export const ZChainName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, "a c
 export const ZIptablesTable = z.enum(["filter", "nat", "mangle"]);
 export type TIptablesTable = z.infer<typeof ZIptablesTable>;
 
+/**
+ * Free text inside a rule (comment, LOG prefix): it is written into iptables-restore
+ * input, rules.v4, plan purposes and the shell script, so one line without any control
+ * character (server/safe-text.ts), and no quote or backslash, which iptables would escape.
+ */
+function ZRuleText(max: number) {
+  return z.string().max(max).regex(/^[^"\\]*$/, "without quotes or backslashes").superRefine(safeTextCheck());
+}
+
+/** An iptables-save line as the page shows it (rule.delete, rule.replace's expect): it ends up in plan purposes. */
+const ZRuleLine = z.string().min(1).max(4000).superRefine(safeTextCheck());
+
 /** A filter/NAT rule as the editor builds it; plan/ turns it into one iptables-save line. */
 export const ZRuleSpec = z.object({
   protocol: z.enum(["tcp", "udp", "icmp", "all"]).optional(),
@@ -65,7 +78,7 @@ export const ZRuleSpec = z.object({
   sourcePort: ZPortSpec.optional(),
   destinationPort: ZPortSpec.optional(),
   ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).optional(),
-  comment: z.string().max(200).regex(/^[^\0\n"\\]*$/, "one line without quotes or backslashes").optional(),
+  comment: ZRuleText(200).optional(),
   target: z.discriminatedUnion("kind", [
     z.object({ kind: z.enum(["ACCEPT", "DROP", "RETURN", "MASQUERADE"]) }),
     z.object({
@@ -74,7 +87,7 @@ export const ZRuleSpec = z.object({
     }),
     z.object({
       kind: z.literal("LOG"),
-      prefix: z.string().max(29).regex(/^[^\0\n"\\]*$/, "one line without quotes or backslashes").optional(),
+      prefix: ZRuleText(29).optional(),
       level: z.enum(["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"]).optional(),
     }),
     z.object({ kind: z.literal("SNAT"), toSource: ZIpv4 }),
@@ -144,9 +157,9 @@ export const ZNetOp = z.discriminatedUnion("op", [
   /** Ensure the rule is at 1-based position `position` (inserted there when absent). */
   z.object({ op: z.literal("rule.insert"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), rule: ZRuleSpec }),
   /** Replace the rule at `position`; `expect` is its current text, refused when the host has moved on. */
-  z.object({ op: z.literal("rule.replace"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), expect: z.string().min(1), rule: ZRuleSpec }),
+  z.object({ op: z.literal("rule.replace"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), expect: ZRuleLine, rule: ZRuleSpec }),
   /** Delete by text (an iptables-save line without counters): deleting twice deletes once. */
-  z.object({ op: z.literal("rule.delete"), table: ZIptablesTable, chain: ZChainName, text: z.string().min(1) }),
+  z.object({ op: z.literal("rule.delete"), table: ZIptablesTable, chain: ZChainName, text: ZRuleLine }),
   z.object({ op: z.literal("chain.create"), table: ZIptablesTable, chain: ZChainName }),
   z.object({ op: z.literal("chain.delete"), table: ZIptablesTable, chain: ZChainName }),
   z.object({ op: z.literal("policy.set"), table: ZIptablesTable, chain: z.enum(["INPUT", "FORWARD", "OUTPUT"]), policy: z.enum(["ACCEPT", "DROP"]) }),

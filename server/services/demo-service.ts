@@ -44,13 +44,16 @@ export async function startDemo(deps: DemoDeps) {
     runDir: info.runDir,
     // The demo host shares this machine's filesystem: its "/etc" is a directory of its own.
     configRoot: `${info.runDir}/etc-root`,
-    sealedPrivateKey: seal(deps.secret, privateKey),
     publicKey: publicKeyFromPrivate(privateKey, `labdeck@${DEMO_HOST_NAME}`),
     hostKeyFingerprint: info.hostKeyFingerprint,
     hostKeyPinnedAt: new Date(),
     hostKeyPinnedBy: deps.actor.username,
   };
-  const host = await deps.db.host.upsert({ where: { name: DEMO_HOST_NAME }, create: { name: DEMO_HOST_NAME, ...data }, update: data });
+  // Sealed bound to the row's id (known only after the upsert), in the same transaction.
+  const host = await deps.db.$transaction(async (tx) => {
+    const row = await tx.host.upsert({ where: { name: DEMO_HOST_NAME }, create: { name: DEMO_HOST_NAME, sealedPrivateKey: "", ...data }, update: data });
+    return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, privateKey, row.id) } });
+  });
   deps.ssh.drop(host.id);
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",

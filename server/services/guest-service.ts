@@ -6,6 +6,7 @@ import { assertUnderRoots } from "../names";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
 import { canonicalVolumePath } from "../hypervisors/qemu/guest-volumes";
 import { fillMacs } from "../hypervisors/qemu/mac";
+import { effectiveRoots } from "../hosts/host-roots";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
 
 // The guest inventory: definitions are validated against their host (roots, MACs unique
@@ -22,9 +23,7 @@ type GuestRow = { id: string; hostId: string; name: string; definitionJson: stri
 
 /** Where images, ISOs and kernels may live on a host; `<runDir>/images` when none are set. */
 export function hostRoots(host: { runDir: string; storageRoots: string }): string[] {
-  const roots = JSON.parse(host.storageRoots) as unknown;
-  const list = Array.isArray(roots) ? roots.filter((r): r is string => typeof r === "string") : [];
-  return list.length > 0 ? list : [`${host.runDir.replace(/\/$/, "")}/images`];
+  return effectiveRoots(host);
 }
 
 /** KVM only where the host's probe booted a kernel with it; "auto" never guesses. */

@@ -7,7 +7,7 @@ import { useTempDataDir } from "../test-support/temp-data";
 // not the one confirmed, the admin's re-pin after a key change, and edits that reconnect.
 
 let lab: LabHost;
-let deps: { db: import("../db").Db; ssh: import("../ssh/types").SshExecutor; secret: Buffer; actor: { userId: null; username: string } };
+let deps: { db: import("../db").Db; ssh: import("../ssh/types").SshExecutor; secret: Buffer; actor: { userId: null; username: string }; role: "admin" };
 let svc: typeof import("./host-service");
 let read: typeof import("./host-read");
 let hostId: string;
@@ -30,7 +30,8 @@ beforeAll(async () => {
   svc = await import("./host-service");
   read = await import("./host-read");
   const rt = runtime();
-  deps = { db, ssh: rt.ssh, secret: rt.secret, actor: { userId: null, username: "tester" } };
+  // An admin: this host's run dir is the lab's, and the roots test below changes roots.
+  deps = { db, ssh: rt.ssh, secret: rt.secret, actor: { userId: null, username: "tester" }, role: "admin" as const };
   hostId = (await svc.createHost(deps, { name: "pin-me", address: lab.address, runDir: lab.runDir, key: { source: "paste", privateKey: lab.privateKey } })).id;
 });
 

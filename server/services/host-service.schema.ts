@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ZAbsPath, ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
+import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, ZConfigRoot, ZRunDir, ZStorageRoot } from "../hosts/host-roots";
+import { ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
 
 export const ZHostKeyInput = z.discriminatedUnion("source", [
   z.object({ source: z.literal("generate") }),
@@ -11,11 +12,13 @@ export const ZCreateHostInput = z.object({
   address: ZAddress,
   port: ZPort.default(22),
   username: ZSshUser.default("root"),
-  runDir: ZAbsPath.default("/var/lib/labdeck"),
+  // The three roots (server/hosts/host-roots.ts): an operator may add a host only with
+  // these defaults; any other value, at creation or later, is an admin's (host-service.ts).
+  runDir: ZRunDir.default(DEFAULT_RUN_DIR),
   /** Where guest images, ISOs and kernels may live; empty means `<runDir>/images`. */
-  storageRoots: z.array(ZAbsPath).max(16).default([]),
+  storageRoots: z.array(ZStorageRoot).max(16).default([]),
   /** Persistence files are written under it: "/" on a real host. */
-  configRoot: ZAbsPath.default("/"),
+  configRoot: ZConfigRoot.default(DEFAULT_CONFIG_ROOT),
   key: ZHostKeyInput,
 });
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
@@ -26,9 +29,10 @@ export const ZUpdateHostInput = z.object({
   address: ZAddress.optional(),
   port: ZPort.optional(),
   username: ZSshUser.optional(),
-  runDir: ZAbsPath.optional(),
-  storageRoots: z.array(ZAbsPath).max(16).optional(),
-  configRoot: ZAbsPath.optional(),
+  /** Admin only when it differs from the host's current value. */
+  runDir: ZRunDir.optional(),
+  storageRoots: z.array(ZStorageRoot).max(16).optional(),
+  configRoot: ZConfigRoot.optional(),
   key: ZHostKeyInput.optional(),
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;

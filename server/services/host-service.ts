@@ -1,11 +1,12 @@
 import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
+import type { Role } from "../auth/roles";
 import { LabdeckError, badInput } from "../errors";
+import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, listedRoots, rootsProblemOf } from "../hosts/host-roots";
 import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
 import { capabilityFacts, capabilityRows, capabilitySummary } from "../hosts/probe/matrix";
 import type { SshExecutor } from "../ssh/types";
-import { hostRoots } from "./guest-service";
 import { ZCreateHostInput, ZUpdateHostInput, type TCreateHostInput, type TUpdateHostInput } from "./host-service.schema";
 
 // Inventory of managed hosts. A host is usable only after its SSH host key is pinned: the
@@ -16,6 +17,24 @@ export interface HostDeps {
   ssh: SshExecutor;
   secret: Buffer;
   actor: Actor;
+  /**
+   * The caller's role: the roots of a host (run dir, storage roots, persistence root) are
+   * an admin's to choose. Absent counts as not an admin, so a new caller cannot forget it open.
+   */
+  role?: Role | undefined;
+}
+
+type RootField = "runDir" | "storageRoots" | "configRoot";
+
+/**
+ * The roots bound where Labdeck writes as root on the host, so only an admin sets them;
+ * the router's operator role is enough for everything else about a host. Checked here,
+ * not only in the form, so any caller of the service gets the same answer.
+ */
+function assertMayChangeRoot(deps: HostDeps, field: RootField): void {
+  if (deps.role !== "admin") {
+    throw new LabdeckError("FORBIDDEN", `${field}: only an admin may change a host's run directory, storage roots or persistence root`, { field });
+  }
 }
 
 /** The API shape of a host: never the sealed key, and the capabilities parsed. */
@@ -39,7 +58,9 @@ export function toHostView(host: {
     runDir: host.runDir,
     storageRoots: JSON.parse(host.storageRoots) as string[],
     configRoot: host.configRoot,
-    effectiveRoots: hostRoots(host),
+    effectiveRoots: listedRoots(host),
+    /** Set when a root stored before today's rules would be refused (an admin must change it). */
+    rootsProblem: rootsProblemOf(host),
     capabilities: caps,
     capabilityFacts: caps ? capabilityFacts(caps) : null,
     capabilityRows: caps ? capabilityRows(caps) : null,
@@ -58,24 +79,32 @@ async function assertNameFree(db: Db, name: string, exceptId?: string): Promise<
 
 export async function createHost(deps: HostDeps, input: TCreateHostInput): Promise<HostView> {
   const i = ZCreateHostInput.parse(input);
+  if (i.runDir !== DEFAULT_RUN_DIR) assertMayChangeRoot(deps, "runDir");
+  if (i.storageRoots.length > 0) assertMayChangeRoot(deps, "storageRoots");
+  if (i.configRoot !== DEFAULT_CONFIG_ROOT) assertMayChangeRoot(deps, "configRoot");
   await assertNameFree(deps.db, i.name);
   const comment = `labdeck@${i.name}`;
   const pair =
     i.key.source === "generate"
       ? generateKeyPair(comment)
       : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
-  const host = await deps.db.host.create({
-    data: {
-      name: i.name,
-      address: i.address,
-      port: i.port,
-      username: i.username,
-      runDir: i.runDir,
-      storageRoots: JSON.stringify(i.storageRoots),
-      configRoot: i.configRoot,
-      sealedPrivateKey: seal(deps.secret, pair.privateKey),
-      publicKey: pair.publicKey,
-    },
+  // The key is sealed bound to the host id, which exists only once the row does: the row
+  // and its sealed key are written in one transaction, never seen with the placeholder.
+  const host = await deps.db.$transaction(async (tx) => {
+    const row = await tx.host.create({
+      data: {
+        name: i.name,
+        address: i.address,
+        port: i.port,
+        username: i.username,
+        runDir: i.runDir,
+        storageRoots: JSON.stringify(i.storageRoots),
+        configRoot: i.configRoot,
+        sealedPrivateKey: "",
+        publicKey: pair.publicKey,
+      },
+    });
+    return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, pair.privateKey, row.id) } });
   });
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",
@@ -96,13 +125,15 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
   if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);
+  // Only a change needs the role: the form sends the roots back unchanged for an operator.
+  for (const field of ["runDir", "storageRoots", "configRoot"] as const) if (field in data) assertMayChangeRoot(deps, field);
   if (i.key) {
     const comment = `labdeck@${i.name ?? before.name}`;
     const pair =
       i.key.source === "generate"
         ? generateKeyPair(comment)
         : { privateKey: i.key.privateKey, publicKey: publicKeyFromPrivate(i.key.privateKey, comment) };
-    data.sealedPrivateKey = seal(deps.secret, pair.privateKey);
+    data.sealedPrivateKey = seal(deps.secret, pair.privateKey, i.id);
     data.publicKey = pair.publicKey;
   }
   if (Object.keys(data).length === 0) return toHostView(before);

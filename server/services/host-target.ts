@@ -11,7 +11,7 @@ export async function hostTarget(db: Db, secret: Buffer, hostId: string): Promis
     address: host.address,
     port: host.port,
     username: host.username,
-    privateKey: unseal(secret, host.sealedPrivateKey),
+    privateKey: unseal(secret, host.sealedPrivateKey, host.id),
     pinnedFingerprint: host.hostKeyFingerprint,
   };
 }

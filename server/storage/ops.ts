@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZAbsPath } from "../names";
+import { safeTextCheck } from "../safe-text";
 
 // The vocabulary of storage changes: one op is one user action on the storage page (or
 // the guest wizard's "make an LV now"), planned by server/storage/plans/ against the
@@ -21,7 +22,7 @@ export const ZLvmName = z
   .refine((n) => !RESERVED_PARTS.some((p) => n.includes(p)), "names containing _cdata, _tmeta, _rimage and the like are reserved by LVM");
 
 /** A size with an explicit binary unit: "10G", "512M", "1.5T", "4096B" (parsed by size.ts). */
-export const ZSizeText = z.string().min(2).max(32);
+export const ZSizeText = z.string().min(2).max(32).superRefine(safeTextCheck());
 
 /** A whole block device: /dev/vdb, /dev/sdc, /dev/nvme1n1, /dev/disk/by-id/…. */
 export const ZDevicePath = z.string().regex(/^\/dev\/[A-Za-z0-9][A-Za-z0-9._:\/-]{0,200}$/, "a device path such as /dev/vdb");
@@ -57,7 +58,7 @@ export const ZStorageOp = z.discriminatedUnion("op", [
    * New total size, filesystem first: unmount, fsck, resize2fs, lvreduce, mount again.
    * ext4 only; `confirm` must be the text "vg/lv" typed by the user.
    */
-  z.object({ op: z.literal("lv.shrink"), ...ZLvRef, size: ZSizeText, confirm: z.string() }),
+  z.object({ op: z.literal("lv.shrink"), ...ZLvRef, size: ZSizeText, confirm: z.string().max(200).superRefine(safeTextCheck()) }),
   z.object({ op: z.literal("lv.remove"), ...ZLvRef }),
   z.object({ op: z.literal("snapshot.create"), vg: ZLvmName, origin: ZLvmName, name: ZLvmName, size: ZSizeText }),
   /** Merge the snapshot back into its origin: the origin returns to the snapshot's content. */

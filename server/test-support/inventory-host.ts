@@ -11,7 +11,8 @@ export async function addPinnedLabHost(
   name: string,
 ): Promise<string> {
   const svc = await import("../services/host-service");
-  const host = await svc.createHost(deps, {
+  // Lab hosts live under the harness's own directories: setting those roots is an admin's act.
+  const host = await svc.createHost({ ...deps, role: "admin" }, {
     name,
     address: lab.address,
     port: lab.port,

@@ -9,7 +9,9 @@ import type { Context } from "../context";
 
 function deps(ctx: Context) {
   const rt = runtime();
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, actor: actorOf(ctx) };
+  const actor = actorOf(ctx);
+  // The service decides root changes by this role (admin only), beside the procedure's own gate.
+  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, actor, role: ctx.user?.role ?? ("viewer" as const) };
 }
 
 export const hostsRouter = router({

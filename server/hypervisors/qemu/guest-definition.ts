@@ -60,7 +60,7 @@ export const ZBoot = z.discriminatedUnion("kind", [
     kernel: ZAbsPath,
     initrd: ZAbsPath.optional(),
     // One kernel command line; it is a single argv element, never split or interpreted.
-    append: z.string().max(4096).regex(/^[^\0\n]*$/, "one line without NUL").default(""),
+    append: z.string().max(4096).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/, "one line without control characters (no CR, LF, TAB, NUL; see server/safe-text.ts)").default(""),
   }),
 ]);
 

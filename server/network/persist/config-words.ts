@@ -1,3 +1,4 @@
+import { escapeUnsafe } from "../../safe-text";
 import { IFNAME } from "../ops";
 
 // Every value written into a persistence file comes from a host read, not from a form,
@@ -47,7 +48,10 @@ export function isFwmark(v: string): boolean {
   return /^0x[0-9a-fA-F]{1,8}(\/0x[0-9a-fA-F]{1,8})?$/.test(v);
 }
 
-/** A name quoted for a comment line: comments are never executed, but stay on one line. */
+/**
+ * A name quoted for a comment line: comments are never executed, but stay on one line.
+ * JSON escapes C0 but leaves DEL, C1 (NEL), U+2028/9 and bidi controls raw: escaped too.
+ */
 export function quoted(v: string): string {
-  return JSON.stringify(v);
+  return escapeUnsafe(JSON.stringify(v));
 }

@@ -1,6 +1,9 @@
 import type { TPlanStep } from "../../jobs/plan";
 import { badInput } from "../../errors";
+import { assertConfigRoot } from "../../hosts/host-roots";
+import { PLAN_CONTENT } from "../../jobs/plan";
 import { assertAbsPath } from "../../names";
+import { assertSafeText } from "../../safe-text";
 import type { PersistFile } from "./render-persistence";
 
 // Plan steps that put persistence files on a host. Content travels on stdin, never in a
@@ -35,10 +38,14 @@ function sibling(path: string, suffix: string): { dir: string; file: string } {
 }
 
 export function persistencePlanSteps(files: PersistFile[], opts: { root: string }): TPlanStep[] {
-  assertAbsPath("root", opts.root);
+  assertConfigRoot("root", opts.root);
   return files.flatMap((f, i) => {
     assertAbsPath(`files.${i}.path`, f.path);
     if (f.mode !== undefined && !MODE.test(f.mode)) throw badInput(`files.${i}.mode`, `"${f.mode}" is not an octal mode such as 0644`);
+    // ifupdown hands `up` lines to sh and iptables-restore reads rules.v4 at boot: a CR or
+    // other control character there would mean one thing on screen and another at boot.
+    assertSafeText(`files.${i}.content`, f.content, PLAN_CONTENT);
+    assertSafeText(`files.${i}.purpose`, f.purpose);
     const path = assertAbsPath(`files.${i}.path`, underRoot(opts.root, f.path));
     const { dir, file: tmp } = sibling(path, ".labdeck-new");
     const old = sibling(path, ".labdeck-old").file;

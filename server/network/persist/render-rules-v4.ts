@@ -1,3 +1,5 @@
+import { badInput } from "../../errors";
+import { unsafeCharIn } from "../../safe-text";
 import { renderRule } from "../iptables-rule";
 import type { TIptables } from "../parse-iptables-save";
 
@@ -18,7 +20,16 @@ export function renderRulesV4(ipt: TIptables): string {
     if (!table) continue;
     out.push(`*${name}`);
     for (const c of table.chains) out.push(`:${c.name} ${c.policy ?? "-"} [0:0]`);
-    for (const c of table.chains) for (const r of c.rules) out.push(renderRule(r, { counters: false }));
+    for (const c of table.chains) {
+      c.rules.forEach((r, i) => {
+        const line = renderRule(r, { counters: false });
+        // Set behind Labdeck's back (`--comment $'a\rb'`): leaving the rule out would change
+        // the firewall at the next boot, writing it would hide a line, so the file is refused.
+        const found = unsafeCharIn(line);
+        if (found !== null) throw badInput("rulesV4", `rule ${i + 1} of ${name}/${c.name} on the host holds ${found}; fix or delete it on the host (iptables -D) before writing persistence`);
+        out.push(line);
+      });
+    }
     out.push("COMMIT");
   }
   return out.join("\n") + "\n";

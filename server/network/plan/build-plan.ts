@@ -85,7 +85,7 @@ function planOp(net: Net, op: TNetOp, at: OpAt, rtTablesFile: string): OpResult 
 }
 
 /** Checked again here, not only at the API edge: this is the last stop before argv. */
-function checkedOp(op: TNetOp, index: number): TNetOp {
+export function checkedOp(op: TNetOp, index: number): TNetOp {
   const parsed = ZNetOp.safeParse(op);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

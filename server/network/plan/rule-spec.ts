@@ -1,4 +1,5 @@
 import { badInput } from "../../errors";
+import { assertSafeText } from "../../safe-text";
 import { parseRule, saveString, type TIptablesRule } from "../iptables-rule";
 import type { TRuleSpec } from "../ops";
 import type { TIptablesTable } from "../parse-iptables-save";
@@ -83,6 +84,9 @@ const NO_OUT = new Set(["PREROUTING", "INPUT"]);
  */
 export function checkSpec(table: TIptablesTable, chain: string, spec: TRuleSpec, at: OpAt, field: string): void {
   const f = (name: string) => at.field(`${field}.${name}`);
+  // Free text goes into iptables-restore input, rules.v4 and the script: checked again here.
+  if (spec.comment !== undefined) assertSafeText(f("comment"), spec.comment);
+  if (spec.target.kind === "LOG" && spec.target.prefix !== undefined) assertSafeText(f("target.prefix"), spec.target.prefix);
   const builtin = table.chains.find((c) => c.name === chain)?.builtin ?? false;
   if ((spec.sourcePort !== undefined || spec.destinationPort !== undefined) && spec.protocol !== "tcp" && spec.protocol !== "udp") {
     throw badInput(f("protocol"), "ports need protocol tcp or udp");

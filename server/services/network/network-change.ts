@@ -6,7 +6,7 @@ import type { TPlan, TPlanStep } from "../../jobs/plan";
 import { assertAbsPath } from "../../names";
 import type { THostNetwork } from "../../network/network-model";
 import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
-import { buildNetworkPlan, describeOp } from "../../network/plan/build-plan";
+import { buildNetworkPlan, checkedOp, describeOp } from "../../network/plan/build-plan";
 import { armRollbackSteps } from "../../network/safety/rollback";
 import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
@@ -56,6 +56,8 @@ function needsRollback(ops: readonly TNetOp[], sshInterface: string | null): boo
 
 export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, input: ChangeInput, current?: THostNetwork): Promise<BuiltChange> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  // Before the read: a refused value (a CR in a comment) must not even cost a command on the host.
+  input.ops.forEach((op, i) => checkedOp(op, i));
   const net = current ?? (await readLiveNetwork(deps, host.id));
   const changeId = randomUUID();
   const workDir = assertAbsPath("runDir", `${host.runDir.replace(/\/+$/, "")}/network/${changeId}`);

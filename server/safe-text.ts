@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { badInput } from "./errors";
+
+// Free text that lands on a host (an iptables comment or LOG prefix, a line of a
+// persistence file, a plan step's purpose, a kernel command line) or in the "show
+// commands" script must be one visible line. A CR is not a line break to sh or
+// iptables-restore but is one to a terminal and to many editors: `ok\r-A INPUT -j DROP`
+// reads as a different rule than the one that runs. So every control character is
+// refused, not only NUL and LF: C0 (TAB, LF, VT, FF, CR, ESC...), DEL, C1 (NEL U+0085
+// among them), the Unicode line and paragraph separators U+2028/U+2029, and the bidi
+// embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069), which reorder what
+// a reader sees of a line without changing what runs ("Trojan Source", CVE-2021-42574).
+// The pattern is one character class: linear in the input, whatever it holds.
+//
+// Do not break: refusals name the field and the character; nothing here rewrites a value.
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_GLOBAL = new RegExp(UNSAFE.source, "g");
+
+const NAMES: Record<number, string> = {
+  0x00: "NUL",
+  0x09: "TAB",
+  0x0a: "line feed (LF)",
+  0x0b: "vertical tab (VT)",
+  0x0c: "form feed (FF)",
+  0x0d: "carriage return (CR)",
+  0x1b: "escape (ESC)",
+  0x7f: "DEL",
+  0x85: "next line (NEL)",
+  0x2028: "line separator",
+  0x2029: "paragraph separator",
+};
+
+function codeName(code: number): string {
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  const name = NAMES[code];
+  return name ? `${hex} ${name}` : hex;
+}
+
+export interface TextRules {
+  /** Multi-line content (a file): LF separates lines and is allowed. */
+  allowLineFeed?: boolean;
+  /** TAB where it is an ordinary separator (rt_tables, iptables-save's own output). */
+  allowTab?: boolean;
+}
+
+/** The first character `rules` do not allow, described for a message; null when the text is clean. */
+export function unsafeCharIn(value: string, rules: TextRules = {}): string | null {
+  UNSAFE_GLOBAL.lastIndex = 0;
+  for (let m = UNSAFE_GLOBAL.exec(value); m !== null; m = UNSAFE_GLOBAL.exec(value)) {
+    const code = m[0].charCodeAt(0);
+    if (code === 0x0a && rules.allowLineFeed) continue;
+    if (code === 0x09 && rules.allowTab) continue;
+    return `${codeName(code)} at position ${m.index + 1}`;
+  }
+  return null;
+}
+
+export function hasUnsafeChar(value: string, rules: TextRules = {}): boolean {
+  return unsafeCharIn(value, rules) !== null;
+}
+
+function message(found: string, rules: TextRules): string {
+  const what = rules.allowLineFeed ? "text without control characters other than line feeds" : "one line without control characters";
+  return `must be ${what}; found ${found}`;
+}
+
+/** The builder-side check: refuses with an error naming the field and the character. */
+export function assertSafeText(field: string, value: string, rules: TextRules = {}): string {
+  const found = unsafeCharIn(value, rules);
+  if (found !== null) throw badInput(field, message(found, rules));
+  return value;
+}
+
+/** Every string inside a JSON-like value (an op, a plan), named by its path under `field`. */
+export function assertSafeTextDeep(field: string, value: unknown, rules: TextRules = {}): void {
+  if (typeof value === "string") assertSafeText(field, value, rules);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertSafeTextDeep(`${field}.${i}`, v, rules));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) assertSafeTextDeep(`${field}.${k}`, v, rules);
+  }
+}
+
+/** A zod check for the API edge: the issue lands on the field's own path. */
+export function safeTextCheck(rules: TextRules = {}) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const found = unsafeCharIn(value, rules);
+    if (found !== null) ctx.addIssue({ code: "custom", message: message(found, rules) });
+  };
+}
+
+/** One line of free text, at most `max` characters, no control characters. */
+export function zOneLine(max: number) {
+  return z.string().max(max).superRefine(safeTextCheck());
+}
+
+/** For display only (a comment line in a generated file or script): every unsafe character as a visible \u escape. */
+export function escapeUnsafe(value: string): string {
+  return value.replace(UNSAFE_GLOBAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
