@@ -95,7 +95,8 @@ beforeAll(async () => {
       secureCookies: false,
       setCookie: () => undefined,
     }) as unknown as Record<string, unknown>;
-});
+  // Migrating a fresh SQLite file takes seconds on a loaded 2-core machine.
+}, 120_000);
 
 function procAt(caller: Record<string, unknown>, path: string): Caller {
   let node: unknown = caller;
