@@ -39,6 +39,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
   const onRepinned = useCallback(() => setMismatch(null), []);
   const onProbeFinished = useCallback(() => {
     void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ id: hostId }));
+    void queryClient.invalidateQueries(trpc.hosts.lastProbe.queryFilter({ id: hostId }));
     void queryClient.invalidateQueries(trpc.hosts.list.queryFilter());
     void queryClient.invalidateQueries(trpc.jobs.list.queryFilter());
   }, [queryClient, trpc, hostId]);

@@ -42,3 +42,20 @@ describe("applyJobEvents", () => {
     expect(s.steps[0]?.end?.outcome).toBe("connection-lost");
   });
 });
+
+describe("a finished job", () => {
+  it("never shows a step as running: an open step takes the job's end", () => {
+    const started: JobEvent[] = [
+      { type: "status", status: "running", at },
+      { type: "step-start", index: 0, argv: ["find", "/usr/bin"], purpose: "find tools", undo: false, at, timeoutMs: 45_000 },
+      { type: "step-start", index: 1, argv: ["cat", "/proc/cpuinfo"], purpose: "cpus", undo: false, at },
+    ];
+    const failed = applyJobEvents(EMPTY_JOB_STATE, [...started, { type: "step-end", index: 1, outcome: "timeout", exitStatus: null, durationMs: 20_000 }, { type: "status", status: "failed", failedStep: 1, at }], null);
+    expect(failed.steps[0]?.timeoutMs).toBe(45_000);
+    expect(failed.steps[0]?.end).toMatchObject({ outcome: "unknown", exitStatus: null });
+    expect(failed.steps[1]?.end?.outcome).toBe("timeout");
+    const cancelled = applyJobEvents(EMPTY_JOB_STATE, [...started, { type: "status", status: "cancelled", at }], null);
+    expect(Object.values(cancelled.steps).map((s) => s.end?.outcome)).toEqual(["cancelled", "cancelled"]);
+    expect(applyJobEvents(EMPTY_JOB_STATE, started, null).steps[0]?.end).toBeNull();
+  });
+});

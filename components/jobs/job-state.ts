@@ -3,7 +3,7 @@ import type { JobEvent, JobStatus } from "../api-types";
 // Folds a job's event stream (snapshot, then live events) into what the job view shows.
 
 export interface StepEnd {
-  outcome: "exited" | "timeout" | "cancelled" | "connection-lost" | "not-run";
+  outcome: "exited" | "timeout" | "cancelled" | "connection-lost" | "not-run" | "unknown";
   exitStatus: number | null;
   durationMs: number;
   error?: string | undefined;
@@ -15,6 +15,7 @@ export interface StepState {
   purpose: string;
   undo: boolean;
   startedAt: number;
+  timeoutMs: number | null;
   output: Array<{ stream: "stdout" | "stderr"; text: string }>;
   end: StepEnd | null;
 }
@@ -38,7 +39,7 @@ function applyOne(state: JobState, e: JobEvent): JobState {
     case "step-start":
       return {
         ...state,
-        steps: { ...state.steps, [e.index]: { index: e.index, argv: e.argv, purpose: e.purpose, undo: e.undo, startedAt: e.at, output: [], end: null } },
+        steps: { ...state.steps, [e.index]: { index: e.index, argv: e.argv, purpose: e.purpose, undo: e.undo, startedAt: e.at, timeoutMs: e.timeoutMs ?? null, output: [], end: null } },
         timeline: [...state.timeline, { kind: "step", index: e.index }],
       };
     case "output": {
@@ -64,7 +65,23 @@ function applyOne(state: JobState, e: JobEvent): JobState {
   }
 }
 
+const FINISHED: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "unknown", "cancelled"]);
+
+/**
+ * A finished job has no running step: a step with no end of its own in the transcript
+ * (one written before the runner closed open steps, or cut short) shows how the job ended.
+ */
+function closeOpenSteps(state: JobState): JobState {
+  if (state.status === null || !FINISHED.has(state.status)) return state;
+  const open = Object.values(state.steps).filter((s) => s.end === null);
+  if (open.length === 0) return state;
+  const outcome = state.status === "cancelled" ? "cancelled" : "unknown";
+  const steps = { ...state.steps };
+  for (const s of open) steps[s.index] = { ...s, end: { outcome, exitStatus: null, durationMs: 0, error: "the job ended before this step's result was read" } };
+  return { ...state, steps };
+}
+
 export function applyJobEvents(state: JobState, events: readonly JobEvent[], status: JobStatus | null): JobState {
   const next = events.reduce(applyOne, state);
-  return status && next.status !== status ? { ...next, status } : next;
+  return closeOpenSteps(status && next.status !== status ? { ...next, status } : next);
 }

@@ -15,7 +15,7 @@ function EndBadge({ step, isFailing }: { step: StepState; isFailing: boolean }) 
   if (!end) {
     return (
       <Badge tone="blue">
-        <Spinner className="size-3" /> running
+        <Spinner className="size-3" /> running{step.timeoutMs !== null && <span className="font-normal"> (limit {formatDuration(step.timeoutMs)})</span>}
       </Badge>
     );
   }
@@ -23,7 +23,7 @@ function EndBadge({ step, isFailing }: { step: StepState; isFailing: boolean }) 
     const tone = end.exitStatus === 0 ? "green" : isFailing ? "red" : "amber";
     return <Badge tone={tone} testId="step-exit">exit {end.exitStatus ?? "?"}</Badge>;
   }
-  const tone = end.outcome === "connection-lost" ? "amber" : end.outcome === "cancelled" ? "slate" : "red";
+  const tone = end.outcome === "connection-lost" || end.outcome === "unknown" ? "amber" : end.outcome === "cancelled" ? "slate" : "red";
   return <Badge tone={tone} testId="step-exit">{end.outcome}</Badge>;
 }
 
@@ -48,7 +48,12 @@ export function JobStep({ step, failedStep, compact = false }: { step: StepState
               {showOutput ? "hide output" : "output"}
             </button>
           )}
-          {step.end && <span>{formatDuration(step.end.durationMs)}</span>}
+          {step.end && (
+            <span title={step.timeoutMs !== null ? `time limit ${formatDuration(step.timeoutMs)}` : undefined} data-testid="step-duration">
+              {formatDuration(step.end.durationMs)}
+              {step.end.outcome === "timeout" && step.timeoutMs !== null && ` of a ${formatDuration(step.timeoutMs)} limit`}
+            </span>
+          )}
           <EndBadge step={step} isFailing={isFailing} />
         </span>
       </div>

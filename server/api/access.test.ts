@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Access> = {
   "hosts.pinHostKey": "operator",
   "hosts.repinHostKey": "admin",
   "hosts.scratchList": "admin",
+  "hosts.lastProbe": "viewer",
   "jobs.list": "viewer",
   "jobs.get": "viewer",
   "jobs.preview": "admin",

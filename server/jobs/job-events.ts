@@ -12,12 +12,23 @@ export function isFinished(status: JobStatus): boolean {
 }
 
 export const ZJobEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("step-start"), index: z.number().int(), argv: z.array(z.string()), purpose: z.string(), undo: z.boolean().default(false), at: z.number() }),
+  z.object({
+    type: z.literal("step-start"),
+    index: z.number().int(),
+    argv: z.array(z.string()),
+    purpose: z.string(),
+    undo: z.boolean().default(false),
+    at: z.number(),
+    /** How long the step may run before Labdeck gives up on it. */
+    timeoutMs: z.number().int().optional(),
+  }),
   z.object({ type: z.literal("output"), index: z.number().int(), stream: z.enum(["stdout", "stderr"]), text: z.string() }),
   z.object({
     type: z.literal("step-end"),
     index: z.number().int(),
-    outcome: z.enum(["exited", "timeout", "cancelled", "connection-lost", "not-run"]),
+    // "unknown": the job ended (another step failed, or it was cancelled) while this one was
+    // still under way; what it did on the host was not read back.
+    outcome: z.enum(["exited", "timeout", "cancelled", "connection-lost", "not-run", "unknown"]),
     exitStatus: z.number().int().nullable(),
     durationMs: z.number(),
     error: z.string().optional(),

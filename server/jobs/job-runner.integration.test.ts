@@ -167,3 +167,69 @@ describe("jobs on a real host", () => {
     expect((await lab.execInNs(["test", "-e", `${lab.runDir}/scratch/never`])).code).not.toBe(0);
   });
 });
+
+describe("a job that ends while one of its steps is still under way", () => {
+  // Its own host: the tests above leave lab-a with a rotated host key.
+  let labB: LabHost;
+  let hostB: string;
+  beforeAll(async () => {
+    const { startLabHost } = await import("../../scripts/lab-host");
+    labB = await startLabHost();
+    const { addPinnedLabHost } = await import("../test-support/inventory-host");
+    hostB = await addPinnedLabHost({ db: s.db, ssh: s.rt.ssh, secret: s.rt.secret, actor }, labB, "lab-b");
+  });
+  afterAll(async () => labB?.stop());
+
+  it("closes that step as unknown, keeps the finished transcript final, and still audits the late result", async () => {
+    const { JobEnd } = await import("./job-runner");
+    // Like the probe: reads at once; the first failure ends the job.
+    s.rt.jobs.register("parallel-test", async (ctx) => {
+      await Promise.all([
+        ctx.runStep({ argv: ["sh", "-c", "sleep 2; echo late"], purpose: "a slow read", timeoutMs: 30_000 }),
+        ctx.runStep({ argv: ["sh", "-c", "exit 3"], purpose: "a read that fails" }).then((r) => {
+          if (r.exitStatus !== 0) throw new JobEnd("failed", "the second read failed", 1);
+        }),
+      ]);
+    });
+    const job = await s.db.job.create({ data: { hostId: hostB, kind: "parallel-test", title: "parallel", planJson: "{}", status: "queued", createdBy: actor.username } });
+    s.rt.jobs.enqueue(job.id);
+    const done = await waitJob(job.id);
+    expect(done.status).toBe("failed");
+    const events = s.parseTranscript(done.transcript);
+    expect(events.find((e) => e.type === "step-start" && e.index === 0)).toMatchObject({ timeoutMs: 30_000 });
+    expect(events.filter((e) => e.type === "step-end").map((e) => [e.index, e.outcome])).toEqual(
+      expect.arrayContaining([
+        [0, "unknown"],
+        [1, "exited"],
+      ]),
+    );
+    expect(events.at(-1)).toMatchObject({ type: "status", status: "failed" });
+
+    let late = null;
+    for (let i = 0; i < 100 && late === null; i++) {
+      late = await s.db.auditEvent.findFirst({ where: { jobId: job.id, argvJson: JSON.stringify(["sh", "-c", "sleep 2; echo late"]) } });
+      if (late === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(late).toMatchObject({ exitStatus: 0, outcome: "ok" });
+    expect((await s.db.job.findUniqueOrThrow({ where: { id: job.id } })).transcript).toBe(done.transcript);
+  });
+
+  it("a failed probe is the host's last probe, with its error, and the last good result stays", async () => {
+    const { lastProbe } = await import("../services/host-service");
+    const first = await s.jobService.startProbe({ db: s.db, jobs: s.rt.jobs, actor }, { hostId: hostB });
+    expect((await waitJob(first.jobId)).status).toBe("succeeded");
+    expect(await lastProbe(s.db, hostB)).toMatchObject({ jobId: first.jobId, status: "succeeded" });
+    const probedAt = (await s.db.host.findUniqueOrThrow({ where: { id: hostB } })).probedAt;
+    expect(probedAt).not.toBeNull();
+
+    await s.rt.ssh.closeAll();
+    await labB.killSshd();
+    const second = await s.jobService.startProbe({ db: s.db, jobs: s.rt.jobs, actor }, { hostId: hostB });
+    const failed = await waitJob(second.jobId);
+    expect(failed.status).not.toBe("succeeded");
+    const last = await lastProbe(s.db, hostB);
+    expect(last).toMatchObject({ jobId: second.jobId, status: failed.status });
+    expect(last?.error).toBeTruthy();
+    expect((await s.db.host.findUniqueOrThrow({ where: { id: hostB } })).probedAt).toEqual(probedAt);
+  });
+});

@@ -159,6 +159,15 @@ export class JobRunner {
 
       let stepIndex = 0;
       let lastFailedStep: number | null = null;
+      // Steps started and not yet ended. Once the job has ended, a step still under way (a
+      // probe runs its reads at once) is closed as "unknown" and its late result, which is
+      // still audited, no longer changes the finished transcript.
+      const open = new Map<number, number>();
+      let ended = false;
+      const endStep = (event: Extract<JobEvent, { type: "step-end" }>): void => {
+        if (ended || !open.delete(event.index)) return;
+        publish(event);
+      };
       const ctx: JobContext = {
         jobId,
         hostId: job.hostId,
@@ -166,25 +175,27 @@ export class JobRunner {
         note: (text) => publish({ type: "note", text, at: Date.now() }),
         runStep: async (step) => {
           const index = stepIndex++;
-          publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: Date.now() });
+          const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
           const started = Date.now();
+          open.set(index, started);
+          publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: started, timeoutMs });
           let result: ExecResult;
           try {
             const target = await this.deps.targetFor(job.hostId);
-            const common = { timeoutMs: step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, signal: step.ignoreCancel ? undefined : controller.signal };
+            const common = { timeoutMs, signal: step.ignoreCancel ? undefined : controller.signal };
             result = step.qmp
               ? await this.sendQmp(target, step.qmp, common)
               : await this.deps.ssh.exec(target, step.argv, {
                   ...common,
                   ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-                  onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
-                  onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
+                  onStdout: (b) => ended || publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
+                  onStderr: (b) => ended || publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
                 });
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
             const code = err instanceof LabdeckError ? err.code : null;
-            publish({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
+            endStep({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
             lastFailedStep = index;
             throw new JobEnd("failed", message, index, code);
           }
@@ -199,9 +210,9 @@ export class JobRunner {
             durationMs: result.durationMs,
             output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
           });
-          publish({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+          endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
           if (outcome !== "ok") lastFailedStep = index;
-          if (Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+          if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return result;
         },
       };
@@ -231,7 +242,12 @@ export class JobRunner {
           if (!(err instanceof LabdeckError)) logger.error({ err, jobId }, "job handler crashed");
         }
       }
-      publish({ type: "status", status, error, failedStep, code, at: Date.now() });
+      const endedAt = Date.now();
+      for (const [index, startedAt] of [...open]) {
+        endStep({ type: "step-end", index, outcome: status === "cancelled" ? "cancelled" : "unknown", exitStatus: null, durationMs: endedAt - startedAt, error: "the job ended before this step's result was read" });
+      }
+      ended = true;
+      publish({ type: "status", status, error, failedStep, code, at: endedAt });
       await flush({ status, error, failedStep, finishedAt: new Date() });
     });
   }

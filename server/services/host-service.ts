@@ -190,3 +190,16 @@ export async function pinHostKey(deps: HostDeps, input: { id: string; fingerprin
   });
   return toHostView(updated);
 }
+
+/**
+ * The host's most recent finished probe, so a failed one shows on the host page with its
+ * error (the stored capabilities stay the last good result).
+ */
+export async function lastProbe(db: Db, hostId: string) {
+  const job = await db.job.findFirst({
+    where: { hostId, kind: "probe", status: { notIn: ["queued", "running"] } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, status: true, error: true, finishedAt: true },
+  });
+  return job === null ? null : { jobId: job.id, status: job.status, error: job.error, finishedAt: job.finishedAt };
+}

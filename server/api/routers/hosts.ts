@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listScratchArgv, parseScratchList } from "../../hosts/scratch";
 import { ZCreateHostInput, ZHostIdInput, ZPinHostKeyInput, ZUpdateHostInput } from "../../services/host-service.schema";
-import { createHost, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
+import { createHost, lastProbe, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
 import { readFromHost } from "../../services/host-read";
 import { runtime } from "../../services/runtime";
 import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
@@ -20,6 +20,7 @@ export const hostsRouter = router({
     return hosts.map(toHostView);
   }),
   get: viewerProcedure.input(ZHostIdInput).query(async ({ ctx, input }) => toHostView(await ctx.db.host.findUniqueOrThrow({ where: { id: input.id } }))),
+  lastProbe: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => lastProbe(ctx.db, input.id)),
   create: operatorProcedure.input(ZCreateHostInput).mutation(({ ctx, input }) => createHost(deps(ctx), input)),
   update: operatorProcedure.input(ZUpdateHostInput).mutation(({ ctx, input }) => updateHost(deps(ctx), input)),
   remove: adminProcedure.input(ZHostIdInput).mutation(async ({ ctx, input }) => {

@@ -9,7 +9,13 @@ export interface ProbeStep {
   timeoutMs?: number;
 }
 
-const READ_TIMEOUT_MS = 15_000;
+// Timeouts by what a step does, with room for a loaded host: reading a /proc file or
+// running uname is instant even then; `find` over a few directories and lsblk walk the
+// filesystem and udev; a tool's --version loads the program (QEMU links a hundred
+// libraries, and under load that alone took over 15 s on a test host).
+const READ_TIMEOUT_MS = 20_000;
+const SCAN_TIMEOUT_MS = 45_000;
+const PROGRAM_TIMEOUT_MS = 90_000;
 
 /** The KVM check kills QEMU on the host after this long; a working KVM needs about a second. */
 export const KVM_BOOT_KILL_AFTER_S = 20;
@@ -91,7 +97,7 @@ export const PROBE_STEPS: readonly ProbeStep[] = [
     argv: ["cat", "/proc/sys/net/ipv4/ip_forward"],
     purpose: "read whether IPv4 forwarding is on",
   },
-].map((s) => ({ ...s, timeoutMs: READ_TIMEOUT_MS }));
+].map((s) => ({ ...s, timeoutMs: s.id === "tools" || s.id === "lsblk" ? SCAN_TIMEOUT_MS : READ_TIMEOUT_MS }));
 
 /** os-release(5): /usr/lib/os-release is the fallback when /etc/os-release is missing. */
 export const OS_RELEASE_FALLBACK_STEP: ProbeStep = {
@@ -106,7 +112,7 @@ export const LSBLK_FALLBACK_STEP: ProbeStep = {
   id: "lsblk-mountpoint",
   argv: ["lsblk", "-J", "-b", "-o", "NAME,SIZE,TYPE,MODEL,MOUNTPOINT"],
   purpose: "list block devices (older lsblk)",
-  timeoutMs: READ_TIMEOUT_MS,
+  timeoutMs: SCAN_TIMEOUT_MS,
 };
 
 const VERSION_ARGS = {
@@ -123,7 +129,7 @@ export type VersionedTool = keyof typeof VERSION_ARGS | QemuSystemName | "qemu-k
 /** `<tool> --version`-style step for a tool found at an absolute path. */
 export function versionStep(name: VersionedTool, path: string): ProbeStep {
   const args = name in VERSION_ARGS ? VERSION_ARGS[name as keyof typeof VERSION_ARGS] : ["--version"];
-  return { id: `version-${name}`, argv: [path, ...args], purpose: `read the ${name} version`, timeoutMs: READ_TIMEOUT_MS };
+  return { id: `version-${name}`, argv: [path, ...args], purpose: `read the ${name} version`, timeoutMs: PROGRAM_TIMEOUT_MS };
 }
 
 /**
@@ -136,13 +142,13 @@ export function umlVersionStep(path: string): ProbeStep {
     id: "version-linux.uml",
     argv: ["timeout", "-s", "KILL", "10", path, "--version"],
     purpose: "read the User-Mode Linux kernel version",
-    timeoutMs: READ_TIMEOUT_MS,
+    timeoutMs: PROGRAM_TIMEOUT_MS,
   };
 }
 
 /** `xl info` / `xm info` read the hypervisor's version; both are read-only. */
 export function xenInfoStep(name: "xl" | "xm", path: string): ProbeStep {
-  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: READ_TIMEOUT_MS };
+  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: PROGRAM_TIMEOUT_MS };
 }
 
 /**
@@ -183,6 +189,7 @@ export function kvmBootStep(qemuPath: string, kernelPath: string): ProbeStep {
     id: "kvm-boot",
     argv: kvmBootArgv(qemuPath, kernelPath),
     purpose: "boot the host kernel under KVM for a few seconds to see whether KVM works",
-    timeoutMs: (KVM_BOOT_KILL_AFTER_S + 15) * 1000,
+    // The host kills QEMU itself after KVM_BOOT_KILL_AFTER_S; the rest is QEMU's start-up.
+    timeoutMs: KVM_BOOT_KILL_AFTER_S * 1000 + PROGRAM_TIMEOUT_MS,
   };
 }
