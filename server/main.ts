@@ -7,6 +7,7 @@ import { env } from "./env";
 import { logger } from "./logger";
 import { applyMigrations } from "./migrate";
 import { runtime } from "./services/runtime";
+import { recoverJobs, resumeHostWork } from "./services/startup";
 
 // The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
 // path claimed here for console WebSockets. Migrations are applied before anything listens.
@@ -16,8 +17,8 @@ async function main(): Promise<void> {
   await applyMigrations();
   await openDb();
   const rt = runtime();
-  const recovered = await rt.jobs.recoverAfterRestart();
-  if (recovered > 0) logger.warn({ recovered }, "jobs left from a previous run marked unknown/cancelled");
+  await recoverJobs();
+  void resumeHostWork().catch((err: unknown) => logger.warn({ err }, "could not resume network changes from a previous run"));
 
   const dev = e.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
