@@ -129,6 +129,10 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
     const probed = await finishedJob(s.deps, probe.jobId);
     expect(probed.status, probed.error ?? "").toBe("succeeded");
     expect(stepEnds(probed.transcript).filter((e) => e.outcome !== "exited")).toEqual([]);
+    // The probe's steps run (and flush the transcript) concurrently: none may be missing from it.
+    const ended = stepEnds(probed.transcript).map((e) => e.index).sort((a, b) => a - b);
+    expect(ended).toEqual(Array.from({ length: ended.length }, (_, i) => i));
+    expect(ended.length).toBe(await s.db.auditEvent.count({ where: { jobId: probe.jobId } }));
     const planned = await finishedJob(s.deps, planJob);
     expect(planned.status, planned.error ?? "").toBe("succeeded");
     expect((await auditRows(s.db, planJob)).map((r) => r.outcome)).toEqual(plan.map(() => "ok"));
