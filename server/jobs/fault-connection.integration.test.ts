@@ -110,6 +110,28 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
     expect(await exists(`${lab.runDir}/kill-next`)).toBe(true);
   });
 
+  it("connection silently cut (packets dropped, no FIN) and the step times out: unknown, not failed, since the kill could not be delivered", async () => {
+    // Both directions: nothing reaches the host and nothing (not even an exit status) comes back.
+    const cuts = [
+      ["INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"],
+      ["OUTPUT", "-p", "tcp", "--sport", "22", "-j", "DROP"],
+    ];
+    const jobId = await queuePlan(s.deps, hostId, "partitioned", [{ argv: ["sleep", "8.3"], purpose: "a step that times out", timeoutMs: 1_500 }]);
+    await until("the step to run on the host", async () => ((await sleeping(lab, "8.3")) ? true : undefined));
+    for (const c of cuts) expect((await lab.execInNs(["iptables", "-I", ...c])).code).toBe(0);
+    try {
+      const job = await finishedJob(s.deps, jobId);
+      expect(job.status).toBe("unknown");
+      expect(stepEnds(job.transcript)).toMatchObject([{ index: 0, outcome: "connection-lost", exitStatus: null }]);
+      expect(await auditRows(s.db, jobId)).toEqual([{ argv: ["sleep", "8.3"], outcome: "unknown", exitStatus: null }]);
+    } finally {
+      for (const c of cuts) await lab.execInNs(["iptables", "-D", ...c]);
+    }
+    // Once packets flow again the next job runs (on the old connection or a new one).
+    const next = await finishedJob(s.deps, await queuePlan(s.deps, hostId, "after the cut", [{ argv: ["true"], purpose: "next job" }]));
+    expect(next.status, next.error ?? "").toBe("succeeded");
+  });
+
   it("sshd at MaxSessions 2: a probe's concurrent reads, page reads and a plan all queue and succeed", async () => {
     const jobService = await import("../services/job-service");
     const { readFromHost } = await import("../services/host-read");
