@@ -9,6 +9,7 @@ import { logger } from "./logger";
 import { startSecrets } from "./hosts/secret-start";
 import { applyMigrations } from "./migrate";
 import { runtime } from "./services/runtime";
+import { recoverJobs, resumeHostWork } from "./services/startup";
 
 // The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
 // path claimed here for console WebSockets. Migrations are applied before anything listens.
@@ -22,8 +23,8 @@ async function main(): Promise<void> {
   await openDb();
   await startSecrets(db, { dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
   const rt = runtime();
-  const recovered = await rt.jobs.recoverAfterRestart();
-  if (recovered > 0) logger.warn({ recovered }, "jobs left from a previous run marked unknown/cancelled");
+  await recoverJobs();
+  void resumeHostWork().catch((err: unknown) => logger.warn({ err }, "could not resume network changes from a previous run"));
 
   const dev = e.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });

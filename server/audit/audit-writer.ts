@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { Db } from "../db";
+import { retryWhileBusy } from "../db-busy";
 
 // The audit row is written (awaited) before the action's result is shown to anyone:
-// callers await these functions before returning or publishing a step result.
+// callers await these functions before returning or publishing a step result. A command
+// that ran must not lose its row to another process holding the database lock, so the
+// write is retried while the database is busy (db-busy.ts).
 
 const EXCERPT_MAX = 2000;
 
@@ -37,7 +40,7 @@ export function excerpt(text: string): string {
 
 export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof ZCommandAudit>): Promise<void> {
   const e = ZCommandAudit.parse(input);
-  await db.auditEvent.create({
+  await retryWhileBusy(`audit row for ${e.argv[0] ?? "a command"} on ${e.hostName}`, () => db.auditEvent.create({
     data: {
       userId: actor.userId,
       username: actor.username,
@@ -52,7 +55,7 @@ export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof Z
       durationMs: e.durationMs,
       outputExcerpt: excerpt(e.output),
     },
-  });
+  }));
 }
 
 export const ZInventoryAudit = z.object({
@@ -66,7 +69,7 @@ export const ZInventoryAudit = z.object({
 
 export async function auditEvent(db: Db, actor: Actor, input: z.input<typeof ZInventoryAudit>): Promise<void> {
   const e = ZInventoryAudit.parse(input);
-  await db.auditEvent.create({
+  await retryWhileBusy(`audit row for ${e.action}`, () => db.auditEvent.create({
     data: {
       userId: actor.userId,
       username: actor.username,
@@ -77,5 +80,5 @@ export async function auditEvent(db: Db, actor: Actor, input: z.input<typeof ZIn
       outcome: e.outcome,
       detailsJson: JSON.stringify({ ...(e.details ?? {}), ...(actor.ip ? { ip: actor.ip } : {}) }),
     },
-  });
+  }));
 }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Db } from "../db";
+import { retryWhileBusy } from "../db-busy";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
 import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
@@ -138,12 +139,22 @@ export class JobRunner {
       events.push(event);
       jobBus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
     };
-    const flush = async (data: Record<string, unknown> = {}): Promise<void> => {
-      const chunk = serializeEvents(events.slice(flushed));
-      flushed = events.length;
+    // Flushes run one after another (a probe's concurrent steps flush too) and advance only
+    // once written, so no chunk is lost to a write that failed or waited on a locked database.
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = (data: Record<string, unknown> = {}): Promise<void> => {
       lastFlush = Date.now();
-      const current = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { transcript: true } });
-      await db.job.update({ where: { id: jobId }, data: { ...data, transcript: current.transcript + chunk } });
+      const write = flushing.then(() =>
+        retryWhileBusy(`transcript and status of job ${jobId}`, async () => {
+          const upto = events.length;
+          const chunk = serializeEvents(events.slice(flushed, upto));
+          const current = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { transcript: true } });
+          await db.job.update({ where: { id: jobId }, data: { ...data, transcript: current.transcript + chunk } });
+          flushed = upto;
+        }),
+      );
+      flushing = write.catch(() => undefined);
+      return write;
     };
     const handler = this.handlers.get(job.kind);
     const actor: Actor = { userId: job.createdById, username: job.createdBy };

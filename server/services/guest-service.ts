@@ -130,7 +130,8 @@ export async function updateGuest(deps: GuestDeps, input: { id: string; version:
   if (res.count === 0) {
     const now = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
     throw new LabdeckError("CONFLICT", `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`, {
-      details: { currentVersion: now.version },
+      // Both versions, so the page can say which edit was refused and offer to reload.
+      details: { currentVersion: now.version, editedVersion: input.version },
     });
   }
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.update", hostId: guest.hostId, hostName: guest.host.name, details: { guest: guest.name, fromVersion: input.version, definition: def } });

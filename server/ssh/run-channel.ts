@@ -76,6 +76,9 @@ export function runOnChannel(a: RunOnChannelArgs): Promise<ChannelAttempt> {
     let kill: Promise<void> | null = null;
     let finished = false;
     let graceTimer: NodeJS.Timeout | undefined;
+    // The host never confirmed the stop (no exit status, no close) within the grace: the
+    // connection is silent or the command would not die, so its fate is unknown.
+    let unconfirmed = false;
 
     const filter = new PidMarkerFilter(
       (chunk) => {
@@ -100,7 +103,7 @@ export function runOnChannel(a: RunOnChannelArgs): Promise<ChannelAttempt> {
       unsubscribeClose();
       a.stop.signal.removeEventListener("abort", onStop);
       filter.end();
-      const outcome = exitedFirst ? "exited" : (a.stop.reason ?? (exit !== null ? "exited" : "connection-lost"));
+      const outcome = exitedFirst ? "exited" : unconfirmed && exit === null ? "connection-lost" : (a.stop.reason ?? (exit !== null ? "exited" : "connection-lost"));
       const result: ExecResult = {
         outcome,
         exitStatus: exit?.status ?? null,
@@ -130,6 +133,7 @@ export function runOnChannel(a: RunOnChannelArgs): Promise<ChannelAttempt> {
       // The kill normally closes the channel within milliseconds; if the host never answers,
       // stop waiting for it rather than hang the caller.
       graceTimer = setTimeout(() => {
+        unconfirmed = true;
         channel?.close();
         finish();
       }, a.killGraceMs);

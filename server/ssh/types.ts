@@ -25,8 +25,9 @@ export interface ExecOptions {
 
 /**
  * `exited`: the command ended and its status was read. `timeout`/`cancelled`: Labdeck
- * stopped waiting and signalled the command. `connection-lost`: the outcome could not be
- * read back; exitStatus is null and callers must report "unknown", never success.
+ * stopped waiting and signalled the command, and the host confirmed it ended. `connection-lost`:
+ * the outcome could not be read back (also a stop the host never confirmed); exitStatus is
+ * null and callers must report "unknown", never success.
  */
 export type ExecOutcome = "exited" | "timeout" | "cancelled" | "connection-lost";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "../../db";
+import { retryWhileBusy } from "../../db-busy";
 import { JobEnd, type JobHandler } from "../../jobs/job-runner";
 import { planHandler } from "../../jobs/plan-handler";
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
@@ -8,7 +9,7 @@ import { readNetwork } from "../../network/read-network";
 import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
 import { applyGuestEdits } from "./network-change";
 import { rtTablesFileFor } from "./network-read";
-import { recordNetwork, scheduleRollbackCheck } from "./network-rollback";
+import { localDeadline, recordNetwork, scheduleRollbackCheck } from "./network-rollback";
 
 // The job of a network change: the plan (rollback timer first when armed), then the
 // host's network read back inside the job so the canvas redraws from what the kernel
@@ -28,11 +29,18 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
   try {
     await planHandler(ctx, payload);
   } catch (err) {
-    if (change.rollbackSeconds !== null && !(err instanceof JobEnd && err.status === "unknown")) {
+    const lost = err instanceof JobEnd && err.status === "unknown";
+    if (change.rollbackSeconds !== null && lost) {
+      // The host may have armed its timer and applied part of the change: it is neither
+      // failed nor confirmed. It stays "applying" until the host is asked (refreshChange).
+      networkBus.publish(change.hostId, "changed");
+      throw err;
+    }
+    if (change.rollbackSeconds !== null) {
       // The plan's undo steps already put back what it did; the timer must not run them again later.
       await ctx.runStep({ argv: confirmRollbackArgv(change.workDir), purpose: "disarm the rollback timer (the failed change was undone)", ignoreCancel: true });
     }
-    await db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } });
+    await retryWhileBusy(`state of network change ${changeId}`, () => db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } }));
     networkBus.publish(change.hostId, "changed");
     throw err;
   }
@@ -48,11 +56,9 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
   } else {
     const res = await ctx.runStep({ argv: rollbackStatusArgv(change.workDir), purpose: "read the rollback timer's deadline" });
     const status = parseRollbackStatus(res.stdout);
-    // What is left by the host's own clock, placed on Labdeck's: the two clocks may differ
-    // by minutes, and the page counts down against Labdeck's.
-    const left = status.deadline !== null ? Math.max(0, status.deadline - status.now) : change.rollbackSeconds;
-    const deadline = new Date(Date.now() + left * 1000);
-    await db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } });
+    // What the host's own clock says is left, placed on Labdeck's clock (the page counts down against it).
+    const deadline = localDeadline(status) ?? new Date(Date.now() + change.rollbackSeconds * 1000);
+    await retryWhileBusy(`state of network change ${changeId}`, () => db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } }));
     ctx.note(`applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`);
     scheduleRollbackCheck(changeId, deadline);
   }

@@ -5,7 +5,8 @@ import { LabdeckError } from "../../errors";
 import { logger } from "../../logger";
 import type { THostNetwork } from "../../network/network-model";
 import { networkBus } from "../../network/network-bus";
-import { confirmRollbackArgv, parseRollbackStatus, rollbackNowArgv, rollbackStatusArgv } from "../../network/safety/rollback";
+import { isFinished, type JobStatus } from "../../jobs/job-events";
+import { confirmRollbackArgv, parseRollbackStatus, rollbackNowArgv, rollbackStatusArgv, type TRollbackStatus } from "../../network/safety/rollback";
 import { readFromHost } from "../host-read";
 import type { NetworkDeps } from "./network-deps";
 import { readLiveNetwork } from "./network-read";
@@ -58,9 +59,19 @@ export async function rollbackNow(deps: ReadDeps, input: { changeId: string }) {
   throw new LabdeckError("CONFLICT", `rolling back failed (status ${res.exitStatus ?? "unknown"}): ${res.stderr.trim()}`);
 }
 
-/** Asks the host what became of an armed change whose deadline has passed. */
+/** The host's deadline (its own epoch seconds) on Labdeck's clock: the countdown is the host's. */
+export function localDeadline(status: TRollbackStatus): Date | null {
+  return status.deadline === null ? null : new Date(Date.now() + (status.deadline - status.now) * 1000);
+}
+
+/**
+ * Asks the host what became of a change: an armed one whose deadline has passed, or one
+ * left "applying" by a job that ended without saying (Labdeck killed or the connection
+ * lost after the timer was armed). The host's status file is the only truth here.
+ */
 export async function refreshChange(deps: ReadDeps, changeId: string): Promise<string> {
   const change = await deps.db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
+  if (change.state === "applying") return settleApplying(deps, change);
   if (change.state !== "armed" || !change.deadline || change.deadline.getTime() > Date.now()) return change.state;
   const res = await readFromHost(deps, change.hostId, rollbackStatusArgv(change.workDir));
   const status = parseRollbackStatus(res.stdout);
@@ -74,6 +85,35 @@ export async function refreshChange(deps: ReadDeps, changeId: string): Promise<s
     return "confirmed";
   }
   return change.state;
+}
+
+type ChangeRow = { id: string; hostId: string; jobId: string | null; workDir: string; rollbackSeconds: number | null; state: string };
+
+async function settleApplying(deps: ReadDeps, change: ChangeRow): Promise<string> {
+  const job = change.jobId ? await deps.db.job.findUnique({ where: { id: change.jobId }, select: { status: true } }) : null;
+  // Still running here, or a change without a timer: there is nothing on the host to ask.
+  if (change.rollbackSeconds === null || (job !== null && !isFinished(job.status as JobStatus))) return change.state;
+  const status = parseRollbackStatus((await readFromHost(deps, change.hostId, rollbackStatusArgv(change.workDir))).stdout);
+  const decided = { decidedAt: new Date(), decidedBy: "host (timer)" };
+  let state: string;
+  if (status.state === "armed") {
+    const deadline = localDeadline(status) ?? new Date();
+    await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "armed", deadline } });
+    scheduleRollbackCheck(change.id, deadline);
+    state = "armed";
+  } else if (status.state === "rolled-back" || status.state === "rolling-back") {
+    await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "rolled-back", ...decided } });
+    state = "rolled-back";
+  } else if (status.state === "confirmed") {
+    await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "confirmed", decidedAt: new Date() } });
+    state = "confirmed";
+  } else {
+    // Arming is the plan's first change: with no timer on the host, no change step ran.
+    await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "failed", decidedAt: new Date() } });
+    state = "failed";
+  }
+  networkBus.publish(change.hostId, state === "rolled-back" ? "rolled-back" : "changed");
+  return state;
 }
 
 const SYSTEM: Actor = { userId: null, username: "labdeck" };
@@ -91,12 +131,29 @@ export function scheduleRollbackCheck(changeId: string, deadline: Date): void {
   timer.unref();
 }
 
+/**
+ * At start: the timers that would have read armed changes back died with the previous
+ * process, and a change whose job it killed is still "applying". Ask each host now (or at
+ * the deadline); a host that does not answer is asked again when its page is read.
+ */
+export async function resumeNetworkChanges(deps: ReadDeps): Promise<number> {
+  const open = await deps.db.networkChange.findMany({ where: { state: { in: ["applying", "armed"] } } });
+  for (const change of open) {
+    if (change.state === "armed" && change.deadline && change.deadline.getTime() > Date.now()) {
+      scheduleRollbackCheck(change.id, change.deadline);
+      continue;
+    }
+    await refreshChange(deps, change.id).catch((err: unknown) => logger.warn({ err, changeId: change.id }, "could not read a network change's rollback status at start"));
+  }
+  return open.length;
+}
+
 /** The change a host page shows in its banner: one in flight or armed, or one decided in the last minutes. */
 export async function pendingChange(deps: ReadDeps, hostId: string) {
   const change = await deps.db.networkChange.findFirst({ where: { hostId }, orderBy: { createdAt: "desc" } });
   if (!change) return null;
   let state = change.state;
-  if (state === "armed") state = await refreshChange(deps, change.id).catch(() => state);
+  if (state === "armed" || state === "applying") state = await refreshChange(deps, change.id).catch(() => state);
   const recent = change.decidedAt === null || Date.now() - change.decidedAt.getTime() < 10 * 60_000;
   if (!["applying", "armed"].includes(state) && !recent) return null;
   if (state === "applied") return null;
