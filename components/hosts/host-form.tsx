@@ -20,10 +20,11 @@ export interface HostFormValues {
   storageRoots: string[];
   /** Persistence files (interfaces.d, rules.v4, rt_tables) are written under it; "/" on a real host. */
   configRoot: string;
+  qemuRunAs: string;
   key: KeyInput | undefined;
 }
 
-const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "key", "privateKey"];
+const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "qemuRunAs", "key", "privateKey"];
 
 export function HostForm({
   initial,
@@ -63,7 +64,7 @@ export function HostForm({
     setPortError(null);
     const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
     const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
-    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), key });
+    onSubmit({ name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), qemuRunAs: v.qemuRunAs.trim(), key });
   };
 
   return (
@@ -91,6 +92,14 @@ export function HostForm({
         </Field>
         <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint="network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host">
           <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} />
+        </Field>
+        <Field
+          label="Run QEMU as"
+          htmlFor="host-qemuRunAs"
+          error={errors.qemuRunAs}
+          hint="an unprivileged user that exists on the host (e.g. labdeck or nobody): QEMU drops to it after opening its files, so a guest that breaks out of QEMU is not root. Empty: QEMU runs as the SSH user"
+        >
+          <Input id="host-qemuRunAs" className="font-mono" value={v.qemuRunAs} onChange={set("qemuRunAs")} invalid={!!errors.qemuRunAs} placeholder="labdeck" />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />

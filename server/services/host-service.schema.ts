@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ZAbsPath, ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
 
+export const ZQemuRunAs = z.union([z.literal(""), ZSshUser.refine((u) => u !== "root", "root is what runas leaves; leave it empty instead")]);
+
 export const ZHostKeyInput = z.discriminatedUnion("source", [
   z.object({ source: z.literal("generate") }),
   z.object({ source: z.literal("paste"), privateKey: z.string().min(20, "paste the whole private key").max(20_000) }),
@@ -16,6 +18,8 @@ export const ZCreateHostInput = z.object({
   storageRoots: z.array(ZAbsPath).max(16).default([]),
   /** Persistence files are written under it: "/" on a real host. */
   configRoot: ZAbsPath.default("/"),
+  /** Unprivileged user QEMU drops to (-runas); empty or absent: QEMU stays the SSH user. */
+  qemuRunAs: ZQemuRunAs.default(""),
   key: ZHostKeyInput,
 });
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
@@ -29,6 +33,7 @@ export const ZUpdateHostInput = z.object({
   runDir: ZAbsPath.optional(),
   storageRoots: z.array(ZAbsPath).max(16).optional(),
   configRoot: ZAbsPath.optional(),
+  qemuRunAs: ZQemuRunAs.optional(),
   key: ZHostKeyInput.optional(),
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;

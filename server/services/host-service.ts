@@ -22,7 +22,7 @@ export interface HostDeps {
 export function toHostView(host: {
   id: string; name: string; address: string; port: number; username: string; publicKey: string;
   hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
-  runDir: string; storageRoots: string; configRoot: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+  runDir: string; storageRoots: string; configRoot: string; qemuRunAs?: string | null; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
 }) {
   const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
   const caps = parsed?.success ? parsed.data : null;
@@ -39,6 +39,7 @@ export function toHostView(host: {
     runDir: host.runDir,
     storageRoots: JSON.parse(host.storageRoots) as string[],
     configRoot: host.configRoot,
+    qemuRunAs: host.qemuRunAs ?? "",
     effectiveRoots: hostRoots(host),
     capabilities: caps,
     capabilityFacts: caps ? capabilityFacts(caps) : null,
@@ -73,6 +74,7 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
       runDir: i.runDir,
       storageRoots: JSON.stringify(i.storageRoots),
       configRoot: i.configRoot,
+      qemuRunAs: i.qemuRunAs === "" ? null : i.qemuRunAs,
       sealedPrivateKey: seal(deps.secret, pair.privateKey),
       publicKey: pair.publicKey,
     },
@@ -96,6 +98,7 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
   if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);
+  if (i.qemuRunAs !== undefined && (i.qemuRunAs || null) !== before.qemuRunAs) data.qemuRunAs = i.qemuRunAs || null;
   if (i.key) {
     const comment = `labdeck@${i.name ?? before.name}`;
     const pair =
