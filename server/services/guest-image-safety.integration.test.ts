@@ -102,7 +102,9 @@ beforeAll(async () => {
     head -c 1048576 /dev/urandom > df-victim.bin
     qemu-img create -q -f qcow2 -b "${outside}/backing-victim.raw" -F raw "${images}/crafted/backing-outside.qcow2" 1M
     cd "${images}/crafted"
-    printf '# Disk DescriptorFile\\nversion=1\\nCID=fffffffe\\nparentCID=ffffffff\\ncreateType="monolithicFlat"\\n\\nRW 2048 FLAT "${outside}/vmdk-victim.bin" 0\\n' > vmdk-descriptor.raw
+    # A descriptor qemu-img reads with exactly one extent (checked by hand on QEMU 7.2:
+    # opened as vmdk, a write to it lands in the victim; opened as raw, in this file).
+    printf '# Disk DescriptorFile\\nversion=1\\nCID=fffffffe\\nparentCID=ffffffff\\ncreateType="monolithicFlat"\\n\\n# Extent description\\nRW 2048 FLAT "${outside}/vmdk-victim.bin" 0\\n\\n# The Disk Data Base\\nddb.virtualHWVersion = "4"\\n' > vmdk-descriptor.raw
     truncate -s 1M vmdk-descriptor.raw
     cp "${outside}/hdr-template.qcow2" qcow2-header.raw
     truncate -s 1M qcow2-header.raw
@@ -122,6 +124,10 @@ describe("raw disks carrying another format's header", () => {
     const disk = `${images}/crafted/${file}`;
     const victimPath = `${outside}/${victim}`;
     const before = await sha(victimPath);
+    // The hazard is real: qemu-img's own probe reads this raw file as a format naming the victim.
+    const probed = JSON.parse(await sh(`qemu-img info --output=json -- "${disk}"`)) as { format: string };
+    expect(probed.format).toBe(detected);
+    expect(await sh(`qemu-img info --output=json -- "${disk}"`)).toContain(victimPath);
     const read = await ctx.images.readImageFormat((argv) => ctx.hostRead.readFromHost(ctx.deps, hostId, argv), disk, [images]);
     expect(read).toMatchObject({ detected, format: null, problem: expect.stringMatching(problem) });
 
