@@ -48,7 +48,7 @@ export function GuestActionPanel({
       {isDelete && !jobId && (
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={removeImages} onChange={(e) => setRemoveImages(e.target.checked)} data-testid="delete-remove-images" />
-          Also remove the disk images Labdeck created for this guest (new-image disks); existing images and ISOs are always kept
+          Also remove the disk images Labdeck itself created for this guest (recorded when its start made them; the preview lists them); any other file, even one named as a new image, is always kept
         </label>
       )}
       {preview.isPending && <Loading label="Building the plan…" />}

@@ -18,7 +18,7 @@ import { WizardPreview } from "./wizard-preview";
 
 // Server field names the wizard shows beside an input; anything else goes to the notice below.
 const SHOWN =
-  /^(definition\.)?(hostId|name|arch|machine|accel|cpuModel|vcpus|memoryMiB|display|disks|boot(\.(kernel|initrd|append))?|disks\.\d+(\.(path|sizeBytes))?|nics\.\d+\.(mac|network\.bridge|network\.forwards(\.\d+\.(hostPort|guestPort|hostAddress))?))$/;
+  /^(definition\.)?(hostId|name|arch|machine|accel|cpuModel|vcpus|memoryMiB|display|disks|boot(\.(kernel|initrd|append))?|disks\.\d+(\.(path|sizeBytes|format))?|nics\.\d+\.(mac|network\.bridge|network\.forwards(\.\d+\.(hostPort|guestPort|hostAddress))?))$/;
 
 function shownOf(err: unknown): string[] {
   return Object.keys(fieldErrors(err)).filter((f) => SHOWN.test(f));
@@ -100,7 +100,7 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
         <WizardBoot form={form} set={set} errors={errors} root={root} />
       </Card>
       <Card title="Network interfaces">
-        <WizardNics nics={form.nics} onChange={(nics) => set({ nics })} errors={errors} />
+        <WizardNics nics={form.nics} onChange={(nics) => set({ nics })} errors={errors} hostAddress={host?.address} />
       </Card>
       {conflict && (
         <Notice

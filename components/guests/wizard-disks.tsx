@@ -116,13 +116,72 @@ function SizeField({ d, i, error, onChange }: { d: DiskRow; i: number; error: st
   );
 }
 
-function ImageFields({ d, i, errors, placeholder, onChange }: { d: DiskRow; i: number; errors: FieldErrors; placeholder: string; onChange: (d: DiskRow) => void }) {
+function readingText(r: RouterOutputs["guests"]["readImageFormat"]): string {
+  if (r.format !== null) return `Read once from the file: ${r.format}${r.virtualSize !== null ? `, ${formatBytes(r.virtualSize)}` : ""}. Labdeck stores this and never guesses again.`;
+  return `Read once from the file${r.detected ? ` (it looks like ${r.detected})` : ""}: ${r.problem ?? "not usable"}`;
+}
+
+/**
+ * An existing image's format: chosen, or read once from the file's first bytes (with its
+ * chain checked) and shown here. The saved choice is what QEMU is told at every start.
+ */
+function ExistingFormatField({ d, i, error, hostId, onChange }: { d: DiskRow; i: number; error: string | undefined; hostId: string | undefined; onChange: (d: DiskRow) => void }) {
+  const trpc = useTRPC();
+  const read = useMutation(trpc.guests.readImageFormat.mutationOptions());
+  const canRead = !!hostId && d.path.trim().startsWith("/");
+  const readNow = async () => {
+    if (!hostId) return;
+    try {
+      const r = await read.mutateAsync({ hostId, path: d.path.trim() });
+      onChange({ ...d, imageFormat: r.format ?? d.imageFormat, formatReading: readingText(r) });
+    } catch (e) {
+      onChange({ ...d, formatReading: `Could not read it: ${errorMessage(e)}` });
+    }
+  };
+  return (
+    <div className="space-y-1">
+      <Field label="Format" htmlFor={`g-disk-${i}-imageformat`} error={error}>
+        <div className="flex gap-1">
+          <Select id={`g-disk-${i}-imageformat`} value={d.imageFormat} onChange={(e) => onChange({ ...d, imageFormat: e.target.value as DiskRow["imageFormat"] })} invalid={!!error}>
+            <option value="">Choose…</option>
+            <option value="raw">raw</option>
+            <option value="qcow2">qcow2</option>
+          </Select>
+          <Button size="sm" onClick={() => void readNow()} disabled={!canRead || read.isPending} data-testid={`disk-${i}-read-format`}>
+            {read.isPending ? "Reading…" : "Read format"}
+          </Button>
+        </div>
+      </Field>
+      {d.formatReading && (
+        <p className="max-w-xs text-xs text-slate-600" data-testid={`disk-${i}-format-reading`}>
+          {d.formatReading}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ImageFields({
+  d,
+  i,
+  errors,
+  placeholder,
+  hostId,
+  onChange,
+}: {
+  d: DiskRow;
+  i: number;
+  errors: FieldErrors;
+  placeholder: string;
+  hostId: string | undefined;
+  onChange: (d: DiskRow) => void;
+}) {
   const pathErr = errors[`disks.${i}.path`] ?? errors[`disks.${i}`];
   const sizeErr = errors[`disks.${i}.sizeBytes`];
   return (
     <div className="grid gap-2 sm:grid-cols-[1fr_auto_auto_auto]">
       <Field label="Path on the host" htmlFor={`g-disk-${i}-path`} error={pathErr}>
-        <Input id={`g-disk-${i}-path`} className="font-mono" value={d.path} placeholder={placeholder} onChange={(e) => onChange({ ...d, path: e.target.value })} invalid={!!pathErr} />
+        <Input id={`g-disk-${i}-path`} className="font-mono" value={d.path} placeholder={placeholder} onChange={(e) => onChange({ ...d, path: e.target.value, ...(d.kind === "existing-image" ? { imageFormat: "", formatReading: "" } : {}) })} invalid={!!pathErr} />
       </Field>
       {d.kind === "new-image" && (
         <>
@@ -135,6 +194,8 @@ function ImageFields({ d, i, errors, placeholder, onChange }: { d: DiskRow; i: n
           <SizeField d={d} i={i} error={sizeErr} onChange={onChange} />
         </>
       )}
+      {d.kind === "existing-image" && <ExistingFormatField d={d} i={i} error={errors[`disks.${i}.format`]} hostId={hostId} onChange={onChange} />}
+      {d.kind === "cdrom" && <p className="mt-5 text-xs text-slate-500">opened as raw, read-only</p>}
       {d.kind !== "cdrom" && (
         <Field label="Bus" htmlFor={`g-disk-${i}-bus`}>
           <Select id={`g-disk-${i}-bus`} value={d.bus} onChange={(e) => onChange({ ...d, bus: e.target.value as DiskRow["bus"] })}>
@@ -179,7 +240,7 @@ function DiskEditor({
       {d.kind === "block" ? (
         <LvPicker d={d} i={i} errors={errors} storage={storage} onChange={onChange} />
       ) : (
-        <ImageFields d={d} i={i} errors={errors} placeholder={placeholder} onChange={onChange} />
+        <ImageFields d={d} i={i} errors={errors} placeholder={placeholder} hostId={storage.hostId} onChange={onChange} />
       )}
       <Button size="sm" variant="ghost" className="mt-5 text-red-700" onClick={onRemove} data-testid={`disk-remove-${i}`}>
         Remove

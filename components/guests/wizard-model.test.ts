@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { definitionFieldErrors, emptyForm, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition } from "./wizard-model";
+import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition } from "./wizard-model";
 
 describe("wizard model", () => {
   it("turns sizes with units into bytes and back", () => {
@@ -12,7 +12,7 @@ describe("wizard model", () => {
   });
 
   it("names the fields it cannot read the way the server does", () => {
-    const form = { ...emptyForm(), name: "vm", vcpus: "two", nics: [{ ...emptyForm().nics[0]!, forwards: [{ key: 1, proto: "tcp" as const, hostAddress: "", hostPort: "x", guestPort: "22" }] }] };
+    const form = { ...emptyForm(), name: "vm", vcpus: "two", nics: [{ ...emptyForm().nics[0]!, forwards: [{ key: 1, proto: "tcp" as const, hostAddress: "127.0.0.1", hostPort: "x", guestPort: "22" }] }] };
     expect(Object.keys(toDefinition(form).errors)).toEqual(["vcpus", "nics.0.network.forwards.0.hostPort"]);
   });
 
@@ -20,7 +20,26 @@ describe("wizard model", () => {
     const form = { ...emptyForm(), name: "k", bootKind: "kernel" as const, kernel: "/r/vmlinuz", initrd: "", append: "console=ttyS0" };
     const { definition } = toDefinition(form);
     expect(definition.boot).toEqual({ kind: "kernel", kernel: "/r/vmlinuz", append: "console=ttyS0" });
-    expect(definition.nics?.[0]).toEqual({ model: "virtio", network: { kind: "user", forwards: [] } });
+    expect(definition.nics?.[0]).toEqual({ model: "virtio", network: { kind: "user", restrict: true, forwards: [] } });
+  });
+
+  it("asks for an existing image's format instead of leaving it to a guess, and reads it back", () => {
+    const row = { ...newDisk("existing-image"), path: "/srv/images/a.img" };
+    expect(toDefinition({ ...emptyForm(), name: "vm", disks: [row] }).errors).toEqual({ "disks.0.format": expect.stringMatching(/choose raw or qcow2/) });
+    const { definition, errors } = toDefinition({ ...emptyForm(), name: "vm", disks: [{ ...row, imageFormat: "raw" }] });
+    expect(errors).toEqual({});
+    expect(definition.disks?.[0]).toEqual({ kind: "existing-image", path: "/srv/images/a.img", format: "raw", bus: "virtio" });
+    expect(formFromDefinition(definition).disks[0]?.imageFormat).toBe("raw");
+    expect(formFromDefinition({ disks: [{ kind: "existing-image", path: "/srv/images/old.img" }] }).disks[0]?.imageFormat).toBe("");
+  });
+
+  it("starts NICs restricted, keeps a stored NIC's unrestricted state visible, and never sends a forward without an address", () => {
+    expect(emptyForm().nics[0]?.restrict).toBe(true);
+    expect(formFromDefinition({ nics: [{ network: { kind: "user" } }] }).nics[0]?.restrict).toBe(false);
+    expect(defaultForwardAddress("10.203.0.2")).toBe("10.203.0.2");
+    expect(defaultForwardAddress("lab1.example.org")).toBe("");
+    const nic = { ...emptyForm().nics[0]!, forwards: [{ ...newForward(""), hostPort: "2222", guestPort: "22" }] };
+    expect(toDefinition({ ...emptyForm(), name: "vm", nics: [nic] }).errors).toEqual({ "nics.0.network.forwards.0.hostAddress": expect.any(String) });
   });
 
   it("strips the definition prefix from server field names", () => {

@@ -16,7 +16,15 @@ export interface DiskRow {
   key: number;
   kind: DiskIn["kind"];
   path: string;
+  /** New image: the format to create. */
   format: "qcow2" | "raw";
+  /**
+   * Existing image: the format QEMU is told, chosen by the user or filled by the one-time
+   * read; "" until then. Never guessed at start (a guest writes the bytes a guess reads).
+   */
+  imageFormat: "" | "qcow2" | "raw";
+  /** What the one-time read of an existing image said, shown beside the choice. */
+  formatReading: string;
   /** New image or new LV: the size as typed, in `unit`. */
   size: string;
   unit: SizeUnit;
@@ -41,6 +49,8 @@ export interface NicRow {
   model: "virtio" | "e1000" | "rtl8139";
   mac: string;
   net: "user" | "tap";
+  /** User-mode: QEMU's restrict=on (no host loopback at 10.0.2.2, no outside network). */
+  restrict: boolean;
   bridge: string;
   forwards: ForwardRow[];
 }
@@ -71,6 +81,8 @@ export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({
   kind,
   path: "",
   format: "qcow2",
+  imageFormat: "",
+  formatReading: "",
   size: "8",
   unit: "GiB",
   bus: "virtio",
@@ -79,8 +91,16 @@ export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({
   lv: "",
   readOnly: false,
 });
-export const newForward = (): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress: "", hostPort: "", guestPort: "" });
-export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", bridge: "", forwards: [] });
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** A forward listens on the host's management address by default, when that is an IPv4 literal; otherwise the user is asked. */
+export function defaultForwardAddress(hostAddress: string | undefined): string {
+  return hostAddress !== undefined && IPV4.test(hostAddress) && hostAddress !== "0.0.0.0" ? hostAddress : "";
+}
+
+export const newForward = (hostAddress = ""): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress, hostPort: "", guestPort: "" });
+// New user-mode NICs start restricted: the guest reaches its forwards, not the host's loopback.
+export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", restrict: true, bridge: "", forwards: [] });
 
 export function emptyForm(hostId = ""): WizardForm {
   return {
@@ -138,6 +158,7 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
       ...newDisk(d.kind),
       path: d.path,
       ...(d.kind === "new-image" ? { format: d.format, ...sizeParts(d.sizeBytes) } : {}),
+      ...(d.kind === "existing-image" ? { imageFormat: d.format ?? "" } : {}),
       ...((d.kind === "new-image" || d.kind === "existing-image") && d.bus ? { bus: d.bus } : {}),
       ...(d.kind === "block" ? { ...(lvOfPath(d.path) ?? {}), readOnly: d.readOnly ?? false } : {}),
     })),
@@ -153,6 +174,8 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
             model: n.model ?? "virtio",
             mac: n.mac ?? "",
             net: n.network.kind,
+            // A stored NIC without the field ran unrestricted: keep showing what it does.
+            restrict: n.network.kind === "user" ? (n.network.restrict ?? false) : true,
             bridge: n.network.kind === "tap" ? n.network.bridge : "",
             forwards:
               n.network.kind === "user"
@@ -200,7 +223,10 @@ function disk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
   const path = d.path.trim();
   if (d.kind === "block") return blockDisk(errors, d, i);
   if (d.kind === "cdrom") return { kind: "cdrom", path };
-  if (d.kind === "existing-image") return { kind: "existing-image", path, bus: d.bus };
+  if (d.kind === "existing-image") {
+    if (d.imageFormat === "") errors[`disks.${i}.format`] = "choose raw or qcow2 (Read format reads it once from the image)";
+    return { kind: "existing-image", path, ...(d.imageFormat !== "" ? { format: d.imageFormat } : {}), bus: d.bus };
+  }
   return { kind: "new-image", path, format: d.format, sizeBytes: sizeBytes(errors, `disks.${i}.sizeBytes`, d), bus: d.bus };
 }
 
@@ -208,13 +234,16 @@ function nic(errors: FieldErrors, n: NicRow, i: number): NicIn {
   const mac = n.mac.trim().toLowerCase();
   const base = { model: n.model, ...(mac ? { mac } : {}) };
   if (n.net === "tap") return { ...base, network: { kind: "tap", bridge: n.bridge.trim() } };
-  const forwards = n.forwards.map((f, j) => ({
-    proto: f.proto,
-    ...(f.hostAddress.trim() ? { hostAddress: f.hostAddress.trim() } : {}),
-    hostPort: int(errors, `nics.${i}.network.forwards.${j}.hostPort`, f.hostPort),
-    guestPort: int(errors, `nics.${i}.network.forwards.${j}.guestPort`, f.guestPort),
-  }));
-  return { ...base, network: { kind: "user", forwards } };
+  const forwards = n.forwards.map((f, j) => {
+    if (!f.hostAddress.trim()) errors[`nics.${i}.network.forwards.${j}.hostAddress`] = "the host address to listen on (never every address)";
+    return {
+      proto: f.proto,
+      ...(f.hostAddress.trim() ? { hostAddress: f.hostAddress.trim() } : {}),
+      hostPort: int(errors, `nics.${i}.network.forwards.${j}.hostPort`, f.hostPort),
+      guestPort: int(errors, `nics.${i}.network.forwards.${j}.guestPort`, f.guestPort),
+    };
+  });
+  return { ...base, network: { kind: "user", restrict: n.restrict, forwards } };
 }
 
 /** The definition the form describes, or the fields it could not read (named like the server names them). */

@@ -3,9 +3,9 @@
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
-import { newForward, newNic, type FieldErrors, type ForwardRow, type NicRow } from "./wizard-model";
+import { defaultForwardAddress, newForward, newNic, type FieldErrors, type ForwardRow, type NicRow } from "./wizard-model";
 
-function Forwards({ nic, i, errors, onChange }: { nic: NicRow; i: number; errors: FieldErrors; onChange: (f: ForwardRow[]) => void }) {
+function Forwards({ nic, i, errors, hostAddress, onChange }: { nic: NicRow; i: number; errors: FieldErrors; hostAddress: string | undefined; onChange: (f: ForwardRow[]) => void }) {
   const err = (j: number, k: string) => errors[`nics.${i}.network.forwards.${j}.${k}`];
   const update = (f: ForwardRow) => onChange(nic.forwards.map((x) => (x.key === f.key ? f : x)));
   return (
@@ -18,7 +18,7 @@ function Forwards({ nic, i, errors, onChange }: { nic: NicRow; i: number; errors
             <option value="tcp">tcp</option>
             <option value="udp">udp</option>
           </Select>
-          <Input aria-label="Host address" className="w-32" placeholder="any address" value={f.hostAddress} onChange={(e) => update({ ...f, hostAddress: e.target.value })} invalid={!!err(j, "hostAddress")} />
+          <Input aria-label="Host address" className="w-32" placeholder="host address" value={f.hostAddress} onChange={(e) => update({ ...f, hostAddress: e.target.value })} invalid={!!err(j, "hostAddress")} />
           <Input aria-label="Host port" className="w-24" inputMode="numeric" placeholder="10022" value={f.hostPort} onChange={(e) => update({ ...f, hostPort: e.target.value })} invalid={!!err(j, "hostPort")} />
           <span className="pt-1.5">→</span>
           <Input aria-label="Guest port" className="w-24" inputMode="numeric" placeholder="22" value={f.guestPort} onChange={(e) => update({ ...f, guestPort: e.target.value })} invalid={!!err(j, "guestPort")} />
@@ -30,14 +30,31 @@ function Forwards({ nic, i, errors, onChange }: { nic: NicRow; i: number; errors
           )}
         </div>
       ))}
-      <Button size="sm" onClick={() => onChange([...nic.forwards, newForward()])}>
+      <Button size="sm" onClick={() => onChange([...nic.forwards, newForward(defaultForwardAddress(hostAddress))])}>
         Add port forward
       </Button>
+      <p className="text-xs text-slate-500">
+        A forward listens on one host address: the host&apos;s management address unless you choose another (127.0.0.1 keeps it to the host itself). Never every address.
+      </p>
     </div>
   );
 }
 
-function NicEditor({ nic, i, errors, onChange, onRemove }: { nic: NicRow; i: number; errors: FieldErrors; onChange: (n: NicRow) => void; onRemove: () => void }) {
+function NicEditor({
+  nic,
+  i,
+  errors,
+  hostAddress,
+  onChange,
+  onRemove,
+}: {
+  nic: NicRow;
+  i: number;
+  errors: FieldErrors;
+  hostAddress: string | undefined;
+  onChange: (n: NicRow) => void;
+  onRemove: () => void;
+}) {
   const macErr = errors[`nics.${i}.mac`];
   const bridgeErr = errors[`nics.${i}.network.bridge`];
   return (
@@ -68,17 +85,29 @@ function NicEditor({ nic, i, errors, onChange, onRemove }: { nic: NicRow; i: num
           Remove
         </Button>
       </div>
-      {nic.net === "user" && <Forwards nic={nic} i={i} errors={errors} onChange={(forwards) => onChange({ ...nic, forwards })} />}
+      {nic.net === "user" && (
+        <div className="space-y-1 sm:col-span-4">
+          <label className="flex items-center gap-1.5 text-xs text-slate-700">
+            <input type="checkbox" checked={nic.restrict} onChange={(e) => onChange({ ...nic, restrict: e.target.checked })} data-testid={`nic-${i}-restrict`} /> Restrict (QEMU restrict=on): the guest reaches only its port forwards
+          </label>
+          {!nic.restrict && (
+            <p className="text-xs text-amber-800" role="note" data-testid={`nic-${i}-unrestricted`}>
+              Without restrict, the guest reaches the host&apos;s loopback services at 10.0.2.2 (databases, admin ports, anything listening on 127.0.0.1 there) and every network the host can reach.
+            </p>
+          )}
+        </div>
+      )}
+      {nic.net === "user" && <Forwards nic={nic} i={i} errors={errors} hostAddress={hostAddress} onChange={(forwards) => onChange({ ...nic, forwards })} />}
     </div>
   );
 }
 
-export function WizardNics({ nics, onChange, errors }: { nics: NicRow[]; onChange: (n: NicRow[]) => void; errors: FieldErrors }) {
+export function WizardNics({ nics, onChange, errors, hostAddress }: { nics: NicRow[]; onChange: (n: NicRow[]) => void; errors: FieldErrors; hostAddress?: string | undefined }) {
   return (
     <div className="space-y-2">
       {nics.length === 0 && <p className="text-xs text-slate-500">No network interfaces.</p>}
       {nics.map((n, i) => (
-        <NicEditor key={n.key} nic={n} i={i} errors={errors} onChange={(nn) => onChange(nics.map((x) => (x.key === n.key ? nn : x)))} onRemove={() => onChange(nics.filter((x) => x.key !== n.key))} />
+        <NicEditor key={n.key} nic={n} i={i} errors={errors} hostAddress={hostAddress} onChange={(nn) => onChange(nics.map((x) => (x.key === n.key ? nn : x)))} onRemove={() => onChange(nics.filter((x) => x.key !== n.key))} />
       ))}
       <Button size="sm" onClick={() => onChange([...nics, newNic()])} data-testid="nic-add">
         Add interface

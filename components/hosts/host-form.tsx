@@ -21,12 +21,14 @@ export interface HostFormValues {
   storageRoots?: string[];
   /** Persistence files (interfaces.d, rules.v4, rt_tables) are written under it; "/" on a real host. */
   configRoot?: string;
+  /** The unprivileged user QEMU drops to; like the roots, an admin's setting. */
+  qemuRunAs?: string;
   key: KeyInput | undefined;
 }
 
-type HostFormInitial = Omit<HostFormValues, "key" | "runDir" | "storageRoots" | "configRoot"> & { runDir: string; storageRoots: string[]; configRoot: string };
+type HostFormInitial = Omit<HostFormValues, "key" | "runDir" | "storageRoots" | "configRoot" | "qemuRunAs"> & { runDir: string; storageRoots: string[]; configRoot: string; qemuRunAs: string };
 
-const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "key", "privateKey"];
+const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "qemuRunAs", "key", "privateKey"];
 
 export function HostForm({
   initial,
@@ -71,7 +73,7 @@ export function HostForm({
     const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
     const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
     const base = { name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), key };
-    onSubmit(rootsEditable ? { ...base, runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim() } : base);
+    onSubmit(rootsEditable ? { ...base, runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), qemuRunAs: v.qemuRunAs.trim() } : base);
   };
 
   return (
@@ -99,6 +101,14 @@ export function HostForm({
         </Field>
         <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint={`network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host${adminOnly}`}>
           <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} disabled={!rootsEditable} />
+        </Field>
+        <Field
+          label="Run QEMU as"
+          htmlFor="host-qemuRunAs"
+          error={errors.qemuRunAs}
+          hint={`an unprivileged user that exists on the host (e.g. labdeck or nobody): QEMU drops to it after opening its files, so a guest that breaks out of QEMU is not root. Empty: QEMU runs as the SSH user${adminOnly}`}
+        >
+          <Input id="host-qemuRunAs" className="font-mono" value={v.qemuRunAs} onChange={set("qemuRunAs")} invalid={!!errors.qemuRunAs} placeholder="labdeck" disabled={!rootsEditable} />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />

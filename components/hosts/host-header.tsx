@@ -92,7 +92,7 @@ export function HostHeader({ host }: { host: HostView }) {
       {editing && (
         <Card title="Edit host" className="mb-4 max-w-3xl" description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed.">
           <HostForm
-            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots, configRoot: host.configRoot }}
+            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots, configRoot: host.configRoot, qemuRunAs: host.qemuRunAs }}
             allowKeep
             rootsEditable={role === "admin"}
             submitLabel="Save"

@@ -29,7 +29,7 @@ export function NewHost() {
       <PageHeader title="Add host" subtitle="A plain Linux host reachable over SSH. Nothing is installed on it." />
       <Card className="max-w-3xl">
         <HostForm
-          initial={{ name: "", address: "", port: 22, username: "root", runDir: "/var/lib/labdeck", storageRoots: [], configRoot: "/" }}
+          initial={{ name: "", address: "", port: 22, username: "root", runDir: "/var/lib/labdeck", storageRoots: [], configRoot: "/", qemuRunAs: "" }}
           allowKeep={false}
           rootsEditable={isAdmin}
           submitLabel="Add host"

@@ -64,6 +64,7 @@ const EXPECTED: Record<string, Access> = {
   "guests.preview": "operator",
   "guests.run": "operator",
   "guests.importCommandLine": "operator",
+  "guests.readImageFormat": "operator",
   "guests.unmanaged": "viewer",
   "guests.consoleTicket": "viewer",
   "guests.serialLog": "viewer",

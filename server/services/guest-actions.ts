@@ -16,12 +16,13 @@ import {
   waitForExitStep,
   type GuestPlan,
 } from "../hypervisors/qemu/guest-plans";
-import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../hypervisors/qemu/image-info";
 import { checkBlockDisks } from "../hypervisors/qemu/guest-volumes";
+import { defaultForwardAddress, withForwardAddresses } from "../hypervisors/qemu/nic-checks";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
 import type { SshExecutor } from "../ssh/types";
 import { hostRoots, resolveAccel } from "./guest-service";
+import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "./guest-images";
 import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost } from "./host-read";
 
@@ -53,10 +54,10 @@ async function loadGuest(db: Db, id: string) {
   return { guest, host: guest.host, def, files: guestRunFiles(guest.host.runDir, guest.name), roots: hostRoots(guest.host) };
 }
 
-type HostForPlan = { id: string; runDir: string; storageRoots: string; probeJson: string | null };
+type HostForPlan = HostForImages & { runDir: string; storageRoots: string; address: string };
 
 /** The start plan of a definition on a host; reads the host to learn which images exist. */
-export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan> {
+export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan & { createsImages: string[] }> {
   // A definition still being written may name an LV the wizard makes on "Create", so its
   // LVs are checked when the saved guest starts, not here.
   return startPlan(deps, { host, def, files: guestRunFiles(host.runDir, def.name), roots: hostRoots(host) }, { checkLvs: false });
@@ -66,34 +67,23 @@ async function startPlan(
   deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">,
   g: { host: HostForPlan; def: TGuestDefinition; files: ReturnType<typeof guestRunFiles>; roots: string[] },
   opts: { checkLvs: boolean } = { checkLvs: true },
-): Promise<GuestPlan> {
-  if (opts.checkLvs) await checkBlockDisks(g.def, (argv) => readFromHost(deps, g.host.id, argv));
-  const newImages = g.def.disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
-  let existing = new Set<string>();
-  if (newImages.length > 0) {
-    const ls = await readFromHost(deps, g.host.id, ["ls", "-1d", "--", ...newImages.map((d) => d.path)]);
-    existing = new Set(ls.stdout.split("\n").filter(Boolean));
-  }
-  const diskFormats: (string | undefined)[] = [];
-  for (const [i, d] of g.def.disks.entries()) {
-    const isExisting = d.kind === "existing-image" || (d.kind === "new-image" && existing.has(d.path));
-    if (!isExisting) continue;
-    const res = await readFromHost(deps, g.host.id, imageInfoArgv(d.path));
-    if (res.exitStatus !== 0) throw new LabdeckError("BAD_INPUT", `definition.disks.${i}.path: cannot read ${d.path}: ${res.stderr.trim()}`, { field: `definition.disks.${i}.path` });
-    const info = parseImageInfo(res.stdout, d.path);
-    checkImageWithinRoots(info, g.roots, `definition.disks.${i}.path`);
-    diskFormats[i] = info.format;
-  }
-  return planStartGuest({
-    def: g.def,
+): Promise<GuestPlan & { createsImages: string[] }> {
+  const read = (argv: string[]) => readFromHost(deps, g.host.id, argv);
+  if (opts.checkLvs) await checkBlockDisks(g.def, read);
+  const { toCreate } = await checkDiskImages(g.def, g.roots, read);
+  // Forwards saved before an address was asked for bind the host's management address.
+  const def = withForwardAddresses(g.def, defaultForwardAddress(g.host.address));
+  const plan = planStartGuest({
+    def,
     files: g.files,
-    accel: resolveAccel(g.def, g.host),
-    macs: g.def.nics.map((n) => n.mac ?? ""),
-    taps: tapsOf(g.def),
+    accel: resolveAccel(def, g.host),
+    macs: def.nics.map((n) => n.mac ?? ""),
+    taps: tapsOf(def),
     roots: g.roots,
-    diskFormats,
-    imagesToCreate: newImages.filter((d) => !existing.has(d.path)).map((d) => d.i),
+    runAs: await qemuRunAs(g.host, def, read),
+    imagesToCreate: toCreate,
   });
+  return { ...plan, createsImages: toCreate.map((i) => def.disks[i]?.path ?? "") };
 }
 
 function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
@@ -103,14 +93,21 @@ function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
   return plan;
 }
 
-export async function planForGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }): Promise<{ plan: GuestPlan; hostLabel: string; hostId: string }> {
+export async function planForGuestAction(
+  deps: GuestActionDeps,
+  input: { id: string; action: GuestAction; removeImages?: boolean | undefined },
+): Promise<{ plan: GuestPlan; hostLabel: string; hostId: string; createsImages: string[] }> {
   const g = await loadGuest(deps.db, input.id);
   const name = g.def.name;
   let plan: GuestPlan;
+  let createsImages: string[] = [];
   switch (input.action) {
-    case "start":
-      plan = await startPlan(deps, g);
+    case "start": {
+      const { createsImages: made, ...start } = await startPlan(deps, g);
+      plan = start;
+      createsImages = made;
       break;
+    }
     case "shutdown":
       plan = shutdownPlan(g);
       break;
@@ -127,12 +124,12 @@ export async function planForGuestAction(deps: GuestActionDeps, input: { id: str
       plan = planResumeGuest({ name, files: g.files });
       break;
     case "delete": {
-      const created = input.removeImages ? g.def.disks.flatMap((d) => (d.kind === "new-image" ? [d.path] : [])) : [];
+      const created = input.removeImages ? await imagesToDelete(deps.db, g.guest, g.def) : [];
       plan = planDeleteGuest({ name, files: g.files, roots: g.roots, removeImages: created });
       break;
     }
   }
-  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id };
+  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, createsImages };
 }
 
 export async function previewGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
@@ -146,16 +143,16 @@ export async function runGuestAction(deps: GuestActionDeps, input: { id: string;
     throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
   }
   forgetGuestState(input.id);
-  const { plan, hostId } = await planForGuestAction(deps, input);
+  const { plan, hostId, createsImages } = await planForGuestAction(deps, input);
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet`);
-  const kind = input.action === "delete" ? "guest-delete" : "plan";
+  const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";
   const job = await deps.db.job.create({
     data: {
       hostId,
       kind,
       title: plan.title,
-      planJson: JSON.stringify({ ...plan, guestId: input.id }),
+      planJson: JSON.stringify({ ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) }),
       status: "queued",
       createdBy: deps.actor.username,
       createdById: deps.actor.userId,

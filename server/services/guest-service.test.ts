@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../errors";
 import { ZGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
-import { checkDefinitionPaths } from "./guest-service";
+import { checkDefinition, checkDefinitionPaths } from "./guest-service";
 
 const roots = ["/srv/labdeck"];
 const def = (disks: TGuestDefinitionInput["disks"]) => ZGuestDefinition.parse({ name: "g", disks });
@@ -35,5 +35,26 @@ describe("checkDefinitionPaths", () => {
       "definition.disks.1.path",
     );
     expect(() => checkDefinitionPaths(def([{ kind: "cdrom", path: "/srv/labdeck/d.iso" }, { kind: "cdrom", path: "/srv/labdeck/d.iso" }]), roots)).not.toThrow();
+  });
+});
+
+describe("checkDefinition (the API edge)", () => {
+  const host = (address: string) => ({ id: "h", name: "lab1", address, runDir: "/srv/labdeck/run", storageRoots: JSON.stringify(roots), probeJson: null });
+  const fwd = (extra: Record<string, unknown> = {}) => ({ name: "g", nics: [{ network: { kind: "user" as const, forwards: [{ hostPort: 2222, guestPort: 22, ...extra }] } }] });
+
+  it("binds a forward saved without an address to the host's management address", () => {
+    expect(checkDefinition(host("10.203.0.2"), fwd()).nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "10.203.0.2" }] });
+  });
+  it("asks for the address when the host's is a name, and refuses 0.0.0.0", () => {
+    expect(fieldOf(() => checkDefinition(host("lab1.example.org"), fwd()))).toBe("definition.nics.0.network.forwards.0.hostAddress");
+    expect(fieldOf(() => checkDefinition(host("10.203.0.2"), fwd({ hostAddress: "0.0.0.0" })))).toBe("definition.nics.0.network.forwards.0.hostAddress");
+  });
+  it("refuses a vendor, multicast or all-zero MAC, naming the NIC", () => {
+    for (const mac of ["00:16:3e:00:00:01", "33:33:00:00:00:01", "00:00:00:00:00:00"]) {
+      expect(fieldOf(() => checkDefinition(host("10.203.0.2"), { name: "g", nics: [{ network: { kind: "user" } }, { mac, network: { kind: "user" } }] }))).toBe("definition.nics.1.mac");
+    }
+  });
+  it("refuses a disk format other than raw or qcow2", () => {
+    expect(fieldOf(() => checkDefinition(host("10.203.0.2"), { name: "g", disks: [{ kind: "existing-image", path: "/srv/labdeck/a.vmdk", format: "vmdk" as "raw" }] }))).toBe("definition.disks.0.format");
   });
 });

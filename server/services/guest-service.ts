@@ -5,21 +5,27 @@ import { LabdeckError, badInput } from "../errors";
 import { assertUnderRoots } from "../names";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
 import { canonicalVolumePath } from "../hypervisors/qemu/guest-volumes";
-import { fillMacs } from "../hypervisors/qemu/mac";
+import { fillMacs, normaliseMac } from "../hypervisors/qemu/mac";
+import { checkNics, defaultForwardAddress, withForwardAddresses } from "../hypervisors/qemu/nic-checks";
 import { effectiveRoots } from "../hosts/host-roots";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
+import { createdImagesOf } from "./guest-images";
 
-// The guest inventory: definitions are validated against their host (roots, MACs unique
-// on the host) and versioned, so two people editing one guest get a conflict instead of
-// one silently overwriting the other.
+// The guest inventory: definitions are validated against their host (roots, forward
+// addresses) and the whole inventory (MACs: guests on different hosts can share a bridged
+// segment), and versioned, so two people editing one guest get a conflict instead of one
+// silently overwriting the other. What must not break: the MAC check and the write are in
+// one transaction, so two saves at once cannot both take the same address.
 
 export interface GuestDeps {
   db: Db;
   actor: Actor;
 }
 
-type HostRow = { id: string; name: string; runDir: string; storageRoots: string; probeJson: string | null };
-type GuestRow = { id: string; hostId: string; name: string; definitionJson: string; version: number; createdBy: string; createdAt: Date; updatedAt: Date };
+type HostRow = { id: string; name: string; address: string; runDir: string; storageRoots: string; probeJson: string | null };
+/** The client or a transaction: both read and write guests the same way. */
+type DbTx = Pick<Db, "guest">;
+type GuestRow = { id: string; hostId: string; name: string; definitionJson: string; version: number; createdBy: string; createdAt: Date; updatedAt: Date; createdImagesJson: string | null };
 
 /** Where images, ISOs and kernels may live on a host; `<runDir>/images` when none are set. */
 export function hostRoots(host: { runDir: string; storageRoots: string }): string[] {
@@ -51,6 +57,8 @@ export function toGuestView(g: GuestRow, host: { name: string; runDir: string })
     version: g.version,
     definition: ZGuestDefinition.parse(JSON.parse(g.definitionJson)),
     files: guestRunFiles(host.runDir, g.name),
+    /** Images Labdeck made for this guest: what "delete with images" may remove. */
+    createdImages: createdImagesOf(g),
     createdBy: g.createdBy,
     createdAt: g.createdAt,
     updatedAt: g.updatedAt,
@@ -88,35 +96,61 @@ export function checkDefinitionPaths(def: TGuestDefinition, roots: readonly stri
   });
 }
 
-async function macsInUse(db: Db, hostId: string, exceptGuestId?: string): Promise<string[]> {
-  const guests = await db.guest.findMany({ where: { hostId, ...(exceptGuestId ? { id: { not: exceptGuestId } } : {}) } });
-  return guests.flatMap((g) => ZGuestDefinition.parse(JSON.parse(g.definitionJson)).nics.flatMap((n) => (n.mac ? [n.mac] : [])));
+async function macsInUse(db: DbTx, exceptGuestId?: string): Promise<Map<string, string>> {
+  const guests = await db.guest.findMany({ where: exceptGuestId ? { id: { not: exceptGuestId } } : {}, include: { host: { select: { name: true } } } });
+  const out = new Map<string, string>();
+  for (const g of guests) {
+    const parsed = ZGuestDefinition.safeParse(JSON.parse(g.definitionJson));
+    if (!parsed.success) continue;
+    for (const n of parsed.data.nics) if (n.mac) out.set(normaliseMac(n.mac), `${g.name} on ${g.host.name}`);
+  }
+  return out;
 }
 
-/** Validates a definition for a host and fills in generated MACs; throws BAD_INPUT naming the field. */
-export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefinitionInput, exceptGuestId?: string): Promise<TGuestDefinition> {
+/**
+ * Validates a definition for a host (no database): the schema, roots, forward addresses
+ * (a forward without one binds the host's management address, when that is an IPv4
+ * literal) and each NIC's own MAC. Throws BAD_INPUT naming the field.
+ */
+export function checkDefinition(host: HostRow, input: TGuestDefinitionInput): TGuestDefinition {
   const parsed = ZGuestDefinition.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw badInput(`definition.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
   }
-  const def = parsed.data;
+  const def = withForwardAddresses(parsed.data, defaultForwardAddress(host.address));
   checkDefinitionPaths(def, hostRoots(host));
-  const inUse = await macsInUse(db, host.id, exceptGuestId);
+  checkNics(def, "definition.");
+  return def;
+}
+
+/** Fills in generated MACs, unique across the inventory as `db` (or a transaction) sees it. */
+async function assignMacs(db: DbTx, def: TGuestDefinition, exceptGuestId?: string): Promise<TGuestDefinition> {
+  const inUse = await macsInUse(db, exceptGuestId);
   def.nics.forEach((n, i) => {
-    if (n.mac && inUse.includes(n.mac)) throw badInput(`definition.nics.${i}.mac`, `${n.mac} is already used by another guest on ${host.name}`);
+    const owner = n.mac ? inUse.get(normaliseMac(n.mac)) : undefined;
+    if (owner !== undefined) throw badInput(`definition.nics.${i}.mac`, `${n.mac} is already used by ${owner}`);
   });
-  const macs = fillMacs(def.nics, inUse);
+  const macs = fillMacs(def.nics, inUse.keys());
   return { ...def, nics: def.nics.map((n, i) => ({ ...n, mac: macs[i] })) };
+}
+
+/** Validates a definition for a host and fills in generated MACs (for previews; saving does this in its transaction). */
+export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefinitionInput, exceptGuestId?: string): Promise<TGuestDefinition> {
+  return assignMacs(db, checkDefinition(host, input), exceptGuestId);
 }
 
 export async function createGuest(deps: GuestDeps, input: { hostId: string; definition: TGuestDefinitionInput }): Promise<GuestView> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-  const def = await prepareDefinition(deps.db, host, input.definition);
-  if (await deps.db.guest.findUnique({ where: { hostId_name: { hostId: host.id, name: def.name } } })) {
-    throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, { field: "definition.name" });
-  }
-  const guest = await deps.db.guest.create({ data: { hostId: host.id, name: def.name, definitionJson: JSON.stringify(def), createdBy: deps.actor.username } });
+  const checked = checkDefinition(host, input.definition);
+  const { guest, def } = await deps.db.$transaction(async (tx) => {
+    const def = await assignMacs(tx, checked);
+    if (await tx.guest.findUnique({ where: { hostId_name: { hostId: host.id, name: def.name } } })) {
+      throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, { field: "definition.name" });
+    }
+    const guest = await tx.guest.create({ data: { hostId: host.id, name: def.name, definitionJson: JSON.stringify(def), createdBy: deps.actor.username } });
+    return { guest, def };
+  });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.create", hostId: host.id, hostName: host.name, details: { guest: def.name, definition: def } });
   return toGuestView(guest, host);
 }
@@ -124,16 +158,20 @@ export async function createGuest(deps: GuestDeps, input: { hostId: string; defi
 /** Saves a new definition only if nobody saved since `version` was read. */
 export async function updateGuest(deps: GuestDeps, input: { id: string; version: number; definition: TGuestDefinitionInput }): Promise<GuestView> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: input.id }, include: { host: true } });
-  const def = await prepareDefinition(deps.db, guest.host, input.definition, guest.id);
-  if (def.name !== guest.name) throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
-  const res = await deps.db.guest.updateMany({ where: { id: guest.id, version: input.version }, data: { definitionJson: JSON.stringify(def), version: { increment: 1 } } });
-  if (res.count === 0) {
-    const now = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
-    throw new LabdeckError("CONFLICT", `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`, {
-      // Both versions, so the page can say which edit was refused and offer to reload.
-      details: { currentVersion: now.version, editedVersion: input.version },
-    });
-  }
+  const checked = checkDefinition(guest.host, input.definition);
+  if (checked.name !== guest.name) throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
+  const def = await deps.db.$transaction(async (tx) => {
+    const def = await assignMacs(tx, checked, guest.id);
+    const res = await tx.guest.updateMany({ where: { id: guest.id, version: input.version }, data: { definitionJson: JSON.stringify(def), version: { increment: 1 } } });
+    if (res.count === 0) {
+      const now = await tx.guest.findUniqueOrThrow({ where: { id: guest.id } });
+      throw new LabdeckError("CONFLICT", `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`, {
+        // Both versions, so the page can say which edit was refused and offer to reload.
+        details: { currentVersion: now.version, editedVersion: input.version },
+      });
+    }
+    return def;
+  });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.update", hostId: guest.hostId, hostName: guest.host.name, details: { guest: guest.name, fromVersion: input.version, definition: def } });
   const saved = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
   return toGuestView(saved, guest.host);

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, ZConfigRoot, ZRunDir, ZStorageRoot } from "../hosts/host-roots";
 import { ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
 
+export const ZQemuRunAs = z.union([z.literal(""), ZSshUser.refine((u) => u !== "root", "root is what runas leaves; leave it empty instead")]);
+
 export const ZHostKeyInput = z.discriminatedUnion("source", [
   z.object({ source: z.literal("generate") }),
   z.object({ source: z.literal("paste"), privateKey: z.string().min(20, "paste the whole private key").max(20_000) }),
@@ -19,6 +21,8 @@ export const ZCreateHostInput = z.object({
   storageRoots: z.array(ZStorageRoot).max(16).default([]),
   /** Persistence files are written under it: "/" on a real host. */
   configRoot: ZConfigRoot.default(DEFAULT_CONFIG_ROOT),
+  /** Unprivileged user QEMU drops to (-runas); empty or absent: QEMU stays the SSH user. */
+  qemuRunAs: ZQemuRunAs.default(""),
   key: ZHostKeyInput,
 });
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
@@ -33,6 +37,7 @@ export const ZUpdateHostInput = z.object({
   runDir: ZRunDir.optional(),
   storageRoots: z.array(ZStorageRoot).max(16).optional(),
   configRoot: ZConfigRoot.optional(),
+  qemuRunAs: ZQemuRunAs.optional(),
   key: ZHostKeyInput.optional(),
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;

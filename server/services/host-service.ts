@@ -24,7 +24,7 @@ export interface HostDeps {
   role?: Role | undefined;
 }
 
-type RootField = "runDir" | "storageRoots" | "configRoot";
+type RootField = "runDir" | "storageRoots" | "configRoot" | "qemuRunAs";
 
 /**
  * The roots bound where Labdeck writes as root on the host, so only an admin sets them;
@@ -33,7 +33,7 @@ type RootField = "runDir" | "storageRoots" | "configRoot";
  */
 function assertMayChangeRoot(deps: HostDeps, field: RootField): void {
   if (deps.role !== "admin") {
-    throw new LabdeckError("FORBIDDEN", `${field}: only an admin may change a host's run directory, storage roots or persistence root`, { field });
+    throw new LabdeckError("FORBIDDEN", `${field}: only an admin may change a host's run directory, storage roots, persistence root or QEMU user`, { field });
   }
 }
 
@@ -41,7 +41,7 @@ function assertMayChangeRoot(deps: HostDeps, field: RootField): void {
 export function toHostView(host: {
   id: string; name: string; address: string; port: number; username: string; publicKey: string;
   hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
-  runDir: string; storageRoots: string; configRoot: string; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+  runDir: string; storageRoots: string; configRoot: string; qemuRunAs?: string | null; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
 }) {
   const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
   const caps = parsed?.success ? parsed.data : null;
@@ -58,6 +58,7 @@ export function toHostView(host: {
     runDir: host.runDir,
     storageRoots: JSON.parse(host.storageRoots) as string[],
     configRoot: host.configRoot,
+    qemuRunAs: host.qemuRunAs ?? "",
     effectiveRoots: listedRoots(host),
     /** Set when a root stored before today's rules would be refused (an admin must change it). */
     rootsProblem: rootsProblemOf(host),
@@ -82,6 +83,7 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
   if (i.runDir !== DEFAULT_RUN_DIR) assertMayChangeRoot(deps, "runDir");
   if (i.storageRoots.length > 0) assertMayChangeRoot(deps, "storageRoots");
   if (i.configRoot !== DEFAULT_CONFIG_ROOT) assertMayChangeRoot(deps, "configRoot");
+  if (i.qemuRunAs !== "") assertMayChangeRoot(deps, "qemuRunAs");
   await assertNameFree(deps.db, i.name);
   const comment = `labdeck@${i.name}`;
   const pair =
@@ -100,6 +102,7 @@ export async function createHost(deps: HostDeps, input: TCreateHostInput): Promi
         runDir: i.runDir,
         storageRoots: JSON.stringify(i.storageRoots),
         configRoot: i.configRoot,
+        qemuRunAs: i.qemuRunAs === "" ? null : i.qemuRunAs,
         sealedPrivateKey: "",
         publicKey: pair.publicKey,
       },
@@ -125,8 +128,9 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
   if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);
+  if (i.qemuRunAs !== undefined && (i.qemuRunAs || null) !== before.qemuRunAs) data.qemuRunAs = i.qemuRunAs || null;
   // Only a change needs the role: the form sends the roots back unchanged for an operator.
-  for (const field of ["runDir", "storageRoots", "configRoot"] as const) if (field in data) assertMayChangeRoot(deps, field);
+  for (const field of ["runDir", "storageRoots", "configRoot", "qemuRunAs"] as const) if (field in data) assertMayChangeRoot(deps, field);
   if (i.key) {
     const comment = `labdeck@${i.name ?? before.name}`;
     const pair =

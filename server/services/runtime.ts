@@ -7,6 +7,7 @@ import { sshPool } from "../ssh/pool";
 import type { SshExecutor } from "../ssh/types";
 import { hostTarget } from "./host-target";
 import { guestDeleteJobHandler } from "./guest-delete-job";
+import { guestStartJobHandler } from "./guest-start-job";
 import { networkChangeJobHandler } from "./network/network-change-job";
 import { probeJobHandler } from "./probe-job";
 import { qmpExecutor } from "./qmp-exec";
@@ -31,6 +32,7 @@ export function runtime(): Runtime {
     jobs.register("plan", planHandler);
     jobs.register("probe", probeJobHandler);
     jobs.register("guest-delete", guestDeleteJobHandler);
+    jobs.register("guest-start", guestStartJobHandler);
     jobs.register("network-change", networkChangeJobHandler);
     g.labdeckRuntime = { secret, ssh, jobs };
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
+import { ZAbsPath } from "../../names";
 import { ZGuestAction } from "../../services/guest-actions";
 
 const id = z.string().min(1);
@@ -16,6 +17,7 @@ export const ZPreviewDefinitionInput = z.object({ hostId: id, definition: ZDefin
 export const ZGuestActionInput = z.object({ id, action: ZGuestAction, removeImages: z.boolean().optional() });
 export const ZImportInput = z.object({ text: z.string().min(1).max(20_000) });
 export const ZHostIdInput = z.object({ hostId: id });
+export const ZReadImageFormatInput = z.object({ hostId: id, path: ZAbsPath });
 export const ZSerialLogInput = z.object({ id, before: z.number().int().min(0).optional() });
 export const ZSerialSearchInput = z.object({ id, term: z.string().min(1).max(200) });
 

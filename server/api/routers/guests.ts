@@ -6,6 +6,8 @@ import { roleAllows } from "../../auth/roles";
 import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, resolveAccel, updateGuest } from "../../services/guest-service";
 import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
+import { readImageFormat } from "../../services/guest-images";
+import { readFromHost } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
 import { runtime } from "../../services/runtime";
 import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
@@ -19,6 +21,7 @@ import {
   ZImportInput,
   ZListGuestsInput,
   ZPreviewDefinitionInput,
+  ZReadImageFormatInput,
   ZSerialLogInput,
   ZSerialSearchInput,
   ZUpdateGuestInput,
@@ -44,8 +47,17 @@ export const guestsRouter = router({
   previewDefinition: operatorProcedure.input(ZPreviewDefinitionInput).query(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
     const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
-    const plan = await buildStartPlan(deps(ctx), host, def);
+    const { createsImages: _made, ...plan } = await buildStartPlan(deps(ctx), host, def);
     return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host) };
+  }),
+
+  /**
+   * The one-time read of an existing image's format the wizard shows (first bytes, then
+   * qemu-img info with that format forced and its chain checked); the user then saves it.
+   */
+  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(async ({ ctx, input }) => {
+    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+    return readImageFormat((argv) => readFromHost(deps(ctx), host.id, argv), input.path, hostRoots(host));
   }),
 
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(deps(ctx), input)),

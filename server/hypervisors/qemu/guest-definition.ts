@@ -38,15 +38,35 @@ export function isBlockDiskPath(path: string): boolean {
 
 export const ZBlockDiskPath = z.string().refine(isBlockDiskPath, "an LV path such as /dev/vg0/web or /dev/mapper/vg0-web");
 
+/**
+ * The only formats a guest disk may have. Others (vmdk, vdi, vhdx, qed…) can name extent
+ * or child files anywhere on the host, which QEMU then opens with the guest's access.
+ */
+export const GUEST_IMAGE_FORMATS = ["raw", "qcow2"] as const;
+export const ZGuestImageFormat = z.enum(GUEST_IMAGE_FORMATS);
+export type TGuestImageFormat = z.infer<typeof ZGuestImageFormat>;
+
 export const ZDisk = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("new-image"),
     path: ZAbsPath,
-    format: z.enum(["qcow2", "raw"]),
+    format: ZGuestImageFormat,
     sizeBytes: z.number().int().min(1024 * 1024).max(64 * 2 ** 40),
     bus: ZDiskBus.default("virtio"),
   }),
-  z.object({ kind: z.literal("existing-image"), path: ZAbsPath, bus: ZDiskBus.default("virtio") }),
+  z.object({
+    kind: z.literal("existing-image"),
+    path: ZAbsPath,
+    /**
+     * Stored once (chosen, or read once when the disk is added) and passed to QEMU as
+     * format=: never probed at a start, because the guest writes the content a probe reads.
+     * Optional only so definitions saved before formats were stored still load; such a
+     * disk is refused at start, naming this field, until someone chooses (see README).
+     */
+    format: ZGuestImageFormat.optional(),
+    bus: ZDiskBus.default("virtio"),
+  }),
+  /** Always opened as raw and read-only: an ISO's content never picks how QEMU reads it. */
   z.object({ kind: z.literal("cdrom"), path: ZAbsPath }),
   /** An LV given to the guest whole; QEMU opens it directly, bypassing the host page cache. */
   z.object({ kind: z.literal("block"), path: ZBlockDiskPath, format: z.literal("raw").default("raw"), readOnly: z.boolean().optional() }),
@@ -64,19 +84,38 @@ export const ZBoot = z.discriminatedUnion("kind", [
   }),
 ]);
 
+export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export const ZPortForward = z.object({
   proto: z.enum(["tcp", "udp"]).default("tcp"),
-  hostAddress: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, "an IPv4 address").optional(),
+  /**
+   * The host address the forward listens on; 0.0.0.0 (every address) is refused. Left out
+   * (definitions saved before it was asked), the host's management address is used when
+   * it is an IPv4 literal; otherwise the definition is refused until one is chosen.
+   */
+  hostAddress: z.string().regex(IPV4, "an IPv4 address").optional(),
   hostPort: z.number().int().min(1).max(65535),
   guestPort: z.number().int().min(1).max(65535),
 });
 
 export const ZNic = z.object({
   model: z.enum(["virtio", "e1000", "rtl8139"]).default("virtio"),
-  /** Locally administered unicast; generated when left out (server/hypervisors/qemu/mac.ts). */
+  /**
+   * Locally administered unicast, not all-zero; generated when left out (mac.ts). The
+   * schema only checks the shape so older rows still load; macProblem() is the rule, at
+   * the API edge and in the builder.
+   */
   mac: z.string().regex(MAC, "a MAC address like 52:54:00:12:34:56").optional(),
   network: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("user"), forwards: z.array(ZPortForward).max(32).default([]) }),
+    z.object({
+      kind: z.literal("user"),
+      /**
+       * QEMU's restrict=on: the guest reaches nothing but its port forwards. Without it the
+       * guest reaches the host's loopback services at 10.0.2.2, as a local user would.
+       */
+      restrict: z.boolean().default(false),
+      forwards: z.array(ZPortForward).max(32).default([]),
+    }),
     z.object({ kind: z.literal("tap"), bridge: ZBridgeName }),
   ]),
 });

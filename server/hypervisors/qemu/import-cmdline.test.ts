@@ -94,4 +94,13 @@ describe("importQemuCommandLine", () => {
     expect(r.definition.nics).toEqual([{ model: "virtio", network: { kind: "user", forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10022, guestPort: 22 }] } }]);
     expect(r.unmapped).toEqual(["-nodefaults"]);
   });
+  it("keeps a -drive's own raw or qcow2 format and asks for the rest, never guessing", () => {
+    const r = importQemuCommandLine("qemu-system-x86_64 -drive file=/srv/a.qcow2,format=qcow2,if=virtio -drive file=/srv/b.img,if=virtio -drive file=/srv/c.vmdk,format=vmdk,if=virtio");
+    expect(r.definition.disks?.map((d) => [d.path, "format" in d ? d.format : undefined])).toEqual([
+      ["/srv/a.qcow2", "qcow2"],
+      ["/srv/b.img", undefined],
+      ["/srv/c.vmdk", undefined],
+    ]);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^disks\.1\.format: no format= given/), expect.stringMatching(/^disks\.2\.format: format=vmdk is not raw or qcow2/)]));
+  });
 });

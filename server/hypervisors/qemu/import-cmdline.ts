@@ -152,6 +152,12 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         const bus = iface === "virtio" || iface === "scsi" ? iface : "ide";
         if (!["ide", "virtio", "scsi", "none"].includes(iface)) unmapped.push(`-drive …if=${iface}`);
         const idx = addDisk(file, isCd ? "cdrom" : "image", bus);
+        // The command line's own format= is what that QEMU was told; kept for raw and qcow2
+        // only. Without one the wizard asks (the old QEMU probed, which Labdeck never does).
+        const fmt = optGet(o, "format");
+        const added = disks[idx];
+        if (added?.kind === "existing-image" && (fmt === "raw" || fmt === "qcow2")) added.format = fmt;
+        else if (added?.kind === "existing-image") warnings.push(`disks.${idx}.format: ${fmt === undefined ? "no format= given (QEMU probed it)" : `format=${fmt} is not raw or qcow2`}; choose raw or qcow2`);
         const id = optGet(o, "id");
         if (id !== undefined) drivesById.set(id, idx);
         if (iface === "none" && id === undefined) warnings.push(`-drive ${val}: if=none without an id is attached to nothing`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillMacs, generateMac, isLocallyAdministered, isUnicastMac } from "./mac";
+import { fillMacs, generateMac, isLocallyAdministered, isUnicastMac, macProblem } from "./mac";
 
 const seq = (...bytes: number[][]) => {
   let i = 0;
@@ -38,5 +38,21 @@ describe("fillMacs", () => {
   it("keeps given MACs and makes the others unique against host and siblings", () => {
     const macs = fillMacs([{ mac: "52:54:00:00:00:01" }, {}, {}], ["52:54:00:00:00:02"], seq([0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 3], [0, 0, 4]));
     expect(macs).toEqual(["52:54:00:00:00:01", "52:54:00:00:00:03", "52:54:00:00:00:04"]);
+  });
+});
+
+describe("macProblem", () => {
+  it("allows locally administered unicast addresses", () => {
+    for (const mac of ["52:54:00:12:34:56", "02:00:00:00:00:01", "fe:ff:ff:ff:ff:fe"]) expect(macProblem(mac)).toBeNull();
+  });
+  it.each([
+    ["multicast", "01:00:5e:00:00:01", /multicast/],
+    ["broadcast", "ff:ff:ff:ff:ff:ff", /multicast/],
+    ["multicast and locally administered", "03:00:00:00:00:01", /multicast/],
+    ["all-zero", "00:00:00:00:00:00", /all-zero/],
+    ["a vendor (universally administered) address", "00:16:3e:12:34:56", /universally administered/],
+    ["uppercase or dashes (not normalised)", "52-54-00-12-34-56", /not a MAC/],
+  ])("refuses %s", (_what, mac, why) => {
+    expect(macProblem(mac)).toMatch(why);
   });
 });

@@ -44,6 +44,7 @@ describe("buildQemuArgv", () => {
     expect(buildQemuArgv(tiny, ctx())).toEqual([
       "qemu-system-x86_64", "-name", "guest=tiny", "-machine", "pc", "-accel", "tcg",
       "-smp", "1", "-m", "256M", "-nodefaults",
+      "-sandbox", "on,obsolete=deny,resourcecontrol=deny",
       "-kernel", "/srv/labdeck/images/vmlinuz",
       "-initrd", "/srv/labdeck/images/initramfs.cpio.gz",
       "-append", "console=ttyS0 quiet panic=-1 labdeck.ip=192.168.77.10/24",
@@ -66,15 +67,15 @@ describe("buildQemuArgv", () => {
     const d = def({
       disks: [
         { kind: "new-image", path: "/srv/labdeck/img/a.qcow2", format: "qcow2", sizeBytes: 2 ** 30 },
-        { kind: "existing-image", path: "/srv/labdeck/img/b.raw", bus: "ide" },
-        { kind: "existing-image", path: "/srv/labdeck/img/c.qcow2", bus: "scsi" },
+        { kind: "existing-image", path: "/srv/labdeck/img/b.raw", format: "raw", bus: "ide" },
+        { kind: "existing-image", path: "/srv/labdeck/img/c.qcow2", format: "qcow2", bus: "scsi" },
         { kind: "new-image", path: "/srv/labdeck/img/d.raw", format: "raw", sizeBytes: 2 ** 30, bus: "scsi" },
         { kind: "cdrom", path: "/srv/labdeck/iso/debian.iso" },
       ],
       boot: { kind: "cdrom" },
     });
-    const argv = buildQemuArgv(d, ctx({ diskFormats: [undefined, "raw", "qcow2", undefined, undefined] }));
-    const start = argv.indexOf("-nodefaults") + 1;
+    const argv = buildQemuArgv(d, ctx());
+    const start = argv.indexOf("-sandbox") + 2;
     expect(argv.slice(start, argv.indexOf("-display"))).toEqual([
       "-drive", "file=/srv/labdeck/img/a.qcow2,format=qcow2,if=virtio,id=disk0",
       "-drive", "file=/srv/labdeck/img/b.raw,format=raw,if=ide,id=disk1",
@@ -83,7 +84,7 @@ describe("buildQemuArgv", () => {
       "-device", "scsi-hd,drive=disk2,bus=scsi0.0",
       "-drive", "file=/srv/labdeck/img/d.raw,format=raw,if=none,id=disk3",
       "-device", "scsi-hd,drive=disk3,bus=scsi0.0",
-      "-drive", "file=/srv/labdeck/iso/debian.iso,if=ide,media=cdrom,readonly=on,id=disk4",
+      "-drive", "file=/srv/labdeck/iso/debian.iso,format=raw,if=ide,media=cdrom,readonly=on,id=disk4",
       "-boot", "order=d",
     ]);
   });
@@ -92,12 +93,12 @@ describe("buildQemuArgv", () => {
     const d = def({
       disks: [
         { kind: "block", path: "/dev/vg0/web-root" },
-        { kind: "existing-image", path: "/srv/labdeck/img/b.raw", bus: "ide" },
+        { kind: "existing-image", path: "/srv/labdeck/img/b.raw", format: "raw", bus: "ide" },
         { kind: "block", path: "/dev/mapper/vg0-web--data", readOnly: true },
       ],
     });
-    const argv = buildQemuArgv(d, ctx({ diskFormats: [undefined, "raw", undefined] }));
-    const start = argv.indexOf("-nodefaults") + 1;
+    const argv = buildQemuArgv(d, ctx());
+    const start = argv.indexOf("-sandbox") + 2;
     expect(argv.slice(start, argv.indexOf("-display"))).toEqual([
       "-drive", "file=/dev/vg0/web-root,format=raw,if=virtio,cache=none,aio=native,id=disk0",
       "-drive", "file=/srv/labdeck/img/b.raw,format=raw,if=ide,id=disk1",
@@ -124,16 +125,16 @@ describe("buildQemuArgv", () => {
     const d = def({
       boot: { kind: "kernel", kernel: "/srv/labdeck/k" },
       nics: [
-        { model: "e1000", network: { kind: "user", forwards: [{ hostPort: 10022, guestPort: 22 }, { proto: "udp", hostAddress: "127.0.0.1", hostPort: 5353, guestPort: 53 }] } },
-        { model: "rtl8139", mac: "02:00:00:00:00:01", network: { kind: "user" } },
+        { model: "e1000", network: { kind: "user", forwards: [{ hostAddress: "10.0.0.5", hostPort: 10022, guestPort: 22 }, { proto: "udp", hostAddress: "127.0.0.1", hostPort: 5353, guestPort: 53 }] } },
+        { model: "rtl8139", mac: "02:00:00:00:00:01", network: { kind: "user", restrict: true } },
       ],
     });
     const argv = buildQemuArgv(d, ctx());
     const i = argv.indexOf("-netdev");
     expect(argv.slice(i, i + 8)).toEqual([
-      "-netdev", "user,id=n0,hostfwd=tcp::10022-:22,hostfwd=udp:127.0.0.1:5353-:53",
+      "-netdev", "user,id=n0,hostfwd=tcp:10.0.0.5:10022-:22,hostfwd=udp:127.0.0.1:5353-:53",
       "-device", "e1000,netdev=n0,mac=52:54:00:12:34:56",
-      "-netdev", "user,id=n1",
+      "-netdev", "user,id=n1,restrict=on",
       "-device", "rtl8139,netdev=n1,mac=02:00:00:00:00:01",
     ]);
   });
@@ -141,6 +142,40 @@ describe("buildQemuArgv", () => {
   it("adds a VGA and a VNC unix socket in the run directory for display vnc", () => {
     const argv = buildQemuArgv(def({ display: "vnc", boot: { kind: "kernel", kernel: "/srv/labdeck/k" } }), ctx());
     expect(argv).toEqual(expect.arrayContaining(["-vga", "std", "-vnc", "unix:/srv/labdeck/run/guests/tiny/vnc.sock"]));
+  });
+
+  it("opens a CD-ROM as raw and read-only, whatever the ISO holds", () => {
+    const argv = buildQemuArgv(def({ disks: [{ kind: "cdrom", path: "/srv/labdeck/iso/x.iso" }], boot: { kind: "cdrom" } }), ctx());
+    expect(argv).toContain("file=/srv/labdeck/iso/x.iso,format=raw,if=ide,media=cdrom,readonly=on,id=disk0");
+  });
+
+  it("passes every image disk's stored format; none reaches -drive without format=", () => {
+    const d = def({
+      disks: [
+        { kind: "existing-image", path: "/srv/labdeck/a.img", format: "raw" },
+        { kind: "existing-image", path: "/srv/labdeck/b.qcow2", format: "qcow2", bus: "scsi" },
+        { kind: "new-image", path: "/srv/labdeck/c.qcow2", format: "qcow2", sizeBytes: 2 ** 30 },
+        { kind: "cdrom", path: "/srv/labdeck/d.iso" },
+        { kind: "block", path: "/dev/vg0/e" },
+      ],
+    });
+    const drives = buildQemuArgv(d, ctx()).flatMap((a, i, all) => (all[i - 1] === "-drive" ? [a] : []));
+    expect(drives).toHaveLength(5);
+    for (const drive of drives) expect(drive).toMatch(/,format=(raw|qcow2),/);
+  });
+
+  it("runs sandboxed, and as the host's unprivileged user in the spelling its QEMU knows", () => {
+    const k = { kind: "kernel", kernel: "/srv/labdeck/k" } as const;
+    const argv = buildQemuArgv(def({ boot: k }), ctx());
+    expect(argv.slice(argv.indexOf("-sandbox"), argv.indexOf("-sandbox") + 2)).toEqual(["-sandbox", "on,obsolete=deny,resourcecontrol=deny"]);
+    expect(argv).not.toContain("-runas");
+    const old = buildQemuArgv(def({ boot: k }), ctx({ runAs: { user: "labdeck", qemuVersion: "7.2.22" } }));
+    expect(old.slice(old.indexOf("-runas"), old.indexOf("-runas") + 2)).toEqual(["-runas", "labdeck"]);
+    const unknown = buildQemuArgv(def({ boot: k }), ctx({ runAs: { user: "nobody", qemuVersion: null } }));
+    expect(unknown).toContain("-runas");
+    const modern = buildQemuArgv(def({ boot: k }), ctx({ runAs: { user: "labdeck", qemuVersion: "9.2.0" } }));
+    expect(modern).not.toContain("-runas");
+    expect(modern.slice(modern.indexOf("-run-with"), modern.indexOf("-run-with") + 2)).toEqual(["-run-with", "user=labdeck"]);
   });
 
   describe("refusals name the field", () => {
@@ -151,8 +186,16 @@ describe("buildQemuArgv", () => {
       ["a root prefix that is not a directory boundary", () => buildQemuArgv(def({ boot: { kind: "kernel", kernel: "/srv/labdeck-evil/k" } }), ctx()), "boot.kernel"],
       ["a comma in a path (unchecked caller)", () => buildQemuArgv({ ...def({ boot: k }), disks: [{ kind: "cdrom", path: "/srv/labdeck/a,b.iso" }] }, ctx()), "disks.0.path"],
       ["'..' in a path", () => buildQemuArgv({ ...def({}), boot: { kind: "kernel", kernel: "/srv/labdeck/../etc/k", append: "" } }, ctx()), "boot.kernel"],
-      ["an existing image without a known format", () => buildQemuArgv(def({ disks: [{ kind: "existing-image", path: "/srv/labdeck/a.img" }] }), ctx()), "disks.0.format"],
-      ["a bad format from qemu-img", () => buildQemuArgv(def({ disks: [{ kind: "existing-image", path: "/srv/labdeck/a.img" }] }), ctx({ diskFormats: ["raw,backing=x"] })), "disks.0.format"],
+      ["an existing image without a stored format (saved by an older Labdeck)", () => buildQemuArgv(def({ disks: [{ kind: "existing-image", path: "/srv/labdeck/a.img" }] }), ctx()), "disks.0.format"],
+      ["an option smuggled in as a format (unchecked caller)", () => buildQemuArgv({ ...def({}), disks: [{ kind: "existing-image", path: "/srv/labdeck/a.img", format: "raw,backing=x" as "raw", bus: "virtio" }] }, ctx()), "disks.0.format"],
+      ["a vmdk disk (unchecked caller)", () => buildQemuArgv({ ...def({}), disks: [{ kind: "new-image", path: "/srv/labdeck/a.vmdk", format: "vmdk" as "raw", sizeBytes: 2 ** 20, bus: "virtio" }] }, ctx()), "disks.0.format"],
+      ["a forward without a host address (every address)", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "user", forwards: [{ hostPort: 2222, guestPort: 22 }] } }] }), ctx()), "nics.0.network.forwards.0.hostAddress"],
+      ["a forward on 0.0.0.0", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "user", forwards: [{ hostAddress: "0.0.0.0", hostPort: 2222, guestPort: 22 }] } }] }), ctx()), "nics.0.network.forwards.0.hostAddress"],
+      ["a universally administered MAC", () => buildQemuArgv(def({ boot: k, nics: [{ mac: "00:16:3e:12:34:56", network: { kind: "user" } }] }), ctx()), "nics.0.mac"],
+      ["the all-zero MAC", () => buildQemuArgv(def({ boot: k, nics: [{ mac: "00:00:00:00:00:00", network: { kind: "user" } }] }), ctx()), "nics.0.mac"],
+      ["a generated MAC that is not locally administered", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "user" } }] }), ctx({ macs: ["00:50:56:00:00:01"] })), "nics.0.mac"],
+      ["root as the runas user", () => buildQemuArgv(def({ boot: k }), ctx({ runAs: { user: "root", qemuVersion: "7.2.22" } })), "host.qemuRunAs"],
+      ["a runas user with a comma (unchecked caller)", () => buildQemuArgv(def({ boot: k }), ctx({ runAs: { user: "a,b", qemuVersion: "9.2.0" } })), "host.qemuRunAs"],
       ["cdrom boot without a cdrom", () => buildQemuArgv(def({ boot: { kind: "cdrom" } }), ctx()), "boot"],
       ["disk boot without a disk", () => buildQemuArgv(def({}), ctx()), "boot"],
       ["-cpu host under TCG", () => buildQemuArgv(def({ boot: k, cpuModel: "host" }), ctx()), "cpuModel"],

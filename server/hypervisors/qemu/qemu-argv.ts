@@ -2,7 +2,8 @@
 // argv, which is also what "show commands" displays before a start. Every name and path
 // is checked again here, whoever calls it. What must not break: no value reaches a
 // comma-separated QEMU option (-drive, -netdev, -chardev, -qmp) unless it is known to be
-// free of commas, because QEMU would read "a,b" as two options (",," is its escape).
+// free of commas, because QEMU would read "a,b" as two options (",," is its escape); and
+// no disk reaches -drive without format= (QEMU would otherwise probe what the guest wrote).
 import { assertAbsPath, assertMatches, assertUnderRoots } from "../../names";
 import { badInput } from "../../errors";
 import {
@@ -17,7 +18,9 @@ import {
   type TGuestDefinition,
   type TNic,
 } from "./guest-definition";
-import { isUnicastMac } from "./mac";
+import { macProblem } from "./mac";
+import { forwardAddressProblem } from "./nic-checks";
+import { SSH_USER } from "../../names";
 
 export interface QemuArgvContext {
   files: GuestRunFiles;
@@ -29,12 +32,31 @@ export interface QemuArgvContext {
   taps: readonly string[];
   /** The host's configured roots: every disk, kernel and initrd path must lie under one. */
   roots: readonly string[];
-  /** Format per disk index from `qemu-img info`; required for existing images (no probing). */
-  diskFormats?: readonly (string | undefined)[];
+  /**
+   * The unprivileged user QEMU drops to once it has opened its files (host setting), and
+   * the host's QEMU version (probe), which decides the option's spelling. Null: stays root.
+   */
+  runAs?: { user: string; qemuVersion: string | null } | null;
+}
+
+/**
+ * seccomp for QEMU 7.2 and later with -daemonize. spawn=deny and elevateprivileges=deny
+ * are left out on purpose: -daemonize forks and calls setsid() after the filter is in
+ * place, so QEMU 7.2 dies with SIGSYS or exits 1 with either (measured on Debian 12).
+ * The filter sets no_new_privs, so an exec'd setuid program gains nothing anyway.
+ */
+export const QEMU_SANDBOX = "on,obsolete=deny,resourcecontrol=deny";
+
+/** -runas before QEMU 9, -run-with user= from 9 on (-runas is deprecated there). */
+export function runAsArgs(runAs: { user: string; qemuVersion: string | null }): string[] {
+  const user = assertMatches("host.qemuRunAs", runAs.user, SSH_USER, "a Unix user name");
+  if (user === "root") throw badInput("host.qemuRunAs", "root is what runas is meant to leave; leave the setting empty instead");
+  const major = Number.parseInt(/^(\d+)\./.exec(runAs.qemuVersion ?? "")?.[1] ?? "", 10);
+  return Number.isFinite(major) && major >= 9 ? ["-run-with", `user=${user}`] : ["-runas", user];
 }
 
 export const NIC_DEVICE: Record<TNic["model"], string> = { virtio: "virtio-net-pci", e1000: "e1000", rtl8139: "rtl8139" };
-const IMAGE_FORMATS = /^(raw|qcow2|qed|vmdk|vdi|vpc|vhdx)$/;
+const IMAGE_FORMATS = /^(raw|qcow2)$/;
 
 /** A value headed for a comma-separated QEMU option; QEMU would split it at a comma. */
 function optValue(field: string, value: string): string {
@@ -68,14 +90,15 @@ function diskArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
     }
     const file = hostPath(field, disk.path, ctx.roots);
     if (disk.kind === "cdrom") {
-      out.push("-drive", `file=${file},if=ide,media=cdrom,readonly=on,id=disk${i}`);
+      // raw and read-only whatever the ISO holds: an image header in it must not decide.
+      out.push("-drive", `file=${file},format=raw,if=ide,media=cdrom,readonly=on,id=disk${i}`);
       return;
     }
-    const format = disk.kind === "new-image" ? disk.format : ctx.diskFormats?.[i];
+    const format: string | undefined = disk.format;
     if (format === undefined || !IMAGE_FORMATS.test(format)) {
       // Letting QEMU probe the format lets a guest that writes an image header into a raw
-      // disk turn it into a qcow2 with a backing file of its choosing on the next start.
-      throw badInput(`disks.${i}.format`, `unknown image format ${format === undefined ? "" : `"${format}" `}(read qemu-img info first)`);
+      // disk turn it into a qcow2 or VMDK naming a host file of its choosing on the next start.
+      throw badInput(`disks.${i}.format`, format === undefined ? "no format is stored for this disk; choose raw or qcow2" : `"${format}" is not raw or qcow2`);
     }
     if (disk.bus === "scsi") {
       if (!scsiController) out.push("-device", "virtio-scsi-pci,id=scsi0");
@@ -114,20 +137,19 @@ function nicArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
     const mac = nic.mac ?? ctx.macs[i];
     if (mac === undefined) throw badInput(`nics.${i}.mac`, "no MAC address was generated for this NIC");
     assertMatches(`nics.${i}.mac`, mac, MAC, "a MAC address like 52:54:00:12:34:56");
-    if (!isUnicastMac(mac)) throw badInput(`nics.${i}.mac`, `${mac} is a multicast address`);
+    const bad = macProblem(mac);
+    if (bad !== null) throw badInput(`nics.${i}.mac`, bad);
     if (seen.has(mac)) throw badInput(`nics.${i}.mac`, `${mac} is used by another NIC of this guest`);
     seen.add(mac);
     const id = `n${i}`;
     if (nic.network.kind === "user") {
       const fwds = nic.network.forwards.map((f, j) => {
-        const addr = f.hostAddress ?? "";
-        if (addr !== "" && addr.split(".").some((o) => Number(o) > 255)) {
-          throw badInput(`nics.${i}.network.forwards.${j}.hostAddress`, `"${addr}" is not an IPv4 address`);
-        }
-        // An empty address binds every host address, as QEMU does; set one to restrict it.
-        return `hostfwd=${f.proto}:${addr}:${f.hostPort}-:${f.guestPort}`;
+        const bad = forwardAddressProblem(f.hostAddress);
+        if (bad !== null) throw badInput(`nics.${i}.network.forwards.${j}.hostAddress`, bad);
+        return `hostfwd=${f.proto}:${f.hostAddress ?? ""}:${f.hostPort}-:${f.guestPort}`;
       });
-      out.push("-netdev", ["user", `id=${id}`, ...fwds].join(","));
+      // restrict=on: the guest reaches only its forwards, not the host's loopback at 10.0.2.2.
+      out.push("-netdev", ["user", `id=${id}`, ...(nic.network.restrict ? ["restrict=on"] : []), ...fwds].join(","));
     } else {
       assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
       const tap = ctx.taps[tapIndex++];
@@ -160,6 +182,8 @@ export function buildQemuArgv(def: TGuestDefinition, ctx: QemuArgvContext): stri
   // -nodefaults: no implicit NIC, CD-ROM, floppy, parallel port, monitor or VGA. Every
   // device a guest has is then one the definition names (and "show commands" lists).
   argv.push("-nodefaults");
+  argv.push("-sandbox", QEMU_SANDBOX);
+  if (ctx.runAs) argv.push(...runAsArgs(ctx.runAs));
   argv.push(...diskArgs(def, ctx), ...bootArgs(def, ctx), ...nicArgs(def, ctx));
   argv.push("-display", "none");
   if (def.display === "vnc") {

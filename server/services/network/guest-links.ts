@@ -47,10 +47,12 @@ export function guestLinkEdits(
       ({ guestId: guest.id, name: guest.name, version: guest.version, definition: ZGuestDefinition.parse(JSON.parse(definitions.get(guest.id) ?? "{}")), summary: "" } satisfies GuestEdit);
     const current = edit.definition.nics[link.nic];
     if (!current) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
+    // A NIC taken off its bridge becomes user-mode with restrict=on: unplugging it must not
+    // hand the guest the host's loopback services at 10.0.2.2.
     edit.definition = {
       ...edit.definition,
       nics: edit.definition.nics.map((n, j) =>
-        j !== link.nic ? n : { ...n, network: link.bridge === null ? { kind: "user" as const, forwards: [] } : { kind: "tap" as const, bridge: link.bridge } },
+        j !== link.nic ? n : { ...n, network: link.bridge === null ? { kind: "user" as const, restrict: true, forwards: [] } : { kind: "tap" as const, bridge: link.bridge } },
       ),
     };
     const tapLive = guest.running && nic.tap !== null && projected.links.some((l) => l.name === nic.tap);

@@ -22,6 +22,6 @@ describe("image file listing", () => {
   });
 
   it("reads each image without its backing chain, ending options before the path", () => {
-    expect(imageListInfoArgv("/srv/images/-x.qcow2")).toEqual(["qemu-img", "info", "-U", "--output=json", "--", "/srv/images/-x.qcow2"]);
+    expect(imageListInfoArgv("/srv/images/-x.qcow2")).toEqual(["sh", "-c", expect.stringContaining('exec qemu-img info -U -f "$f" --output=json -- "$1"'), "sh", "/srv/images/-x.qcow2"]);
   });
 });

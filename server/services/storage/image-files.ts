@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LabdeckError } from "../../errors";
 import { parseImageInfo } from "../../hypervisors/qemu/image-info";
+import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 import { assertAbsPath } from "../../names";
 import { succeeded, type HostExec } from "./storage-read";
 
@@ -47,10 +48,14 @@ export function parseFindOutput(stdout: string, root: string): string[] {
     .sort();
 }
 
-/** Plain info (no backing chain): a missing base file must not hide the overlay from the list. */
+/**
+ * Plain info (no backing chain): a missing base file must not hide the overlay from the
+ * list. The format is forced from the file's magic, never probed by qemu-img (a guest's
+ * raw disk may hold a VMDK descriptor naming any host file as its extent).
+ */
 export function imageListInfoArgv(path: string): string[] {
   if (!path.startsWith("/")) throw new LabdeckError("INTERNAL", `image path ${JSON.stringify(path)} is not absolute`);
-  return ["qemu-img", "info", "-U", "--output=json", "--", path];
+  return ["sh", "-c", infoByMagicScript({ backingChain: false }), "sh", path];
 }
 
 const firstLine = (text: string): string => text.trim().split("\n")[0] ?? "";

@@ -95,7 +95,12 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
     ]);
     expect(view.imageErrors).toEqual([]);
     const audited = await ctx.db.auditEvent.findMany({ where: { hostId, kind: "command" } });
-    expect(audited.map((a) => JSON.parse(a.argvJson ?? "[]")[0])).toEqual(expect.arrayContaining(["pvs", "vgs", "lvs", "lsblk", "findmnt", "find", "qemu-img"]));
+    const argvs = audited.map((a) => JSON.parse(a.argvJson ?? "[]") as string[]);
+    expect(argvs.map((a) => a[0])).toEqual(expect.arrayContaining(["pvs", "vgs", "lvs", "lsblk", "findmnt", "find", "sh"]));
+    // Each image is read with its format forced from its magic (-f), never probed by qemu-img.
+    const infos = argvs.filter((a) => a[0] === "sh" && (a[2] ?? "").includes("qemu-img info"));
+    expect(infos.map((a) => a[4]).sort()).toEqual([`${images}/data.img`, `${images}/web/root.qcow2`]);
+    for (const a of infos) expect(a[2]).toContain('qemu-img info -U -f "$f"');
   });
 
   it("previews a VG on the free disk without touching the host", async () => {

@@ -38,9 +38,19 @@ describe("image.resize", () => {
   const op = { op: "image.resize", path: IMG, size: "128M" } as const;
 
   it("grows an image in the format qemu-img read, with no undo", () => {
-    expect(storageOpReads(host, op)).toEqual([{ id: "info", argv: ["sh", "-c", expect.stringContaining("qemu-img info -U --output=json"), "sh", IMG], purpose: expect.any(String) }]);
+    expect(storageOpReads(host, op)).toEqual([{ id: "info", argv: ["sh", "-c", expect.stringContaining('qemu-img info -U -f "$f" --output=json --backing-chain -- "$1"'), "sh", IMG], purpose: expect.any(String) }]);
     const p = plan(host, op, { reads: { info: qemuInfo("disk.qcow2") } });
     expect(p.steps).toEqual([{ argv: ["qemu-img", "resize", "-q", "-f", "qcow2", IMG, String(128 * MiB)], purpose: `grow ${IMG} from 64 MiB to 128 MiB (no undo)` }]);
+  });
+
+  it("never lets qemu-img probe: the format comes from the qcow2 magic, else raw", () => {
+    const script = storageOpReads(host, op)[0]?.argv[2] ?? "";
+    expect(script).toContain('if [ "$m" = 514649fb ]; then f=qcow2; else f=raw; fi');
+    expect(script).not.toMatch(/qemu-img info -U --output/);
+  });
+
+  it("refuses to grow an image with an external data file or a backing file outside the roots", () => {
+    expect(refusal(host, op, { reads: { info: qemuInfo("overlay.qcow2") } }).field).toBe("op.path");
   });
 
   it("only grows, only existing qcow2 or raw images, and warns when a guest uses it", () => {
@@ -71,7 +81,7 @@ describe("image.convert", () => {
   it("refuses a backing file outside the roots, an existing or outside target, and itself", () => {
     expect(refusal(host, op, { reads: { ...reads, info: qemuInfo("overlay.qcow2") } })).toEqual({
       field: "op.path",
-      message: `op.path: ${IMG} has the backing file /etc/hostname, outside the host's roots`,
+      message: `op.path: backing file "/etc/hostname" is outside the host's roots (/srv/images)`,
     });
     expect(refusal(host, op, { reads: { ...reads, target: "dir\n" } }).message).toBe("op.target: /srv/images/a.raw already exists (a directory); Labdeck never overwrites it");
     expect(refusal(host, { ...op, target: "/tmp/a.raw" }, { reads }).field).toBe("op.target");

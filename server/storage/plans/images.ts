@@ -1,7 +1,8 @@
 import path from "node:path";
 import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
-import { assertUnderRoots, isUnderRoots } from "../../names";
+import { assertUnderRoots } from "../../names";
+import { checkImageWithinRoots } from "../../hypervisors/qemu/image-info";
 import type { TStorageOp } from "../ops";
 import { formatBytes, resolveSize } from "../size";
 import { guestsUsing, positiveSize } from "./checks";
@@ -72,10 +73,13 @@ export function planImageCreate(op: Op<"image.create">, ctx: StoragePlanContext)
   };
 }
 
+/** An image read with its format forced (reads.ts) whose chain stays under the roots. */
 function existingImage(ctx: StoragePlanContext, file: string, field: string) {
-  const info = parseQemuInfo("info", readOutput(ctx.reads, "info"));
+  const info = parseQemuInfo("info", readOutput(ctx.reads, "info"), file);
   if (info === "absent") throw badInput(field, `${file} does not exist`);
   if (info.format !== "qcow2" && info.format !== "raw") throw badInput(field, `${file} is a ${info.format} image; Labdeck handles qcow2 and raw`);
+  // A data file or a backing file outside the roots would be copied or grown along with it.
+  checkImageWithinRoots(info.info, ctx.roots, field);
   return info;
 }
 
@@ -106,10 +110,6 @@ export function planImageConvert(op: Op<"image.convert">, ctx: StoragePlanContex
   assertUnderRoots("op.target", op.target, ctx.roots);
   if (op.target === op.path) throw badInput("op.target", "the copy needs a path of its own");
   const info = existingImage(ctx, op.path, "op.path");
-  const backing = info.backingFile;
-  if (backing !== null && (!isUnderRoots(backing, ctx.roots) || backing.split("/").includes(".."))) {
-    throw badInput("op.path", `${op.path} has the backing file ${backing}, outside the host's roots`);
-  }
   newPath(ctx, "op.target", op.target, "target", "target-parent");
   const guests = guestsUsing(ctx.usedBy, [op.path]);
   return {

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { LabdeckError } from "../../errors";
-import { parseJsonOutput } from "../../json-output";
 import type { StorageOpRead } from "./types";
+import { parseImageInfo, type ImageInfo } from "../../hypervisors/qemu/image-info";
+import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 
 // The read-only questions planners ask a host, and the parsing of their answers. Each is
 // a CONSTANT sh script with the path as a positional argument (never spliced into the
@@ -12,8 +12,10 @@ const PATH_KIND = 'if [ -L "$1" ]; then echo link; elif [ -d "$1" ]; then echo d
 // readlink -e fails on a missing path; an empty answer says so instead.
 const RESOLVE = 'readlink -e -- "$1" || true';
 // -U (force share): reading the header of an image a running guest holds locked is safe,
-// and without it qemu-img refuses with a lock error.
-const QEMU_INFO = 'if [ -e "$1" ]; then exec qemu-img info -U --output=json "$1"; else echo absent; fi';
+// and without it qemu-img refuses with a lock error. -f from the file's magic, never
+// qemu's probe (which would follow a VMDK descriptor a guest wrote into its raw disk);
+// the whole chain, so a planner can refuse one that leaves the roots.
+const QEMU_INFO = `if [ -e "$1" ]; then ${infoByMagicScript({ backingChain: true })}; else echo absent; fi`;
 
 export type PathKind = "absent" | "dir" | "file" | "link" | "other";
 
@@ -42,28 +44,22 @@ export function parsePathKind(id: string, stdout: string): PathKind {
   throw new LabdeckError("INTERNAL", `storage read ${id}: unexpected answer "${kind.slice(0, 80)}"`);
 }
 
-const ZQemuInfo = z.object({
-  format: z.string(),
-  "virtual-size": z.number().int().nonnegative(),
-  "full-backing-filename": z.string().optional(),
-  "backing-filename": z.string().optional(),
-});
-
 export interface QemuImageInfo {
   format: string;
   virtualSizeBytes: number;
   /** The backing file as qemu-img resolved it (absolute), or null. */
   backingFile: string | null;
+  /** The whole chain, for checkImageWithinRoots. */
+  info: ImageInfo;
 }
 
-export function parseQemuInfo(id: string, stdout: string): QemuImageInfo | "absent" {
+export function parseQemuInfo(id: string, stdout: string, path = "/"): QemuImageInfo | "absent" {
   if (stdout.trim() === "absent") return "absent";
-  const parsed = ZQemuInfo.safeParse(parseJsonOutput("qemu-img info", stdout, { emptyAs: null }));
-  if (!parsed.success) throw new LabdeckError("INTERNAL", `storage read ${id}: qemu-img info gave no format or virtual size`);
-  const info = parsed.data;
-  return {
-    format: info.format,
-    virtualSizeBytes: info["virtual-size"],
-    backingFile: info["full-backing-filename"] ?? info["backing-filename"] ?? null,
-  };
+  let info: ImageInfo;
+  try {
+    info = parseImageInfo(stdout, path);
+  } catch (e) {
+    throw new LabdeckError("INTERNAL", `storage read ${id}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { format: info.format, virtualSizeBytes: info.virtualSize, backingFile: info.backingFile, info };
 }
