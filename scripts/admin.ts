@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   if (!password.success) throw new Error(`password: ${password.error.issues[0]?.message ?? "invalid"}`);
   await applyMigrations();
   await openDb();
-  const user = await createFirstAdmin(db, { username: name.data, password: password.data, isLocal: true, ip: "cli" });
+  const user = await createFirstAdmin(db, { username: name.data, password: password.data, proof: { via: "cli" }, ip: "cli" });
   process.stdout.write(`created admin ${user.username}\n`);
 }
 
