@@ -177,10 +177,14 @@ describe("sign-in backoff", () => {
     for (let i = 0; i < 20; i++) expect((await call(base, "mutation", "auth.signIn", wrong)).status).toBe(429);
     expect(performance.now() - t1).toBeLessThan(oneHash * 10);
 
+    // A parallel burst: every attempt counted, still one row.
+    const burst = await Promise.all(Array.from({ length: 15 }, () => call(base, "mutation", "auth.signIn", wrong)));
+    expect(burst.map((r) => r.status)).toEqual(Array<number>(15).fill(429));
+
     const { db } = await import("../db");
     const rows = await db.auditEvent.findMany({ where: { kind: "auth", action: "sign-in", outcome: "failed", username: "alice" } });
     expect(rows).toHaveLength(1);
-    expect(JSON.parse(rows[0]!.detailsJson ?? "{}")).toMatchObject({ ip: "127.0.0.1", failures: 5, throttled: 22 });
+    expect(JSON.parse(rows[0]!.detailsJson ?? "{}")).toMatchObject({ ip: "127.0.0.1", failures: 5, throttled: 37 });
   });
 
   it("throttles a behind-proxy client by its forwarded address, not the proxy's", async () => {
