@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { db, type Db } from "../db";
 import { requestPolicyFromEnv } from "../env";
 import { clientAddress, requestIsSecure, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
-import { sessionUser, type SessionUser } from "../services/auth-service";
+import { sessionUser, type SessionUser, type SignInGuard } from "../services/auth-service";
 
 export interface Context {
   db: Db;
@@ -14,6 +14,8 @@ export interface Context {
   secureCookies: boolean;
   /** When the session was looked up (ms): a sign-out or role change after it ends what this request opens. */
   sessionCheckedAt?: number;
+  /** Sign-in backoff state; the process-wide one when absent. */
+  signInGuard?: SignInGuard;
   /** Set for subscriptions (server/api/trpc.ts): aborted when this session ends. */
   sessionEnded?: AbortSignal;
   setCookie(cookie: string): void;
@@ -22,6 +24,7 @@ export interface Context {
 export async function createContext(
   { req, res }: { req: IncomingMessage; res: ServerResponse },
   policy: RequestPolicy = requestPolicyFromEnv(),
+  signInGuard?: SignInGuard,
 ): Promise<Context> {
   const sessionCheckedAt = Date.now();
   const session = await sessionUser(db, sessionTokenOf(req, policy));
@@ -32,6 +35,7 @@ export async function createContext(
     ip: clientAddress(req, policy),
     secureCookies: requestIsSecure(req, policy),
     sessionCheckedAt,
+    ...(signInGuard ? { signInGuard } : {}),
     setCookie(cookie) {
       const prev = res.getHeader("Set-Cookie");
       const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];

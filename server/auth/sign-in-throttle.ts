@@ -11,6 +11,8 @@ import net from "node:net";
 export interface ThrottleLimits {
   free: number;
   maxDelayMs: number;
+  /** The first wait after the free failures (default 1 s); doubles from there. */
+  baseDelayMs?: number;
 }
 
 export interface SignInThrottleOptions {
@@ -96,7 +98,7 @@ class KeyTable {
       s.failures++;
       s.lastFailureAt = now;
       const over = s.failures - this.limits.free;
-      if (over >= 0) s.blockedUntil = now + Math.min(this.limits.maxDelayMs, 1000 * 2 ** over);
+      if (over >= 0) s.blockedUntil = now + Math.min(this.limits.maxDelayMs, (this.limits.baseDelayMs ?? 1000) * 2 ** over);
     }
   }
 

@@ -9,6 +9,7 @@ import { checkHost, hostAllowList, type HostAllowList, type HostCheckResult } fr
 import { checkMutationOrigin } from "../auth/origin-check";
 import type { RequestPolicy } from "../auth/request-security";
 import { logger } from "../logger";
+import type { SignInGuard } from "../services/auth-service";
 
 // Routes one HTTP server: tRPC on /api/trpc/ (behind the cross-site check), everything
 // else to Next. Upgrades are kept here so console WebSockets can be claimed before Next.
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   policy?: Omit<RequestPolicy, "allowedOrigins">;
   /** Names besides the listening address the server is reached at directly (e.g. HOST when it is a name). */
   hostNames?: readonly string[];
+  /** Sign-in backoff state (tests); the process-wide one when absent. */
+  signInGuard?: SignInGuard;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 421: "Misdirected Request" };
@@ -40,7 +43,7 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    createContext: (o) => createContext(o, policy),
+    createContext: (o) => createContext(o, policy, opts.signInGuard),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
     },
