@@ -58,3 +58,11 @@ export function formError(err: unknown, shownFields: readonly string[] = []): st
 export function errorMessage(err: unknown): string {
   return formError(err) ?? (err instanceof Error ? err.message : String(err));
 }
+
+/** Seconds until a RATE_LIMITED request may be tried again (server/services/auth-service.ts), or null. */
+export function retryAfterSeconds(err: unknown): number | null {
+  const api = asApiError(err);
+  if (api?.data?.labdeckCode !== "RATE_LIMITED") return null;
+  const value = (api.data.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof value === "number" && value > 0 ? value : null;
+}

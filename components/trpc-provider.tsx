@@ -13,8 +13,12 @@ import { errorStatus } from "./trpc-errors";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-/** A 401 anywhere means the session is gone: refetching auth.me lets the guard redirect. */
-function onUnauthorized(client: QueryClient, err: unknown): void {
+/**
+ * A 401 anywhere means the session is gone: refetching auth.me lets the guard redirect.
+ * Subscriptions call it too (their errors bypass the query cache): the server ends a live
+ * stream with 401 when its session is signed out, demoted or removed.
+ */
+export function onUnauthorized(client: QueryClient, err: unknown): void {
   if (errorStatus(err) === 401) void client.invalidateQueries({ queryKey: [["auth", "me"]] });
 }
 

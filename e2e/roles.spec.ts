@@ -47,3 +47,24 @@ test("a viewer sees no change controls and the server refuses a viewer's host.cr
   await expect(page.locator(`[data-testid="host-row"][data-host-name="${hostName}"]`)).toBeVisible();
   await expect(page.locator(`[data-testid="host-row"][data-host-name="${forbiddenName}"]`)).toHaveCount(0);
 });
+
+test("demoting a signed-in operator signs them out at once, live page included", async ({ page, browser, baseURL }) => {
+  const operator = { username: randomName("oper"), password: `pw-${randomName("o")}` };
+  await createUser(page, { ...operator, role: "operator" });
+
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const op = await context.newPage();
+  await signIn(op, operator);
+  // The network page holds a live subscription (network.watch) open.
+  await op.goto("/network");
+  await expect(op.getByTestId("current-role")).toHaveText("operator");
+
+  await page.goto("/users");
+  const row = page.locator(`[data-testid="user-row"][data-username="${operator.username}"]`);
+  await row.getByTestId("user-role").selectOption("viewer");
+  await expect(row.getByTestId("user-role")).toHaveValue("viewer");
+
+  // No reload, no navigation: the ended stream is what tells the page.
+  await expect(op).toHaveURL(/\/sign-in/, { timeout: 5_000 });
+  await context.close();
+});

@@ -1,5 +1,12 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { dataDir, databaseUrl } from "./db-url";
+import { splitList, type RequestPolicy, type SecureCookieMode } from "./auth/request-security";
+
+const ZOriginList = z.string().refine(
+  (v) => splitList(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
+  "each entry must be an origin such as https://labdeck.example.org (scheme, host, optional port; no path)",
+);
 
 // Parsed once at start so a bad setting fails at boot, not inside a request.
 const ZEnv = z.object({
@@ -13,11 +20,21 @@ const ZEnv = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters (32 bytes); a shorter or longer key is refused, never padded or cut")
     .optional(),
-  /** Extra origins allowed to call mutations, comma separated (besides the request's own host). */
-  LABDECK_ALLOWED_ORIGINS: z.string().default(""),
+  /**
+   * Origins, comma separated, Labdeck is also reached at (a reverse proxy's public name):
+   * their hosts are accepted as Host and they may call mutations and open consoles.
+   */
+  LABDECK_ALLOWED_ORIGINS: ZOriginList.default(""),
+  /** Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed, comma separated. */
+  LABDECK_TRUSTED_PROXIES: z
+    .string()
+    .refine((v) => splitList(v).every((a) => isIP(a) !== 0), "each entry must be an IP address")
+    .default(""),
+  /** auto: Secure (and the __Host- cookie name) when the request came over HTTPS. */
+  LABDECK_SECURE_COOKIES: z.enum(["auto", "always", "never"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Set by the test harness: cookies without `Secure` on plain http. */
-  LABDECK_INSECURE_COOKIES: z.enum(["0", "1"]).default("1"),
+  /** Older spelling: 0 = LABDECK_SECURE_COOKIES=always, 1 = never. */
+  LABDECK_INSECURE_COOKIES: z.enum(["0", "1"]).optional(),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -37,4 +54,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** The request policy (origins, trusted proxies, cookie security) the settings describe. */
+export function requestPolicyFromEnv(e: Env = env()): RequestPolicy {
+  const legacy: SecureCookieMode | undefined = e.LABDECK_INSECURE_COOKIES === "0" ? "always" : e.LABDECK_INSECURE_COOKIES === "1" ? "never" : undefined;
+  return {
+    allowedOrigins: splitList(e.LABDECK_ALLOWED_ORIGINS),
+    trustedProxies: splitList(e.LABDECK_TRUSTED_PROXIES),
+    secureCookies: e.LABDECK_SECURE_COOKIES ?? legacy ?? "auto",
+  };
 }

@@ -13,6 +13,7 @@ export type LabdeckErrorCode =
   | "SSH_AUTH"
   | "SSH_TIMEOUT"
   | "CANCELLED"
+  | "RATE_LIMITED" // too many attempts; `details.retryAfterSeconds` says when to try again
   | "INTERNAL";
 
 export class LabdeckError extends Error {

@@ -1,10 +1,12 @@
+import os from "node:os";
+import path from "node:path";
 import next from "next";
 import { consoleUpgrade } from "./console";
 import { createHttpServer } from "./http/http-server";
 import { issueSetupToken } from "./auth/setup-token";
 import { prepareDataDir } from "./data-dir";
 import { db, openDb } from "./db";
-import { env } from "./env";
+import { env, requestPolicyFromEnv } from "./env";
 import { logger } from "./logger";
 import { startSecrets } from "./hosts/secret-start";
 import { applyMigrations } from "./migrate";
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
   await app.prepare();
   const nextHandler = app.getRequestHandler();
-  const allowedOrigins = e.LABDECK_ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  const policy = requestPolicyFromEnv(e);
+  const allowedOrigins = policy.allowedOrigins;
 
   const nextUpgrade = app.getUpgradeHandler();
   const consoles = consoleUpgrade(allowedOrigins);
@@ -41,14 +44,17 @@ async function main(): Promise<void> {
       if (!consoles(req, socket, head)) void nextUpgrade(req, socket, head);
     },
     allowedOrigins,
+    policy,
+    // Listening on every interface, the machine's own name is one it is reached at.
+    hostNames: ["0.0.0.0", "::"].includes(e.HOST) ? [os.hostname()] : [e.HOST],
   });
 
   if ((await db.user.count()) === 0) {
-    const token = issueSetupToken();
+    const tokenFile = path.join(e.LABDECK_DATA_DIR, "setup-token");
+    const token = issueSetupToken({ file: tokenFile });
     logger.warn(
-      `No users yet. Create the first admin at http://${e.HOST}:${e.PORT}/setup (from this machine), ` +
-        `or from elsewhere with the one-time token: http://${e.HOST}:${e.PORT}/setup?token=${token} ` +
-        `or with: npm run admin -- create-admin USERNAME`,
+      `No users yet. Create the first admin with the one-time setup token: http://${e.HOST}:${e.PORT}/setup?token=${token} ` +
+        `(also in ${tokenFile}), or with: npm run admin -- create-admin USERNAME`,
     );
   }
 

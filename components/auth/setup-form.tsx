@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage, fieldErrors, formError } from "../trpc-errors";
 import { Button } from "../ui/button";
@@ -22,6 +22,10 @@ export function SetupForm() {
   const params = useSearchParams();
   const [token, setToken] = useState(() => params.get("token") ?? "");
   const [mismatch, setMismatch] = useState(false);
+  // The token is read once, then dropped from the address bar (and so from history).
+  useEffect(() => {
+    if (params.get("token") !== null) window.history.replaceState(null, "", "/setup");
+  }, [params]);
   const create = useMutation(
     trpc.auth.createFirstAdmin.mutationOptions({
       onSuccess: (user) => {
@@ -47,7 +51,7 @@ export function SetupForm() {
     e.preventDefault();
     setMismatch(password !== confirm);
     if (password !== confirm) return;
-    create.mutate({ username, password, ...(status.data.isLocal ? {} : { token }) });
+    create.mutate({ username, password, token: token.trim() });
   };
 
   return (
@@ -61,18 +65,16 @@ export function SetupForm() {
       <Field label="Confirm password" htmlFor="confirm" error={mismatch ? "the passwords differ" : null}>
         <Input id="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} invalid={mismatch} />
       </Field>
-      {!status.data.isLocal && (
-        <Field
-          label="Setup token"
-          htmlFor="token"
-          error={errors.token}
-          hint="You are not on the Labdeck machine, so the one-time token printed in the server log at start is needed."
-        >
-          <Input id="token" className="font-mono" value={token} onChange={(e) => setToken(e.target.value)} invalid={!!errors.token} />
-        </Field>
-      )}
+      <Field
+        label="Setup token"
+        htmlFor="token"
+        error={errors.token}
+        hint="The one-time token Labdeck printed in its log at start (also in <data dir>/setup-token on the Labdeck machine)."
+      >
+        <Input id="token" className="font-mono" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} invalid={!!errors.token} />
+      </Field>
       {message && <Notice tone="error" testId="setup-error">{message}</Notice>}
-      <Button type="submit" variant="primary" className="w-full" pending={create.isPending} disabled={!username || !password || !confirm} data-testid="setup-submit">
+      <Button type="submit" variant="primary" className="w-full" pending={create.isPending} disabled={!username || !password || !confirm || !token.trim()} data-testid="setup-submit">
         Create admin and sign in
       </Button>
     </form>

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTRPC } from "../trpc-provider";
-import { fieldErrors, formError } from "../trpc-errors";
+import { fieldErrors, formError, retryAfterSeconds } from "../trpc-errors";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
@@ -26,16 +26,37 @@ export function SignInForm() {
     else if (me.data) router.replace(next);
   }, [setup.data, me.data, router, next]);
 
+  // Backoff (TOO_MANY_REQUESTS): the button waits out the seconds the server named.
+  const [waitUntil, setWaitUntil] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       onSuccess: (user) => {
         queryClient.setQueryData(trpc.auth.me.queryKey(), user);
         router.replace(next);
       },
+      onError: (err) => {
+        const seconds = retryAfterSeconds(err);
+        if (seconds !== null) {
+          setNow(Date.now());
+          setWaitUntil(Date.now() + seconds * 1000);
+        }
+      },
     }),
   );
+  const waitSeconds = Math.max(0, Math.ceil((waitUntil - now) / 1000));
+  useEffect(() => {
+    if (waitSeconds === 0) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [waitSeconds]);
   const errors = fieldErrors(signIn.error);
-  const message = formError(signIn.error, ["username", "password"]);
+  const limited = retryAfterSeconds(signIn.error) !== null;
+  const message = limited
+    ? waitSeconds > 0
+      ? `Too many failed sign-ins; try again in ${waitSeconds} s.`
+      : "You may try again now."
+    : formError(signIn.error, ["username", "password"]);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -51,7 +72,7 @@ export function SignInForm() {
         <Input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} invalid={!!errors.password} />
       </Field>
       {message && <Notice tone="error" testId="sign-in-error">{message}</Notice>}
-      <Button type="submit" variant="primary" className="w-full" pending={signIn.isPending} disabled={!username || !password} data-testid="sign-in-submit">
+      <Button type="submit" variant="primary" className="w-full" pending={signIn.isPending} disabled={!username || !password || waitSeconds > 0} data-testid="sign-in-submit">
         Sign in
       </Button>
     </form>

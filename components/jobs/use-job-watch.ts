@@ -1,10 +1,10 @@
 "use client";
 
-import { skipToken } from "@tanstack/react-query";
+import { skipToken, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useReducer, useRef } from "react";
 import type { JobEvent, JobStatus } from "../api-types";
-import { useTRPC } from "../trpc-provider";
+import { onUnauthorized, useTRPC } from "../trpc-provider";
 import { EMPTY_JOB_STATE, applyJobEvents, type JobState } from "./job-state";
 
 type Action = { reset: boolean; events: JobEvent[]; status: JobStatus | null };
@@ -20,6 +20,7 @@ function reducer(state: JobState, a: Action): JobState {
  */
 export function useJobWatch(jobId: string | null) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [state, dispatch] = useReducer(reducer, EMPTY_JOB_STATE);
   const snapshotNext = useRef(true);
   const sub = useSubscription(
@@ -31,6 +32,7 @@ export function useJobWatch(jobId: string | null) {
         dispatch({ reset: snapshotNext.current, events: data.events, status: data.status });
         snapshotNext.current = false;
       },
+      onError: (err) => onUnauthorized(queryClient, err),
     }),
   );
   return { state, connection: sub.status, error: sub.error };

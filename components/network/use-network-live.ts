@@ -3,7 +3,7 @@
 import { skipToken, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback } from "react";
-import { useTRPC } from "../trpc-provider";
+import { onUnauthorized, useTRPC } from "../trpc-provider";
 
 // Keeps every open topology page current: the server announces that a host's network or
 // layout changed (an apply, a confirm, a teammate moving a node) and the page reads the
@@ -27,6 +27,7 @@ export function useNetworkLive(opts: { hostId?: string; all?: boolean }) {
   const sub = useSubscription(
     trpc.network.watch.subscriptionOptions(enabled ? (opts.hostId ? { hostId: opts.hostId } : {}) : skipToken, {
       onData: (event) => refetch(event.hostId),
+      onError: (err) => onUnauthorized(queryClient, err),
     }),
   );
   return { connection: sub.status, refetch };

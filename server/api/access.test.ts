@@ -93,7 +93,6 @@ beforeAll(async () => {
       user: role ? { id: `u-${role}`, username: `test-${role}`, role } : null,
       sessionId: role ? `s-${role}` : null,
       ip: "192.0.2.1",
-      isLocal: false,
       secureCookies: false,
       setCookie: () => undefined,
     }) as unknown as Record<string, unknown>;

@@ -1,33 +1,41 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { db, type Db } from "../db";
-import { env } from "../env";
-import { SESSION_COOKIE, readCookie } from "../auth/session-token";
-import { sessionUser, type SessionUser } from "../services/auth-service";
+import { requestPolicyFromEnv } from "../env";
+import { clientAddress, requestIsSecure, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
+import { sessionUser, type SessionUser, type SignInGuard } from "../services/auth-service";
 
 export interface Context {
   db: Db;
   user: SessionUser | null;
   sessionId: string | null;
+  /** The client's address (behind a trusted proxy: the one it reported). */
   ip: string;
-  /** The request came over loopback with no proxy header: someone on the Labdeck machine. */
-  isLocal: boolean;
+  /** The request came over HTTPS: cookies get Secure and the __Host- name. */
   secureCookies: boolean;
+  /** When the session was looked up (ms): a sign-out or role change after it ends what this request opens. */
+  sessionCheckedAt?: number;
+  /** Sign-in backoff state; the process-wide one when absent. */
+  signInGuard?: SignInGuard;
+  /** Set for subscriptions (server/api/trpc.ts): aborted when this session ends. */
+  sessionEnded?: AbortSignal;
   setCookie(cookie: string): void;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-
-export async function createContext({ req, res }: { req: IncomingMessage; res: ServerResponse }): Promise<Context> {
-  const ip = req.socket.remoteAddress ?? "";
-  const proxied = req.headers["x-forwarded-for"] !== undefined || req.headers["forwarded"] !== undefined;
-  const session = await sessionUser(db, readCookie(req.headers.cookie, SESSION_COOKIE));
+export async function createContext(
+  { req, res }: { req: IncomingMessage; res: ServerResponse },
+  policy: RequestPolicy = requestPolicyFromEnv(),
+  signInGuard?: SignInGuard,
+): Promise<Context> {
+  const sessionCheckedAt = Date.now();
+  const session = await sessionUser(db, sessionTokenOf(req, policy));
   return {
     db,
     user: session?.user ?? null,
     sessionId: session?.sessionId ?? null,
-    ip,
-    isLocal: LOOPBACK.has(ip) && !proxied,
-    secureCookies: env().LABDECK_INSECURE_COOKIES === "0",
+    ip: clientAddress(req, policy),
+    secureCookies: requestIsSecure(req, policy),
+    sessionCheckedAt,
+    ...(signInGuard ? { signInGuard } : {}),
     setCookie(cookie) {
       const prev = res.getHeader("Set-Cookie");
       const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { LabdeckError, type LabdeckErrorCode } from "../errors";
 import { roleAllows, type Access } from "../auth/roles";
+import { endedMessage, sessionEvents, type SessionEnd } from "../auth/session-events";
 import type { Context } from "./context";
 
 // The procedure builders and the one place where domain errors become tRPC errors.
@@ -45,6 +46,7 @@ const CODE_MAP: Record<LabdeckErrorCode, TRPCError["code"]> = {
   SSH_AUTH: "BAD_GATEWAY",
   SSH_TIMEOUT: "TIMEOUT",
   CANCELLED: "CLIENT_CLOSED_REQUEST",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
@@ -80,7 +82,54 @@ const enforceAccess = t.middleware(({ ctx, meta, next }) => {
   return next();
 });
 
-const base = t.procedure.use(mapErrors).use(enforceAccess);
+/**
+ * A subscription lives no longer than the session that opened it: sign-out, a role change
+ * or the user's removal ends the stream at once with UNAUTHORIZED (the client then finds
+ * itself signed out), instead of it streaming on under a role the user no longer has.
+ * The resolver also gets `ctx.sessionEnded` to stop its own listeners at the same moment.
+ */
+const endWithSession = t.middleware(async ({ ctx, type, next }) => {
+  if (type !== "subscription" || !ctx.user || !ctx.sessionId) return next();
+  const who = { userId: ctx.user.id, sessionId: ctx.sessionId };
+  const ended = new AbortController();
+  const off = sessionEvents.onEnd(who, (e) => ended.abort(e));
+  const early = sessionEvents.endedSince(who, ctx.sessionCheckedAt ?? Date.now());
+  if (early) ended.abort(early);
+  const result = await next({ ctx: { sessionEnded: ended.signal } });
+  if (!result.ok || ended.signal.aborted) off();
+  if (!result.ok) return result;
+  if (ended.signal.aborted) throw new TRPCError({ code: "UNAUTHORIZED", message: endedMessage((ended.signal.reason as SessionEnd).reason) });
+  return { ...result, data: untilEnded(result.data as AsyncIterable<unknown>, ended.signal, off) };
+});
+
+/** The request's signal, also aborted when the session ends (for a subscription's own listeners). */
+export function withSessionEnd(signal: AbortSignal | undefined, sessionEnded: AbortSignal | undefined): AbortSignal | undefined {
+  const signals = [signal, sessionEnded].filter((s): s is AbortSignal => s !== undefined);
+  return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+}
+
+async function* untilEnded<T>(source: AsyncIterable<T>, signal: AbortSignal, off: () => void): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const endedP = new Promise<"ended">((resolve) => {
+    if (signal.aborted) resolve("ended");
+    else signal.addEventListener("abort", () => resolve("ended"), { once: true });
+  });
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), endedP]);
+      if (r === "ended") throw new TRPCError({ code: "UNAUTHORIZED", message: endedMessage((signal.reason as SessionEnd).reason) });
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    off();
+    // Not awaited: a generator parked on its own await (no event yet) finishes only when
+    // that settles; ctx.sessionEnded lets well-behaved resolvers settle it now.
+    void it.return?.(undefined)?.catch(() => undefined);
+  }
+}
+
+const base = t.procedure.use(mapErrors).use(enforceAccess).use(endWithSession);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

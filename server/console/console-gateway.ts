@@ -15,6 +15,8 @@
 //     A read-only session (viewer role) drops them and is told once with an "error" message.
 // The server pings every 30 s and drops a socket that did not answer the previous ping. A
 // client reading too slowly (over 8 MiB unsent) is cut off; reconnecting replays scrollback.
+// Sign-out, a role change or the user's removal closes their sockets at once (4001, after an
+// "error" message): keystrokes stop with the session, not when the user next reconnects.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
@@ -23,7 +25,9 @@ import type { Db } from "../db";
 import { logger } from "../logger";
 import { checkOrigin } from "../auth/origin-check";
 import { roleAllows } from "../auth/roles";
-import { SESSION_COOKIE, readCookie } from "../auth/session-token";
+import { clientAddress, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
+import { endedMessage, sessionEvents as processSessionEvents, type SessionEvents } from "../auth/session-events";
+import { requestPolicyFromEnv } from "../env";
 import { sessionUser } from "../services/auth-service";
 import type { SshExecutor } from "../ssh/types";
 import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
@@ -46,6 +50,9 @@ export interface ConsoleGatewayOptions {
   /** Origins besides the request's own host that may open consoles (LABDECK_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
   tickets?: ConsoleTicketStore;
+  /** Trusted proxies and cookie security; the environment's when absent. */
+  policy?: Omit<RequestPolicy, "allowedOrigins">;
+  sessionEvents?: SessionEvents;
   hub?: Omit<ConsoleHubOptions, "ssh" | "resolve">;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
@@ -92,6 +99,8 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 });
   const alive = new WeakMap<WebSocket, boolean>();
+  const policy: RequestPolicy = { ...(opts.policy ?? requestPolicyFromEnv()), allowedOrigins: opts.allowedOrigins };
+  const sessions = opts.sessionEvents ?? processSessionEvents;
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -105,7 +114,8 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  const serve = (ws: WebSocket, ctx: { guestId: string; userId: string; username: string; canWrite: boolean; ip: string }) => {
+  type ServeContext = { guestId: string; userId: string; sessionId: string; username: string; canWrite: boolean; ip: string; checkedAt: number };
+  const serve = (ws: WebSocket, ctx: ServeContext) => {
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
     const opened = Date.now();
@@ -126,7 +136,24 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
         ws.send(chunk, { binary: true });
       },
     }, { userId: ctx.userId, username: ctx.username });
+    let ended = false;
+    const who = { userId: ctx.userId, sessionId: ctx.sessionId };
+    const endSocket = (reason: Parameters<typeof endedMessage>[0]) => {
+      if (ended) return;
+      ended = true;
+      // Detached first: from here nothing this socket sends reaches the guest, even
+      // frames already in flight before the client sees the close.
+      session.detach();
+      send(ws, { type: "error", message: endedMessage(reason) });
+      ws.close(4001, "session ended");
+      setTimeout(() => ws.terminate(), 1000).unref();
+      log.info({ guestId: ctx.guestId, user: ctx.username, reason }, "console closed: session ended");
+    };
+    const offEnd = sessions.onEnd(who, (e) => endSocket(e.reason));
+    const early = sessions.endedSince(who, ctx.checkedAt);
+    if (early) endSocket(early.reason);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      if (ended) return;
       if (!ctx.canWrite) {
         if (!toldReadOnly) send(ws, { type: "error", message: "read-only: viewers cannot type" });
         toldReadOnly = true;
@@ -138,6 +165,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     });
     ws.on("error", (err) => log.debug({ guestId: ctx.guestId, err: err.message }, "console socket error"));
     ws.on("close", (code) => {
+      offEnd();
       session.detach();
       log.info({ guestId: ctx.guestId, user: ctx.username, code, seconds: Math.round((Date.now() - opened) / 1000), bytesOut, bytesIn }, "console closed");
     });
@@ -145,13 +173,14 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   };
 
   const authorize = async (req: IncomingMessage, socket: Duplex, head: Buffer, guestId: string, ticket: string | null) => {
-    const ip = req.socket.remoteAddress ?? "";
+    const ip = clientAddress(req, policy);
     if (!consoleOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       log.warn({ guestId, ip, origin: req.headers.origin ?? null }, "console refused: cross-site origin");
       refuse(socket, 403, "cross-site console request refused");
       return;
     }
-    const session = await sessionUser(opts.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+    const checkedAt = Date.now();
+    const session = await sessionUser(opts.db, sessionTokenOf(req, policy));
     if (session === null) {
       refuse(socket, 401, "sign in first");
       return;
@@ -167,7 +196,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     const canWrite = grant.canWrite && roleAllows(session.user.role, "operator");
     wss.handleUpgrade(req, socket, head, (ws) => {
       (socket as Socket).setNoDelay?.(true);
-      serve(ws, { guestId, userId: session.user.id, username: session.user.username, canWrite, ip });
+      serve(ws, { guestId, userId: session.user.id, sessionId: session.sessionId, username: session.user.username, canWrite, ip, checkedAt });
     });
   };
 

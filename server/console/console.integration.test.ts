@@ -25,7 +25,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
   let shellSock: string;
   let tiny: RunningTinyGuest | undefined;
   const clock = { offset: 0 };
-  const users: Record<"olga" | "vic" | "mallory", { id: string; cookie: string }> = {} as never;
+  const users: Record<"olga" | "vic" | "mallory" | "oscar", { id: string; cookie: string }> = {} as never;
   const open: ConsoleClient[] = [];
 
   const ticket = (who: keyof typeof users, guestId = "g1", canWrite = who !== "vic") =>
@@ -46,7 +46,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
     const { createHttpServer } = await import("../http/http-server");
 
-    for (const [username, role] of [["olga", "operator"], ["vic", "viewer"], ["mallory", "operator"]] as const) {
+    for (const [username, role] of [["olga", "operator"], ["vic", "viewer"], ["mallory", "operator"], ["oscar", "operator"]] as const) {
       const user = await db.user.create({ data: { username, passwordHash: "x", role } });
       const token = newSessionToken();
       await db.session.create({ data: { id: sessionIdFromToken(token), userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
@@ -191,6 +191,30 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     await closed;
     expect(live.ws.readyState).toBe(live.ws.OPEN);
     await live.waitForState("live");
+  });
+
+  it("ends a demoted operator's open console at once: nothing typed after the change reaches the guest", async () => {
+    const { db } = await import("../db");
+    const { setUserRole } = await import("../services/user-service");
+    const oscar = await connect("oscar");
+    const watcher = await connect("mallory");
+    await oscar.waitForState("live");
+    await watcher.waitForState("live");
+    oscar.ws.send("echo before-$((20+1))\r");
+    await watcher.waitForText("before-21");
+
+    const closed = new Promise<number>((r) => oscar.ws.once("close", (code) => r(code)));
+    await setUserRole(db, { userId: null, username: "test-admin" }, { id: users.oscar.id, role: "viewer" });
+    // Sent before the client has seen the close: the server must already drop it.
+    oscar.ws.send("echo after-$((20+2))\r");
+    expect(await closed).toBe(4001);
+    expect(oscar.controls).toContainEqual({ type: "error", message: expect.stringMatching(/role was changed/) });
+
+    watcher.ws.send("echo sentinel-$((30+3))\r");
+    await watcher.waitForText("sentinel-33");
+    expect(watcher.text()).not.toContain("after-22");
+    // Its sessions ended with it: no new console either.
+    expect(await refusal(openConsole(base, "g1", { cookie: users.oscar.cookie, ticket: ticket("oscar") }))).toBe(401);
   });
 
   describe("with the tiny QEMU guest", () => {

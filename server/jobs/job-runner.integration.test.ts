@@ -124,7 +124,7 @@ describe("jobs on a real host", () => {
     const { appRouter } = await import("../api/root");
     const { createCallerFactory } = await import("../api/trpc");
     const caller = createCallerFactory(appRouter)({
-      db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", isLocal: true, secureCookies: false, setCookie: () => undefined,
+      db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", secureCookies: false, setCookie: () => undefined,
     });
     const seen: unknown[] = [];
     for await (const chunk of await caller.jobs.watch({ jobId })) seen.push(...chunk.events);

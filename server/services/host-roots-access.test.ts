@@ -16,7 +16,7 @@ beforeAll(async () => {
   const { db } = await import("../db");
   const factory = createCallerFactory(appRouter);
   call = (role) =>
-    factory({ db, user: { id: `u-${role}`, username: `t-${role}`, role }, sessionId: `s-${role}`, ip: "192.0.2.1", isLocal: false, secureCookies: false, setCookie: () => undefined }) as never;
+    factory({ db, user: { id: `u-${role}`, username: `t-${role}`, role }, sessionId: `s-${role}`, ip: "192.0.2.1", secureCookies: false, setCookie: () => undefined }) as never;
 });
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; field: unknown } | "OK"> {

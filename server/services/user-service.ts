@@ -3,9 +3,11 @@ import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
 import { hashPassword } from "../auth/password";
 import type { Role } from "../auth/roles";
+import { endUserSessions } from "./auth-service";
 
 // Team members. The last admin can be neither demoted nor removed: that would lock the
-// team out of every admin action.
+// team out of every admin action. A role change or a removal ends the user's sessions,
+// consoles and subscriptions at once: nothing opened under the old role keeps working.
 
 export async function listUsers(db: Db) {
   const users = await db.user.findMany({ orderBy: { username: "asc" } });
@@ -31,7 +33,9 @@ async function assertNotLastAdmin(db: Db, userId: string): Promise<void> {
 
 export async function setUserRole(db: Db, actor: Actor, input: { id: string; role: Role }) {
   if (input.role !== "admin") await assertNotLastAdmin(db, input.id);
+  const before = await db.user.findUniqueOrThrow({ where: { id: input.id } });
   const user = await db.user.update({ where: { id: input.id }, data: { role: input.role } });
+  if (before.role !== user.role) await endUserSessions(db, user.id, "role-changed");
   await auditEvent(db, actor, { kind: "inventory", action: "user.set-role", details: { username: user.username, role: input.role } });
   return { id: user.id, username: user.username, role: user.role as Role, createdAt: user.createdAt };
 }
@@ -39,5 +43,6 @@ export async function setUserRole(db: Db, actor: Actor, input: { id: string; rol
 export async function removeUser(db: Db, actor: Actor, input: { id: string }) {
   await assertNotLastAdmin(db, input.id);
   const user = await db.user.delete({ where: { id: input.id } });
+  await endUserSessions(db, user.id, "removed");
   await auditEvent(db, actor, { kind: "inventory", action: "user.remove", details: { username: user.username } });
 }

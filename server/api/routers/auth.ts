@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import { clearedSessionCookie, sessionCookie, SESSION_TTL_MS } from "../../auth/session-token";
-import { createFirstAdmin, signIn, signOut, userCount } from "../../services/auth-service";
+import { createFirstAdmin, signIn, signOut, startSession, userCount } from "../../services/auth-service";
 import { publicProcedure, router, viewerProcedure } from "../trpc";
 import { ZPassword, ZUsername } from "./users.schema";
 
@@ -10,14 +10,14 @@ export const authRouter = router({
 
   setupStatus: publicProcedure.query(async ({ ctx }) => ({
     needsFirstAdmin: (await userCount(ctx.db)) === 0,
-    isLocal: ctx.isLocal,
   })),
 
+  /** Always needs the setup token: where a request seems to come from proves nothing (see setup-token.ts). */
   createFirstAdmin: publicProcedure
     .input(z.object({ username: ZUsername, password: ZPassword, token: z.string().max(200).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const user = await createFirstAdmin(ctx.db, { ...input, isLocal: ctx.isLocal, ip: ctx.ip });
-      const session = await signIn(ctx.db, { username: input.username, password: input.password, ip: ctx.ip });
+      const user = await createFirstAdmin(ctx.db, { username: input.username, password: input.password, proof: { via: "token", token: input.token }, ip: ctx.ip });
+      const session = await startSession(ctx.db, user, ctx.ip);
       ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
       return user;
     }),
@@ -25,7 +25,7 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
-      const session = await signIn(ctx.db, { ...input, ip: ctx.ip });
+      const session = await signIn(ctx.db, { ...input, ip: ctx.ip }, ctx.signInGuard);
       ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
       return session.user;
     }),

@@ -5,7 +5,7 @@ import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus 
 import { ZOperation } from "../../services/operations";
 import { applyOperation, cancelJob, getJob, listJobs, previewOperation, startProbe } from "../../services/job-service";
 import { runtime } from "../../services/runtime";
-import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
+import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 import type { Context } from "../context";
 
 function deps(ctx: Context) {
@@ -29,7 +29,7 @@ export const jobsRouter = router({
   watch: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).subscription(async function* ({ ctx, input, signal }) {
     // Listen first, then take the snapshot: events published in between carry a seq below
     // the snapshot's length and are skipped, so nothing is lost and nothing is doubled.
-    const live = on(jobBus, `job:${input.jobId}`, { signal }) as AsyncIterableIterator<[JobBusMessage]>;
+    const live = on(jobBus, `job:${input.jobId}`, { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[JobBusMessage]>;
     const inMemory = runtime().jobs.liveEvents(input.jobId);
     let snapshot: JobEvent[];
     let status: JobStatus;

@@ -7,7 +7,7 @@ import { previewChange, runChange } from "../../services/network/network-change"
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
 import { adoptNetwork, getLayout, networkView, persistencePreview, revertNetwork, revertPreview, saveLayout, writePersistence, ZPositions } from "../../services/network/network-view";
 import { runtime } from "../../services/runtime";
-import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 import type { Context } from "../context";
 
 function deps(ctx: Context) {
@@ -41,8 +41,8 @@ export const networkRouter = router({
   saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(deps(ctx), input)),
 
   /** Fires when a host's network or layout changed, so open pages refetch without reloading. */
-  watch: viewerProcedure.input(z.object({ hostId: z.string().min(1).optional() })).subscription(async function* ({ input, signal }) {
-    for await (const [event] of on(networkBus, "network", { signal }) as AsyncIterableIterator<[NetworkEvent]>) {
+  watch: viewerProcedure.input(z.object({ hostId: z.string().min(1).optional() })).subscription(async function* ({ ctx, input, signal }) {
+    for await (const [event] of on(networkBus, "network", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[NetworkEvent]>) {
       if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") yield event;
     }
   }),

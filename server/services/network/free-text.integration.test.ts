@@ -25,7 +25,6 @@ async function load() {
     user: { id: "u-op", username: "operator1", role: "operator" },
     sessionId: "s-op",
     ip: "127.0.0.1",
-    isLocal: true,
     secureCookies: false,
     setCookie: () => undefined,
   });
