@@ -30,7 +30,10 @@ setup("create the first admin at /setup with the setup token, sign out and sign 
   await page.getByTestId("sign-out").click();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/setup");
-  await expect(page.getByText("Labdeck is already set up")).toBeVisible();
+  // After setup the page says only that it is done: no form, no "has no users yet".
+  await expect(page.getByTestId("setup-done")).toBeVisible();
+  await expect(page.getByRole("heading")).toHaveText("Labdeck is set up");
+  await expect(page.getByText(/no users yet|Create the first admin/)).toHaveCount(0);
 
   await signIn(page, admin);
   await page.context().storageState({ path: adminStateFile() });
