@@ -38,7 +38,7 @@ export interface DriftItem {
   summary: string;
 }
 
-export type ChangeState = "applying" | "armed" | "confirmed" | "rolled-back" | "failed";
+export type ChangeState = "applying" | "armed" | "confirmed" | "rolled-back" | "failed" | "timer-lost";
 
 export interface PendingChange {
   changeId: string;

@@ -61,6 +61,13 @@ export function RollbackBanner({ pending, canEdit, onChanged }: { pending: Pendi
       </Notice>
     );
   }
+  if (pending.state === "timer-lost") {
+    return (
+      <Notice tone="warning" testId="change-timer-lost" title={`Nobody decided${title}`}>
+        The host&apos;s rollback timer is gone (the host restarted, or its timer was killed) and the deadline has passed: nothing rolled the change back. What the host runs now is what it brought up; the Drift tab compares it with the recorded topology.
+      </Notice>
+    );
+  }
   if (!armed) return null;
   return (
     <div className="rounded-md border-2 border-amber-500 bg-amber-50 px-4 py-3" role="alert" data-testid="rollback-banner">

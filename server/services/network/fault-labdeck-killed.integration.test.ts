@@ -179,4 +179,25 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     expect([...states].filter((x) => !["applying", "armed", "rolled-back"].includes(x))).toEqual([]);
     expect(await filterRules()).toBe(before);
   }, 90_000);
+
+  it("the host loses its timer (a restart) while the change is armed: past the deadline Labdeck says so, never armed for ever", async () => {
+    const { runChange } = await import("./network-change");
+    const started = await runChange(s.deps, { hostId, ops: [rule("timer-lost")], rollbackSeconds: 6 } as Parameters<typeof runChange>[1]);
+    const changeId = started.changeId ?? "";
+    expect(changeId).not.toBe("");
+    await until("the change to be armed", async () => ((await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } })).state === "armed" ? true : undefined), 30_000, 100);
+    const { workDir } = await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
+    // What a reboot does to the timer: its process is gone. The namespace shares this machine's files.
+    const pid = (await lab.execInNs(["cat", `${workDir}/timer.pid`])).stdout.trim();
+    expect(pid).toMatch(/^\d+$/);
+    expect((await lab.execInNs(["kill", "-9", pid])).code).toBe(0);
+    const shown = await until("the page to say the timer is gone", async () => {
+      const st = await shownState();
+      return st === "timer-lost" ? st : undefined;
+    }, 30_000, 500);
+    expect(shown).toBe("timer-lost");
+    expect(await latestChange()).toMatchObject({ id: changeId, state: "timer-lost" });
+    // Nothing rolled it back: the rule is still there.
+    expect(await filterRules()).toContain("timer-lost");
+  }, 90_000);
 });

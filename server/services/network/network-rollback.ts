@@ -84,7 +84,19 @@ export async function refreshChange(deps: ReadDeps, changeId: string): Promise<s
     await deps.db.networkChange.update({ where: { id: changeId }, data: { state: "confirmed", decidedAt: new Date() } });
     return "confirmed";
   }
+  if (status.state === "armed" && !status.timerAlive) return timerLost(deps, change);
   return change.state;
+}
+
+/**
+ * Past the deadline, still armed, and the timer process is gone (the host restarted, or
+ * someone killed it): nothing will ever roll the change back. Saying "armed" for ever
+ * would be a lie; what the host runs now is whatever it brought up, which the drift view shows.
+ */
+async function timerLost(deps: ReadDeps, change: { id: string; hostId: string }): Promise<string> {
+  await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "timer-lost", decidedAt: new Date(), decidedBy: "host (timer gone)" } });
+  networkBus.publish(change.hostId, "changed");
+  return "timer-lost";
 }
 
 type ChangeRow = { id: string; hostId: string; jobId: string | null; workDir: string; rollbackSeconds: number | null; state: string };
@@ -96,6 +108,7 @@ async function settleApplying(deps: ReadDeps, change: ChangeRow): Promise<string
   const status = parseRollbackStatus((await readFromHost(deps, change.hostId, rollbackStatusArgv(change.workDir))).stdout);
   const decided = { decidedAt: new Date(), decidedBy: "host (timer)" };
   let state: string;
+  if (status.state === "armed" && !status.timerAlive) return timerLost(deps, change);
   if (status.state === "armed") {
     const deadline = localDeadline(status) ?? new Date();
     await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "armed", deadline } });
