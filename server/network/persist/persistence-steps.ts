@@ -1,6 +1,6 @@
 import type { TPlanStep } from "../../jobs/plan";
 import { badInput } from "../../errors";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import type { PersistFile } from "./render-persistence";
 
 // Plan steps that put persistence files on a host. Content travels on stdin, never in a
@@ -25,7 +25,7 @@ const RESTORE = 'if [ -e "$2" ]; then mv -f "$2" "$1"; else rm -f "$1"; fi';
 
 /** root + path without doubled slashes: ("/", "/etc/x") -> "/etc/x"; ("/tmp/r/", "/etc/x") -> "/tmp/r/etc/x". */
 export function underRoot(root: string, path: string): string {
-  return `${root.replace(/\/+$/, "")}${path}`;
+  return `${trimTrailing(root, "/")}${path}`;
 }
 
 function sibling(path: string, suffix: string): { dir: string; file: string } {

@@ -3,7 +3,7 @@ import { LabdeckError } from "../../errors";
 import { auditEvent } from "../../audit/audit-writer";
 import { planToShellScript } from "../../jobs/plan-script";
 import type { TPlan, TPlanStep } from "../../jobs/plan";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import type { THostNetwork } from "../../network/network-model";
 import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
 import { buildNetworkPlan, describeOp } from "../../network/plan/build-plan";
@@ -58,7 +58,7 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const net = current ?? (await readLiveNetwork(deps, host.id));
   const changeId = randomUUID();
-  const workDir = assertAbsPath("runDir", `${host.runDir.replace(/\/+$/, "")}/network/${changeId}`);
+  const workDir = assertAbsPath("runDir", `${trimTrailing(host.runDir, "/")}/network/${changeId}`);
   const ctx = { workDir, rtTablesFile: rtTablesFileFor(host) };
   let ops = [...input.ops];
   let guestEdits: GuestEdit[] = [];
