@@ -14,6 +14,9 @@ export function isFinished(status: JobStatus): boolean {
 export const ZJobEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("step-start"), index: z.number().int(), argv: z.array(z.string()), purpose: z.string(), undo: z.boolean().default(false), at: z.number() }),
   z.object({ type: z.literal("output"), index: z.number().int(), stream: z.enum(["stdout", "stderr"]), text: z.string() }),
+  // The step printed more than a transcript keeps (server/jobs/output-cap.ts): `bytes` of its
+  // output between the stored head and tail went live to watchers only.
+  z.object({ type: z.literal("output-dropped"), index: z.number().int(), bytes: z.number().int() }),
   z.object({
     type: z.literal("step-end"),
     index: z.number().int(),

@@ -7,6 +7,7 @@ import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
+import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
@@ -138,6 +139,10 @@ export class JobRunner {
       events.push(event);
       jobBus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
     };
+    // Output beyond a step's stored head and tail goes to watchers only; its seq is where the
+    // next stored event will sit, so a watcher's skip-what-the-snapshot-had rule still holds.
+    const publishLive = (event: JobEvent): void => jobBus.publish({ jobId, hostId: job.hostId, seq: events.length, event });
+    const outputBudget = new JobOutputBudget();
     const flush = async (data: Record<string, unknown> = {}): Promise<void> => {
       const chunk = serializeEvents(events.slice(flushed));
       flushed = events.length;
@@ -168,6 +173,12 @@ export class JobRunner {
           const index = stepIndex++;
           publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: Date.now() });
           const started = Date.now();
+          const output = new StepOutput(outputBudget, {
+            publish: (stream, text) => publish({ type: "output", index, stream, text }),
+            publishLive: (stream, text) => publishLive({ type: "output", index, stream, text }),
+            store: (stream, text) => events.push({ type: "output", index, stream, text }),
+            dropped: (bytes) => publish({ type: "output-dropped", index, bytes }),
+          });
           let result: ExecResult;
           try {
             const target = await this.deps.targetFor(job.hostId);
@@ -177,10 +188,11 @@ export class JobRunner {
               : await this.deps.ssh.exec(target, step.argv, {
                   ...common,
                   ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-                  onStdout: (b) => publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
-                  onStderr: (b) => publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
+                  onStdout: (b) => output.push("stdout", b),
+                  onStderr: (b) => output.push("stderr", b),
                 });
           } catch (err) {
+            output.end();
             const message = err instanceof Error ? err.message : String(err);
             await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
             const code = err instanceof LabdeckError ? err.code : null;
@@ -188,6 +200,7 @@ export class JobRunner {
             lastFailedStep = index;
             throw new JobEnd("failed", message, index, code);
           }
+          output.end();
           const outcome = auditOutcome(result);
           await auditCommand(db, actor, {
             hostId: job.hostId,
