@@ -9,6 +9,8 @@ import { logger } from "../logger";
 // Routes one HTTP server: tRPC on /api/trpc/ (behind the cross-site check), everything
 // else to Next. Upgrades are kept here so console WebSockets can be claimed before Next.
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export interface HttpServerOptions {
   pages: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -20,6 +22,9 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     router: appRouter,
     basePath: "/api/trpc/",
     createContext,
+    // Every input is small (the largest, a pasted command line or key, is 20 kB): a cap on
+    // the body bounds what any schema has to look at before its own limits apply.
+    maxBodySize: MAX_BODY_BYTES,
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
     },
