@@ -10,6 +10,8 @@ import { z } from "zod";
 
 /** IFNAMSIZ: at most 15 characters; no leading "-" so a name can never read as an option. */
 export const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}$/;
+// An iptables-save rule line; real ones are a few hundred characters.
+const MAX_RULE_TEXT = 4096;
 export const ZIfName = z.string().regex(IFNAME, "an interface name of at most 15 characters (letters, digits, _ . : -)");
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -17,6 +19,7 @@ export const ZIpv4 = z.string().regex(IPV4, "an IPv4 address such as 192.168.2.1
 /** An address with prefix length, as `ip addr` takes it: 192.168.2.1/24. */
 export const ZIpv4Cidr = z
   .string()
+  .max(18, { message: "an IPv4 network such as 10.0.0.0/24", abort: true })
   .refine((v) => {
     const [a, p, ...rest] = v.split("/");
     return rest.length === 0 && a !== undefined && IPV4.test(a) && p !== undefined && /^\d{1,2}$/.test(p) && Number(p) <= 32;
@@ -64,7 +67,7 @@ export const ZRuleSpec = z.object({
   /** Needs protocol tcp or udp. */
   sourcePort: ZPortSpec.optional(),
   destinationPort: ZPortSpec.optional(),
-  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).optional(),
+  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).max(7).optional(),
   comment: z.string().max(200).regex(/^[^\0\n"\\]*$/, "one line without quotes or backslashes").optional(),
   target: z.discriminatedUnion("kind", [
     z.object({ kind: z.enum(["ACCEPT", "DROP", "RETURN", "MASQUERADE"]) }),
@@ -144,9 +147,9 @@ export const ZNetOp = z.discriminatedUnion("op", [
   /** Ensure the rule is at 1-based position `position` (inserted there when absent). */
   z.object({ op: z.literal("rule.insert"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), rule: ZRuleSpec }),
   /** Replace the rule at `position`; `expect` is its current text, refused when the host has moved on. */
-  z.object({ op: z.literal("rule.replace"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), expect: z.string().min(1), rule: ZRuleSpec }),
+  z.object({ op: z.literal("rule.replace"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), expect: z.string().min(1).max(MAX_RULE_TEXT), rule: ZRuleSpec }),
   /** Delete by text (an iptables-save line without counters): deleting twice deletes once. */
-  z.object({ op: z.literal("rule.delete"), table: ZIptablesTable, chain: ZChainName, text: z.string().min(1) }),
+  z.object({ op: z.literal("rule.delete"), table: ZIptablesTable, chain: ZChainName, text: z.string().min(1).max(MAX_RULE_TEXT) }),
   z.object({ op: z.literal("chain.create"), table: ZIptablesTable, chain: ZChainName }),
   z.object({ op: z.literal("chain.delete"), table: ZIptablesTable, chain: ZChainName }),
   z.object({ op: z.literal("policy.set"), table: ZIptablesTable, chain: z.enum(["INPUT", "FORWARD", "OUTPUT"]), policy: z.enum(["ACCEPT", "DROP"]) }),
