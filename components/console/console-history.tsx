@@ -7,6 +7,7 @@ import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";
 import { Input } from "../ui/input";
 import { Empty, Loading, Notice } from "../ui/states";
+import { formatBytes } from "../guests/format";
 
 // Terminal control sequences are noise in a text view; the live console keeps them.
 const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\r/g;
@@ -18,6 +19,7 @@ export function ConsoleHistory({ guestId }: { guestId: string }) {
   const client = useTRPCClient();
   const [pages, setPages] = useState<Array<{ offset: number; text: string }>>([]);
   const [size, setSize] = useState<number | null>(null);
+  const [rotated, setRotated] = useState<{ bytes: number; rotatedAt: number } | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [term, setTerm] = useState("");
@@ -31,6 +33,7 @@ export function ConsoleHistory({ guestId }: { guestId: string }) {
       try {
         const page = await client.guests.serialLog.query(before === undefined ? { id: guestId } : { id: guestId, before });
         setSize((s) => s ?? page.size);
+        if (before === undefined) setRotated(page.rotated);
         setPages((p) => (before === undefined ? [{ offset: page.offset, text: page.text }] : [{ offset: page.offset, text: page.text }, ...p]));
       } catch (err) {
         setError(err);
@@ -80,6 +83,11 @@ export function ConsoleHistory({ guestId }: { guestId: string }) {
         </Button>
         {size !== null && <span>{oldest === 0 ? "From the start of the log" : `Showing from byte ${oldest}`} · {size} bytes when first read</span>}
       </div>
+      {rotated && oldest === 0 && (
+        <div className="text-xs text-slate-500" data-testid="history-rotated">
+          Earlier history ({formatBytes(rotated.bytes)}) was rotated away when the guest started on {new Date(rotated.rotatedAt).toLocaleString()}; it is kept on the host as serial.log.1 until the next rotation.
+        </div>
+      )}
       {error ? <Notice tone="error" title="Could not read the serial log">{errorMessage(error)}</Notice> : null}
       {loading && pages.length === 0 ? (
         <Loading label="Reading the serial log…" />

@@ -59,3 +59,30 @@ describe("a finished job", () => {
     expect(applyJobEvents(EMPTY_JOB_STATE, started, null).steps[0]?.end).toBeNull();
   });
 });
+
+describe("step output on the page", () => {
+  it("keeps a bounded tail of a huge live output and says how much went", async () => {
+    const { SHOWN_OUTPUT_CHARS } = await import("./job-state");
+    const chunk = "x".repeat(64 * 1024);
+    const events: JobEvent[] = [{ type: "step-start", index: 0, argv: ["yes"], purpose: "p", undo: false, at }];
+    for (let i = 0; i < 64; i++) events.push({ type: "output", index: 0, stream: "stdout", text: chunk });
+    const s = applyJobEvents(EMPTY_JOB_STATE, events, null);
+    const out = s.steps[0]?.output ?? [];
+    const shown = out.filter((c) => c.stream !== "dropped").reduce((n, c) => n + c.text.length, 0);
+    expect(shown).toBeLessThanOrEqual(SHOWN_OUTPUT_CHARS * 1.25);
+    expect(out[0]?.stream).toBe("dropped");
+    expect(Number(/\d+/.exec(out[0]?.text ?? "")?.[0])).toBe(64 * chunk.length - shown);
+  });
+
+  it("shows the transcript's marker where the server left output out", () => {
+    const events: JobEvent[] = [
+      { type: "step-start", index: 0, argv: ["yes"], purpose: "p", undo: false, at },
+      { type: "output", index: 0, stream: "stdout", text: "head" },
+      { type: "output-dropped", index: 0, bytes: 12345 },
+      { type: "output", index: 0, stream: "stdout", text: "tail" },
+    ];
+    const out = applyJobEvents(EMPTY_JOB_STATE, events, null).steps[0]?.output ?? [];
+    expect(out.map((c) => c.stream)).toEqual(["stdout", "dropped", "stdout"]);
+    expect(out[1]?.text).toContain("12345 bytes");
+  });
+});

@@ -16,7 +16,8 @@ export interface StepState {
   undo: boolean;
   startedAt: number;
   timeoutMs: number | null;
-  output: Array<{ stream: "stdout" | "stderr"; text: string }>;
+  /** "dropped": the marker where the stored transcript left out part of the output. */
+  output: Array<{ stream: "stdout" | "stderr" | "dropped"; text: string }>;
   end: StepEnd | null;
 }
 
@@ -34,6 +35,33 @@ export interface JobState {
 
 export const EMPTY_JOB_STATE: JobState = { status: null, error: null, code: null, failedStep: null, steps: {}, timeline: [] };
 
+/** Characters of one step's output a page keeps: a live step may print gigabytes. */
+export const SHOWN_OUTPUT_CHARS = 1_000_000;
+
+// Trimmed only once well over the bound, so a long run of small chunks is not re-cut each time.
+function boundedOutput(output: StepState["output"]): StepState["output"] {
+  let total = output.reduce((n, c) => n + c.text.length, 0);
+  if (total <= SHOWN_OUTPUT_CHARS * 1.25) return output;
+  const lead = output[0]?.stream === "dropped" ? output[0] : null;
+  let gone = lead === null ? 0 : Number(/\d+/.exec(lead.text)?.[0] ?? 0);
+  const rest = lead === null ? [...output] : output.slice(1);
+  total -= lead?.text.length ?? 0;
+  while (total > SHOWN_OUTPUT_CHARS && rest.length > 0) {
+    const first = rest[0] as StepState["output"][number];
+    const excess = total - SHOWN_OUTPUT_CHARS;
+    if (first.text.length <= excess) {
+      rest.shift();
+      total -= first.text.length;
+      if (first.stream !== "dropped") gone += first.text.length;
+    } else {
+      rest[0] = { stream: first.stream, text: first.text.slice(excess) };
+      total -= excess;
+      gone += excess;
+    }
+  }
+  return [{ stream: "dropped", text: `… ${gone} earlier characters of output not shown on this page …\n` }, ...rest];
+}
+
 function applyOne(state: JobState, e: JobEvent): JobState {
   switch (e.type) {
     case "step-start":
@@ -50,7 +78,13 @@ function applyOne(state: JobState, e: JobEvent): JobState {
         last && last.stream === e.stream
           ? [...step.output.slice(0, -1), { stream: e.stream, text: last.text + e.text }]
           : [...step.output, { stream: e.stream, text: e.text }];
-      return { ...state, steps: { ...state.steps, [e.index]: { ...step, output } } };
+      return { ...state, steps: { ...state.steps, [e.index]: { ...step, output: boundedOutput(output) } } };
+    }
+    case "output-dropped": {
+      const step = state.steps[e.index];
+      if (!step) return state;
+      const text = `\n… ${e.bytes} bytes of output not kept in the job's transcript (they were shown live) …\n`;
+      return { ...state, steps: { ...state.steps, [e.index]: { ...step, output: [...step.output, { stream: "dropped", text }] } } };
     }
     case "step-end": {
       const step = state.steps[e.index];

@@ -69,7 +69,7 @@ export function JobStep({ step, failedStep, compact = false }: { step: StepState
       {outputVisible && (
         <pre className={cx("theme-fixed overflow-auto border-t border-slate-200 bg-slate-900 px-3 py-2 font-mono text-xs leading-snug break-words whitespace-pre-wrap", compact ? "max-h-40" : "max-h-96")} data-testid="step-output">
           {step.output.map((chunk, i) => (
-            <span key={i} className={chunk.stream === "stderr" ? (isFailing ? "font-semibold text-red-300" : "text-amber-200") : "text-slate-100"} data-stream={chunk.stream}>
+            <span key={i} className={chunk.stream === "stderr" ? (isFailing ? "font-semibold text-red-300" : "text-amber-200") : chunk.stream === "dropped" ? "text-slate-400 italic" : "text-slate-100"} data-stream={chunk.stream}>
               {chunk.text}
             </span>
           ))}

@@ -36,7 +36,10 @@ const exists = (f: string) => access(f).then(() => true, () => false);
 /** The versioned kernel package the meta package depends on, read from apt's local lists. */
 export async function resolveKernelPackage(): Promise<{ pkg: string; version: string }> {
   const deps = (await run("apt-cache", ["depends", META_PACKAGE])).stdout;
-  const pkg = /Depends:\s*(linux-image-[0-9][^\s]*-cloud-amd64)/.exec(deps)?.[1];
+  // Take the whole word, then check its end: "[^\s]*-cloud-amd64" would rescan it from
+  // every start, quadratic in a long word.
+  const word = /Depends:\s*(linux-image-[0-9][^\s,]*)/.exec(deps)?.[1];
+  const pkg = word?.endsWith("-cloud-amd64") ? word : undefined;
   if (pkg === undefined) throw new Error(`${META_PACKAGE} has no linux-image-*-cloud-amd64 dependency in apt's lists`);
   const show = (await run("apt-cache", ["show", "--no-all-versions", pkg])).stdout;
   const version = /^Version:\s*(\S+)/m.exec(show)?.[1];

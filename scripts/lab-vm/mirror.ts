@@ -5,6 +5,7 @@
 // file or a third-party repository can never become the source of the root filesystem.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { trimTrailing } from "../../server/names";
 
 export interface AptSource {
   types: string[];
@@ -22,7 +23,10 @@ export function parseSourcesList(text: string): AptSource[] {
   for (const raw of text.split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
     if (line === "") continue;
-    const withoutOptions = line.replace(/\[[^\]]*\]\s*/, "");
+    // By index: /\[[^\]]*\]\s*/ rescans the rest of the line from every "[" when no "]" follows.
+    const open = line.indexOf("[");
+    const close = open < 0 ? -1 : line.indexOf("]", open);
+    const withoutOptions = close < 0 ? line : line.slice(0, open) + line.slice(close + 1).trimStart();
     const [type, uri, suite, ...components] = withoutOptions.split(/\s+/);
     if (type === undefined || uri === undefined || suite === undefined) continue;
     out.push({ types: [type], uris: [uri], suites: [suite], components, enabled: true });
@@ -66,7 +70,7 @@ export function pickMirror(sources: readonly AptSource[], suite: string): string
   for (const s of sources) {
     if (!s.enabled || !s.types.includes("deb") || !s.suites.includes(suite) || !s.components.includes("main")) continue;
     const uri = s.uris.find((u) => URI.test(u));
-    if (uri !== undefined) return uri.replace(/\/+$/, "");
+    if (uri !== undefined) return trimTrailing(uri, "/");
   }
   return null;
 }

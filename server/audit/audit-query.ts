@@ -3,12 +3,12 @@ import type { Db } from "../db";
 
 export const ZAuditFilter = z.object({
   username: z.string().max(64).optional(),
-  hostId: z.string().optional(),
+  hostId: z.string().max(64).optional(),
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   failedOnly: z.boolean().default(false),
   kind: z.enum(["command", "inventory", "auth"]).optional(),
-  cursor: z.string().optional(),
+  cursor: z.string().max(64).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
 export type TAuditFilter = z.input<typeof ZAuditFilter>;

@@ -2,6 +2,7 @@
 // history view. Reading makes no plan; the executor passed in is the service's audited one.
 import type { SshExecutor, SshTarget } from "../ssh/types";
 import { LabdeckError } from "../errors";
+import { parseRotatedLogStat, rotatedLogStatArgv, type RotatedLog } from "../hypervisors/qemu/serial-log-rotation";
 import {
   parseSerialLogSearch,
   parseSerialLogSize,
@@ -17,6 +18,8 @@ export interface SerialLogPage {
   size: number;
   offset: number;
   text: string;
+  /** What rotation moved out of this log at an earlier start (null: never rotated). */
+  rotated: RotatedLog | null;
 }
 
 export async function readSerialLogPage(opts: {
@@ -27,11 +30,13 @@ export async function readSerialLogPage(opts: {
   pageBytes?: number;
 }): Promise<SerialLogPage> {
   const size = parseSerialLogSize(await opts.ssh.exec(opts.target, serialLogSizeArgv(opts.path), { timeoutMs: 15_000 }));
+  // Only with the newest page: walking back does not need it again.
+  const rotated = opts.before === undefined ? parseRotatedLogStat(await opts.ssh.exec(opts.target, rotatedLogStatArgv(opts.path), { timeoutMs: 15_000 })) : null;
   const w = serialLogPageWindow(size, { before: opts.before, pageBytes: opts.pageBytes });
-  if (w.length === 0) return { size, offset: w.offset, text: "" };
+  if (w.length === 0) return { size, offset: w.offset, text: "", rotated };
   const r = await opts.ssh.exec(opts.target, serialLogReadArgv(opts.path, w), { timeoutMs: 15_000 });
   if (r.exitStatus !== 0) throw new LabdeckError("INTERNAL", `reading the serial log failed: ${r.stderr.trim()}`);
-  return { size, offset: w.offset, text: r.stdout };
+  return { size, offset: w.offset, text: r.stdout, rotated };
 }
 
 export async function searchSerialLog(opts: {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { badInput } from "../errors";
-import { ZAbsPath, assertAbsPath } from "../names";
+import { ZAbsPath, assertAbsPath, trimTrailing } from "../names";
 
 // Which directories of a host Labdeck may treat as its own. Storage roots bound every
 // image, ISO and kernel path (images are created, converted, grown and removed there as
@@ -33,7 +33,7 @@ export const DEFAULT_RUN_DIR = "/var/lib/labdeck";
 export const DEFAULT_CONFIG_ROOT = "/";
 
 function trimmed(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+  return path.length > 1 ? trimTrailing(path, "/") : path;
 }
 
 function within(path: string, tree: string): boolean {

@@ -16,6 +16,8 @@ import type { SignInGuard } from "../services/auth-service";
 // Every request and every upgrade passes the Host check first (auth/host-check.ts): a
 // Host this Labdeck is not served as is refused with 421 before any route sees it.
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 export interface HttpServerOptions {
   pages: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -44,6 +46,9 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     router: appRouter,
     basePath: "/api/trpc/",
     createContext: (o) => createContext(o, policy, opts.signInGuard),
+    // Every input is small (the largest, a pasted command line or key, is 20 kB): a cap on
+    // the body bounds what any schema has to look at before its own limits apply.
+    maxBodySize: MAX_BODY_BYTES,
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
     },

@@ -23,6 +23,9 @@ export const ZJobEvent = z.discriminatedUnion("type", [
     timeoutMs: z.number().int().optional(),
   }),
   z.object({ type: z.literal("output"), index: z.number().int(), stream: z.enum(["stdout", "stderr"]), text: z.string() }),
+  // The step printed more than a transcript keeps (server/jobs/output-cap.ts): `bytes` of its
+  // output between the stored head and tail went live to watchers only.
+  z.object({ type: z.literal("output-dropped"), index: z.number().int(), bytes: z.number().int() }),
   z.object({
     type: z.literal("step-end"),
     index: z.number().int(),

@@ -8,6 +8,7 @@ import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
+import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
@@ -139,6 +140,10 @@ export class JobRunner {
       events.push(event);
       jobBus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
     };
+    // Output beyond a step's stored head and tail goes to watchers only; its seq is where the
+    // next stored event will sit, so a watcher's skip-what-the-snapshot-had rule still holds.
+    const publishLive = (event: JobEvent): void => jobBus.publish({ jobId, hostId: job.hostId, seq: events.length, event });
+    const outputBudget = new JobOutputBudget();
     // Flushes run one after another (a probe's concurrent steps flush too) and advance only
     // once written, so no chunk is lost to a write that failed or waited on a locked database.
     let flushing: Promise<void> = Promise.resolve();
@@ -190,6 +195,13 @@ export class JobRunner {
           const started = Date.now();
           open.set(index, started);
           publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: started, timeoutMs });
+          // Once the job has ended, a late step's output no longer belongs in its transcript.
+          const output = new StepOutput(outputBudget, {
+            publish: (stream, text) => ended || publish({ type: "output", index, stream, text }),
+            publishLive: (stream, text) => ended || publishLive({ type: "output", index, stream, text }),
+            store: (stream, text) => ended || events.push({ type: "output", index, stream, text }),
+            dropped: (bytes) => ended || publish({ type: "output-dropped", index, bytes }),
+          });
           let result: ExecResult;
           try {
             const target = await this.deps.targetFor(job.hostId);
@@ -199,10 +211,11 @@ export class JobRunner {
               : await this.deps.ssh.exec(target, step.argv, {
                   ...common,
                   ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-                  onStdout: (b) => ended || publish({ type: "output", index, stream: "stdout", text: b.toString("utf8") }),
-                  onStderr: (b) => ended || publish({ type: "output", index, stream: "stderr", text: b.toString("utf8") }),
+                  onStdout: (b) => output.push("stdout", b),
+                  onStderr: (b) => output.push("stderr", b),
                 });
           } catch (err) {
+            output.end();
             const message = err instanceof Error ? err.message : String(err);
             await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
             const code = err instanceof LabdeckError ? err.code : null;
@@ -210,6 +223,7 @@ export class JobRunner {
             lastFailedStep = index;
             throw new JobEnd("failed", message, index, code);
           }
+          output.end();
           const outcome = auditOutcome(result);
           await auditCommand(db, actor, {
             hostId: job.hostId,

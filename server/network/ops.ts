@@ -11,6 +11,8 @@ import { safeTextCheck } from "../safe-text";
 
 /** IFNAMSIZ: at most 15 characters; no leading "-" so a name can never read as an option. */
 export const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}$/;
+// An iptables-save rule line; real ones are a few hundred characters.
+const MAX_RULE_TEXT = 4096;
 export const ZIfName = z.string().regex(IFNAME, "an interface name of at most 15 characters (letters, digits, _ . : -)");
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -18,6 +20,7 @@ export const ZIpv4 = z.string().regex(IPV4, "an IPv4 address such as 192.168.2.1
 /** An address with prefix length, as `ip addr` takes it: 192.168.2.1/24. */
 export const ZIpv4Cidr = z
   .string()
+  .max(18, { message: "an IPv4 network such as 10.0.0.0/24", abort: true })
   .refine((v) => {
     const [a, p, ...rest] = v.split("/");
     return rest.length === 0 && a !== undefined && IPV4.test(a) && p !== undefined && /^\d{1,2}$/.test(p) && Number(p) <= 32;
@@ -62,7 +65,7 @@ function ZRuleText(max: number) {
 }
 
 /** An iptables-save line as the page shows it (rule.delete, rule.replace's expect): it ends up in plan purposes. */
-const ZRuleLine = z.string().min(1).max(4000).superRefine(safeTextCheck());
+const ZRuleLine = z.string().min(1).max(MAX_RULE_TEXT).superRefine(safeTextCheck());
 
 /** A filter/NAT rule as the editor builds it; plan/ turns it into one iptables-save line. */
 export const ZRuleSpec = z.object({
@@ -77,7 +80,7 @@ export const ZRuleSpec = z.object({
   /** Needs protocol tcp or udp. */
   sourcePort: ZPortSpec.optional(),
   destinationPort: ZPortSpec.optional(),
-  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).optional(),
+  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).max(7).optional(),
   comment: ZRuleText(200).optional(),
   target: z.discriminatedUnion("kind", [
     z.object({ kind: z.enum(["ACCEPT", "DROP", "RETURN", "MASQUERADE"]) }),

@@ -4,7 +4,10 @@ import { guestRunFiles } from "../hypervisors/qemu/guest-definition";
 import { cmdlineArgv, describeQemuProcess, parsePsQemu, PS_ARGV, type QemuProcess } from "../hypervisors/qemu/process-list";
 import { readSerialLogPage, searchSerialLog } from "../console/serial-log-reader";
 import type { ExecOptions, SshExecutor, SshTarget } from "../ssh/types";
+import { mapLimit, READ_PARALLELISM } from "../concurrency";
 import { readFromHost } from "./host-read";
+
+const MAX_QEMU_CANDIDATES = 64;
 import { hostTarget } from "./host-target";
 
 // Reads about guests that the pages ask for on demand: the serial log's history, its
@@ -47,12 +50,13 @@ export async function serialLogSearch(deps: GuestReadDeps, input: { id: string; 
 export async function unmanagedQemu(deps: GuestReadDeps, input: { hostId: string }): Promise<QemuProcess[]> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const ps = await readFromHost(deps, host.id, PS_ARGV);
-  const found: QemuProcess[] = [];
-  for (const candidate of parsePsQemu(ps.stdout)) {
+  // Any user's processes count: the list is capped so a host running (or pretending to run)
+  // thousands of QEMUs costs a bounded number of reads.
+  const candidates = parsePsQemu(ps.stdout).slice(0, MAX_QEMU_CANDIDATES);
+  const procs = await mapLimit(candidates, READ_PARALLELISM, async (candidate) => {
     const cmd = await readFromHost(deps, host.id, cmdlineArgv(candidate.pid));
-    if (cmd.exitStatus !== 0) continue; // exited between ps and now
-    const proc = describeQemuProcess(candidate, cmd.stdout, host.runDir);
-    if (!proc.managed) found.push(proc);
-  }
-  return found;
+    if (cmd.exitStatus !== 0) return null; // exited between ps and now
+    return describeQemuProcess(candidate, cmd.stdout, host.runDir);
+  });
+  return procs.filter((p): p is QemuProcess => p !== null && !p.managed);
 }

@@ -5,6 +5,7 @@ import { allowedActions, guestRunFiles, type GuestAction, type GuestState } from
 import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv, QUERY_STATUS } from "../hypervisors/qemu/guest-state";
 import { connectQmp, type QmpStatus } from "../hypervisors/qemu/qmp";
 import type { SshExecutor } from "../ssh/types";
+import { mapLimit, READ_PARALLELISM } from "../concurrency";
 import { hostTarget } from "./host-target";
 import { readFromHost } from "./host-read";
 
@@ -86,6 +87,8 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
 }
 
 export async function readGuestStates(deps: GuestStateDeps, guestIds: readonly string[]): Promise<Record<string, GuestStateView>> {
-  const entries = await Promise.all(guestIds.map(async (id) => [id, await readGuestState(deps, id)] as const));
+  // Deduplicated: the same id twice would read the guest twice for one answer.
+  const ids = [...new Set(guestIds)];
+  const entries = await mapLimit(ids, READ_PARALLELISM, async (id) => [id, await readGuestState(deps, id)] as const);
   return Object.fromEntries(entries);
 }

@@ -28,7 +28,7 @@ export const ZCreateHostInput = z.object({
 export type TCreateHostInput = z.input<typeof ZCreateHostInput>;
 
 export const ZUpdateHostInput = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(64),
   name: ZHostName.optional(),
   address: ZAddress.optional(),
   port: ZPort.optional(),
@@ -42,5 +42,5 @@ export const ZUpdateHostInput = z.object({
 });
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;
 
-export const ZHostIdInput = z.object({ id: z.string().min(1) });
-export const ZPinHostKeyInput = z.object({ id: z.string().min(1), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });
+export const ZHostIdInput = z.object({ id: z.string().min(1).max(64) });
+export const ZPinHostKeyInput = z.object({ id: z.string().min(1).max(64), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });

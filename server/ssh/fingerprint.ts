@@ -2,10 +2,11 @@
 // SHA-256 of the key blob). Pinning compares these strings, so the format must stay
 // byte-for-byte what `ssh-keygen -lf` shows an admin.
 import { createHash } from "node:crypto";
+import { trimTrailing } from "../names";
 import type { HostKeyInfo } from "./types";
 
 export function fingerprintOf(keyBlob: Buffer): string {
-  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${trimTrailing(createHash("sha256").update(keyBlob).digest("base64"), "=")}`;
 }
 
 /** The blob starts with the algorithm name as an SSH string (uint32 length, bytes). */
@@ -22,6 +23,6 @@ export function hostKeyInfo(keyBlob: Buffer): HostKeyInfo {
 
 /** Tolerates a pasted fingerprint that kept base64 padding or surrounding spaces. */
 export function sameFingerprint(a: string, b: string): boolean {
-  const norm = (s: string) => s.trim().replace(/=+$/, "");
+  const norm = (s: string) => trimTrailing(s.trim(), "=");
   return norm(a) === norm(b);
 }

@@ -27,13 +27,24 @@ const ZRawMount = z.object({
   options: z.string().default(""),
 });
 
+/**
+ * "/dev/vda1[/srv/data]" -> device and subpath, split at the last "[/" as a greedy
+ * `^(\/.*)\[(\/.*)\]$` would, but by index: that pattern is quadratic on "/[/[/[…".
+ */
+function splitBindSource(source: string): [string, string, string] | null {
+  if (!source.startsWith("/") || !source.endsWith("]") || source.includes("\n")) return null;
+  const at = source.lastIndexOf("[/", source.length - 2);
+  if (at < 1) return null;
+  return [source, source.slice(0, at), source.slice(at + 1, -1)];
+}
+
 export function parseFindmnt(stdout: string): TMount[] {
   const parsed = z.object({ filesystems: z.array(ZRawMount) }).safeParse(parseJsonOutput("findmnt", stdout));
   if (!parsed.success) {
     throw new LabdeckError("INTERNAL", "findmnt: unexpected output (was -l lost?)", { details: { excerpt: stdout.slice(0, 200) } });
   }
   return parsed.data.filesystems.map((m) => {
-    const bind = /^(\/.*)\[(\/.*)\]$/.exec(m.source);
+    const bind = splitBindSource(m.source);
     const options = m.options === "" ? [] : m.options.split(",");
     return ZMount.parse({
       target: m.target,

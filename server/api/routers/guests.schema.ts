@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
-import { ZAbsPath } from "../../names";
+import { ZAbsPath, ZRecordId } from "../../names";
 import { ZGuestAction } from "../../services/guest-actions";
 
-const id = z.string().min(1);
+const id = ZRecordId;
 // The definition is validated by the service against its host (roots, MACs), which names
 // the failing field; here only its outer shape is checked.
-const ZDefinitionInput = z.record(z.string(), z.unknown());
+const ZDefinitionInput = z.record(z.string().max(64), z.unknown());
 
 export const ZGuestIdInput = z.object({ id });
 export const ZListGuestsInput = z.object({ hostId: id.optional() }).default({});
+// A page polls the guests it shows; duplicates are read once (readGuestStates).
 export const ZGuestStatesInput = z.object({ ids: z.array(id).max(500) });
 export const ZCreateGuestInput = z.object({ hostId: id, definition: ZDefinitionInput });
 export const ZUpdateGuestInput = z.object({ id, version: z.number().int().min(1), definition: ZDefinitionInput });

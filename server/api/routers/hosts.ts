@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZRecordId } from "../../names";
 import { listScratchArgv, parseScratchList } from "../../hosts/scratch";
 import { ZCreateHostInput, ZHostIdInput, ZPinHostKeyInput, ZUpdateHostInput } from "../../services/host-service.schema";
 import { createHost, lastProbe, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
@@ -30,7 +31,7 @@ export const hostsRouter = router({
   scanHostKey: operatorProcedure.input(ZHostIdInput).mutation(({ ctx, input }) => scanHostKey(deps(ctx), input)),
   pinHostKey: operatorProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(deps(ctx), { ...input, repin: false })),
   repinHostKey: adminProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(deps(ctx), { ...input, repin: true })),
-  scratchList: adminProcedure.input(z.object({ hostId: z.string().min(1) })).query(async ({ ctx, input }) => {
+  scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
     const res = await readFromHost(deps(ctx), host.id, listScratchArgv(host.runDir));
     // find exits 1 when the scratch root does not exist yet: that is an empty list.

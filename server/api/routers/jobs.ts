@@ -1,5 +1,6 @@
 import { on } from "node:events";
 import { z } from "zod";
+import { ZRecordId } from "../../names";
 import { jobBus, type JobBusMessage } from "../../jobs/job-bus";
 import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus } from "../../jobs/job-events";
 import { ZOperation } from "../../services/operations";
@@ -12,21 +13,21 @@ function deps(ctx: Context) {
   return { db: ctx.db, jobs: runtime().jobs, actor: actorOf(ctx) };
 }
 
-const ZOpInput = z.object({ hostId: z.string().min(1), op: ZOperation });
+const ZOpInput = z.object({ hostId: ZRecordId, op: ZOperation });
 
 export const jobsRouter = router({
   list: viewerProcedure
-    .input(z.object({ hostId: z.string().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(z.object({ hostId: ZRecordId.optional(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => listJobs(ctx.db, input)),
-  get: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).query(({ ctx, input }) => getJob(ctx.db, input)),
+  get: viewerProcedure.input(z.object({ jobId: ZRecordId })).query(({ ctx, input }) => getJob(ctx.db, input)),
   // The scratch-directory test change: an admin tool, not lab work.
   preview: adminProcedure.input(ZOpInput).query(({ ctx, input }) => previewOperation(ctx.db, input)),
   run: adminProcedure.input(ZOpInput).mutation(({ ctx, input }) => applyOperation(deps(ctx), input)),
-  probe: operatorProcedure.input(z.object({ hostId: z.string().min(1) })).mutation(({ ctx, input }) => startProbe(deps(ctx), input)),
-  cancel: operatorProcedure.input(z.object({ jobId: z.string().min(1) })).mutation(({ ctx, input }) => cancelJob(deps(ctx), input)),
+  probe: operatorProcedure.input(z.object({ hostId: ZRecordId })).mutation(({ ctx, input }) => startProbe(deps(ctx), input)),
+  cancel: operatorProcedure.input(z.object({ jobId: ZRecordId })).mutation(({ ctx, input }) => cancelJob(deps(ctx), input)),
 
   /** The job's events so far, then live ones until it ends. */
-  watch: viewerProcedure.input(z.object({ jobId: z.string().min(1) })).subscription(async function* ({ ctx, input, signal }) {
+  watch: viewerProcedure.input(z.object({ jobId: ZRecordId })).subscription(async function* ({ ctx, input, signal }) {
     // Listen first, then take the snapshot: events published in between carry a seq below
     // the snapshot's length and are skipped, so nothing is lost and nothing is doubled.
     const live = on(jobBus, `job:${input.jobId}`, { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[JobBusMessage]>;

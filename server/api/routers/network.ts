@@ -1,5 +1,6 @@
 import { on } from "node:events";
 import { z } from "zod";
+import { ZRecordId } from "../../names";
 import { networkBus, type NetworkEvent } from "../../network/network-bus";
 import { ZNetOp } from "../../network/ops";
 import { ZGuestLink } from "../../services/network/guest-links";
@@ -15,14 +16,14 @@ function deps(ctx: Context) {
   return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
 }
 
-const ZHost = z.object({ hostId: z.string().min(1) });
+const ZHost = z.object({ hostId: ZRecordId });
 const ZRollbackSeconds = z.number().int().min(10).max(3600).optional();
 const ZChangeInput = ZHost.extend({
   ops: z.array(ZNetOp).max(500).default([]),
   guestLinks: z.array(ZGuestLink).max(64).optional(),
   rollbackSeconds: ZRollbackSeconds,
 });
-const ZScope = z.string().min(1).max(64);
+const ZScope = ZRecordId.max(64);
 
 export const networkRouter = router({
   /** The host's network read now, its guests' NICs, drift from the recorded topology, a pending change, the saved layout. */
@@ -30,8 +31,8 @@ export const networkRouter = router({
   /** The plan a list of edits gives on the host as it is now (reads the host; changes nothing). */
   preview: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => previewChange(deps(ctx), input)),
   run: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => runChange(deps(ctx), input)),
-  confirm: operatorProcedure.input(z.object({ changeId: z.string().min(1) })).mutation(({ ctx, input }) => confirmChange(deps(ctx), input)),
-  rollbackNow: operatorProcedure.input(z.object({ changeId: z.string().min(1) })).mutation(({ ctx, input }) => rollbackNow(deps(ctx), input)),
+  confirm: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => confirmChange(deps(ctx), input)),
+  rollbackNow: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => rollbackNow(deps(ctx), input)),
   adopt: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => adoptNetwork(deps(ctx), input)),
   revertPreview: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => revertPreview(deps(ctx), input)),
   revert: operatorProcedure.input(ZHost.extend({ rollbackSeconds: ZRollbackSeconds })).mutation(({ ctx, input }) => revertNetwork(deps(ctx), input)),
@@ -41,7 +42,7 @@ export const networkRouter = router({
   saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(deps(ctx), input)),
 
   /** Fires when a host's network or layout changed, so open pages refetch without reloading. */
-  watch: viewerProcedure.input(z.object({ hostId: z.string().min(1).optional() })).subscription(async function* ({ ctx, input, signal }) {
+  watch: viewerProcedure.input(z.object({ hostId: ZRecordId.optional() })).subscription(async function* ({ ctx, input, signal }) {
     for await (const [event] of on(networkBus, "network", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[NetworkEvent]>) {
       if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") yield event;
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZRecordId } from "../../names";
 import { runtime } from "../../services/runtime";
 import { previewStorageChange, runStorageChange } from "../../services/storage/storage-change";
 import { storageView } from "../../services/storage/storage-view";
@@ -10,10 +11,10 @@ function deps(ctx: Context) {
   return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
 }
 
-const ZHost = z.object({ hostId: z.string().min(1) });
+const ZHost = z.object({ hostId: ZRecordId });
 // Only the outer shape here: the service checks the op against ZStorageOp itself, so a
 // refusal names the op's field ("op.size") for the form to show beside it.
-const ZChangeInput = ZHost.extend({ op: z.record(z.string(), z.unknown()) });
+const ZChangeInput = ZHost.extend({ op: z.record(z.string().max(64), z.unknown()) });
 
 export const storageRouter = router({
   /** LVM, disks, mounts and image files as read now, and which guest uses which volume. */

@@ -31,7 +31,7 @@ export function parseBrctlVersion(text: string): string | null {
 /** `linux.uml --version` prints the UML kernel release alone on a line. */
 export function parseUmlVersion(text: string): string | null {
   const line = nonEmptyLines(text)[0];
-  return line && /^\d+\.\d+\S*$/.test(line) ? line : null;
+  return line && /^\d+\.\d\S*$/.test(line) ? line : null;
 }
 
 export interface LvmVersion {

@@ -9,6 +9,7 @@ import { assertAbsPath, assertMatches, assertUnderRoots as underRoots } from "..
 import { badInput } from "../../errors";
 import { BRIDGE_NAME, GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
+import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "./serial-log-rotation";
 
 export interface QmpStepSpec {
   socket: string;
@@ -70,6 +71,10 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
       { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}` },
       { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up` },
     );
+  });
+  steps.push({
+    argv: serialLogRotateArgv(o.files.serialLog),
+    purpose: `Rotate the serial log of ${o.def.name} if it is over ${SERIAL_LOG_ROTATE_BYTES / (1024 * 1024)} MiB (the previous one is kept as serial.log.1)`,
   });
   steps.push({
     argv: qemu,

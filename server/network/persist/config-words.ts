@@ -9,14 +9,16 @@ import { IFNAME } from "../ops";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 // Loose on purpose (ip prints compressed forms); the point is the character set.
-const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+// The first class lacks ":" so the split at the first colon is the only one: with ":" in
+// both classes a long run of colons is tried at every split (quadratic).
+const IPV6 = /^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*$/;
 
 export function isIfName(v: string): boolean {
   return IFNAME.test(v);
 }
 
 export function isIpAddress(v: string): boolean {
-  return IPV4.test(v) || (IPV6.test(v) && v.length <= 45);
+  return IPV4.test(v) || (v.length <= 45 && IPV6.test(v));
 }
 
 /** "10.0.0.0/8", "fd00::/64" or a bare address. */

@@ -2,7 +2,7 @@ import type { TPlanStep } from "../../jobs/plan";
 import { badInput } from "../../errors";
 import { assertConfigRoot } from "../../hosts/host-roots";
 import { PLAN_CONTENT } from "../../jobs/plan";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import { assertSafeText } from "../../safe-text";
 import type { PersistFile } from "./render-persistence";
 
@@ -28,7 +28,7 @@ const RESTORE = 'if [ -e "$2" ]; then mv -f "$2" "$1"; else rm -f "$1"; fi';
 
 /** root + path without doubled slashes: ("/", "/etc/x") -> "/etc/x"; ("/tmp/r/", "/etc/x") -> "/tmp/r/etc/x". */
 export function underRoot(root: string, path: string): string {
-  return `${root.replace(/\/+$/, "")}${path}`;
+  return `${trimTrailing(root, "/")}${path}`;
 }
 
 function sibling(path: string, suffix: string): { dir: string; file: string } {

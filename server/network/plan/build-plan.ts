@@ -1,7 +1,7 @@
 import { RT_TABLES_FILE } from "../read-commands";
 import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import { ZHostNetwork, type THostNetwork } from "../network-model";
 import { ZNetOp, type TNetOp } from "../ops";
 import type { TIptablesTable } from "../parse-iptables-save";
@@ -94,7 +94,7 @@ export function checkedOp(op: TNetOp, index: number): TNetOp {
 
 export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], ctx: NetworkPlanContext): NetworkPlanResult {
   const rtTablesFile = assertAbsPath("rtTablesFile", ctx.rtTablesFile ?? RT_TABLES_FILE);
-  const workDir = assertAbsPath("workDir", ctx.workDir.length > 1 ? ctx.workDir.replace(/\/+$/, "") : ctx.workDir);
+  const workDir = assertAbsPath("workDir", ctx.workDir.length > 1 ? trimTrailing(ctx.workDir, "/") : ctx.workDir);
   const net: Net = structuredClone(current);
   const steps: TPlanStep[] = [];
   const results: NetworkPlanResult["ops"] = [];

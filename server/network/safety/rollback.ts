@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { badInput, LabdeckError } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import { quoteArgv } from "../../ssh/quote";
 
 // A network change that can cut Labdeck off is applied with a rollback armed ON THE HOST:
@@ -48,7 +48,7 @@ export interface RollbackSpec {
 function checkDir(dir: string): string {
   assertAbsPath("dir", dir);
   if (dir === "/") throw badInput("dir", "the rollback needs its own directory, not /");
-  return dir.replace(/\/+$/, "");
+  return trimTrailing(dir, "/");
 }
 
 /** The rollback script: every undo runs even when one fails; the marker says it ended. */

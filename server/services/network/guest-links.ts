@@ -12,7 +12,7 @@ import type { GuestNetworkView } from "./network-read";
 // NIC type live, so its edit takes effect at the next start, and the preview says so.
 
 export const ZGuestLink = z.object({
-  guestId: z.string().min(1),
+  guestId: z.string().min(1).max(64),
   nic: z.number().int().min(0).max(7),
   /** null: back to user-mode networking (detached from any bridge). */
   bridge: ZIfName.nullable(),

@@ -3,7 +3,7 @@ import { LabdeckError } from "../../errors";
 import { auditEvent } from "../../audit/audit-writer";
 import { planToShellScript } from "../../jobs/plan-script";
 import type { TPlan, TPlanStep } from "../../jobs/plan";
-import { assertAbsPath } from "../../names";
+import { assertAbsPath, trimTrailing } from "../../names";
 import type { THostNetwork } from "../../network/network-model";
 import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
 import { buildNetworkPlan, checkedOp, describeOp } from "../../network/plan/build-plan";
@@ -60,7 +60,7 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   input.ops.forEach((op, i) => checkedOp(op, i));
   const net = current ?? (await readLiveNetwork(deps, host.id));
   const changeId = randomUUID();
-  const workDir = assertAbsPath("runDir", `${host.runDir.replace(/\/+$/, "")}/network/${changeId}`);
+  const workDir = assertAbsPath("runDir", `${trimTrailing(host.runDir, "/")}/network/${changeId}`);
   const ctx = { workDir, rtTablesFile: rtTablesFileFor(host) };
   let ops = [...input.ops];
   let guestEdits: GuestEdit[] = [];

@@ -16,7 +16,9 @@ import { pendingChange, recordNetwork } from "./network-rollback";
 // host's network as the recorded topology, revert the host to the recorded one, render
 // and write persistence, save the canvas layout.
 
-export const ZPositions = z.record(z.string().max(200), z.object({ x: z.number().finite(), y: z.number().finite() }));
+export const ZPositions = z
+  .record(z.string().max(200), z.object({ x: z.number().finite(), y: z.number().finite() }))
+  .refine((p) => Object.keys(p).length <= 5000, "at most 5000 positions");
 
 async function layoutOf(db: NetworkDeps["db"], scope: string): Promise<Record<string, { x: number; y: number }>> {
   const row = await db.topologyLayout.findUnique({ where: { scope } });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LabdeckError } from "../../errors";
 import { parseImageInfo } from "../../hypervisors/qemu/image-info";
+import { mapLimit, READ_PARALLELISM } from "../../concurrency";
 import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 import { assertAbsPath } from "../../names";
 import { succeeded, type HostExec } from "./storage-read";
@@ -74,21 +75,19 @@ export async function listImageFiles(exec: HostExec, roots: readonly string[]): 
   );
   const paths = [...new Set(found.flat())].sort();
   for (const p of paths.slice(MAX_IMAGES)) errors.push({ path: p, message: `not read: more than ${MAX_IMAGES} image files under the roots` });
-  const infos = await Promise.all(
-    paths.slice(0, MAX_IMAGES).map(async (path) => {
-      const r = await exec(imageListInfoArgv(path), `read image ${path}`);
-      if (!succeeded(r)) {
-        errors.push({ path, message: firstLine(r.stderr) || r.outcome });
-        return null;
-      }
-      try {
-        const info = parseImageInfo(r.stdout, path);
-        return { path, format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize, backingFile: info.backingFile };
-      } catch (e) {
-        errors.push({ path, message: e instanceof Error ? e.message : String(e) });
-        return null;
-      }
-    }),
-  );
+  const infos = await mapLimit(paths.slice(0, MAX_IMAGES), READ_PARALLELISM, async (path) => {
+    const r = await exec(imageListInfoArgv(path), `read image ${path}`);
+    if (!succeeded(r)) {
+      errors.push({ path, message: firstLine(r.stderr) || r.outcome });
+      return null;
+    }
+    try {
+      const info = parseImageInfo(r.stdout, path);
+      return { path, format: info.format, virtualSize: info.virtualSize, actualSize: info.actualSize, backingFile: info.backingFile };
+    } catch (e) {
+      errors.push({ path, message: e instanceof Error ? e.message : String(e) });
+      return null;
+    }
+  });
   return { images: infos.filter((i): i is TImageFile => i !== null), errors: errors.sort((a, b) => a.path.localeCompare(b.path)) };
 }

@@ -39,7 +39,9 @@ export function shrinkReads(storage: THostStorage, op: ShrinkOp): StorageOpRead[
 }
 
 function superblockNumber(dump: string, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+)\\s*$`, "m").exec(dump);
+  // Line by line with a fixed pattern: no pattern is built from text at run time.
+  const line = dump.split("\n").find((l) => l.startsWith(`${key}:`));
+  const m = line === undefined ? null : /^\s+(\d+)\s*$/.exec(line.slice(key.length + 1));
   if (m?.[1] === undefined) throw new LabdeckError("INTERNAL", `dumpe2fs: no "${key}" in the superblock summary`);
   return Number(m[1]);
 }
