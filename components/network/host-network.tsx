@@ -10,7 +10,7 @@ import { useTRPC } from "../trpc-provider";
 import { errorCode, errorMessage } from "../trpc-errors";
 import { Button, buttonClass } from "../ui/button";
 import { Loading, Notice } from "../ui/states";
-import { BridgeDialog } from "./bridge-dialog";
+import { BridgeDialog, type BridgeExisting } from "./bridge-dialog";
 import { connectionIntent, deletionIntent, type CanvasConnection } from "./canvas-intents";
 import { NetworkCanvas } from "./network-canvas";
 import { NetworkTabs } from "./network-tabs";
@@ -32,7 +32,7 @@ import { NETWORK_POLL_MS, useNetworkLive } from "./use-network-live";
 // persistence). The page never applies anything on its own: every gesture only adds to
 // the pending list.
 
-type DialogState = { kind: "bridge"; existing: { name: string; stp: boolean; forwardDelayCs: number | null } | null } | { kind: "tap" } | { kind: "port-forward"; link: string } | null;
+type DialogState = { kind: "bridge"; existing: BridgeExisting | null } | { kind: "tap" } | { kind: "port-forward"; link: string } | null;
 
 export function HostNetwork({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
@@ -90,7 +90,8 @@ export function HostNetwork({ hostId }: { hostId: string }) {
       onPortForward: (link: string) => setDialog({ kind: "port-forward", link }),
       onEditBridge: (name: string) => {
         const b = view?.network.bridges.find((x) => x.name === name);
-        setDialog({ kind: "bridge", existing: { name, stp: b?.options.stp ?? false, forwardDelayCs: b?.options.forwardDelayCs ?? null } });
+        const o = b?.options;
+        setDialog({ kind: "bridge", existing: { name, stp: o?.stp ?? false, forwardDelayCs: o?.forwardDelayCs ?? null, helloTimeCs: o?.helloTimeCs ?? null, maxAgeCs: o?.maxAgeCs ?? null } });
       },
     }),
     [canEdit, view],

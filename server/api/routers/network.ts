@@ -21,6 +21,8 @@ const ZChangeInput = ZHost.extend({
   ops: z.array(ZNetOp).max(500).default([]),
   guestLinks: z.array(ZGuestLink).max(64).optional(),
   rollbackSeconds: ZRollbackSeconds,
+  opEdits: z.array(z.number().int().min(0).max(999)).max(500).optional(),
+  linkEdits: z.array(z.number().int().min(0).max(999)).max(64).optional(),
 });
 const ZScope = z.string().min(1).max(64);
 
