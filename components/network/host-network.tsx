@@ -10,6 +10,8 @@ import { useTRPC } from "../trpc-provider";
 import { errorCode, errorMessage } from "../trpc-errors";
 import { Button, buttonClass } from "../ui/button";
 import { Loading, Notice } from "../ui/states";
+import { useGuestStates } from "../guests/use-guest-states";
+import { withGuestStates } from "./guest-states";
 import { BridgeDialog, type BridgeExisting } from "./bridge-dialog";
 import { connectionIntent, deletionIntent, type CanvasConnection } from "./canvas-intents";
 import { NetworkCanvas } from "./network-canvas";
@@ -39,7 +41,8 @@ export function HostNetwork({ hostId }: { hostId: string }) {
   const canEdit = useCan("operator");
   const read = useQuery(trpc.network.read.queryOptions({ hostId }, { refetchInterval: NETWORK_POLL_MS, staleTime: 0 }));
   const { refetch } = useNetworkLive({ hostId });
-  const view: NetworkView | undefined = read.data;
+  const states = useGuestStates(read.data?.guests.map((g) => g.id) ?? []);
+  const view: NetworkView | undefined = useMemo(() => (read.data ? withGuestStates(read.data, states.data) : undefined), [read.data, states.data]);
   const [edits, setEdits] = useState<PendingEdit[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);

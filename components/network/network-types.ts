@@ -28,6 +28,8 @@ export interface GuestOnHost {
   id: string;
   name: string;
   running: boolean;
+  /** The normalised state from guests.states (running, paused, shut-off, crashed, unknown) once known. */
+  state?: string;
   nics: GuestNicView[];
 }
 

@@ -11,6 +11,7 @@ import type { TPlanOpStatus } from "../../network/plan/types";
 import { armRollbackSteps } from "../../network/safety/rollback";
 import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
+import { readGuestState } from "../guest-state";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
@@ -79,11 +80,16 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   let guestEdits: GuestEdit[] = [];
   if (input.guestLinks && input.guestLinks.length > 0) {
     const first = buildNetworkPlan(net, ops, ctx);
-    const guests = await guestNetworkViews(deps.db, host.id, net);
+    // Running or not as the guest pages say (QMP, else the pidfile): a guest on user-mode
+    // networking has no TAP to tell by, and "its TAP is made when it starts" would be untrue.
+    const linked = new Set(input.guestLinks.map((l) => l.guestId));
+    const guests = await Promise.all(
+      (await guestNetworkViews(deps.db, host.id, net)).map(async (g) => (linked.has(g.id) ? { ...g, running: ["running", "paused"].includes((await readGuestState(deps, g.id)).state) } : g)),
+    );
     const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, definitionJson: true } });
-    const linked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
-    guestEdits = linked.edits;
-    ops = [...ops, ...linked.ops];
+    const relinked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
+    guestEdits = relinked.edits;
+    ops = [...ops, ...relinked.ops];
   }
   const built = buildNetworkPlan(net, ops, ctx);
   const ssh = checkSshPath(net, built.projected);
