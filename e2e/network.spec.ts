@@ -48,6 +48,8 @@ test.afterAll(async () => {
   await lab.execInNs(["ip", "link", "del", "rogue0"]);
   await lab.execInNs(["ip", "link", "del", BRIDGE]);
   for (const name of [TRUTH_BRIDGE, TRUTH_TAP]) await lab.execInNs(["ip", "link", "del", name]);
+  await lab.execInNs(["ip", "rule", "del", "pref", "2200"]);
+  await lab.execInNs(["ip", "route", "flush", "table", "122"]);
 });
 
 test("a host with two stopped guests on user-mode networking", async ({ page }) => {
@@ -179,9 +181,14 @@ test("removing the bridge on the canvas detaches the guests and drops its NAT", 
 test("the editor tells the truth: new nodes in view, handle clicks answer, every bridge timer, statuses and counts as planned", async ({ page }) => {
   await page.goto(`/hosts/${hostId}/network`);
   await expect(node(page, "node-link-eth0")).toBeVisible();
-  // Scrolled away from the nodes, as after a pan: a new node must still come into view.
-  await page.getByTestId("network-canvas").locator(".react-flow__pane").hover();
-  await page.mouse.wheel(0, 2000);
+  // Panned away from the nodes: a new node must still come into view.
+  const box = await page.getByTestId("network-canvas").boundingBox();
+  if (!box) throw new Error("no canvas");
+  await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 20, box.y + 20, { steps: 10 });
+  await page.mouse.up();
+  await expect(node(page, "node-link-eth0")).not.toBeInViewport();
 
   await page.getByTestId("palette-add-bridge").click();
   const dialog = page.getByTestId("bridge-dialog");
@@ -202,7 +209,7 @@ test("the editor tells the truth: new nodes in view, handle clicks answer, every
 
   // One click on a handle says what it started; the second, on the bridge, draws the line.
   await tap.getByTestId("handle-up").click();
-  await expect(page.getByTestId("canvas-hint")).toContainText(`TAP ${TRUTH_TAP}`);
+  await expect(page.getByTestId("canvas-hint")).toContainText(`Connecting from tap ${TRUTH_TAP}`);
   await bridge.getByTestId("handle-down").click();
   await expect(page.getByTestId("canvas-hint")).toHaveCount(0);
   await expect(page.getByTestId("pending-edit")).toHaveCount(3);
@@ -253,8 +260,8 @@ test("routes: a named table shows by name, the form follows it, copy main's rout
 
   const lab = labHost();
   // The host's ip knows no name for 122 (it lives under the test host's persistence root) ...
-  expect((await lab.execInNs(["ip", "route", "show", "table", "122"])).stdout).toMatch(/10\.203\.\d+\.\d+\/30 dev eth0/);
-  expect((await lab.execInNs(["ip", "rule", "show", "pref", "2200"])).stdout).toContain("lookup 122");
+  expect((await lab.execInNs(["ip", "route", "show", "table", "122"])).stdout).toMatch(/\/30 dev eth0/);
+  expect((await lab.execInNs(["ip", "rule", "show"])).stdout).toMatch(/^2200:.*lookup 122/m);
   // ... and Labdeck still shows it by name.
   await expect(page.getByTestId("iprule-row").filter({ hasText: "2200" })).toContainText(`lookup ${name}`);
   await expect(page.getByTestId(`route-table-${name}`)).toBeVisible();
@@ -286,7 +293,7 @@ test("a running guest on user-mode networking is drawn running; persistence says
   await page.getByTestId("tab-persistence").click();
   const interfaces = files.filter({ hasText: "/etc/network/interfaces.d/labdeck" });
   await expect(interfaces).toHaveAttribute("data-state", "stale");
-  await expect(interfaces.getByTestId("persistence-diff")).toContainText("+ up ip addr add 192.168.77.1/24 dev");
+  await expect(interfaces.getByTestId("persistence-diff")).toContainText("address 192.168.77.1/24");
   await page.goto(guestUrl);
   await runGuestAction(page, "force-stop");
 });
