@@ -184,9 +184,18 @@ test("the editor tells the truth: new nodes in view, handle clicks answer, every
   // Panned away from the nodes: a new node must still come into view.
   const box = await page.getByTestId("network-canvas").boundingBox();
   if (!box) throw new Error("no canvas");
-  await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20);
+  // Grab the pane itself (not a node, the palette or the controls) near the right edge.
+  const grab = await page.evaluate(({ x, y, w, h }) => {
+    for (let dx = 40; dx < w / 2; dx += 20) for (let dy = 40; dy < h - 40; dy += 20) {
+      const el = document.elementFromPoint(x + w - dx, y + dy);
+      if (el?.classList.contains("react-flow__pane")) return { x: x + w - dx, y: y + dy };
+    }
+    return null;
+  }, { x: box.x, y: box.y, w: box.width, h: box.height });
+  if (!grab) throw new Error("no empty pane to grab");
+  await page.mouse.move(grab.x, grab.y);
   await page.mouse.down();
-  await page.mouse.move(box.x + 20, box.y + 20, { steps: 10 });
+  await page.mouse.move(grab.x - box.width, grab.y - box.height / 2, { steps: 10 });
   await page.mouse.up();
   await expect(node(page, "node-link-eth0")).not.toBeInViewport();
 
