@@ -1,5 +1,7 @@
 "use client";
 
+import { useGuestStates } from "../guests/use-guest-states";
+import { withGuestStates } from "./guest-states";
 import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useRef } from "react";
@@ -38,6 +40,8 @@ export function AllHostsNetwork() {
     queries: readable.map((h) => trpc.network.read.queryOptions({ hostId: h.id }, { refetchInterval: NETWORK_POLL_MS * 3 })),
     combine: summarize,
   });
+  const guestIds = reads.flatMap((r) => r.view?.guests.map((g) => g.id) ?? []);
+  const states = useGuestStates(guestIds);
   const nodesRef = useRef<NetNode[]>([]);
   const saver = useLayoutSaver("all", layout.data, () => Object.fromEntries(nodesRef.current.map((n) => [n.id, n.position])));
 
@@ -46,7 +50,7 @@ export function AllHostsNetwork() {
       (hosts.data ?? []).map((h) => {
         const i = readable.findIndex((r) => r.id === h.id);
         const q = i >= 0 ? reads[i] : undefined;
-        const view = q?.view ?? null;
+        const view = q?.view ? withGuestStates(q.view, states.data) : null;
         const notice: HostNotice | null = !h.hostKeyFingerprint
           ? { tone: "info", text: "Host key not confirmed yet: nothing is read from this host." }
           : q?.isError && !view
@@ -56,7 +60,7 @@ export function AllHostsNetwork() {
               : null;
         return { hostId: h.id, hostName: h.name, view, notice };
       }),
-    [hosts.data, readable, reads],
+    [hosts.data, readable, reads, states.data],
   );
   const graph = useMemo(() => allHostsGraph(entries, { ...(layout.data ?? {}), ...saver.moves }), [entries, layout.data, saver.moves]);
   nodesRef.current = graph.nodes;

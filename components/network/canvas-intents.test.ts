@@ -86,7 +86,7 @@ describe("the pending list as sent", () => {
   it("sends forward delay in centiseconds and each op once", () => {
     expect(flat.ops[0]).toEqual({ op: "bridge.create", name: "labbr0", stp: false, forwardDelayCs: 200 });
     expect(flat.ops.filter((o) => o.op === "forward.set")).toHaveLength(1);
-    expect(flat.ops.map((o) => o.op)).toEqual(["bridge.create", "address.add", "link.up", "tap.create", "link.up", "portforward.add", "forward.set"]);
+    expect(flat.ops.map((o) => o.op)).toEqual(["bridge.create", "address.add", "tap.create", "portforward.add", "forward.set"]);
   });
 
   it("keeps the last re-link of a NIC", () => {
@@ -96,7 +96,7 @@ describe("the pending list as sent", () => {
 
   it("maps a server error's field back to the edit that sent it", () => {
     expect(editForField(flat, "ops.1.cidr")).toBe("e1");
-    expect(editForField(flat, "ops.5")).toBe("e3");
+    expect(editForField(flat, "ops.3")).toBe("e3");
     expect(editForField(flat, "guestLinks.0.bridge")).toBe("e5");
     expect(editForField(flat, "hostId")).toBeNull();
   });

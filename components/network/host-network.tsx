@@ -10,7 +10,9 @@ import { useTRPC } from "../trpc-provider";
 import { errorCode, errorMessage } from "../trpc-errors";
 import { Button, buttonClass } from "../ui/button";
 import { Loading, Notice } from "../ui/states";
-import { BridgeDialog } from "./bridge-dialog";
+import { useGuestStates } from "../guests/use-guest-states";
+import { withGuestStates } from "./guest-states";
+import { BridgeDialog, type BridgeExisting } from "./bridge-dialog";
 import { connectionIntent, deletionIntent, type CanvasConnection } from "./canvas-intents";
 import { NetworkCanvas } from "./network-canvas";
 import { NetworkTabs } from "./network-tabs";
@@ -32,14 +34,15 @@ import { NETWORK_POLL_MS, useNetworkLive } from "./use-network-live";
 // persistence). The page never applies anything on its own: every gesture only adds to
 // the pending list.
 
-type DialogState = { kind: "bridge"; existing: { name: string; stp: boolean; forwardDelayCs: number | null } | null } | { kind: "tap" } | { kind: "port-forward"; link: string } | null;
+type DialogState = { kind: "bridge"; existing: BridgeExisting | null } | { kind: "tap" } | { kind: "port-forward"; link: string } | null;
 
 export function HostNetwork({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
   const canEdit = useCan("operator");
   const read = useQuery(trpc.network.read.queryOptions({ hostId }, { refetchInterval: NETWORK_POLL_MS, staleTime: 0 }));
   const { refetch } = useNetworkLive({ hostId });
-  const view: NetworkView | undefined = read.data;
+  const states = useGuestStates(read.data?.guests.map((g) => g.id) ?? []);
+  const view: NetworkView | undefined = useMemo(() => (read.data ? withGuestStates(read.data, states.data) : undefined), [read.data, states.data]);
   const [edits, setEdits] = useState<PendingEdit[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -90,7 +93,8 @@ export function HostNetwork({ hostId }: { hostId: string }) {
       onPortForward: (link: string) => setDialog({ kind: "port-forward", link }),
       onEditBridge: (name: string) => {
         const b = view?.network.bridges.find((x) => x.name === name);
-        setDialog({ kind: "bridge", existing: { name, stp: b?.options.stp ?? false, forwardDelayCs: b?.options.forwardDelayCs ?? null } });
+        const o = b?.options;
+        setDialog({ kind: "bridge", existing: { name, stp: o?.stp ?? false, forwardDelayCs: o?.forwardDelayCs ?? null, helloTimeCs: o?.helloTimeCs ?? null, maxAgeCs: o?.maxAgeCs ?? null } });
       },
     }),
     [canEdit, view],

@@ -140,7 +140,9 @@ export function GuestNodeView({ data, selected }: NodeProps<GuestNode>) {
       <div className="flex items-center gap-1.5">
         <span className={cx("h-2 w-2 shrink-0 rounded-full", d.running ? "bg-green-500" : "bg-slate-300")} />
         <span className="font-semibold" data-testid="node-name">{d.name}</span>
-        <span className="ml-auto text-[10px] text-slate-500">{d.running ? "running" : "stopped"}</span>
+        <span className="ml-auto text-[10px] text-slate-500" data-testid="guest-state">
+          {d.state ?? (d.running ? "running" : "stopped")}
+        </span>
       </div>
       {d.nics.length === 0 && <div className="text-slate-500">no NICs</div>}
       {d.nics.map((n) => (

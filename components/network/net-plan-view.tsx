@@ -40,7 +40,7 @@ export function NetPlanView({ preview, showOps = false }: { preview: NetworkPrev
         <ul className="space-y-0.5 text-xs">
           {preview.ops.map((o) => (
             <li key={o.index} className="flex items-baseline gap-2" data-testid="net-plan-op" data-status={o.status}>
-              <Badge tone={o.status === "change" ? "blue" : "gray"}>{o.status === "change" ? "change" : "already so"}</Badge>
+              <Badge tone={o.status === "change" ? "blue" : "gray"}>{o.status === "change" ? "change" : o.status === "covered" ? "with earlier op" : "already so"}</Badge>
               {o.summary}
             </li>
           ))}

@@ -17,6 +17,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import { Button } from "../ui/button";
 import { CanvasActionsContext, type CanvasActions } from "./canvas-context";
 import type { CanvasConnection } from "./canvas-intents";
+import { handleWords, isOnScreen, newIds } from "./canvas-view";
 import { NetEdgeView } from "./net-edge";
 import { NODE_TYPES } from "./net-nodes";
 import type { Position } from "./network-types";
@@ -61,6 +62,24 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
   const [nodes, setNodes] = useState<NetNode[]>(graphNodes);
   const [edges, setEdges] = useState<NetEdge[]>(graphEdges);
   const flow = useRef<ReactFlowInstance<NetNode, NetEdge> | null>(null);
+  const pane = useRef<HTMLDivElement | null>(null);
+  const seen = useRef<Set<string> | null>(null);
+  // What a click on a handle started (click-to-connect), or why a drawn line did nothing:
+  // without it a click on a handle changes nothing anyone can see.
+  const [hint, setHint] = useState<string | null>(null);
+  const connected = useRef(false);
+
+  // A node added after the first picture (a pending bridge or TAP) is brought into view.
+  useEffect(() => {
+    const fresh = seen.current === null ? [] : newIds(seen.current, graphNodes);
+    seen.current = new Set(graphNodes.map((n) => n.id));
+    const instance = flow.current;
+    const box = pane.current?.getBoundingClientRect();
+    if (fresh.length === 0 || !instance || !box) return;
+    const vp = instance.getViewport();
+    const off = graphNodes.filter((n) => fresh.includes(n.id) && !isOnScreen(n.position, vp, { width: box.width, height: box.height }));
+    if (off.length > 0) void instance.fitView({ ...FIT, duration: 200 });
+  }, [graphNodes]);
 
   // React Flow queues a fitView until the new nodes are measured.
   useEffect(() => {
@@ -104,9 +123,16 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
     else if (selectedNode) onDelete?.([selectedNode], edges.filter((e) => e.source === selectedNode.id || e.target === selectedNode.id));
   };
 
+  const nodeWords = (id: string | null) => describe(nodes.find((n) => n.id === id), undefined) || "this node";
+
   return (
     <CanvasActionsContext.Provider value={actions}>
-      <div className={className ?? "h-[560px] rounded-md border border-slate-200 bg-white"} data-testid={testId}>
+      <div
+        ref={pane}
+        // A read-only canvas draws no handles: there is nothing a click on one could do.
+        className={`${className ?? "h-[560px] rounded-md border border-slate-200 bg-white"}${actions.editable ? "" : " [&_.react-flow__handle]:invisible"}`}
+        data-testid={testId}
+      >
         <ReactFlow<NetNode, NetEdge>
           nodes={nodes}
           edges={edges}
@@ -117,8 +143,27 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           connectionMode={ConnectionMode.Loose}
           nodesConnectable={actions.editable}
           nodesDraggable={draggable ?? actions.editable}
-          isValidConnection={(c) => c.source !== c.target}
-          onConnect={(c) => onConnect?.({ source: c.source, target: c.target, sourceHandle: c.sourceHandle, targetHandle: c.targetHandle })}
+          onConnect={(c) => {
+            connected.current = true;
+            setHint(null);
+            onConnect?.({ source: c.source, target: c.target, sourceHandle: c.sourceHandle, targetHandle: c.targetHandle });
+          }}
+          onConnectStart={() => {
+            connected.current = false;
+          }}
+          onConnectEnd={(_e, state) => {
+            // A drag that ends away from any handle (a plain click ends here too, before its click event).
+            if (!connected.current && !state.toHandle && state.fromHandle) setHint(`Drop the line on a handle of another node to connect ${nodeWords(state.fromHandle.nodeId)}.`);
+          }}
+          onClickConnectStart={(_e, p) => {
+            connected.current = false;
+            setHint(`Connecting from ${nodeWords(p.nodeId)} (${handleWords(p.handleId)}): click a handle on another node to draw the line, or click the canvas to cancel.`);
+          }}
+          onClickConnectEnd={(e) => {
+            const onHandle = e.target instanceof Element && e.target.closest(".react-flow__handle") !== null;
+            if (connected.current || !onHandle) setHint(null);
+            else setHint("Nothing connected: pick a handle on a different node (a guest NIC or a TAP goes to a bridge).");
+          }}
           onBeforeDelete={reportDelete}
           deleteKeyCode={actions.editable ? ["Backspace", "Delete"] : null}
           onNodeDragStop={(_e, _node, dragged) => onMoved?.(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
@@ -132,6 +177,16 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           <Background gap={20} color="#e2e8f0" />
           <Controls showInteractive={false} />
           {children && <Panel position="top-left">{children}</Panel>}
+          {actions.editable && hint && (
+            <Panel position="bottom-center">
+              <div className="flex items-center gap-2 rounded border border-blue-300 bg-blue-50 px-2 py-1 text-xs text-blue-900 shadow-sm" data-testid="canvas-hint" role="status">
+                {hint}
+                <button type="button" className="text-blue-700 hover:underline" onClick={() => setHint(null)}>
+                  dismiss
+                </button>
+              </div>
+            </Panel>
+          )}
           {actions.editable && (selectedNode || selectedEdge) && (
             <Panel position="top-right">
               <div className="flex items-center gap-2 rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow-sm" data-testid="canvas-selection">

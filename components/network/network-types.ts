@@ -28,6 +28,8 @@ export interface GuestOnHost {
   id: string;
   name: string;
   running: boolean;
+  /** The normalised state from guests.states (running, paused, shut-off, crashed, unknown) once known. */
+  state?: string;
   nics: GuestNicView[];
 }
 
@@ -74,7 +76,9 @@ export interface NetworkPreview {
   nothingToDo: boolean;
   steps: { argv: string[]; purpose: string; undo?: string[] | null; stdin?: string | null }[];
   script: string;
-  ops: { index: number; status: "change" | "in-place"; summary: string }[];
+  /** The job's title if applied now (counts edits the way the pending panel does). */
+  title?: string;
+  ops: ({ index: number; status: "change" | "in-place"; summary: string } | { index: number; status: "covered"; by: number | null; summary: string })[];
   guestEdits: { guestId: string; name: string; summary: string }[];
   /** The host as it would be afterwards; null when nothing was planned. */
   projected: THostNetwork | null;

@@ -21,6 +21,9 @@ export interface FlatEdits {
   /** The edit each sent op (by index) came from: maps a server error on `ops.3.cidr` back to its edit. */
   opOwner: string[];
   linkOwner: string[];
+  /** The same owners as positions in the edit list: what preview/run send as opEdits/linkEdits. */
+  opEdits: number[];
+  linkEdits: number[];
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -31,7 +34,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * earlier one, as the user's last gesture is what they meant.
  */
 export function flattenEdits(edits: readonly PendingEdit[]): FlatEdits {
-  const flat: FlatEdits = { ops: [], guestLinks: [], opOwner: [], linkOwner: [] };
+  const flat: FlatEdits = { ops: [], guestLinks: [], opOwner: [], linkOwner: [], opEdits: [], linkEdits: [] };
   for (const e of edits) {
     for (const op of e.ops) {
       if (flat.ops.some((o) => same(o, op))) continue;
@@ -48,7 +51,21 @@ export function flattenEdits(edits: readonly PendingEdit[]): FlatEdits {
       flat.linkOwner.push(e.id);
     }
   }
+  const position = new Map(edits.map((e, i) => [e.id, i]));
+  flat.opEdits = flat.opOwner.map((id) => position.get(id) ?? 0);
+  flat.linkEdits = flat.linkOwner.map((id) => position.get(id) ?? 0);
   return flat;
+}
+
+/**
+ * The edits a preview says change the host: those owning an op that changes something,
+ * and every guest re-link. The server's job title counts the same way (changedEditCount).
+ */
+export function changingEdits(flat: FlatEdits, ops: readonly { index: number; status: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of ops) if (o.status === "change" && flat.opOwner[o.index] !== undefined) out.add(flat.opOwner[o.index] as string);
+  for (const id of flat.linkOwner) out.add(id);
+  return out;
 }
 
 /** "ops.2.cidr" / "guestLinks.0.bridge" -> the id of the edit that sent it. */
@@ -67,30 +84,48 @@ export interface BridgeForm {
   /** "192.168.2.1/24" or "" for none. */
   cidr: string;
   stp: boolean;
-  /** Seconds, as people think of it; ip takes centiseconds. */
+  /** Seconds, as people think of it (and as `brctl setfd/sethello/setmaxage` take them); ip takes centiseconds. Null: leave as is (kernel default on a new bridge). */
   forwardDelayS: number | null;
+  helloTimeS?: number | null;
+  maxAgeS?: number | null;
 }
 
 export function toCentiseconds(seconds: number): number {
   return Math.round(seconds * 100);
 }
 
+/** Every timer the server's bridge ops take (ZBridgeTimers), in centiseconds. */
+function timersOf(f: BridgeForm) {
+  return {
+    stp: f.stp,
+    ...(f.forwardDelayS == null ? {} : { forwardDelayCs: toCentiseconds(f.forwardDelayS) }),
+    ...(f.helloTimeS == null ? {} : { helloTimeCs: toCentiseconds(f.helloTimeS) }),
+    ...(f.maxAgeS == null ? {} : { maxAgeCs: toCentiseconds(f.maxAgeS) }),
+  };
+}
+
+function timerDetails(f: BridgeForm): string[] {
+  return [
+    `STP ${f.stp ? "on" : "off"}`,
+    ...(f.forwardDelayS == null ? [] : [`forward delay ${f.forwardDelayS} s`]),
+    ...(f.helloTimeS == null ? [] : [`hello time ${f.helloTimeS} s`]),
+    ...(f.maxAgeS == null ? [] : [`max age ${f.maxAgeS} s`]),
+  ];
+}
+
 export function addBridgeEdit(f: BridgeForm): EditDraft {
-  const timers = { stp: f.stp, ...(f.forwardDelayS === null ? {} : { forwardDelayCs: toCentiseconds(f.forwardDelayS) }) };
-  const ops: TNetOpInput[] = [{ op: "bridge.create", name: f.name, ...timers }];
+  const ops: TNetOpInput[] = [{ op: "bridge.create", name: f.name, ...timersOf(f) }];
+  // bridge.create brings the bridge up itself: no link.up op that could only repeat it.
   if (f.cidr) ops.push({ op: "address.add", dev: f.name, cidr: f.cidr });
-  ops.push({ op: "link.up", name: f.name });
-  const details = [f.cidr, `STP ${f.stp ? "on" : "off"}`, f.forwardDelayS === null ? null : `forward delay ${f.forwardDelayS} s`].filter(Boolean);
+  const details = [...(f.cidr ? [f.cidr] : []), ...timerDetails(f)];
   return { label: `Add bridge ${f.name} (${details.join(", ")})`, ops, guestLinks: [] };
 }
 
 /** Changed timers and, optionally, one more address on an existing bridge. */
 export function editBridgeEdit(f: BridgeForm): EditDraft {
-  const ops: TNetOpInput[] = [
-    { op: "bridge.set", name: f.name, stp: f.stp, ...(f.forwardDelayS === null ? {} : { forwardDelayCs: toCentiseconds(f.forwardDelayS) }) },
-  ];
+  const ops: TNetOpInput[] = [{ op: "bridge.set", name: f.name, ...timersOf(f) }];
   if (f.cidr) ops.push({ op: "address.add", dev: f.name, cidr: f.cidr });
-  const details = [`STP ${f.stp ? "on" : "off"}`, f.forwardDelayS === null ? null : `forward delay ${f.forwardDelayS} s`, f.cidr ? `add ${f.cidr}` : null].filter(Boolean);
+  const details = [...timerDetails(f), ...(f.cidr ? [`add ${f.cidr}`] : [])];
   return { label: `Change bridge ${f.name} (${details.join(", ")})`, ops, guestLinks: [] };
 }
 
@@ -104,10 +139,8 @@ export function addTapEdit(f: TapForm): EditDraft {
   const owner = [f.user, f.group].filter(Boolean).join(":");
   return {
     label: `Add TAP ${f.name}${owner ? ` (owner ${owner})` : ""}`,
-    ops: [
-      { op: "tap.create", name: f.name, ...(f.user ? { user: f.user } : {}), ...(f.group ? { group: f.group } : {}) },
-      { op: "link.up", name: f.name },
-    ],
+    // tap.create brings the TAP up itself.
+    ops: [{ op: "tap.create", name: f.name, ...(f.user ? { user: f.user } : {}), ...(f.group ? { group: f.group } : {}) }],
     guestLinks: [],
   };
 }

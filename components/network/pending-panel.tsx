@@ -12,7 +12,7 @@ import { Card } from "../ui/card";
 import { Notice } from "../ui/states";
 import { NetPlanView } from "./net-plan-view";
 import type { NetworkPreview } from "./network-types";
-import { editForField, flattenEdits, type PendingEdit } from "./pending-edits";
+import { changingEdits, editForField, flattenEdits, type PendingEdit } from "./pending-edits";
 
 // The list of edits not yet on the host, and the one way they get there: Preview (the
 // server plans them against the host as it is now), then Apply (a job, live). A preview
@@ -46,8 +46,9 @@ export function PendingPanel({
   );
   const run = useMutation(
     trpc.network.run.mutationOptions({
-      onSuccess: ({ jobId }) => {
-        setApplied({ jobId, title: `Network change: ${edits.length} edit(s)` });
+      onSuccess: ({ jobId, title }) => {
+        // The server's title, so the job counts edits exactly as this panel did.
+        setApplied({ jobId, title: title ?? "Network change" });
         setPreviewed(null);
         // Nothing for the host to run (only stopped guests re-linked): done already.
         if (!jobId) onApplied("succeeded");
@@ -58,11 +59,26 @@ export function PendingPanel({
   const failedEdit = editForField(flat, asApiError(preview.error)?.data?.field ?? Object.keys(fieldErrors(preview.error))[0] ?? null);
   const canApply = current !== null && current.ssh.ok && !current.nothingToDo;
   const opsOf = (editId: string) => (current ? current.ops.filter((o) => flat.opOwner[o.index] === editId) : []);
+  const changing = current ? changingEdits(flat, current.ops) : null;
+  const body = { hostId, ops: flat.ops, guestLinks: flat.guestLinks, opEdits: flat.opEdits, linkEdits: flat.linkEdits };
+  const byLabel = (by: number | null, self: string) => {
+    const owner = by === null ? undefined : flat.opOwner[by];
+    if (owner === undefined) return "an earlier edit";
+    return owner === self ? "this edit" : `“${edits.find((e) => e.id === owner)?.label ?? "an earlier edit"}”`;
+  };
 
   return (
     <Card
       title="Pending changes"
-      description={edits.length === 0 ? "Draw on the canvas or use the palette; nothing reaches the host until you apply." : `${edits.length} edit(s), not applied yet`}
+      description={
+        edits.length === 0 ? (
+          "Draw on the canvas or use the palette; nothing reaches the host until you apply."
+        ) : (
+          <span data-testid="pending-count">
+            {edits.length} edit(s), not applied yet{changing && `; ${changing.size} of them change the host`}
+          </span>
+        )
+      }
       testId="pending-panel"
       actions={
         canEdit &&
@@ -88,7 +104,9 @@ export function PendingPanel({
                 </div>
                 {opsOf(e.id).map((o) => (
                   <div key={o.index} className="mt-0.5 flex items-baseline gap-1.5 text-xs text-slate-600" data-testid="pending-op" data-status={o.status}>
-                    <Badge tone={o.status === "change" ? "blue" : "gray"}>{o.status === "change" ? "change" : "already so"}</Badge>
+                    <Badge tone={o.status === "change" ? "blue" : "gray"} title={o.status === "covered" ? `Done by ${byLabel(o.by, e.id)}` : undefined}>
+                      {o.status === "change" ? "change" : o.status === "covered" ? "with earlier op" : "already so"}
+                    </Badge>
                     {o.summary}
                   </div>
                 ))}
@@ -113,7 +131,7 @@ export function PendingPanel({
               pending={preview.isPending}
               onClick={() => {
                 run.reset();
-                preview.mutate({ hostId, ops: flat.ops, guestLinks: flat.guestLinks });
+                preview.mutate(body);
               }}
               data-testid="pending-preview"
             >
@@ -123,7 +141,7 @@ export function PendingPanel({
               variant="primary"
               disabled={!canApply}
               pending={run.isPending}
-              onClick={() => run.mutate({ hostId, ops: flat.ops, guestLinks: flat.guestLinks })}
+              onClick={() => run.mutate(body)}
               data-testid="pending-apply"
               title={canApply ? undefined : "Preview first"}
             >

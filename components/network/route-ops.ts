@@ -112,3 +112,52 @@ export function ipRuleAddOp(f: RuleFormFields): { ok: true; op: RuleOp } | { ok:
     },
   };
 }
+
+const BUILTIN_TABLES: Record<number, string> = { 253: "default", 254: "main", 255: "local" };
+
+/**
+ * How Labdeck shows a table everywhere: by the name the host's read knows for it
+ * (including names Labdeck wrote under a test host's persistence root, which `ip`
+ * itself never reads), else the number.
+ */
+export function tableName(net: Pick<THostNetworkLike, "rtTables">, table: string | number | undefined): string {
+  if (table === undefined) return "main";
+  const id = typeof table === "number" ? table : /^\d+$/.test(table) ? Number(table) : null;
+  if (id === null) return String(table);
+  return net.rtTables.find((t) => t.id === id)?.name ?? BUILTIN_TABLES[id] ?? String(id);
+}
+
+type THostNetworkLike = { rtTables: { id: number; name: string }[] };
+
+/** Every selector of a policy rule, in `ip rule` words: the pending label says what will be added. */
+export function ipRuleLabel(net: Pick<THostNetworkLike, "rtTables">, op: RuleOp): string {
+  const sel = [
+    op.from ? `from ${op.from}` : "",
+    op.to ? `to ${op.to}` : "",
+    op.iif ? `iif ${op.iif}` : "",
+    op.fwmark !== undefined ? `fwmark 0x${op.fwmark.toString(16)}` : "",
+  ].filter(Boolean);
+  return `Add ip rule ${op.priority}: ${sel.length > 0 ? sel.join(" ") : "from all"} lookup ${tableName(net, op.table)}`;
+}
+
+/**
+ * The multi-gateway recipe's first half in one edit: every IPv4 route of the main table
+ * except the default, added to `table` as it is (device, gateway, source, metric), so the
+ * table reaches the local networks and only its own default differs. Routes through a
+ * link that is down are left out: the kernel refuses them.
+ */
+export function copyMainRoutesOps(net: { routes: TNetRoute[]; links: { name: string; adminUp: boolean }[] }, table: number | string): RouteOp[] {
+  const up = new Set(net.links.filter((l) => l.adminUp).map((l) => l.name));
+  return net.routes
+    .filter((r) => r.family === "inet" && r.table === "main" && r.type === "unicast" && r.dst !== "default" && (isIpv4(r.dst) || isIpv4Cidr(r.dst)))
+    .filter((r) => r.dev === null || up.has(r.dev))
+    .map((r) => ({
+      op: "route.add" as const,
+      table,
+      dst: r.dst,
+      ...(r.gateway ? { via: r.gateway } : {}),
+      ...(r.dev ? { dev: r.dev } : {}),
+      ...(r.prefsrc ? { src: r.prefsrc } : {}),
+      ...(r.metric !== null ? { metric: r.metric } : {}),
+    }));
+}

@@ -7,7 +7,7 @@ import { Input } from "../ui/input";
 import { Table, Td, Th, THead, Tr } from "../ui/table";
 import type { THostNetwork } from "./network-types";
 import type { EditDraft } from "./pending-edits";
-import { ipRuleAddOp, ipRuleDeleteOp, routeAddOp, routeDeleteOp, type RouteFormFields, type RuleFormFields } from "./route-ops";
+import { copyMainRoutesOps, ipRuleAddOp, ipRuleDeleteOp, ipRuleLabel, routeAddOp, routeDeleteOp, tableName, tableRef, type RouteFormFields, type RuleFormFields } from "./route-ops";
 
 // Routing as the host has it: routes per table, policy rules (which table a packet
 // consults) and the names of tables. Every change is a pending edit; route and rule
@@ -55,9 +55,13 @@ const ROUTE_FIELDS: RouteFormFields = { table: "main", dst: "", via: "", dev: ""
 const RULE_FIELDS: RuleFormFields = { priority: "", from: "", to: "", iif: "", fwmark: "", table: "" };
 
 export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwork; canEdit: boolean; onAddEdit: (e: EditDraft) => void }) {
-  const tables = Object.keys(network.routesByTable).sort((a, b) => (a === "main" ? -1 : b === "main" ? 1 : a === "local" ? 1 : b === "local" ? -1 : a.localeCompare(b)));
+  // Tables with routes, and every table Labdeck has named (an empty one is where a
+  // multi-gateway setup starts), all by the name Labdeck knows.
+  const named = network.rtTables.filter((t) => t.id >= 1 && t.id <= 252).map((t) => t.name);
+  const tables = [...new Set([...Object.keys(network.routesByTable).map((t) => tableName(network, t)), ...named])].sort((a, b) => (a === "main" ? -1 : b === "main" ? 1 : a === "local" ? 1 : b === "local" ? -1 : a.localeCompare(b)));
   const [table, setTable] = useState("main");
-  const routes = network.routesByTable[table] ?? [];
+  const routes = Object.entries(network.routesByTable).flatMap(([t, rs]) => (tableName(network, t) === table ? rs : []));
+  const copyOps = table === "main" || table === "local" ? [] : copyMainRoutesOps(network, tableRef(table));
 
   return (
     <div className="space-y-5" data-testid="routes-tab">
@@ -101,7 +105,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
                   <Td className="font-mono text-xs">{r.prefsrc ?? ""}</Td>
                   <Td className="text-right">
                     {del && (
-                      <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Delete route ${r.dst} (table ${r.table})`, ops: [del], guestLinks: [] })} data-testid="route-delete">
+                      <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Delete route ${r.dst} (table ${tableName(network, r.table)})`, ops: [del], guestLinks: [] })} data-testid="route-delete">
                         delete
                       </button>
                     )}
@@ -111,8 +115,22 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             })}
           </tbody>
         </Table>
+        {canEdit && copyOps.length > 0 && (
+          <div className="flex items-center gap-2 text-xs">
+            <Button
+              size="sm"
+              onClick={() => onAddEdit({ label: `Copy the main table's routes into table ${table}, except the default (${copyOps.length} route(s))`, ops: copyOps, guestLinks: [] })}
+              data-testid="route-copy-main"
+            >
+              Copy main&apos;s routes here (except default)
+            </Button>
+            <span className="text-slate-500">So this table reaches the local networks and only its default differs.</span>
+          </div>
+        )}
         {canEdit && (
           <FieldsForm
+            // Keyed by the table: the form follows the table picked above.
+            key={table}
             testId="route-add"
             submitLabel="Add route (pending)"
             initial={{ ...ROUTE_FIELDS, table: table === "local" ? "main" : table }}
@@ -127,7 +145,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             build={(v) => {
               const r = routeAddOp(v);
               if (!r.ok) return r.errors;
-              onAddEdit({ label: `Add route ${v.dst}${v.via ? ` via ${v.via}` : ""}${v.dev ? ` dev ${v.dev}` : ""} (table ${v.table || "main"})`, ops: [r.op], guestLinks: [] });
+              onAddEdit({ label: `Add route ${v.dst}${v.via ? ` via ${v.via}` : ""}${v.dev ? ` dev ${v.dev}` : ""} (table ${tableName(network, r.op.table)})`, ops: [r.op], guestLinks: [] });
               return null;
             }}
           />
@@ -153,7 +171,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
                 <Tr key={`${r.priority}-${selector}-${r.table}`} data-testid="iprule-row">
                   <Td className="font-mono text-xs">{r.priority}</Td>
                   <Td className="font-mono text-xs">{selector}</Td>
-                  <Td className="font-mono text-xs">{r.action === "lookup" ? `lookup ${r.table ?? ""}` : r.action}</Td>
+                  <Td className="font-mono text-xs">{r.action === "lookup" ? `lookup ${tableName(network, r.table ?? "")}` : r.action}</Td>
                   <Td className="text-right">
                     {del && (
                       <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Delete ip rule ${r.priority} (${selector})`, ops: [del], guestLinks: [] })}>
@@ -182,7 +200,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             build={(v) => {
               const r = ipRuleAddOp(v);
               if (!r.ok) return r.errors;
-              onAddEdit({ label: `Add ip rule ${v.priority}: ${v.from ? `from ${v.from} ` : ""}lookup ${v.table}`, ops: [r.op], guestLinks: [] });
+              onAddEdit({ label: ipRuleLabel(network, r.op), ops: [r.op], guestLinks: [] });
               return null;
             }}
           />

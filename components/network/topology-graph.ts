@@ -79,6 +79,7 @@ function guestData(g: GuestOnHost, hostId: string | null): GuestNodeData {
     guestId: g.id,
     name: g.name,
     running: g.running,
+    state: g.state ?? null,
     nics: g.nics.map((n) => ({ index: n.index, model: n.model, kind: n.kind, bridge: n.bridge, tap: n.tap, handleId: nicHandleId(n.index), pending: null })),
     status: "current",
     hostId,

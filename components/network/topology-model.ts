@@ -52,6 +52,8 @@ export type GuestNodeData = {
   guestId: string;
   name: string;
   running: boolean;
+  /** The guest pages' state word when known (guests.states); null: only the read's guess. */
+  state: string | null;
   nics: GuestNicData[];
   status: ItemStatus;
   hostId: string | null;

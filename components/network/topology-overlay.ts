@@ -1,4 +1,5 @@
 import { sameSubnet } from "./ipv4";
+import { tableName } from "./route-ops";
 import type { NetworkView, TNetOpInput } from "./network-types";
 import type { PendingEdit } from "./pending-edits";
 import { natBadgeText, portForwardLink, portForwardText, routeLabel } from "./topology-badges";
@@ -157,7 +158,8 @@ function applyOp(draft: GraphDraft, view: Pick<NetworkView, "network">, op: TNet
     case "route.delete": {
       const l = op.dev ? links.get(op.dev) : undefined;
       if (!l) return;
-      const table = op.table === undefined ? "main" : String(op.table);
+      // By name, as the read labels the routes this one is compared with.
+      const table = tableName(view.network, op.table);
       const text = routeLabel({
         table,
         tableId: null,

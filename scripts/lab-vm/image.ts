@@ -5,7 +5,7 @@
 // entry is complete or absent (built in a temp dir, renamed into place last), and nothing
 // here may delete through a mount point (`rm --one-file-system`, after a mount check).
 import { createHash } from "node:crypto";
-import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { defaultCacheRoot } from "../guest-image/tiny-guest";
 import { keyFingerprint } from "../lab-host/sshd";
@@ -198,7 +198,10 @@ async function build(key: string, work: string, log: (line: string) => void): Pr
   return manifest;
 }
 
-/** Entries of other recipes, unless a running QEMU still boots from one (its kernel path). */
+/** Other branches of the same checkout build other recipes side by side: a recent image may be theirs. */
+const KEEP_OTHER_IMAGES_MS = 3 * 24 * 3600 * 1000;
+
+/** Entries of other recipes, unless a running QEMU still boots from one (its kernel path) or it was built lately. */
 async function pruneOtherImages(cacheDir: string, keep: string, log: (line: string) => void): Promise<void> {
   const cmdlines: string[] = [];
   for (const pid of await readdir("/proc").catch(() => [] as string[])) {
@@ -208,6 +211,8 @@ async function pruneOtherImages(cacheDir: string, keep: string, log: (line: stri
     if (name === keep || !/^[0-9a-f]{16}$/.test(name)) continue;
     const dir = path.join(cacheDir, name);
     if (cmdlines.some((c) => c.includes(`${dir}/`))) continue;
+    const built = await stat(dir).then((st) => st.mtimeMs).catch(() => 0);
+    if (Date.now() - built < KEEP_OTHER_IMAGES_MS) continue;
     log(`removing the image of an older recipe: ${dir}`);
     await removeTree(dir);
   }

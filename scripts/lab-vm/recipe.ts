@@ -13,6 +13,10 @@ export const RUN_DIR = "/var/lib/labdeck";
 // of its own, so a nested guest boots in seconds). thin-provisioning-tools is added: lvm2 only Recommends it and
 // debootstrap skips recommends, but without thin_check a thin pool cannot be activated
 // again after a reboot. fdisk (sfdisk) is added so tests can make partitioned disks.
+// ifupdown and iptables-persistent are how a Debian host applies Labdeck's persistence
+// files at boot (networking.service runs `ifup -a` over interfaces.d/labdeck;
+// netfilter-persistent.service runs iptables-restore on rules.v4), so the reboot test
+// proves the files work the way a real host loads them.
 export const PACKAGES = [
   "openssh-server",
   "lvm2",
@@ -35,6 +39,8 @@ export const PACKAGES = [
   "netbase",
   "socat",
   "fdisk",
+  "ifupdown",
+  "iptables-persistent",
 ] as const;
 
 /** Files written into the root tree after debootstrap, path relative to the tree -> content. */
@@ -44,6 +50,9 @@ export const FILES: Readonly<Record<string, string>> = {
   "etc/fstab": `LABEL=${ROOT_LABEL}\t/\text4\trw,errors=remount-ro\t0\t1\n`,
   // QEMU user networking answers DHCP with 10.0.2.15; the name depends on the PCI slot.
   "etc/systemd/network/20-labdeck.network": "[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n",
+  // ifupdown configures only what it is told to: the uplink stays with systemd-networkd,
+  // and the file Labdeck writes is pulled in by the same line a stock Debian install has.
+  "etc/network/interfaces": "# interfaces(5) file used by ifup(8) and ifdown(8)\nsource /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n",
   // Debian's sshd_config includes sshd_config.d first, and the first value of a keyword wins.
   "etc/ssh/sshd_config.d/labdeck.conf": [
     "HostKey /etc/ssh/ssh_host_ed25519_key",
@@ -63,7 +72,7 @@ export const FILES: Readonly<Record<string, string>> = {
   ].join("\n"),
 };
 
-export const ENABLE_UNITS = ["systemd-networkd.service"] as const;
+export const ENABLE_UNITS = ["systemd-networkd.service", "networking.service", "netfilter-persistent.service"] as const;
 
 // Under TCG every background job steals time from the test: timers that fetch package
 // lists (there is no network to fetch from), rebuild man pages or scrub filesystems are

@@ -22,6 +22,8 @@ const ZChangeInput = ZHost.extend({
   ops: z.array(ZNetOp).max(500).default([]),
   guestLinks: z.array(ZGuestLink).max(64).optional(),
   rollbackSeconds: ZRollbackSeconds,
+  opEdits: z.array(z.number().int().min(0).max(999)).max(500).optional(),
+  linkEdits: z.array(z.number().int().min(0).max(999)).max(64).optional(),
 });
 const ZScope = ZRecordId.max(64);
 

@@ -24,7 +24,7 @@ describe("rules.v4", () => {
   it("leaves tables other than filter, nat and mangle out, with a note", () => {
     const ipt = { ...labNatNetwork().iptables!, tables: [{ name: "raw", chains: [{ name: "PREROUTING", policy: "ACCEPT", builtin: true, packets: 0, bytes: 0, rules: [] }] }] };
     expect(renderRulesV4(ipt)).toBe(
-      "# Written by Labdeck from the host's iptables after each network change; restored at boot by netfilter-persistent.\n# Not persisted by Labdeck: table(s) raw.\n",
+      "# Written by Labdeck from the host's iptables when the Persistence tab's files are written; restored at boot by netfilter-persistent.\n# Not persisted by Labdeck: table(s) raw.\n",
     );
   });
 });

@@ -3,9 +3,10 @@ import { labNatNetwork } from "../fixtures/lab-nat-network";
 import type { THostNetwork, TNetworkLink } from "../network-model";
 import { centisecondsToSeconds, renderInterfaces } from "./render-interfaces";
 
-const HEADER = `# Written by Labdeck after each network change: the bridges and TAPs the team applied,
-# with their addresses, routes and policy rules, so this host comes back the same after
-# a reboot. Change the topology in Labdeck; edits made here are replaced.`;
+const HEADER = `# Written by Labdeck when someone writes the Persistence tab's files: the bridges and
+# TAPs of this host's network as read then, with their addresses, routes and policy
+# rules, so it comes back the same after a reboot. A later change does not rewrite it;
+# the Persistence tab says when it is stale. Edits made here are replaced at the next write.`;
 
 const NOT_CREATED = `# eth0: veth, not recreated by this file; not persisted with it: address 10.203.0.6/30, route default via 10.203.0.5 dev eth0
 # vlab1: veth, not recreated by this file
@@ -17,7 +18,7 @@ const NOT_CREATED = `# eth0: veth, not recreated by this file; not persisted wit
 const BR0 = `auto br0
 iface br0 inet static
     address 192.168.2.1/24
-    bridge_ports none
+    bridge_ports tap0 tap1
     bridge_stp on
     # bridge-utils takes seconds here; the kernel counts centiseconds (bridge_fd 800 cs, bridge_hello 300 cs, bridge_maxage 2500 cs).
     bridge_fd 8
@@ -37,13 +38,12 @@ iface br0 inet static
 const TAP0 = `auto tap0
 iface tap0 inet manual
     pre-up ip tuntap add dev tap0 mode tap user nobody
-    up ip link set dev tap0 master br0 up
+    up ip link set dev tap0 up
     post-down ip tuntap del dev tap0 mode tap`;
 
 const TAP1 = `auto tap1
 iface tap1 inet manual
     pre-up ip tuntap add dev tap1 mode tap user nobody group nogroup
-    up ip link set dev tap1 master br0
     post-down ip tuntap del dev tap1 mode tap`;
 
 const TUN0 = `auto tun0
@@ -65,13 +65,13 @@ function addLink(net: THostNetwork, from: string, changes: Partial<TNetworkLink>
 }
 
 describe("interfaces.d/labdeck from the lab-nat capture", () => {
-  it("writes bridges before their TAPs, with timers, addresses, table routes and rules", () => {
-    expect(renderInterfaces(labNatNetwork(), new Set())).toBe([HEADER, NOT_CREATED, BR0, TAP0, TAP1, TUN0].join("\n\n") + "\n");
+  it("writes TAPs before the bridge that names them in bridge_ports (ifupdown's way), with timers, addresses, table routes and rules", () => {
+    expect(renderInterfaces(labNatNetwork(), new Set())).toBe([HEADER, NOT_CREATED, TAP0, TAP1, TUN0, BR0].join("\n\n") + "\n");
   });
 
   it("leaves guests' TAPs out and says so", () => {
     const text = renderInterfaces(labNatNetwork(), new Set(["tap0"]));
-    expect(text).toBe([HEADER, `# Managed with their guests, not persisted here: tap0\n${NOT_CREATED}`, BR0, TAP1, TUN0].join("\n\n") + "\n");
+    expect(text).toBe([HEADER, `# Managed with their guests, not persisted here: tap0\n${NOT_CREATED}`, TAP1, TUN0, BR0.replace("bridge_ports tap0 tap1", "bridge_ports tap1")].join("\n\n") + "\n");
     expect(text).not.toContain("ip tuntap add dev tap0");
   });
 
@@ -95,11 +95,11 @@ describe("interfaces.d/labdeck from the lab-nat capture", () => {
     expect(text).not.toContain("bridge_hello");
   });
 
-  it("lists only boot-time links as bridge_ports", () => {
+  it("lists boot-time links and the TAPs this file creates as bridge_ports, nothing else", () => {
     const net = labNatNetwork();
     addLink(net, "eth0", { name: "eno1", kind: "physical", infoKind: null, master: "br0" });
     addLink(net, "eth0", { name: "eno2", kind: "physical", infoKind: null });
-    expect(renderInterfaces(net, new Set())).toContain("    address 192.168.2.1/24\n    bridge_ports eno1\n");
+    expect(renderInterfaces(net, new Set())).toContain("    address 192.168.2.1/24\n    bridge_ports tap0 tap1 eno1\n");
     // A physical NIC with nothing of the team's on it needs no comment.
     expect(renderInterfaces(net, new Set())).not.toContain("eno2");
   });
@@ -123,7 +123,7 @@ describe("interfaces.d/labdeck from the lab-nat capture", () => {
     );
     expect(text).toContain(
       [
-        "    up ip link set dev tap1 master br0",
+        "    pre-up ip tuntap add dev tap1 mode tap user nobody group nogroup",
         "    up ip route add 10.77.0.0/16 dev tap1 proto static scope link metric 20",
         "    down ip route del 10.77.0.0/16 dev tap1 proto static scope link metric 20",
         "    post-down ip tuntap del dev tap1 mode tap",

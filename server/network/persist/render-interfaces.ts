@@ -9,10 +9,11 @@ import { NOT_PERSISTED_PROTOCOLS, isDefaultRule, routeWords, ruleWords } from ".
 // persistent TAPs the team applied, with their addresses, routes and policy rules.
 //
 // Order is the one thing not to break: `ifup -a` brings interfaces up in file order, so
-// every bridge comes before the TAPs, and a TAP enslaves itself to its (already existing)
-// bridge in its own `up` line. Bridge ports listed in `bridge_ports` are only links that
-// exist at boot without this file (physical NICs, bonds, VLANs); a TAP created here is
-// never listed there, bridge-utils would skip it as missing.
+// every TAP stanza (`pre-up ip tuntap add ...`) comes before the bridges, and a bridge
+// names its ports in `bridge_ports` the ifupdown way: bridge-utils' hook enslaves and
+// brings up each one, and a TAP it names already exists because its stanza ran first.
+// Ports named there are links that exist at boot without this file (physical NICs, bonds,
+// VLANs) or TAPs this file creates; anything else would be skipped as missing.
 //
 // Only what this file creates can carry up/down lines: a route through a link the
 // distribution configures (or that nothing recreates, such as a veth) would run before
@@ -150,7 +151,7 @@ function bridgeStanza(net: THostNetwork, link: TNetworkLink, plan: Plan, exclude
   const opts = link.bridge;
   const firstInet = persistedAddresses(link).find((a) => a.family === "inet" && a.peer === null && isIpPrefix(a.cidr));
   const ports = net.links
-    .filter((l) => l.master === link.name && !exclude.has(l.name) && !plan.created.has(l.name) && BOOT_PORT_KINDS.has(l.kind) && isIfName(l.name))
+    .filter((l) => l.master === link.name && !exclude.has(l.name) && (plan.created.has(l.name) || BOOT_PORT_KINDS.has(l.kind)) && isIfName(l.name))
     .map((l) => l.name);
   const lines = [`auto ${link.name}`, `iface ${link.name} inet ${firstInet ? "static" : "manual"}`];
   if (firstInet) lines.push(`${INDENT}address ${firstInet.cidr}`);
@@ -178,13 +179,9 @@ function tapStanza(link: TNetworkLink, tun: TTunOptions, plan: Plan): Stanza {
   if (tun.multiQueue) add.push("multi_queue");
   if (tun.vnetHdr) add.push("vnet_hdr");
   const lines = [`auto ${link.name}`, `iface ${link.name} inet manual`, `${INDENT}pre-up ${add.join(" ")}`];
-  const set: string[] = [];
-  if (link.master !== null) {
-    if (plan.created.has(link.master)) set.push("master", link.master);
-    else lines.push(`${INDENT}# was a port of ${quoted(link.master)}, which this file does not create`);
-  }
-  if (link.adminUp) set.push("up");
-  if (set.length > 0) lines.push(`${INDENT}up ip link set dev ${link.name} ${set.join(" ")}`);
+  // Its bridge (later in the file) enslaves it through bridge_ports.
+  if (link.master !== null && !plan.created.has(link.master)) lines.push(`${INDENT}# was a port of ${quoted(link.master)}, which this file does not create`);
+  if (link.adminUp) lines.push(`${INDENT}up ip link set dev ${link.name} up`);
   lines.push(...addressLines(link, false));
   return { link, lines, closing: [`${INDENT}post-down ip tuntap del dev ${link.name} mode ${tun.mode}`] };
 }
@@ -193,15 +190,16 @@ export function renderInterfaces(net: THostNetwork, exclude: ReadonlySet<string>
   const plan = classify(net, exclude);
   const routes = persistedRoutes(net, exclude);
   const stanzas: Stanza[] = [
-    ...plan.bridges.map((link) => bridgeStanza(net, link, plan, exclude)),
     ...plan.taps.flatMap((link) => (link.tun ? [tapStanza(link, link.tun, plan)] : [])),
+    ...plan.bridges.map((link) => bridgeStanza(net, link, plan, exclude)),
   ];
-  stanzas.forEach((s, i) => {
+  // Policy rules and device-less routes (blackhole, prohibit...) need no link; they ride
+  // on the first bridge (else the first stanza), in place as soon as the lab's network is.
+  const carrier = stanzas.find((s) => s.link.kind === "bridge") ?? stanzas[0];
+  for (const s of stanzas) {
     s.lines.push(...routeLines(routes.filter((r) => r.dev === s.link.name)));
-    // Policy rules and device-less routes (blackhole, prohibit...) need no link; they ride
-    // on the first stanza so they are in place as soon as the first lab link is.
-    if (i === 0) s.lines.push(...routeLines(routes.filter((r) => r.dev === null)), ...ruleLines(net));
-  });
+    if (s === carrier) s.lines.push(...routeLines(routes.filter((r) => r.dev === null)), ...ruleLines(net));
+  }
   const notes = [...plan.notes, ...notCreatedNotes(net, plan, routes, exclude)];
   if (stanzas.length === 0) {
     const rules = net.rules.filter((r) => !isDefaultRule(r)).length;
@@ -209,9 +207,10 @@ export function renderInterfaces(net: THostNetwork, exclude: ReadonlySet<string>
     if (rules + devless > 0) notes.push(`# ${rules} policy rule(s) and ${devless} device-less route(s) not persisted: no lab link here to carry them.`);
   }
   const header = [
-    "# Written by Labdeck after each network change: the bridges and TAPs the team applied,",
-    "# with their addresses, routes and policy rules, so this host comes back the same after",
-    "# a reboot. Change the topology in Labdeck; edits made here are replaced.",
+    "# Written by Labdeck when someone writes the Persistence tab's files: the bridges and",
+    "# TAPs of this host's network as read then, with their addresses, routes and policy",
+    "# rules, so it comes back the same after a reboot. A later change does not rewrite it;",
+    "# the Persistence tab says when it is stale. Edits made here are replaced at the next write.",
   ];
   return [header.join("\n"), ...(notes.length > 0 ? [notes.join("\n")] : []), ...stanzas.map((s) => [...s.lines, ...s.closing].join("\n"))].join("\n\n") + "\n";
 }

@@ -12,7 +12,7 @@ import type { TIptables } from "../parse-iptables-save";
 const TABLES = ["filter", "nat", "mangle"] as const;
 
 export function renderRulesV4(ipt: TIptables): string {
-  const out = ["# Written by Labdeck from the host's iptables after each network change; restored at boot by netfilter-persistent."];
+  const out = ["# Written by Labdeck from the host's iptables when the Persistence tab's files are written; restored at boot by netfilter-persistent."];
   const others = ipt.tables.map((t) => t.name).filter((n) => !(TABLES as readonly string[]).includes(n));
   if (others.length > 0) out.push(`# Not persisted by Labdeck: table(s) ${others.join(", ")}.`);
   for (const name of TABLES) {

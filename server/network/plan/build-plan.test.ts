@@ -80,4 +80,25 @@ describe("buildNetworkPlan", () => {
       "filter: -A LAB1 -p icmp -j ACCEPT",
     ]);
   });
+
+  it("an op with nothing left to do only because an earlier op of the same plan does it is 'covered', never 'already so'", () => {
+    const r = buildNetworkPlan(
+      net,
+      parse([
+        { op: "bridge.create", name: "lab2" },
+        { op: "link.up", name: "lab2" },
+        { op: "tap.create", name: "lab2-t0" },
+        { op: "link.up", name: "lab2-t0" },
+        { op: "port.attach", port: "lab2-t0", bridge: "lab2" },
+        { op: "link.up", name: "eth0" },
+      ]),
+      ctx,
+    );
+    expect(r.ops.map((o) => o.status)).toEqual(["change", "covered", "change", "covered", "change", "in-place"]);
+    expect(r.ops[1]).toMatchObject({ status: "covered", by: 0, summary: expect.stringMatching(/^bring lab2 up: done by op 1 \(create bridge lab2/) });
+    expect(r.ops[3]).toMatchObject({ status: "covered", by: 2 });
+    expect(r.ops.map((o) => o.summary).join("\n")).not.toMatch(/lab2.* is already up/);
+    // eth0 really is up on the host: that one is "already so".
+    expect(r.ops[5]?.summary).toBe("eth0 is already up");
+  });
 });

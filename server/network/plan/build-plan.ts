@@ -11,9 +11,11 @@ import { firewallSteps, renderRestore, touchedTables, type IptablesFamily } from
 import { planAddress, planForward, planLinkState, planTapCreate, planTapDelete } from "./links";
 import type { Net } from "./project";
 import { planIpRule, planRouteAdd, planRouteDelete, planRtTable } from "./routes";
-import { opAt, type OpAt, type OpResult } from "./types";
+import { opAt, type OpAt, type OpResult, type TPlanOpStatus } from "./types";
 
-export { describeOp } from "./describe-op";
+import { describeOp } from "./describe-op";
+
+export { describeOp };
 
 // Network ops -> plan. The ops are applied in order to a copy of the host's network, so
 // op 2 sees op 1's effect (create a bridge, then attach a port to it), and each op
@@ -37,8 +39,12 @@ export interface NetworkPlanContext {
 export interface NetworkPlanResult {
   /** Steps in order, each with purpose and, where one exists, `undo`. Empty when the host already matches every op. */
   steps: TPlanStep[];
-  /** One entry per op: whether it changes something or is already in place, with a human summary. */
-  ops: { index: number; status: "change" | "in-place"; summary: string }[];
+  /**
+   * One entry per op: it changes something, the host already has it ("in-place"), or it
+   * has nothing left to do only because an earlier op of this same plan does it
+   * ("covered", with `by` that op's index): "already so" would be untrue there.
+   */
+  ops: TPlanOpStatus[];
   /** The host network as it will be after the plan: the editor's preview, the SSH-path guard's input. */
   projected: THostNetwork;
   /** Set when iptables changes: the touched tables as they will be, and their iptables-restore input (with counters of kept rules). */
@@ -92,16 +98,48 @@ export function checkedOp(op: TNetOp, index: number): TNetOp {
   throw badInput(["ops", index, ...(issue?.path ?? [])].map(String).join("."), issue?.message ?? "invalid op");
 }
 
+/** Whether `op` alone, on `net` as given, has nothing to do (a refusal counts as "not"). */
+function inPlaceOn(net: THostNetwork, op: TNetOp, index: number, rtTablesFile: string): boolean {
+  try {
+    return planOp(structuredClone(net), op, opAt(index), rtTablesFile).status === "in-place";
+  } catch {
+    return false;
+  }
+}
+
+// Finding which earlier op covers one replays the list; past this many ops the summary
+// only says "an earlier op" rather than make a large plan quadratic.
+const COVER_SEARCH_LIMIT = 64;
+
+/** The first earlier op after which `ops[index]` has nothing to do. */
+function coveringOp(current: THostNetwork, ops: readonly TNetOp[], index: number, rtTablesFile: string): number | null {
+  if (index > COVER_SEARCH_LIMIT) return null;
+  const net: Net = structuredClone(current);
+  for (let k = 0; k < index; k++) {
+    const op = ops[k];
+    if (op === undefined) return null;
+    planOp(net, op, opAt(k), rtTablesFile);
+    if (inPlaceOn(net, ops[index] as TNetOp, index, rtTablesFile)) return k;
+  }
+  return null;
+}
+
 export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], ctx: NetworkPlanContext): NetworkPlanResult {
   const rtTablesFile = assertAbsPath("rtTablesFile", ctx.rtTablesFile ?? RT_TABLES_FILE);
   const workDir = assertAbsPath("workDir", ctx.workDir.length > 1 ? trimTrailing(ctx.workDir, "/") : ctx.workDir);
   const net: Net = structuredClone(current);
   const steps: TPlanStep[] = [];
   const results: NetworkPlanResult["ops"] = [];
-  ops.forEach((raw, index) => {
-    const r = planOp(net, checkedOp(raw, index), opAt(index), rtTablesFile);
+  const checked = ops.map((raw, index) => checkedOp(raw, index));
+  checked.forEach((op, index) => {
+    const r = planOp(net, op, opAt(index), rtTablesFile);
     steps.push(...r.steps);
-    results.push({ index, status: r.status, summary: r.summary });
+    if (r.status === "in-place" && !inPlaceOn(current, op, index, rtTablesFile)) {
+      const by = coveringOp(current, checked, index, rtTablesFile);
+      const earlier = by === null ? undefined : results[by];
+      const what = describeOp(op);
+      results.push({ index, status: "covered", by, summary: earlier ? `${what}: done by op ${by === null ? "" : by + 1} (${earlier.summary})` : `${what}: done by an earlier op of this change` });
+    } else results.push({ index, status: r.status, summary: r.summary });
   });
   const tables = touchedTables(current.iptables, net.iptables);
   let firewall: NetworkPlanResult["firewall"] = null;

@@ -11,6 +11,11 @@ export interface OpResult {
   steps: TPlanStep[];
 }
 
+/** An op's verdict as the preview shows it (build-plan.ts says when "covered" applies). */
+export type TPlanOpStatus =
+  | { index: number; status: "change" | "in-place"; summary: string }
+  | { index: number; status: "covered"; by: number | null; summary: string };
+
 /** Where an op sits in the list, so a refusal names its field: `ops.3.cidr`. */
 export interface OpAt {
   index: number;

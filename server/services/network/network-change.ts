@@ -7,9 +7,11 @@ import { assertAbsPath, trimTrailing } from "../../names";
 import type { THostNetwork } from "../../network/network-model";
 import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
 import { buildNetworkPlan, checkedOp, describeOp } from "../../network/plan/build-plan";
+import type { TPlanOpStatus } from "../../network/plan/types";
 import { armRollbackSteps } from "../../network/safety/rollback";
 import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
+import { readGuestState } from "../guest-state";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
@@ -27,6 +29,20 @@ export interface ChangeInput {
   ops: TNetOp[];
   guestLinks?: TGuestLink[] | undefined;
   rollbackSeconds?: number | undefined;
+  /** The editor's grouping: opEdits[i] numbers the pending edit op i came from (likewise for guestLinks), so the title counts edits as the editor does. */
+  opEdits?: number[] | undefined;
+  linkEdits?: number[] | undefined;
+}
+
+/** Edits that change something: by the editor's grouping when given, else one per changing op. */
+export function changedEditCount(ops: readonly TPlanOpStatus[], guestLinkCount: number, input: Pick<ChangeInput, "opEdits" | "linkEdits">): number {
+  const changing = ops.filter((o) => o.status === "change");
+  if (!input.opEdits) return changing.length + guestLinkCount;
+  const edits = new Set<string>();
+  for (const o of changing) edits.add(o.index < input.opEdits.length ? `e${input.opEdits[o.index]}` : "links");
+  for (let i = 0; i < guestLinkCount; i++) edits.add(input.linkEdits?.[i] !== undefined ? `e${input.linkEdits[i]}` : `l${i}`);
+  edits.delete("links");
+  return edits.size;
 }
 
 export interface BuiltChange {
@@ -36,7 +52,7 @@ export interface BuiltChange {
   plan: TPlan | null;
   script: string | null;
   steps: TPlanStep[];
-  ops: { index: number; status: "change" | "in-place"; summary: string }[];
+  ops: TPlanOpStatus[];
   guestEdits: GuestEdit[];
   projected: THostNetwork;
   ssh: { ok: boolean; reasons: string[] };
@@ -66,11 +82,16 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   let guestEdits: GuestEdit[] = [];
   if (input.guestLinks && input.guestLinks.length > 0) {
     const first = buildNetworkPlan(net, ops, ctx);
-    const guests = await guestNetworkViews(deps.db, host.id, net);
+    // Running or not as the guest pages say (QMP, else the pidfile): a guest on user-mode
+    // networking has no TAP to tell by, and "its TAP is made when it starts" would be untrue.
+    const linked = new Set(input.guestLinks.map((l) => l.guestId));
+    const guests = await Promise.all(
+      (await guestNetworkViews(deps.db, host.id, net)).map(async (g) => (linked.has(g.id) ? { ...g, running: ["running", "paused"].includes((await readGuestState(deps, g.id)).state) } : g)),
+    );
     const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, definitionJson: true } });
-    const linked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
-    guestEdits = linked.edits;
-    ops = [...ops, ...linked.ops];
+    const relinked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
+    guestEdits = relinked.edits;
+    ops = [...ops, ...relinked.ops];
   }
   const built = buildNetworkPlan(net, ops, ctx);
   const ssh = checkSshPath(net, built.projected);
@@ -79,10 +100,11 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
   const undo = built.steps.flatMap((s) => (s.undo ? [s.undo] : [])).reverse();
   const steps = rollback ? [...armRollbackSteps({ dir: workDir, seconds, undo }), ...built.steps] : built.steps;
   const changes = built.ops.filter((o) => o.status === "change");
+  const edits = changedEditCount(built.ops, input.guestLinks?.length ?? 0, input);
   const title =
-    changes.length === 1
+    changes.length === 1 && edits <= 1
       ? `${host.name}: ${describeOp(ops[changes[0]?.index ?? 0] as TNetOp)}`
-      : `${host.name}: network change (${changes.length} edits${guestEdits.length ? `, ${guestEdits.length} guest(s)` : ""})`;
+      : `${host.name}: network change (${edits} edit${edits === 1 ? "" : "s"}${guestEdits.length ? `, ${guestEdits.length} guest(s)` : ""})`;
   const plan: TPlan | null = steps.length > 0 ? { title, steps } : null;
   return {
     changeId,
@@ -101,14 +123,14 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
 }
 
 export function previewView(b: BuiltChange) {
-  return { nothingToDo: b.nothingToDo, steps: b.steps, script: b.script ?? "", ops: b.ops, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, name: e.name, summary: e.summary })), projected: b.projected, ssh: b.ssh, rollback: b.rollback };
+  return { title: b.title, nothingToDo: b.nothingToDo, steps: b.steps, script: b.script ?? "", ops: b.ops, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, name: e.name, summary: e.summary })), projected: b.projected, ssh: b.ssh, rollback: b.rollback };
 }
 
 export async function previewChange(deps: NetworkDeps, input: ChangeInput) {
   return previewView(await buildChange(deps, input));
 }
 
-export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null }> {
+export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null; title?: string }> {
   const b = await buildChange(deps, input);
   if (!b.ssh.ok) {
     throw new LabdeckError("CONFLICT", `Refused: this change would cut Labdeck's own SSH session. ${b.ssh.reasons.join(" ")}`, { details: { reasons: b.ssh.reasons } });
@@ -146,7 +168,7 @@ export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<
   await deps.db.networkChange.update({ where: { id: b.changeId }, data: { jobId: job.id } });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.change", hostId: host.id, hostName: host.name, details: { changeId: b.changeId, jobId: job.id, ops: input.ops, guestLinks: input.guestLinks ?? [], rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null } });
   deps.jobs.enqueue(job.id);
-  return { jobId: job.id, changeId: b.changeId };
+  return { jobId: job.id, changeId: b.changeId, title: b.title };
 }
 
 export async function applyGuestEdits(deps: Pick<NetworkDeps, "db" | "actor">, edits: readonly Pick<GuestEdit, "guestId" | "version" | "definition">[]): Promise<void> {

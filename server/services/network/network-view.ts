@@ -5,6 +5,9 @@ import { diffNetworks } from "../../network/drift/diff-networks";
 import { revertOps } from "../../network/drift/revert-ops";
 import { persistencePlanSteps } from "../../network/persist/persistence-steps";
 import { renderPersistence } from "../../network/persist/render-persistence";
+import { persistFileState, type PersistFileState } from "../../network/persist/file-state";
+import { underRoot } from "../../network/persist/persistence-steps";
+import { readFromHost } from "../host-read";
 import type { TPlan } from "../../jobs/plan";
 import { planToShellScript } from "../../jobs/plan-script";
 import { buildChange, previewView, runChange } from "./network-change";
@@ -88,9 +91,23 @@ async function persistenceFiles(deps: NetworkDeps, hostId: string) {
   return { host, files: renderPersistence(net, { exclude: guestTaps(guests) }) };
 }
 
+// Constant script; the path is an argument. Exit 3 means "no such file", told apart from
+// a file that exists but cannot be read.
+const READ_IF_EXISTS = 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 3; fi';
+
+/** The files as Labdeck would write them now, each with how the copy on the host compares. */
 export async function persistencePreview(deps: NetworkDeps, input: { hostId: string }) {
   const { host, files } = await persistenceFiles(deps, input.hostId);
-  return { root: host.configRoot, files };
+  const compared = await Promise.all(
+    files.map(async (f) => {
+      const r = await readFromHost(deps, host.id, ["sh", "-c", READ_IF_EXISTS, "sh", underRoot(host.configRoot, f.path)]);
+      const onHost = r.outcome === "exited" && r.exitStatus === 0 ? r.stdout : null;
+      const unreadable = onHost === null && !(r.outcome === "exited" && r.exitStatus === 3);
+      const state: PersistFileState | { state: "unreadable"; detail: string } = unreadable ? { state: "unreadable", detail: r.stderr.trim() || `exit ${r.exitStatus}` } : persistFileState(onHost, f.content);
+      return { ...f, onHost: state };
+    }),
+  );
+  return { root: host.configRoot, files: compared };
 }
 
 export async function writePersistence(deps: NetworkDeps, input: { hostId: string }) {
