@@ -17,6 +17,8 @@ for (const name of ["unit.json", "integration.json"]) {
   if (!r) continue;
   passed += r.numPassedTests ?? 0;
   failed += r.numFailedTests ?? 0;
+  // A file whose setup failed fails no test of its own: count it, so the line never says 0 failed.
+  failed += (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).every((a) => a.status !== "failed")).length;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
 const e2e = read("e2e.json");

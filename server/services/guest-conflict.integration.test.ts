@@ -62,7 +62,10 @@ beforeAll(async () => {
   server = createHttpServer({ pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  expect((await call("auth.createFirstAdmin", { username: "admin", password: "admin password 1" })).status).toBe(200);
+  // The first admin needs the setup token printed at start (no trust in "a local request").
+  const { issueSetupToken } = await import("../auth/setup-token");
+  const token = issueSetupToken();
+  expect((await call("auth.createFirstAdmin", { username: "admin", password: "admin password 1", token })).status).toBe(200);
   const admin = await signIn("admin", "admin password 1");
   for (const u of ["alice", "bob"]) {
     expect((await call("users.create", { username: u, password: `${u} password 1`, role: "operator" }, admin)).status).toBe(200);
