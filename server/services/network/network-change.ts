@@ -10,6 +10,7 @@ import { buildNetworkPlan, checkedOp, describeOp } from "../../network/plan/buil
 import { armRollbackSteps } from "../../network/safety/rollback";
 import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
+import { withHostRead } from "../host-read";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
@@ -105,7 +106,7 @@ export function previewView(b: BuiltChange) {
 }
 
 export async function previewChange(deps: NetworkDeps, input: ChangeInput) {
-  return previewView(await buildChange(deps, input));
+  return withHostRead(deps, { hostId: input.hostId, action: "network.preview" }, async (d) => previewView(await buildChange(d, input)));
 }
 
 export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null }> {
