@@ -37,7 +37,8 @@ type DialogState = { kind: "bridge"; existing: { name: string; stp: boolean; for
 export function HostNetwork({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
   const canEdit = useCan("operator");
-  const read = useQuery(trpc.network.read.queryOptions({ hostId }, { refetchInterval: NETWORK_POLL_MS, staleTime: 0 }));
+  // No polling here: the server pushes its shared refresh through useNetworkLive.
+  const read = useQuery(trpc.network.read.queryOptions({ hostId }, { staleTime: 0, refetchOnWindowFocus: false }));
   const { refetch } = useNetworkLive({ hostId });
   const view: NetworkView | undefined = read.data;
   const [edits, setEdits] = useState<PendingEdit[]>([]);
