@@ -12,10 +12,12 @@ export interface AuditFilterState {
   from: string;
   to: string;
   failedOnly: boolean;
-  kind: "" | "command" | "inventory" | "auth";
+  kind: "" | "command" | "read" | "inventory" | "auth";
+  /** Text in a command line, a job's or one inside a read. */
+  command: string;
 }
 
-export const NO_FILTER: AuditFilterState = { username: "", hostId: "", from: "", to: "", failedOnly: false, kind: "" };
+export const NO_FILTER: AuditFilterState = { username: "", hostId: "", from: "", to: "", failedOnly: false, kind: "", command: "" };
 
 export function AuditFilters({ value, onChange }: { value: AuditFilterState; onChange: (v: AuditFilterState) => void }) {
   const trpc = useTRPC();
@@ -48,9 +50,13 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterState; onC
         <Select id="audit-kind" value={value.kind} onChange={(e) => set("kind", e.target.value as AuditFilterState["kind"])}>
           <option value="">all kinds</option>
           <option value="command">commands</option>
+          <option value="read">reads</option>
           <option value="inventory">inventory</option>
           <option value="auth">sign-in</option>
         </Select>
+      </Field>
+      <Field label="Command" htmlFor="audit-command-search" className="w-52">
+        <Input id="audit-command-search" type="search" placeholder="e.g. iptables-save" value={value.command} onChange={(e) => set("command", e.target.value)} />
       </Field>
       <Field label="From" htmlFor="audit-from">
         <Input id="audit-from" type="datetime-local" value={value.from} onChange={(e) => set("from", e.target.value)} />

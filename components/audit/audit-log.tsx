@@ -17,6 +17,7 @@ function toInput(f: AuditFilterState): Omit<AuditFilter, "cursor"> {
     ...(f.username ? { username: f.username } : {}),
     ...(f.hostId ? { hostId: f.hostId } : {}),
     ...(f.kind ? { kind: f.kind } : {}),
+    ...(f.command.trim() ? { command: f.command.trim() } : {}),
     ...(f.from ? { from: new Date(f.from) } : {}),
     ...(f.to ? { to: new Date(f.to) } : {}),
     failedOnly: f.failedOnly,
@@ -60,7 +61,7 @@ export function AuditLog() {
             </THead>
             <tbody>
               {items.map((item) => (
-                <AuditRow key={item.id} item={item} />
+                <AuditRow key={item.id} item={item} match={filter.command} />
               ))}
             </tbody>
           </Table>

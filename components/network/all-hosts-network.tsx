@@ -15,7 +15,7 @@ import { NetworkCanvas } from "./network-canvas";
 import type { NetworkView } from "./network-types";
 import type { HostNotice, NetNode } from "./topology-model";
 import { useLayoutSaver } from "./use-layout-saver";
-import { NETWORK_POLL_MS, useNetworkLive } from "./use-network-live";
+import { useNetworkLive } from "./use-network-live";
 
 // Every host's network side by side, read-only: a map of the lab. Changes are made in a
 // host's own editor (each group links to it); only the arrangement is saved here, under
@@ -34,10 +34,12 @@ export function AllHostsNetwork() {
   const canArrange = useCan("operator");
   const hosts = useQuery(trpc.hosts.list.queryOptions());
   const layout = useQuery(trpc.network.layout.queryOptions({ scope: "all" }));
-  useNetworkLive({ all: true });
   const readable = useMemo(() => (hosts.data ?? []).filter((h) => h.hostKeyFingerprint), [hosts.data]);
+  const readableIds = useMemo(() => readable.map((h) => h.id), [readable]);
+  useNetworkLive({ all: true, refresh: readableIds });
   const reads = useQueries({
-    queries: readable.map((h) => trpc.network.read.queryOptions({ hostId: h.id }, { refetchInterval: NETWORK_POLL_MS * 3 })),
+    // Kept current by the server's shared refresh (useNetworkLive), not by polling.
+    queries: readable.map((h) => trpc.network.read.queryOptions({ hostId: h.id }, { refetchOnWindowFocus: false })),
     combine: summarize,
   });
   const guestIds = reads.flatMap((r) => r.view?.guests.map((g) => g.id) ?? []);

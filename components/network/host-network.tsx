@@ -39,7 +39,8 @@ type DialogState = { kind: "bridge"; existing: BridgeExisting | null } | { kind:
 export function HostNetwork({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
   const canEdit = useCan("operator");
-  const read = useQuery(trpc.network.read.queryOptions({ hostId }, { refetchInterval: NETWORK_POLL_MS, staleTime: 0 }));
+  // No polling here: the server pushes its shared refresh through useNetworkLive.
+  const read = useQuery(trpc.network.read.queryOptions({ hostId }, { staleTime: 0, refetchOnWindowFocus: false }));
   const { refetch } = useNetworkLive({ hostId });
   const states = useGuestStates(read.data?.guests.map((g) => g.id) ?? []);
   const view: NetworkView | undefined = useMemo(() => (read.data ? withGuestStates(read.data, states.data) : undefined), [read.data, states.data]);

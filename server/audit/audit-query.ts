@@ -1,5 +1,10 @@
 import { z } from "zod";
 import type { Db } from "../db";
+import { ZReadCommand, type TReadCommand } from "./audit-writer";
+
+// The audit page's query. A read row (kind "read") holds its commands in its details;
+// they come back as `commands`, and the command search matches them as it matches a
+// lone command row, through commandText (argvJson for rows older than that column).
 
 export const ZAuditFilter = z.object({
   username: z.string().max(64).optional(),
@@ -7,7 +12,9 @@ export const ZAuditFilter = z.object({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   failedOnly: z.boolean().default(false),
-  kind: z.enum(["command", "inventory", "auth"]).optional(),
+  kind: z.enum(["command", "read", "inventory", "auth"]).optional(),
+  /** Text in any command line of the row, e.g. "iptables-save" or "cat /etc/iproute2". */
+  command: z.string().trim().max(200).optional(),
   cursor: z.string().max(64).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
@@ -21,6 +28,7 @@ export async function queryAudit(db: Db, input: TAuditFilter) {
       ...(f.hostId ? { hostId: f.hostId } : {}),
       ...(f.kind ? { kind: f.kind } : {}),
       ...(f.failedOnly ? { outcome: { in: ["failed", "unknown"] } } : {}),
+      ...(f.command ? { OR: [{ commandText: { contains: f.command } }, { commandText: null, argvJson: { contains: f.command } }] } : {}),
       ...(f.from || f.to ? { at: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
     },
     orderBy: [{ at: "desc" }, { id: "desc" }],
@@ -43,8 +51,20 @@ export async function queryAudit(db: Db, input: TAuditFilter) {
       outcome: r.outcome,
       durationMs: r.durationMs,
       outputExcerpt: r.outputExcerpt,
-      details: r.detailsJson ? (JSON.parse(r.detailsJson) as Record<string, unknown>) : null,
+      ...splitDetails(r.detailsJson),
     })),
     nextCursor: rows.length > f.limit ? (page[page.length - 1]?.id ?? null) : null,
   };
+}
+
+const ZReadCommands = z.array(ZReadCommand);
+
+/** A read row's commands apart from the rest of its details, so the page lists them. */
+function splitDetails(json: string | null): { details: Record<string, unknown> | null; commands: TReadCommand[] | null } {
+  if (!json) return { details: null, commands: null };
+  const { commands, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  const parsed = commands === undefined ? null : ZReadCommands.safeParse(commands);
+  if (parsed === null) return { details: rest, commands: null };
+  if (!parsed.success) return { details: { ...rest, commands }, commands: null };
+  return { details: Object.keys(rest).length > 0 ? rest : null, commands: parsed.data };
 }

@@ -25,6 +25,8 @@ export interface StepSpec {
   undo?: boolean;
   /** Undo steps run to completion even when the job was cancelled. */
   ignoreCancel?: boolean;
+  /** A read that may find nothing (a probe's optional file): a non-zero exit is audited as "absent". */
+  optional?: boolean | undefined;
 }
 
 export interface JobContext {
@@ -224,7 +226,7 @@ export class JobRunner {
             throw new JobEnd("failed", message, index, code);
           }
           output.end();
-          const outcome = auditOutcome(result);
+          const outcome = auditOutcome(result, { optional: step.optional });
           await auditCommand(db, actor, {
             hostId: job.hostId,
             hostName: job.host.name,
@@ -236,7 +238,7 @@ export class JobRunner {
             output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
           });
           endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
-          if (outcome !== "ok") lastFailedStep = index;
+          if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return result;
         },

@@ -9,11 +9,12 @@ import { parseSshConnection } from "./parse-sysctl";
 // the job's record) and assembles the model. The steps go out together: the pool
 // multiplexes them over one connection, and a read costs one round trip, not ten.
 
-export type NetworkExec = (argv: string[], purpose: string) => Promise<ExecResult>;
+/** `optional`: the step may find nothing (NetworkReadStep.optional), so the audit can say "absent". */
+export type NetworkExec = (argv: string[], purpose: string, opts?: { optional?: boolean }) => Promise<ExecResult>;
 
 export async function readNetwork(exec: NetworkExec, opts: { rtTablesFile?: string } = {}): Promise<THostNetwork> {
   const steps = networkReadSteps(opts);
-  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose)));
+  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose, { optional: s.optional === true })));
   const outputs: NetworkReadOutputs = {};
   steps.forEach((step, i) => {
     const r = results[i] as ExecResult;

@@ -9,6 +9,7 @@ import { hostTarget } from "./host-target";
 import { guestDeleteJobHandler } from "./guest-delete-job";
 import { guestStartJobHandler } from "./guest-start-job";
 import { networkChangeJobHandler } from "./network/network-change-job";
+import { NetworkLive } from "./network/network-live";
 import { probeJobHandler } from "./probe-job";
 import { qmpExecutor } from "./qmp-exec";
 
@@ -19,6 +20,8 @@ interface Runtime {
   secret: Buffer;
   ssh: SshExecutor;
   jobs: JobRunner;
+  /** The network pages' shared background refresh, one per host for every viewer. */
+  networkLive: NetworkLive;
 }
 
 const g = globalThis as unknown as { labdeckRuntime?: Runtime };
@@ -34,7 +37,7 @@ export function runtime(): Runtime {
     jobs.register("guest-delete", guestDeleteJobHandler);
     jobs.register("guest-start", guestStartJobHandler);
     jobs.register("network-change", networkChangeJobHandler);
-    g.labdeckRuntime = { secret, ssh, jobs };
+    g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }) };
   }
   return g.labdeckRuntime;
 }

@@ -33,8 +33,8 @@ export const hostsRouter = router({
   repinHostKey: adminProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(deps(ctx), { ...input, repin: true })),
   scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    const res = await readFromHost(deps(ctx), host.id, listScratchArgv(host.runDir));
-    // find exits 1 when the scratch root does not exist yet: that is an empty list.
+    // find exits 1 when the scratch root does not exist yet: that is an empty list, "absent" in the audit.
+    const res = await readFromHost(deps(ctx), host.id, listScratchArgv(host.runDir), { optional: true });
     return { names: res.outcome === "exited" ? parseScratchList(res.stdout) : [], exitStatus: res.exitStatus };
   }),
 });

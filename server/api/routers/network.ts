@@ -1,10 +1,12 @@
-import { on } from "node:events";
+import { EventEmitter, on } from "node:events";
 import { z } from "zod";
 import { ZRecordId } from "../../names";
+import { LabdeckError } from "../../errors";
 import { networkBus, type NetworkEvent } from "../../network/network-bus";
 import { ZNetOp } from "../../network/ops";
 import { ZGuestLink } from "../../services/network/guest-links";
 import { previewChange, runChange } from "../../services/network/network-change";
+import type { NetworkLiveEvent } from "../../services/network/network-live";
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
 import { adoptNetwork, getLayout, networkView, persistencePreview, revertNetwork, revertPreview, saveLayout, writePersistence, ZPositions } from "../../services/network/network-view";
 import { runtime } from "../../services/runtime";
@@ -26,6 +28,7 @@ const ZChangeInput = ZHost.extend({
   linkEdits: z.array(z.number().int().min(0).max(999)).max(64).optional(),
 });
 const ZScope = ZRecordId.max(64);
+const ZWatchInput = z.object({ hostId: ZRecordId.optional(), refresh: z.array(ZRecordId).max(100).optional() });
 
 export const networkRouter = router({
   /** The host's network read now, its guests' NICs, drift from the recorded topology, a pending change, the saved layout. */
@@ -43,10 +46,29 @@ export const networkRouter = router({
   layout: viewerProcedure.input(z.object({ scope: ZScope })).query(({ ctx, input }) => getLayout(deps(ctx), input)),
   saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(deps(ctx), input)),
 
-  /** Fires when a host's network or layout changed, so open pages refetch without reloading. */
-  watch: viewerProcedure.input(z.object({ hostId: ZRecordId.optional() })).subscription(async function* ({ ctx, input, signal }) {
-    for await (const [event] of on(networkBus, "network", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[NetworkEvent]>) {
-      if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") yield event;
+  /**
+   * Fires when a host's network or layout changed, so open pages refetch without reloading.
+   * With `refresh`, also carries the shared background read of those hosts ("refreshed",
+   * with the view): one read per host per interval on the server, whoever watches.
+   */
+  watch: viewerProcedure.input(ZWatchInput).subscription(async function* ({ ctx, input, signal }) {
+    const refresh = [...new Set(input.refresh ?? [])];
+    if (refresh.length > 0 && (await ctx.db.host.count({ where: { id: { in: refresh } } })) !== refresh.length) {
+      throw new LabdeckError("NOT_FOUND", "no such host");
+    }
+    const local = new EventEmitter();
+    // The iterator first: a late subscriber gets the last refresh synchronously on subscribe.
+    const events = on(local, "event", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[NetworkEvent | NetworkLiveEvent]>;
+    const onBus = (event: NetworkEvent) => {
+      if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") local.emit("event", event);
+    };
+    networkBus.on("network", onBus);
+    const leave = refresh.map((hostId) => runtime().networkLive.subscribe(hostId, (e) => local.emit("event", e)));
+    try {
+      for await (const [event] of events) yield event;
+    } finally {
+      networkBus.off("network", onBus);
+      for (const l of leave) l();
     }
   }),
 });

@@ -7,6 +7,8 @@ export interface ProbeStep {
   argv: string[];
   purpose: string;
   timeoutMs?: number;
+  /** The file or device may be absent: a non-zero exit is an answer ("absent" in the audit), not a failure. */
+  optional?: boolean;
 }
 
 // Timeouts by what a step does, with room for a loaded host: reading a /proc file or
@@ -71,7 +73,7 @@ function nameTests(): string[] {
 export const PROBE_STEPS: readonly ProbeStep[] = [
   { id: "arch", argv: ["uname", "-m"], purpose: "read the machine architecture" },
   { id: "kernel", argv: ["uname", "-r"], purpose: "read the running kernel release" },
-  { id: "os-release", argv: ["cat", "/etc/os-release"], purpose: "read the distribution name" },
+  { id: "os-release", argv: ["cat", "/etc/os-release"], purpose: "read the distribution name", optional: true },
   { id: "cpuinfo", argv: ["cat", "/proc/cpuinfo"], purpose: "count CPUs and read virtualization flags" },
   { id: "meminfo", argv: ["cat", "/proc/meminfo"], purpose: "read total and available memory" },
   {
@@ -85,8 +87,9 @@ export const PROBE_STEPS: readonly ProbeStep[] = [
     id: "dev-nodes",
     argv: ["ls", "-lLd", DEV_KVM, DEV_TUN, ROOT_VMLINUZ],
     purpose: "check the KVM and TUN device nodes and /vmlinuz",
+    optional: true,
   },
-  { id: "boot-files", argv: ["ls", "-1", "/boot"], purpose: "find a kernel image to test KVM with" },
+  { id: "boot-files", argv: ["ls", "-1", "/boot"], purpose: "find a kernel image to test KVM with", optional: true },
   {
     id: "tools",
     argv: ["find", "-H", ...TOOL_DIRS, "-maxdepth", "1", "(", ...nameTests(), ")", "-print"],
@@ -105,6 +108,7 @@ export const OS_RELEASE_FALLBACK_STEP: ProbeStep = {
   argv: ["cat", "/usr/lib/os-release"],
   purpose: "read the distribution name (fallback location)",
   timeoutMs: READ_TIMEOUT_MS,
+  optional: true,
 };
 
 /** util-linux before 2.37 has no MOUNTPOINTS column, only the single MOUNTPOINT. */
@@ -148,7 +152,8 @@ export function umlVersionStep(path: string): ProbeStep {
 
 /** `xl info` / `xm info` read the hypervisor's version; both are read-only. */
 export function xenInfoStep(name: "xl" | "xm", path: string): ProbeStep {
-  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: PROGRAM_TIMEOUT_MS };
+  // Optional: the tool may be installed on a host that is not a running dom0.
+  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: PROGRAM_TIMEOUT_MS, optional: true };
 }
 
 /**

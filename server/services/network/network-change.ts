@@ -12,6 +12,7 @@ import { armRollbackSteps } from "../../network/safety/rollback";
 import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
 import { readGuestState } from "../guest-state";
+import { withHostRead } from "../host-read";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
@@ -127,7 +128,7 @@ export function previewView(b: BuiltChange) {
 }
 
 export async function previewChange(deps: NetworkDeps, input: ChangeInput) {
-  return previewView(await buildChange(deps, input));
+  return withHostRead(deps, { hostId: input.hostId, action: "network.preview" }, async (d) => previewView(await buildChange(d, input)));
 }
 
 export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null; title?: string }> {

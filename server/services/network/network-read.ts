@@ -5,17 +5,19 @@ import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
 import { readNetwork } from "../../network/read-network";
 import { RT_TABLES_FILE } from "../../network/read-commands";
 import { underRoot } from "../../network/persist/persistence-steps";
-import { readFromHost } from "../host-read";
+import { readFromHost, withHostRead } from "../host-read";
 import type { NetworkDeps } from "./network-deps";
 
-// The host's network as it is now (every read audited) and the inventory facts drawn
+// The host's network as it is now (one audited read row, or part of the caller's) and the inventory facts drawn
 // beside it: which guest NIC uses which TAP on which bridge. Guests' TAPs come and go with
 // the guests, so drift and persistence leave them out (guestTaps).
 
 export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string): Promise<THostNetwork> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
-  return readNetwork((argv) => readFromHost(deps, hostId, argv), { rtTablesFile: rtTablesFileFor(host) });
+  return withHostRead(deps, { hostId, action: "network.read" }, (d) =>
+    readNetwork((argv, purpose, o) => readFromHost(d, hostId, argv, { purpose, optional: o?.optional === true }), { rtTablesFile: rtTablesFileFor(host) }),
+  );
 }
 
 /** Labdeck's routing table names live under the host's persistence root ("/" on a real host). */

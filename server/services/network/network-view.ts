@@ -10,6 +10,7 @@ import { underRoot } from "../../network/persist/persistence-steps";
 import { readFromHost } from "../host-read";
 import type { TPlan } from "../../jobs/plan";
 import { planToShellScript } from "../../jobs/plan-script";
+import { withHostRead } from "../host-read";
 import { buildChange, previewView, runChange } from "./network-change";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, guestTaps, parseRecordedNetwork, readLiveNetwork } from "./network-read";
@@ -28,7 +29,13 @@ async function layoutOf(db: NetworkDeps["db"], scope: string): Promise<Record<st
   return row ? ZPositions.parse(JSON.parse(row.positionsJson)) : {};
 }
 
+/** One audited read row for the whole page: the network and the pending change's timer. */
 export async function networkView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string) {
+  return withHostRead(deps, { hostId, action: "network.read" }, (d) => assembleView(d, hostId));
+}
+
+/** The page's view; every host command goes through the caller's deps (an audited read, or a background refresh's collection). */
+export async function assembleView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string) {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   const network = await readLiveNetwork(deps, hostId);
   const guests = await guestNetworkViews(deps.db, hostId, network);

@@ -4,6 +4,7 @@ import { parseImageInfo } from "../../hypervisors/qemu/image-info";
 import { mapLimit, READ_PARALLELISM } from "../../concurrency";
 import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 import { assertAbsPath } from "../../names";
+import type { ExecResult } from "../../ssh/types";
 import { succeeded, type HostExec } from "./storage-read";
 
 // The disk image files under a host's roots: `find` per root (two levels: the root and
@@ -59,15 +60,17 @@ export function imageListInfoArgv(path: string): string[] {
   return ["sh", "-c", infoByMagicScript({ backingChain: false }), "sh", path];
 }
 
+const rootMissing = (r: ExecResult): boolean => !succeeded(r) && r.outcome === "exited" && /No such file or directory/.test(r.stderr) && r.stdout === "";
+
 const firstLine = (text: string): string => text.trim().split("\n")[0] ?? "";
 
 export async function listImageFiles(exec: HostExec, roots: readonly string[]): Promise<ImageListing> {
   const errors: ImageListing["errors"] = [];
   const found = await Promise.all(
     roots.map(async (root) => {
-      const r = await exec(imageFindArgv(root), `list image files under ${root}`);
+      const r = await exec(imageFindArgv(root), `list image files under ${root}`, { optional: rootMissing });
       // A root that does not exist yet (nothing was ever created there) holds no images.
-      if (!succeeded(r) && /No such file or directory/.test(r.stderr) && r.stdout === "") return [];
+      if (rootMissing(r)) return [];
       // Otherwise keep what find printed: an unreadable subfolder must not hide the rest.
       if (!succeeded(r)) errors.push({ path: root, message: firstLine(r.stderr) || r.outcome });
       return parseFindOutput(r.stdout, root);

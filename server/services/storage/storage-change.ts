@@ -7,6 +7,7 @@ import { buildStoragePlan, storageOpReads } from "../../storage/plans/build-stor
 import type { StorageOpRead } from "../../storage/plans/types";
 import type { ExecResult } from "../../ssh/types";
 import { hostRoots } from "../guest-service";
+import { withHostRead } from "../host-read";
 import { assertUnderRoots } from "../../names";
 import type { StorageDeps, StorageReadDeps } from "./storage-deps";
 import { hostExec, readStorage, succeeded, type HostExec } from "./storage-read";
@@ -81,14 +82,14 @@ async function buildChange(deps: StorageReadDeps, input: StorageChangeInput, op:
 
 /** The plan an op gives on the host as it is now (reads the host; changes nothing). */
 export async function previewStorageChange(deps: StorageReadDeps, input: StorageChangeInput) {
-  const b = await buildChange(deps, input, parseStorageOp(input.op));
+  const b = await withHostRead(deps, { hostId: input.hostId, action: "storage.preview" }, (d) => buildChange(d, input, parseStorageOp(input.op)));
   return { title: b.title, summary: b.summary, warnings: b.warnings, steps: b.steps, script: b.script, nothingToDo: b.plan === null };
 }
 
 /** Plans again from a fresh read and runs it as a job; jobId null when the host already is so. */
 export async function runStorageChange(deps: StorageDeps, input: StorageChangeInput): Promise<{ jobId: string | null; summary: string }> {
   const op = parseStorageOp(input.op);
-  const b = await buildChange(deps, input, op);
+  const b = await withHostRead(deps, { hostId: input.hostId, action: "storage.plan" }, (d) => buildChange(d, input, op));
   if (b.plan === null) return { jobId: null, summary: b.summary };
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const job = await deps.db.job.create({

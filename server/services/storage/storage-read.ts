@@ -2,22 +2,24 @@ import { LabdeckError } from "../../errors";
 import { buildHostStorage, type StorageReadOutputs, type THostStorage } from "../../storage/storage-model";
 import { storageReadSteps } from "../../storage/read-commands";
 import type { ExecResult } from "../../ssh/types";
-import { readFromHost } from "../host-read";
+import { readFromHost, type ReadOptions } from "../host-read";
 import type { StorageReadDeps } from "./storage-deps";
 
 // The host's disks, LVM and mounts as they are now. Every command goes through the
-// caller's executor: readFromHost (audited, outside a job) for the page and for planning.
+// caller's executor: readFromHost (audited, outside a job; one row per read inside
+// withHostRead) for the page and for planning.
 // An optional step that fails (no lvm2, not root) means "no LVM", never "empty LVM": the
 // model says lvmAvailable=false and the page shows why instead of an empty table.
 
-export type HostExec = (argv: string[], purpose: string) => Promise<ExecResult>;
+/** `optional`: the command may find nothing (a missing tool or root), recorded as "absent". */
+export type HostExec = (argv: string[], purpose: string, opts?: Pick<ReadOptions, "optional">) => Promise<ExecResult>;
 
 export const succeeded = (r: ExecResult): boolean => r.outcome === "exited" && r.exitStatus === 0;
 
 export async function readStorage(exec: HostExec): Promise<THostStorage> {
   const steps = storageReadSteps();
   // Together: the pool multiplexes them over one connection.
-  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose)));
+  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose, { optional: s.optional === true })));
   const outputs: StorageReadOutputs = {};
   steps.forEach((step, i) => {
     const r = results[i] as ExecResult;
@@ -34,5 +36,5 @@ export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<H
   if (!host.hostKeyFingerprint) {
     throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
   }
-  return (argv) => readFromHost(deps, hostId, argv);
+  return (argv, purpose, opts) => readFromHost(deps, hostId, argv, { purpose, ...(opts?.optional !== undefined ? { optional: opts.optional } : {}) });
 }

@@ -3,10 +3,11 @@ import type { Db } from "../../db";
 import { hostRoots } from "../guest-service";
 import { listImageFiles } from "./image-files";
 import type { StorageReadDeps } from "./storage-deps";
+import { withHostRead } from "../host-read";
 import { hostExec, readStorage } from "./storage-read";
 
 // What the storage page shows: the host's LVM, disks and mounts, the image files under
-// its roots (all read now, every command audited), and which guest of the inventory uses
+// its roots (all read now, one audited read row), and which guest of the inventory uses
 // which LV or image. The inventory side is read from the database, not the host: a
 // stopped guest still owns its disk, and removing that disk must say so.
 
@@ -17,7 +18,11 @@ export async function volumeUsers(db: Db, hostId: string): Promise<Map<string, s
 }
 
 export async function storageView(deps: StorageReadDeps, input: { hostId: string }) {
-  const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  return withHostRead(deps, { hostId: input.hostId, action: "storage.read" }, (d) => assembleStorageView(d, input.hostId));
+}
+
+async function assembleStorageView(deps: StorageReadDeps, hostId: string) {
+  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   const exec = await hostExec(deps, host.id);
   const roots = hostRoots(host);
   const [storage, listing, users] = await Promise.all([readStorage(exec), listImageFiles(exec, roots), volumeUsers(deps.db, host.id)]);
