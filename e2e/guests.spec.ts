@@ -36,9 +36,14 @@ test("create a custom-kernel guest in the wizard; Show commands shows the QEMU l
   const qemu = preview.getByTestId("plan-step-argv").filter({ hasText: "qemu-system-x86_64" });
   await expect(qemu).toContainText(`-kernel ${tiny.kernel}`);
   await expect(qemu).toContainText("-accel tcg");
+  // The MAC Show commands generated is the MAC the guest is saved with (not a second one).
+  const shownMac = /,mac=((?:[0-9a-f]{2}:){5}[0-9a-f]{2})/.exec((await qemu.textContent()) ?? "")?.[1] ?? "";
+  expect(shownMac).toMatch(/^52:54:00:/);
+  await expect(page.locator("#g-nic-0-mac")).toHaveValue(shownMac);
   await page.getByTestId("wizard-submit").click();
   await expect(page).toHaveURL(/\/guests\/(?!new)[^/]+$/);
   await expect(page.getByTestId("guest-name")).toHaveText(guestName);
+  await expect(page.getByTestId("guest-summary-mac")).toHaveText(shownMac);
   guestId = new URL(page.url()).pathname.split("/").pop() ?? "";
   await expect(guestState(page)).toHaveAttribute("data-state", "shut-off");
 

@@ -48,9 +48,9 @@ export function GuestSummary({ guest }: { guest: GuestView }) {
           {d.nics.length === 0 ? "none" : (
             <ul>
               {d.nics.map((n, i) => (
-                <li key={i}>
-                  {n.model} {mono(n.mac ?? "")} ·{" "}
-                  {n.network.kind === "tap" ? <>TAP on {mono(n.network.bridge)}</> : <>user-mode{n.network.forwards.map((f) => ` · ${f.proto} ${f.hostAddress ?? ""}:${f.hostPort} → ${f.guestPort}`).join("")}</>}
+                <li key={i} data-testid="guest-summary-nic">
+                  {n.model} <span data-testid="guest-summary-mac">{mono(n.mac ?? "")}</span> ·{" "}
+                  {n.network.kind === "tap" ? <>TAP {n.network.ifname ? <>{mono(n.network.ifname)} </> : null}on {mono(n.network.bridge)}</> : <>user-mode{n.network.forwards.map((f) => ` · ${f.proto} ${f.hostAddress ?? ""}:${f.hostPort} → ${f.guestPort}`).join("")}</>}
                 </li>
               ))}
             </ul>

@@ -2,7 +2,7 @@
 
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { GuestDefinitionInput, GuestView } from "../api-types";
 import { useTRPC } from "../trpc-provider";
 import { errorCode, errorMessage, fieldErrors, formError } from "../trpc-errors";
@@ -12,13 +12,13 @@ import { Loading, Notice } from "../ui/states";
 import { WizardBoot } from "./wizard-boot";
 import { useNewLvs, WizardDisks } from "./wizard-disks";
 import { WizardMachine } from "./wizard-machine";
-import { definitionFieldErrors, markLvsMade, newLvsOf, toDefinition, type FieldErrors, type WizardForm } from "./wizard-model";
+import { definitionFieldErrors, markLvsMade, newLvsOf, toDefinition, withPreviewValues, type FieldErrors, type WizardForm } from "./wizard-model";
 import { WizardNics } from "./wizard-nics";
 import { WizardPreview } from "./wizard-preview";
 
 // Server field names the wizard shows beside an input; anything else goes to the notice below.
 const SHOWN =
-  /^(definition\.)?(hostId|name|arch|machine|accel|cpuModel|vcpus|memoryMiB|display|disks|boot(\.(kernel|initrd|append))?|disks\.\d+(\.(path|sizeBytes|format))?|nics\.\d+\.(mac|network\.bridge|network\.forwards(\.\d+\.(hostPort|guestPort|hostAddress))?))$/;
+  /^(definition\.)?(hostId|name|arch|machine|accel|cpuModel|vcpus|memoryMiB|display|disks|boot(\.(kernel|initrd|append))?|disks\.\d+(\.(path|sizeBytes|format))?|nics\.\d+\.(mac|network\.(bridge|ifname)|network\.forwards(\.\d+\.(hostPort|guestPort|hostAddress))?))$/;
 
 function shownOf(err: unknown): string[] {
   return Object.keys(fieldErrors(err)).filter((f) => SHOWN.test(f));
@@ -38,6 +38,12 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
     void queryClient.invalidateQueries(trpc.guests.get.queryFilter({ id: g.id }));
     router.push(`/guests/${g.id}`);
   };
+  // What the preview generated (MACs) goes into the form without clearing the preview:
+  // the plan on screen stays true, and Create saves exactly those values.
+  const previewed = preview.data?.definition;
+  useEffect(() => {
+    if (previewed) setForm((f) => withPreviewValues(f, previewed));
+  }, [previewed]);
   const create = useMutation(trpc.guests.create.mutationOptions({ onSuccess: onSaved }));
   const update = useMutation(trpc.guests.update.mutationOptions({ onSuccess: onSaved }));
   const save = editing ? update : create;

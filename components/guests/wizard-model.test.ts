@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition } from "./wizard-model";
+import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, newNic, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition, withPreviewValues } from "./wizard-model";
 
 describe("wizard model", () => {
   it("turns sizes with units into bytes and back", () => {
@@ -40,6 +40,28 @@ describe("wizard model", () => {
     expect(defaultForwardAddress("lab1.example.org")).toBe("");
     const nic = { ...emptyForm().nics[0]!, forwards: [{ ...newForward(""), hostPort: "2222", guestPort: "22" }] };
     expect(toDefinition({ ...emptyForm(), name: "vm", nics: [nic] }).errors).toEqual({ "nics.0.network.forwards.0.hostAddress": expect.any(String) });
+  });
+
+  it("keeps the MACs Show commands generated, so Create saves the address the plan showed", () => {
+    const typed = { ...newNic(), mac: "52:54:00:00:00:07" };
+    const form = { ...emptyForm("h1"), name: "vm", nics: [newNic(), typed] };
+    // What previewDefinition returns: the definition with every blank MAC filled in.
+    const previewed = { nics: [{ mac: "52:54:00:12:34:56", network: { kind: "user" as const } }, { mac: "52:54:00:00:00:07", network: { kind: "user" as const } }] };
+    const after = withPreviewValues(form, previewed);
+    expect(after.nics.map((n) => n.mac)).toEqual(["52:54:00:12:34:56", "52:54:00:00:00:07"]);
+    expect(toDefinition(after).definition.nics?.map((n) => n.mac)).toEqual(["52:54:00:12:34:56", "52:54:00:00:00:07"]);
+    // A typed MAC is never replaced, and a second identical preview changes nothing.
+    expect(withPreviewValues(form, { nics: [{ network: { kind: "user" } }, { mac: "52:54:00:99:99:99", network: { kind: "user" } }] }).nics[1]?.mac).toBe("52:54:00:00:00:07");
+    expect(withPreviewValues(after, previewed)).toBe(after);
+  });
+
+  it("keeps a TAP NIC's own interface name through the form, and leaves a blank one to Labdeck", () => {
+    const back = formFromDefinition({ nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }] });
+    expect(back.nics.map((n) => n.ifname)).toEqual(["tap3", ""]);
+    expect(toDefinition({ ...back, name: "vm" }).definition.nics?.map((n) => n.network)).toEqual([
+      { kind: "tap", bridge: "br0", ifname: "tap3" },
+      { kind: "tap", bridge: "br0" },
+    ]);
   });
 
   it("strips the definition prefix from server field names", () => {

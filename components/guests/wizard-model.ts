@@ -52,6 +52,8 @@ export interface NicRow {
   /** User-mode: QEMU's restrict=on (no host loopback at 10.0.2.2, no outside network). */
   restrict: boolean;
   bridge: string;
+  /** TAP: its own interface name (kept from an imported ifname=); "" = Labdeck names it. */
+  ifname: string;
   forwards: ForwardRow[];
 }
 
@@ -100,7 +102,7 @@ export function defaultForwardAddress(hostAddress: string | undefined): string {
 
 export const newForward = (hostAddress = ""): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress, hostPort: "", guestPort: "" });
 // New user-mode NICs start restricted: the guest reaches its forwards, not the host's loopback.
-export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", restrict: true, bridge: "", forwards: [] });
+export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", restrict: true, bridge: "", ifname: "", forwards: [] });
 
 export function emptyForm(hostId = ""): WizardForm {
   return {
@@ -177,6 +179,7 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
             // A stored NIC without the field ran unrestricted: keep showing what it does.
             restrict: n.network.kind === "user" ? (n.network.restrict ?? false) : true,
             bridge: n.network.kind === "tap" ? n.network.bridge : "",
+            ifname: n.network.kind === "tap" ? (n.network.ifname ?? "") : "",
             forwards:
               n.network.kind === "user"
                 ? (n.network.forwards ?? []).map((f) => ({ ...newForward(), proto: f.proto ?? "tcp", hostAddress: f.hostAddress ?? "", hostPort: String(f.hostPort), guestPort: String(f.guestPort) }))
@@ -184,6 +187,23 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
           })),
     display: def.display ?? base.display,
   };
+}
+
+/**
+ * The form after "Show commands": every MAC the preview generated for a NIC left blank is
+ * written into that NIC's row, so Create saves the address the plan showed (a blank would
+ * be generated again, differently). Rows are matched by position, which the preview kept;
+ * a MAC already typed is never replaced. Returns the same object when nothing changed.
+ */
+export function withPreviewValues(f: WizardForm, previewed: Pick<Def, "nics">): WizardForm {
+  let changed = false;
+  const nics = f.nics.map((n, i) => {
+    const mac = previewed.nics?.[i]?.mac;
+    if (n.mac.trim() !== "" || mac === undefined) return n;
+    changed = true;
+    return { ...n, mac };
+  });
+  return changed ? { ...f, nics } : f;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -233,7 +253,8 @@ function disk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
 function nic(errors: FieldErrors, n: NicRow, i: number): NicIn {
   const mac = n.mac.trim().toLowerCase();
   const base = { model: n.model, ...(mac ? { mac } : {}) };
-  if (n.net === "tap") return { ...base, network: { kind: "tap", bridge: n.bridge.trim() } };
+  const ifname = n.ifname.trim();
+  if (n.net === "tap") return { ...base, network: { kind: "tap", bridge: n.bridge.trim(), ...(ifname ? { ifname } : {}) } };
   const forwards = n.forwards.map((f, j) => {
     if (!f.hostAddress.trim()) errors[`nics.${i}.network.forwards.${j}.hostAddress`] = "the host address to listen on (never every address)";
     return {

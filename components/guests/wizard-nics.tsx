@@ -57,6 +57,7 @@ function NicEditor({
 }) {
   const macErr = errors[`nics.${i}.mac`];
   const bridgeErr = errors[`nics.${i}.network.bridge`];
+  const ifnameErr = errors[`nics.${i}.network.ifname`];
   return (
     <div className="grid items-start gap-2 rounded border border-slate-200 bg-slate-50/60 p-2 sm:grid-cols-4" data-testid="nic-row">
       <Field label="Model" htmlFor={`g-nic-${i}-model`}>
@@ -85,6 +86,11 @@ function NicEditor({
           Remove
         </Button>
       </div>
+      {nic.net === "tap" && (
+        <Field label="TAP name" htmlFor={`g-nic-${i}-ifname`} error={ifnameErr} hint="blank = Labdeck names it (ldt…)">
+          <Input id={`g-nic-${i}-ifname`} className="font-mono" placeholder="tap3" value={nic.ifname} onChange={(e) => onChange({ ...nic, ifname: e.target.value })} invalid={!!ifnameErr} />
+        </Field>
+      )}
       {nic.net === "user" && (
         <div className="space-y-1 sm:col-span-4">
           <label className="flex items-center gap-1.5 text-xs text-slate-700">

@@ -20,7 +20,10 @@ export function WizardPreview({ data, pending, error }: { data: DefinitionPrevie
           <code key={r} className="rounded bg-white px-1 font-mono ring-1 ring-slate-200">{r}</code>
         ))}
       </div>
-      <p className="text-xs text-slate-600">Nothing runs now: this is what Start will run once the guest is saved.</p>
+      <p className="text-xs text-slate-600">
+        Nothing runs now: this is what Start will run once the guest is saved. MACs left blank were generated for this plan and filled in above; {" "}
+        saving keeps them.
+      </p>
       <PlanPreview preview={data} />
     </div>
   );

@@ -11,17 +11,17 @@ import {
   planResumeGuest,
   planShutdownGuest,
   planStartGuest,
+  guestTapNames,
   tapCleanupSteps,
-  tapNameFor,
   waitForExitStep,
   type GuestPlan,
 } from "../hypervisors/qemu/guest-plans";
 import { checkBlockDisks } from "../hypervisors/qemu/guest-volumes";
-import { defaultForwardAddress, withForwardAddresses } from "../hypervisors/qemu/nic-checks";
+import { checkStartable } from "../hypervisors/qemu/definition-checks";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
 import type { SshExecutor } from "../ssh/types";
-import { hostRoots, resolveAccel } from "./guest-service";
+import { definitionHost, hostRoots, resolveAccel } from "./guest-service";
 import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "./guest-images";
 import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost } from "./host-read";
@@ -44,9 +44,7 @@ export interface GuestActionDeps {
 /** How long an ACPI shutdown may take before the job fails and the page offers a force stop. */
 export const SHUTDOWN_WAIT_S = 60;
 
-function tapsOf(def: TGuestDefinition): string[] {
-  return def.nics.flatMap((n, i) => (n.network.kind === "tap" ? [tapNameFor(def.name, i)] : []));
-}
+const tapsOf = (def: TGuestDefinition): string[] => guestTapNames(def);
 
 async function loadGuest(db: Db, id: string) {
   const guest = await db.guest.findUniqueOrThrow({ where: { id }, include: { host: true } });
@@ -54,7 +52,7 @@ async function loadGuest(db: Db, id: string) {
   return { guest, host: guest.host, def, files: guestRunFiles(guest.host.runDir, guest.name), roots: hostRoots(guest.host) };
 }
 
-type HostForPlan = HostForImages & { runDir: string; storageRoots: string; address: string };
+type HostForPlan = HostForImages & { runDir: string; storageRoots: string; address: string; probeJson: string | null };
 
 /** The start plan of a definition on a host; reads the host to learn which images exist. */
 export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan & { createsImages: string[] }> {
@@ -68,11 +66,13 @@ async function startPlan(
   g: { host: HostForPlan; def: TGuestDefinition; files: ReturnType<typeof guestRunFiles>; roots: string[] },
   opts: { checkLvs: boolean } = { checkLvs: true },
 ): Promise<GuestPlan & { createsImages: string[] }> {
+  // The save's own check first (a row saved by an older version may not pass it): nothing
+  // is read from the host for a definition that cannot start. It also binds forwards saved
+  // before an address was asked for to the host's management address.
+  const def = checkStartable(g.def, definitionHost(g.host));
   const read = (argv: string[]) => readFromHost(deps, g.host.id, argv);
-  if (opts.checkLvs) await checkBlockDisks(g.def, read);
-  const { toCreate } = await checkDiskImages(g.def, g.roots, read);
-  // Forwards saved before an address was asked for bind the host's management address.
-  const def = withForwardAddresses(g.def, defaultForwardAddress(g.host.address));
+  if (opts.checkLvs) await checkBlockDisks(def, read);
+  const { toCreate } = await checkDiskImages(def, g.roots, read);
   const plan = planStartGuest({
     def,
     files: g.files,

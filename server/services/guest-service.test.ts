@@ -40,7 +40,7 @@ describe("checkDefinitionPaths", () => {
 
 describe("checkDefinition (the API edge)", () => {
   const host = (address: string) => ({ id: "h", name: "lab1", address, runDir: "/srv/labdeck/run", storageRoots: JSON.stringify(roots), probeJson: null });
-  const fwd = (extra: Record<string, unknown> = {}) => ({ name: "g", nics: [{ network: { kind: "user" as const, forwards: [{ hostPort: 2222, guestPort: 22, ...extra }] } }] });
+  const fwd = (extra: Record<string, unknown> = {}) => ({ name: "g", boot: { kind: "kernel" as const, kernel: "/srv/labdeck/vmlinuz" }, nics: [{ network: { kind: "user" as const, forwards: [{ hostPort: 2222, guestPort: 22, ...extra }] } }] });
 
   it("binds a forward saved without an address to the host's management address", () => {
     expect(checkDefinition(host("10.203.0.2"), fwd()).nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "10.203.0.2" }] });

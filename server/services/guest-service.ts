@@ -1,14 +1,14 @@
-import crypto from "node:crypto";
 import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError, badInput } from "../errors";
-import { assertUnderRoots } from "../names";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
-import { canonicalVolumePath } from "../hypervisors/qemu/guest-volumes";
+import { checkStartable, resolveAccelFor, type DefinitionHost } from "../hypervisors/qemu/definition-checks";
+import { guestTapNames, nicTapName } from "../hypervisors/qemu/guest-plans";
 import { fillMacs, normaliseMac } from "../hypervisors/qemu/mac";
-import { checkNics, defaultForwardAddress, withForwardAddresses } from "../hypervisors/qemu/nic-checks";
 import { effectiveRoots } from "../hosts/host-roots";
-import { ZHostCapabilities } from "../hosts/probe/capabilities";
+import { ZHostCapabilities, type THostCapabilities } from "../hosts/probe/capabilities";
+
+export { checkDefinitionPaths } from "../hypervisors/qemu/definition-checks";
 import { createdImagesOf } from "./guest-images";
 
 // The guest inventory: definitions are validated against their host (roots, forward
@@ -32,20 +32,21 @@ export function hostRoots(host: { runDir: string; storageRoots: string }): strin
   return effectiveRoots(host);
 }
 
+/** The host's stored probe, or null when it was never probed or no longer parses. */
+export function probeOf(host: { probeJson: string | null }): THostCapabilities | null {
+  if (!host.probeJson) return null;
+  const caps = ZHostCapabilities.safeParse(JSON.parse(host.probeJson));
+  return caps.success ? caps.data : null;
+}
+
 /** KVM only where the host's probe booted a kernel with it; "auto" never guesses. */
 export function resolveAccel(def: TGuestDefinition, host: { probeJson: string | null }): "kvm" | "tcg" {
-  if (def.accel !== "auto") return def.accel;
-  const caps = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
-  return caps?.success && caps.data.kvm.usable ? "kvm" : "tcg";
+  return resolveAccelFor(def, probeOf(host));
 }
 
-/** A TAP name per guest NIC: stable, unique on the host, within IFNAMSIZ (15). */
-export function tapName(guestId: string, nicIndex: number): string {
-  return `ldk${crypto.createHash("sha256").update(guestId).digest("hex").slice(0, 8)}t${nicIndex}`;
-}
-
-export function tapNames(guestId: string, def: TGuestDefinition): string[] {
-  return def.nics.flatMap((n, i) => (n.network.kind === "tap" ? [tapName(guestId, i)] : []));
+/** The host as the one definition check sees it (definition-checks.ts). */
+export function definitionHost(host: { address: string; runDir: string; storageRoots: string; probeJson: string | null }): DefinitionHost {
+  return { address: host.address, runDir: host.runDir, roots: hostRoots(host), probe: probeOf(host) };
 }
 
 export function toGuestView(g: GuestRow, host: { name: string; runDir: string }) {
@@ -66,36 +67,6 @@ export function toGuestView(g: GuestRow, host: { name: string; runDir: string })
 }
 export type GuestView = ReturnType<typeof toGuestView>;
 
-/** The checks a definition needs against its host's settings only (no SSH, no database). */
-export function checkDefinitionPaths(def: TGuestDefinition, roots: readonly string[]): void {
-  const under = (field: string, p: string) => assertUnderRoots(field, p, roots);
-  const seen = new Set<string>();
-  def.disks.forEach((d, i) => {
-    const field = `definition.disks.${i}.path`;
-    // An LV is under /dev, never under the roots: its path rule is the schema's, and
-    // whether it exists is asked of LVM when the guest starts (this runs without SSH).
-    if (d.kind !== "block") under(field, d.path);
-    if (d.kind === "cdrom") return;
-    // QEMU would refuse the second writer of one file or LV at start; say so at save.
-    const key = canonicalVolumePath(d.path);
-    if (seen.has(key)) throw badInput(field, `${d.path} is already a disk of this guest`);
-    seen.add(key);
-  });
-  if (def.boot.kind === "kernel") {
-    under("definition.boot.kernel", def.boot.kernel);
-    if (def.boot.initrd) under("definition.boot.initrd", def.boot.initrd);
-  }
-  const fwd = new Set<string>();
-  def.nics.forEach((n, i) => {
-    if (n.network.kind !== "user") return;
-    for (const f of n.network.forwards) {
-      const key = `${f.proto}:${f.hostAddress ?? "*"}:${f.hostPort}`;
-      if (fwd.has(key)) throw badInput(`definition.nics.${i}.network.forwards`, `host port ${f.hostPort}/${f.proto} is forwarded twice`);
-      fwd.add(key);
-    }
-  });
-}
-
 async function macsInUse(db: DbTx, exceptGuestId?: string): Promise<Map<string, string>> {
   const guests = await db.guest.findMany({ where: exceptGuestId ? { id: { not: exceptGuestId } } : {}, include: { host: { select: { name: true } } } });
   const out = new Map<string, string>();
@@ -108,9 +79,11 @@ async function macsInUse(db: DbTx, exceptGuestId?: string): Promise<Map<string, 
 }
 
 /**
- * Validates a definition for a host (no database): the schema, roots, forward addresses
- * (a forward without one binds the host's management address, when that is an IPv4
- * literal) and each NIC's own MAC. Throws BAD_INPUT naming the field.
+ * Validates a definition for a host (no database): the schema, then every refusal a start
+ * makes from the definition and the host row (roots, formats, MACs, forwards, bridge and
+ * TAP names, kernel boot, accel and architecture against the probe). A forward without an
+ * address binds the host's management address, when that is an IPv4 literal. Throws
+ * BAD_INPUT naming the field.
  */
 export function checkDefinition(host: HostRow, input: TGuestDefinitionInput): TGuestDefinition {
   const parsed = ZGuestDefinition.safeParse(input);
@@ -118,10 +91,23 @@ export function checkDefinition(host: HostRow, input: TGuestDefinitionInput): TG
     const issue = parsed.error.issues[0];
     throw badInput(`definition.${issue?.path.join(".") ?? ""}`, issue?.message ?? "invalid");
   }
-  const def = withForwardAddresses(parsed.data, defaultForwardAddress(host.address));
-  checkDefinitionPaths(def, hostRoots(host));
-  checkNics(def, "definition.");
-  return def;
+  // The start runs the same check: what is saved here can be started (definition-checks.ts).
+  return checkStartable(parsed.data, definitionHost(host));
+}
+
+/** TAP names other guests of the host use (explicit or generated): a second user of one breaks both. */
+async function checkTapsFree(db: DbTx, hostId: string, def: TGuestDefinition, exceptGuestId?: string): Promise<void> {
+  const guests = await db.guest.findMany({ where: { hostId, ...(exceptGuestId ? { id: { not: exceptGuestId } } : {}) } });
+  const owners = new Map<string, string>();
+  for (const g of guests) {
+    const parsed = ZGuestDefinition.safeParse(JSON.parse(g.definitionJson));
+    if (parsed.success) for (const t of guestTapNames(parsed.data)) owners.set(t, g.name);
+  }
+  def.nics.forEach((_, i) => {
+    const tap = nicTapName(def, i);
+    const owner = tap === null ? undefined : owners.get(tap);
+    if (owner !== undefined) throw badInput(`definition.nics.${i}.network.ifname`, `TAP ${tap} is already used by guest ${owner} on this host`);
+  });
 }
 
 /** Fills in generated MACs, unique across the inventory as `db` (or a transaction) sees it. */
@@ -137,13 +123,16 @@ async function assignMacs(db: DbTx, def: TGuestDefinition, exceptGuestId?: strin
 
 /** Validates a definition for a host and fills in generated MACs (for previews; saving does this in its transaction). */
 export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefinitionInput, exceptGuestId?: string): Promise<TGuestDefinition> {
-  return assignMacs(db, checkDefinition(host, input), exceptGuestId);
+  const def = checkDefinition(host, input);
+  await checkTapsFree(db, host.id, def, exceptGuestId);
+  return assignMacs(db, def, exceptGuestId);
 }
 
 export async function createGuest(deps: GuestDeps, input: { hostId: string; definition: TGuestDefinitionInput }): Promise<GuestView> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const checked = checkDefinition(host, input.definition);
   const { guest, def } = await deps.db.$transaction(async (tx) => {
+    await checkTapsFree(tx, host.id, checked);
     const def = await assignMacs(tx, checked);
     if (await tx.guest.findUnique({ where: { hostId_name: { hostId: host.id, name: def.name } } })) {
       throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, { field: "definition.name" });
@@ -161,6 +150,7 @@ export async function updateGuest(deps: GuestDeps, input: { id: string; version:
   const checked = checkDefinition(guest.host, input.definition);
   if (checked.name !== guest.name) throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
   const def = await deps.db.$transaction(async (tx) => {
+    await checkTapsFree(tx, guest.hostId, checked, guest.id);
     const def = await assignMacs(tx, checked, guest.id);
     const res = await tx.guest.updateMany({ where: { id: guest.id, version: input.version }, data: { definitionJson: JSON.stringify(def), version: { increment: 1 } } });
     if (res.count === 0) {

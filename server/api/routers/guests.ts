@@ -48,7 +48,8 @@ export const guestsRouter = router({
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
     const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
     const { createsImages: _made, ...plan } = await buildStartPlan(deps(ctx), host, def);
-    return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host) };
+    // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
+    return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
   }),
 
   /**

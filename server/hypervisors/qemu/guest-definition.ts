@@ -116,7 +116,15 @@ export const ZNic = z.object({
       restrict: z.boolean().default(false),
       forwards: z.array(ZPortForward).max(32).default([]),
     }),
-    z.object({ kind: z.literal("tap"), bridge: ZBridgeName }),
+    z.object({
+      kind: z.literal("tap"),
+      bridge: ZBridgeName,
+      /**
+       * The TAP's own name (an imported line's ifname=); left out, Labdeck names it per guest
+       * and NIC (tapNameFor). Unique among the host's guests, checked when the guest is saved.
+       */
+      ifname: ZBridgeName.optional(),
+    }),
   ]),
 });
 

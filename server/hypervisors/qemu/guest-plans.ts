@@ -33,6 +33,18 @@ export function tapNameFor(guestName: string, nicIndex: number): string {
   return `ldt${h}n${nicIndex}`;
 }
 
+/** The TAP a tap NIC uses: its own `ifname` (kept from an imported line) or the generated one. */
+export function nicTapName(def: Pick<TGuestDefinition, "name" | "nics">, nicIndex: number): string | null {
+  const nic = def.nics[nicIndex];
+  if (nic?.network.kind !== "tap") return null;
+  return nic.network.ifname ?? tapNameFor(def.name, nicIndex);
+}
+
+/** One TAP name per tap NIC, in order: what start creates and stop, force-stop and delete remove. */
+export function guestTapNames(def: Pick<TGuestDefinition, "name" | "nics">): string[] {
+  return def.nics.flatMap((_, i) => nicTapName(def, i) ?? []);
+}
+
 export function qmpStep(files: Pick<GuestRunFiles, "qmpSocket">, execute: string, purpose: string, args?: Record<string, unknown>): GuestPlanStep {
   const socket = assertAbsPath("files.qmpSocket", files.qmpSocket);
   const qmp: QmpStepSpec = args === undefined ? { socket, execute } : { socket, execute, arguments: args };

@@ -206,7 +206,7 @@ describe("buildQemuArgv", () => {
       ["a multicast MAC", () => buildQemuArgv(def({ boot: k, nics: [{ mac: "01:00:5e:00:00:01", network: { kind: "user" } }] }), ctx()), "nics.0.mac"],
       ["duplicate MACs", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "user" } }, { network: { kind: "user" } }] }), ctx({ macs: ["52:54:00:00:00:01", "52:54:00:00:00:01"] })), "nics.1.mac"],
       ["a missing TAP name", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "tap", bridge: "br0" } }] }), ctx({ taps: [] })), "nics.0.network"],
-      ["a bad TAP name", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "tap", bridge: "br0" } }] }), ctx({ taps: ["tap0,script=/x"] })), "nics.0.tap"],
+      ["a bad TAP name", () => buildQemuArgv(def({ boot: k, nics: [{ network: { kind: "tap", bridge: "br0" } }] }), ctx({ taps: ["tap0,script=/x"] })), "nics.0.network.ifname"],
       ["a bad run file path", () => buildQemuArgv(def({ boot: k }), ctx({ files: { ...files, pidfile: "relative.pid" } })), "files.pidfile"],
       ["no roots at all", () => buildQemuArgv(def({ boot: k }), ctx({ roots: [] })), "boot.kernel"],
       ["a block disk that is not an LV path (unchecked caller)", () => buildQemuArgv({ ...def({ boot: k }), disks: [{ kind: "block", path: "/dev/sda", format: "raw" }] }, ctx()), "disks.0.path"],

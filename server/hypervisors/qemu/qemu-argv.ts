@@ -132,6 +132,7 @@ function bootArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
 function nicArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
+  const seenTaps = new Set<string>();
   let tapIndex = 0;
   def.nics.forEach((nic, i) => {
     const mac = nic.mac ?? ctx.macs[i];
@@ -154,7 +155,11 @@ function nicArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
       assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
       const tap = ctx.taps[tapIndex++];
       if (tap === undefined) throw badInput(`nics.${i}.network`, "no TAP interface name was given for this NIC");
-      assertMatches(`nics.${i}.tap`, tap, BRIDGE_NAME, "an interface name of at most 15 characters");
+      assertMatches(`nics.${i}.network.ifname`, tap, BRIDGE_NAME, "an interface name of at most 15 characters");
+      // Two NICs on one TAP: the second ip tuntap add fails, or both share one queue.
+      if (seenTaps.has(tap)) throw badInput(`nics.${i}.network.ifname`, `TAP ${tap} is used by another NIC of this guest`);
+      if (tap === nic.network.bridge) throw badInput(`nics.${i}.network.ifname`, `TAP ${tap} has the name of its bridge`);
+      seenTaps.add(tap);
       out.push("-netdev", `tap,id=${id},ifname=${tap},script=no,downscript=no`);
     }
     out.push("-device", `${NIC_DEVICE[nic.model]},netdev=${id},mac=${mac}`);

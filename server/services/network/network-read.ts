@@ -1,5 +1,5 @@
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
-import { tapNameFor } from "../../hypervisors/qemu/guest-plans";
+import { nicTapName } from "../../hypervisors/qemu/guest-plans";
 import { LabdeckError } from "../../errors";
 import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
 import { readNetwork } from "../../network/read-network";
@@ -30,7 +30,7 @@ export interface GuestNicView {
   model: string;
   kind: "user" | "tap";
   bridge: string | null;
-  /** The TAP this NIC uses while the guest runs (named by tapNameFor). */
+  /** The TAP this NIC uses while the guest runs (its ifname, or named by tapNameFor). */
   tap: string | null;
 }
 
@@ -53,7 +53,7 @@ export async function guestNetworkViews(db: NetworkDeps["db"], hostId: string, n
       model: n.model,
       kind: n.network.kind,
       bridge: n.network.kind === "tap" ? n.network.bridge : null,
-      tap: n.network.kind === "tap" ? tapNameFor(def.name, index) : null,
+      tap: nicTapName(def, index),
     }));
     return { id: g.id, name: g.name, version: g.version, running: nics.some((n) => n.tap !== null && links.has(n.tap)), nics };
   });
