@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ProbeFacts } from "./definition-checks";
+import type { KvmFacts, ProbeFacts } from "./definition-checks";
 import { importQemuCommandLine } from "./import-cmdline";
 import { importForHost, type ImportDifference } from "./import-defaults";
 
@@ -94,7 +94,7 @@ describe("importing a recipe line keeps QEMU's own defaults and lists every diff
 });
 
 describe("what the chosen host forces", () => {
-  const probe = (kvm: Partial<ProbeFacts["kvm"]>): ProbeFacts => ({
+  const probe = (kvm: Partial<KvmFacts>): ProbeFacts => ({
     kvm: { device: true, usable: false, check: "stalled", detail: "no banner within 20 s", ...kvm },
     qemu: { binaries: [{ name: "qemu-system-x86_64" }] },
   });
