@@ -66,6 +66,21 @@ test("create a custom-kernel guest in the wizard; Show commands shows the QEMU l
   await expect(page.getByTestId("host-guests-card").locator(`[data-testid="guest-row"][data-guest-name="${guestName}"]`)).toBeVisible();
 });
 
+test("import a kvm recipe line: the page lists each default it filled in and keeps the TAP name", async ({ page }) => {
+  await page.goto("/guests/import");
+  await page.getByTestId("import-text").fill("kvm -m 512 -hda /srv/x.qcow2 -net nic -net tap,ifname=tap3,script=no");
+  await page.getByTestId("import-host").selectOption({ label: hostName });
+  await page.getByTestId("import-parse").click();
+  const rows = page.getByTestId("import-differences").getByTestId("import-difference");
+  await expect(rows.and(page.locator('[data-field="machine"][data-kind="default"]'))).toContainText("QEMU's default for qemu-system-x86_64 is pc");
+  await expect(rows.and(page.locator('[data-field="nics.0.network"]'))).toContainText("/etc/qemu-ifdown");
+  await expect(page.getByTestId("import-definition")).toContainText('"ifname": "tap3"');
+  await page.getByTestId("import-continue").click();
+  await expect(page.getByTestId("import-differences")).toBeVisible();
+  await expect(page.locator("#g-nic-0-ifname")).toHaveValue("tap3");
+  await expect(page.locator("#g-machine")).toHaveValue("pc");
+});
+
 test("start it, see the banner in the console, type a command, a second session sees it live", async ({ page, browser, baseURL }) => {
   await page.goto(`/guests/${guestId}`);
   await runGuestAction(page, "start");

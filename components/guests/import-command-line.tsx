@@ -26,9 +26,17 @@ export function ImportCommandLine() {
   const [hostId, setHostId] = useState("");
   const hosts = useQuery(trpc.hosts.list.queryOptions());
   const parse = useMutation(trpc.guests.importCommandLine.mutationOptions());
+  // With a host, the import also lists what that host forces (KVM its probe ruled out).
+  const read = (host: string) => {
+    if (text.trim()) parse.mutate({ text, ...(host ? { hostId: host } : {}) });
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (text.trim()) parse.mutate({ text });
+    read(hostId);
+  };
+  const onHost = (host: string) => {
+    setHostId(host);
+    if (parse.data) read(host);
   };
   const onContinue = () => {
     if (!parse.data) return;
@@ -44,6 +52,16 @@ export function ImportCommandLine() {
           <Field label="Command line" htmlFor="import-text" hint="Shell quoting and backslash-newlines are understood; nothing is run.">
             <Textarea id="import-text" rows={5} value={text} placeholder={EXAMPLE} onChange={(e) => setText(e.target.value)} data-testid="import-text" />
           </Field>
+          <Field label="Host for the new guest" htmlFor="import-host" hint="With a host, the result also says what that host changes (e.g. KVM where its probe found none).">
+            <Select id="import-host" value={hostId} onChange={(e) => onHost(e.target.value)} data-testid="import-host">
+              <option value="">Choose in the wizard</option>
+              {hosts.data?.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
           <Button type="submit" variant="primary" pending={parse.isPending} disabled={!text.trim()} data-testid="import-parse">
             Read command line
           </Button>
@@ -53,21 +71,11 @@ export function ImportCommandLine() {
       {parse.data && (
         <Card title="Result" testId="import-result">
           <div className="space-y-3">
-            <WizardImportNotes unmapped={parse.data.unmapped} warnings={parse.data.warnings} />
+            <WizardImportNotes unmapped={parse.data.unmapped} warnings={parse.data.warnings} differences={parse.data.differences} />
             <pre className="max-h-64 overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs" data-testid="import-definition">
               {JSON.stringify(parse.data.definition, null, 2)}
             </pre>
             <div className="flex items-end gap-2">
-              <Field label="Host for the new guest" htmlFor="import-host">
-                <Select id="import-host" value={hostId} onChange={(e) => setHostId(e.target.value)}>
-                  <option value="">Choose in the wizard</option>
-                  {hosts.data?.map((h) => (
-                    <option key={h.id} value={h.id}>
-                      {h.name}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
               <Button variant="primary" onClick={onContinue} data-testid="import-continue">
                 Continue in the wizard
               </Button>

@@ -22,7 +22,7 @@ export function NewGuest() {
     <div className="space-y-4">
       <PageHeader title={imported ? "New guest from an imported command line" : "New guest"} subtitle="Show commands builds the exact start plan (the QEMU command line) before anything is saved." />
       {importKey && !imported && <Notice tone="warning">The imported command line is no longer available in this tab; import it again.</Notice>}
-      {imported && <WizardImportNotes unmapped={imported.unmapped} warnings={imported.warnings} />}
+      {imported && <WizardImportNotes unmapped={imported.unmapped} warnings={imported.warnings} differences={imported.differences} />}
       <GuestWizard initial={initial} />
     </div>
   );

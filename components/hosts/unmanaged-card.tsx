@@ -41,7 +41,7 @@ export function UnmanagedCard({ host }: { host: HostView }) {
   const pinned = host.hostKeyFingerprint !== null;
   const list = useQuery(trpc.guests.unmanaged.queryOptions(scan ? { hostId: host.id } : skipToken, { staleTime: 0 }));
   const onImport = (p: UnmanagedQemu) => {
-    const key = storeImport({ definition: p.definition, unmapped: p.unmapped, warnings: p.warnings, hostId: host.id });
+    const key = storeImport({ definition: p.definition, unmapped: p.unmapped, warnings: p.warnings, differences: p.differences, hostId: host.id });
     router.push(`/guests/new?import=${key}`);
   };
   return (

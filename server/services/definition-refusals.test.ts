@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LabdeckError } from "../errors";
 import { ZGuestDefinition, guestRunFiles, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
+import type { KvmFacts } from "../hypervisors/qemu/definition-checks";
 import { buildQemuArgv } from "../hypervisors/qemu/qemu-argv";
 import { guestTapNames } from "../hypervisors/qemu/guest-plans";
 import { fillMacs } from "../hypervisors/qemu/mac";
@@ -23,7 +24,7 @@ const ok = (over: Partial<TGuestDefinitionInput> = {}): TGuestDefinitionInput =>
 const tap = (extra: Record<string, string> = {}) => ({ network: { kind: "tap" as const, bridge: "br0", ...extra } });
 
 /** A host's probe as recorded on the Debian 12 test machine, with its KVM verdict replaced. */
-async function recordedProbe(kvm: Partial<THostCapabilities["kvm"]>): Promise<THostCapabilities> {
+async function recordedProbe(kvm: Partial<KvmFacts>): Promise<THostCapabilities> {
   const argv = new Map(manifest("debian12-pvm").map((e) => [e.id, e.argv]));
   const caps = await probeHost(async (step) => {
     expect(step.argv).toEqual(argv.get(step.id));

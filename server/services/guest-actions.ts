@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
-import { LabdeckError } from "../errors";
+import { LabdeckError, badInput } from "../errors";
 import { allowedActions, GUEST_ACTIONS, guestRunFiles, ZGuestDefinition, type GuestAction, type TGuestDefinition } from "../hypervisors/qemu/guest-definition";
 import {
   planDeleteGuest,
@@ -73,6 +73,7 @@ async function startPlan(
   const read = (argv: string[]) => readFromHost(deps, g.host.id, argv);
   if (opts.checkLvs) await checkBlockDisks(def, read);
   const { toCreate } = await checkDiskImages(def, g.roots, read);
+  await checkNamedTapsFree(def, read);
   const plan = planStartGuest({
     def,
     files: g.files,
@@ -84,6 +85,21 @@ async function startPlan(
     imagesToCreate: toCreate,
   });
   return { ...plan, createsImages: toCreate.map((i) => def.disks[i]?.path ?? "") };
+}
+
+/**
+ * A TAP named in the definition (an imported ifname=) must not exist yet: ip tuntap add
+ * would take over someone else's persistent TAP, and this guest's stop would then delete
+ * it. Generated names (ldt…) are Labdeck's own and are not asked about.
+ */
+async function checkNamedTapsFree(def: TGuestDefinition, read: (argv: string[]) => Promise<{ exitStatus: number | null }>): Promise<void> {
+  for (const [i, n] of def.nics.entries()) {
+    if (n.network.kind !== "tap" || n.network.ifname === undefined) continue;
+    const tap = n.network.ifname;
+    if ((await read(["ip", "link", "show", "dev", tap])).exitStatus === 0) {
+      throw badInput(`definition.nics.${i}.network.ifname`, `an interface named ${tap} already exists on the host; if it is left over from this guest, remove it (ip link del ${tap}), or choose another name`);
+    }
+  }
 }
 
 function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {

@@ -145,4 +145,24 @@ describe("a guest's life on a real host", () => {
     expect((await run(g.id, "delete", false)).status).toBe("succeeded");
     expect((await lab.execInNs(["test", "-f", `${images}/tiny1.qcow2`])).code).toBe(0);
   });
+
+  it("starts a TAP NIC under its own (imported) name, and refuses one another interface already has", async () => {
+    expect((await lab.execInNs(["ip", "link", "add", "ldkbr9", "type", "bridge"])).code).toBe(0);
+    // Someone else's persistent TAP: a start must not take it over (its stop would delete it).
+    expect((await lab.execInNs(["ip", "tuntap", "add", "dev", "tap3", "mode", "tap"])).code).toBe(0);
+    const g = await ctx.guests.createGuest(ctx.deps, { hostId, definition: { ...definition(), name: "tiny3", disks: [], nics: [{ network: { kind: "tap", bridge: "ldkbr9", ifname: "tap3" } }] } });
+    const err = await errorOf(ctx.actions.runGuestAction(ctx.deps, { id: g.id, action: "start" }));
+    expect(err).toMatchObject({ code: "BAD_INPUT", field: "definition.nics.0.network.ifname" });
+    expect((await lab.execInNs(["ip", "link", "show", "dev", "tap3"])).code).toBe(0);
+    await lab.execInNs(["ip", "link", "del", "tap3"]);
+    expect((await ctx.actions.previewGuestAction(ctx.deps, { id: g.id, action: "start" })).plan.steps.at(-1)?.argv).toContain("tap,id=n0,ifname=tap3,script=no,downscript=no");
+
+    const job = await run(g.id, "start");
+    expect(job.status, job.error ?? "").toBe("succeeded");
+    expect((await lab.execInNs(["ip", "-o", "link", "show", "dev", "tap3"])).stdout).toMatch(/master ldkbr9/);
+    expect((await run(g.id, "force-stop")).status).toBe("succeeded");
+    expect((await lab.execInNs(["ip", "link", "show", "dev", "tap3"])).code).not.toBe(0);
+    expect((await run(g.id, "delete")).status).toBe("succeeded");
+    await lab.execInNs(["ip", "link", "del", "ldkbr9"]);
+  }, 60_000);
 });

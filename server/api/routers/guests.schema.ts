@@ -16,7 +16,8 @@ export const ZCreateGuestInput = z.object({ hostId: id, definition: ZDefinitionI
 export const ZUpdateGuestInput = z.object({ id, version: z.number().int().min(1), definition: ZDefinitionInput });
 export const ZPreviewDefinitionInput = z.object({ hostId: id, definition: ZDefinitionInput });
 export const ZGuestActionInput = z.object({ id, action: ZGuestAction, removeImages: z.boolean().optional() });
-export const ZImportInput = z.object({ text: z.string().min(1).max(20_000) });
+/** With a host, the import also says what that host forces (KVM its probe ruled out). */
+export const ZImportInput = z.object({ text: z.string().min(1).max(20_000), hostId: id.optional() });
 export const ZHostIdInput = z.object({ hostId: id });
 export const ZReadImageFormatInput = z.object({ hostId: id, path: ZAbsPath });
 export const ZSerialLogInput = z.object({ id, before: z.number().int().min(0).optional() });

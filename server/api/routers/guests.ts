@@ -1,9 +1,10 @@
 import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
 import { planToShellScript } from "../../jobs/plan-script";
 import { importQemuCommandLine } from "../../hypervisors/qemu/import-cmdline";
+import { importForHost } from "../../hypervisors/qemu/import-defaults";
 import { issueConsoleTicket, CONSOLE_PATH_PREFIX } from "../../console";
 import { roleAllows } from "../../auth/roles";
-import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, resolveAccel, updateGuest } from "../../services/guest-service";
+import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeOf, resolveAccel, updateGuest } from "../../services/guest-service";
 import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
 import { readImageFormat } from "../../services/guest-images";
@@ -63,7 +64,12 @@ export const guestsRouter = router({
 
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(deps(ctx), input)),
   run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(deps(ctx), input)),
-  importCommandLine: operatorProcedure.input(ZImportInput).mutation(({ input }) => importQemuCommandLine(input.text)),
+  importCommandLine: operatorProcedure.input(ZImportInput).mutation(async ({ ctx, input }) => {
+    const imported = importQemuCommandLine(input.text);
+    if (input.hostId === undefined) return imported;
+    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+    return importForHost(imported, { name: host.name, probe: probeOf(host) });
+  }),
   unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(deps(ctx), input)),
 
   /** A single-use ticket for the console WebSocket; viewers get a read-only one. */

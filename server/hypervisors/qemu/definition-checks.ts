@@ -14,9 +14,17 @@ import { fillMacs } from "./mac";
 import { checkNics, defaultForwardAddress, withForwardAddresses } from "./nic-checks";
 import { buildQemuArgv } from "./qemu-argv";
 
+/** The probe's KVM verdict: a kernel booted under -accel kvm, or why not. */
+export interface KvmFacts {
+  device: boolean;
+  usable: boolean;
+  check: "passed" | "failed" | "stalled" | "not-run";
+  detail: string;
+}
+
 /** What the probe stored that decides whether a definition can run (a subset of ZHostCapabilities). */
 export interface ProbeFacts {
-  kvm: { device: boolean; usable: boolean; check: "passed" | "failed" | "stalled" | "not-run"; detail: string };
+  kvm: KvmFacts;
   qemu: { binaries: readonly { name: string }[] };
 }
 

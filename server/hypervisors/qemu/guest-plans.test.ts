@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZPlan } from "../../jobs/plan";
 import { guestRunFiles, ZGuestDefinition } from "./guest-definition";
-import { planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, qmpStep, tapNameFor } from "./guest-plans";
+import { guestTapNames, planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, qmpStep, tapNameFor } from "./guest-plans";
 
 const files = guestRunFiles("/srv/ld/run", "web");
 const def = ZGuestDefinition.parse({
@@ -32,6 +32,16 @@ describe("planStartGuest", () => {
     expect(plan.steps[1]?.argv).toEqual(["qemu-img", "create", "-q", "-f", "qcow2", "/srv/ld/img/web.qcow2", String(2 ** 30)]);
     expect(plan.steps[3]?.argv).toEqual(["ip", "link", "set", tap, "master", "br0"]);
     expect(plan.steps.at(-1)?.argv).toContain(`tap,id=n1,ifname=${tap},script=no,downscript=no`);
+  });
+
+  it("uses a TAP NIC's own ifname (an imported tap3) for the TAP, the QEMU line and the cleanup", () => {
+    const named = ZGuestDefinition.parse({ ...def, nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }] });
+    const taps = guestTapNames(named);
+    expect(taps).toEqual(["tap3", tapNameFor("web", 1)]);
+    const plan = planStartGuest({ ...base, def: named, taps, imagesToCreate: [] });
+    expect(plan.steps[1]).toMatchObject({ argv: ["ip", "tuntap", "add", "dev", "tap3", "mode", "tap"], undo: ["ip", "link", "del", "tap3"] });
+    expect(plan.steps.at(-1)?.argv).toContain("tap,id=n0,ifname=tap3,script=no,downscript=no");
+    expect(planForceStop({ name: "web", files, taps }).steps.map((s) => s.argv.join(" "))).toContain("ip link del tap3");
   });
 
   it("refuses to create a disk that is not a new image, and checks before any step", () => {

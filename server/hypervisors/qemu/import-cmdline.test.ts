@@ -33,15 +33,17 @@ describe("importQemuCommandLine", () => {
     expect(r.definition).toEqual({
       arch: "x86_64",
       accel: "kvm",
+      machine: "pc",
       vcpus: 2,
       memoryMiB: 512,
       disks: [{ kind: "existing-image", path: "disk.img", bus: "ide" }],
       boot: { kind: "kernel", kernel: "bzImage", append: "root=/dev/sda1" },
-      nics: [{ model: "e1000", network: { kind: "user", forwards: [{ proto: "tcp", hostPort: 10022, guestPort: 22 }] } }],
+      nics: [{ model: "e1000", network: { kind: "user", restrict: false, forwards: [{ proto: "tcp", hostPort: 10022, guestPort: 22 }] } }],
     });
     expect(r.unmapped).toEqual([]);
     expect(r.warnings).toEqual([
       'disks.0.path: "disk.img" is not an absolute path; give an absolute path under the host\'s roots',
+      "disks.0.format: -hda gives no format (QEMU probed it); choose raw or qcow2",
       'boot.kernel: "bzImage" is not an absolute path; give an absolute path under the host\'s roots',
     ]);
   });
@@ -65,7 +67,7 @@ describe("importQemuCommandLine", () => {
     });
     expect(r.unmapped).toEqual(["-smp …sockets=1", "-name …debug-threads=on", "-drive …cache=none", "-vga std", "-usb", "-device usb-tablet", "-rtc base=utc"]);
     expect(r.warnings.join("\n")).toMatch(/choose the bridge/);
-    expect(r.warnings.join("\n")).toMatch(/-serial mon:stdio: replaced/);
+    expect(r.differences).toContainEqual({ field: "-serial", line: "-serial mon:stdio", definition: "replaced by Labdeck's own QMP socket and serial console", kind: "labdeck" });
   });
 
   it("maps if=none drives through their -device, a bridge netdev, -nic and -accel", () => {
@@ -91,8 +93,9 @@ describe("importQemuCommandLine", () => {
     const raw = readFileSync(path.join(import.meta.dirname, "fixtures", "proc-cmdline.bin"), "utf8");
     const r = importQemuArgv(raw.replace(/\0$/, "").split("\0"));
     expect(r.definition).toMatchObject({ name: "tiny", accel: "tcg", memoryMiB: 256, boot: { kind: "kernel" } });
-    expect(r.definition.nics).toEqual([{ model: "virtio", network: { kind: "user", forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10022, guestPort: 22 }] } }]);
-    expect(r.unmapped).toEqual(["-nodefaults"]);
+    expect(r.definition.nics).toEqual([{ model: "virtio", network: { kind: "user", restrict: false, forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10022, guestPort: 22 }] } }]);
+    // Labdeck runs every guest with -nodefaults: the process's own is mapped, not left over.
+    expect(r.unmapped).toEqual([]);
   });
   it("keeps a -drive's own raw or qcow2 format and asks for the rest, never guessing", () => {
     const r = importQemuCommandLine("qemu-system-x86_64 -drive file=/srv/a.qcow2,format=qcow2,if=virtio -drive file=/srv/b.img,if=virtio -drive file=/srv/c.vmdk,format=vmdk,if=virtio");

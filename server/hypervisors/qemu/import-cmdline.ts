@@ -1,21 +1,19 @@
 // Turns an existing QEMU command line (pasted text, or a running process's argv) into a
 // guest definition, listing every option it did not map. What must not break: nothing is
-// ever dropped silently: an option is either mapped, listed in `unmapped` with its value,
-// or explained in `warnings` (e.g. replaced by Labdeck's own serial console).
+// ever dropped or changed silently: an option is either mapped as QEMU reads it, listed
+// in `unmapped` with its value, or explained in `differences` (e.g. replaced by Labdeck's
+// own serial console), and what the line leaves out gets QEMU's own default, listed too.
 import { ABS_PATH } from "../../names";
-import { ARCHES, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
+import { ARCHES, BRIDGE_NAME, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
+import { defaultMachine, QEMU_DEFAULT_MEMORY_MIB, qemuDefaultNic, type ImportDifference, type ImportResult } from "./import-defaults";
 
 type DiskIn = NonNullable<TGuestDefinitionInput["disks"]>[number];
 type NicIn = NonNullable<TGuestDefinitionInput["nics"]>[number];
 type Network = NicIn["network"];
 type Forward = NonNullable<Extract<Network, { kind: "user" }>["forwards"]>;
 
-export interface ImportResult {
-  definition: Partial<TGuestDefinitionInput>;
-  unmapped: string[];
-  warnings: string[];
-}
+export type { ImportDifference, ImportResult };
 
 const FLAGS = new Set(["enable-kvm", "no-kvm", "nographic", "daemonize", "no-reboot", "no-shutdown", "nodefaults", "snapshot", "S", "s", "no-hpet", "no-acpi", "usb", "full-screen", "no-user-config", "no-fd-bootchk", "enable-fips"]);
 const LABDECK_OWNED = new Set(["serial", "monitor", "qmp", "chardev", "pidfile", "daemonize", "mon", "qmp-pretty"]);
@@ -41,6 +39,11 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   const def: Partial<TGuestDefinitionInput> = {};
   const unmapped: string[] = [];
   const warnings: string[] = [];
+  const differences: ImportDifference[] = [];
+  const labdeck = (field: string, line: string, definition: string) => differences.push({ field, line, definition, kind: "labdeck" });
+  // Notes on a network that need its NIC's index, which is known once NICs are assembled.
+  const netNotes = new Map<Network, ((field: string) => void)[]>();
+  const seen = { machine: false, accel: false, memory: false, net: false, nodefaults: false, display: false };
   const disks: DiskIn[] = [];
   const drivesById = new Map<string, number>();
   const netdevs = new Map<string, Network>();
@@ -57,10 +60,14 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
     if ((ARCHES as readonly string[]).includes(sys[1] as string)) def.arch = sys[1] as (typeof ARCHES)[number];
     else warnings.push(`architecture "${sys[1]}" is not one Labdeck runs`);
   } else if (bin === "kvm" || bin === "qemu-kvm") {
+    // Debian's kvm is "qemu-system-x86_64 -enable-kvm": KVM or nothing.
     def.arch = "x86_64";
     def.accel = "kvm";
-  } else if (bin === "qemu") def.arch = "x86_64";
-  else warnings.push(`"${bin}" is not a QEMU binary name; read as qemu-system-x86_64`);
+    seen.accel = true;
+  } else if (bin === "qemu") {
+    def.arch = "x86_64";
+    labdeck("arch", "qemu (the old name of the PC emulator, qemu-system-i386 today)", "x86_64: qemu-system-x86_64 runs the same guests");
+  } else warnings.push(`"${bin}" is not a QEMU binary name; read as qemu-system-x86_64`);
 
   const path = (field: string, p: string): string => {
     if (!ABS_PATH.test(p) || p.split("/").includes("..")) {
@@ -75,6 +82,10 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
     else disks.push(kind === "cdrom" ? { kind: "cdrom", path: path(field, p) } : { kind: "existing-image", path: path(field, p), bus });
     return disks.length - 1;
   };
+  const addImage = (p: string, how: string) => {
+    const i = addDisk(p, "image");
+    if (disks[i]?.kind === "existing-image") warnings.push(`disks.${i}.format: ${how} gives no format (QEMU probed it); choose raw or qcow2`);
+  };
   const rest = (opt: string, o: QemuOpts, used: readonly string[]) => {
     for (const [k, v] of o.pairs) if (!used.includes(k)) unmapped.push(`-${opt} …${k}=${v}`);
   };
@@ -86,30 +97,55 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
       if (f) forwards.push(f);
       else unmapped.push(`-${opt} …hostfwd=${v}`);
     }
-    rest(opt, o, ["hostfwd", "id", "vlan", "model", "macaddr", "mac"]);
-    return { kind: "user", forwards };
+    const r = optGet(o, "restrict");
+    rest(opt, o, ["hostfwd", "id", "vlan", "model", "macaddr", "mac", "restrict"]);
+    // QEMU's default is unrestricted, and so is the import unless the line says otherwise.
+    const net: Network = { kind: "user", restrict: r === "on" || r === "yes" || r === "y" || r === "true", forwards };
+    netNotes.set(
+      net,
+      forwards.flatMap((f, j) =>
+        f.hostAddress === undefined ? [(field: string) => labdeck(`${field}.forwards.${j}.hostAddress`, `hostfwd=${f.proto}::${f.hostPort}-:${f.guestPort} listens on every host address`, "one address: the host's management address unless you choose another")] : [],
+      ),
+    );
+    return net;
   };
   const tapNet = (o: QemuOpts, opt: string): Network => {
     const br = optGet(o, "br");
     if (br === undefined) warnings.push(`-${opt} ${o.implied ?? ""}: choose the bridge the TAP joins`);
     rest(opt, o, ["id", "vlan", "br", "ifname", "script", "downscript", "helper", "model", "macaddr", "mac"]);
-    return { kind: "tap", bridge: br ?? "" };
+    const ifname = optGet(o, "ifname");
+    const keep = ifname !== undefined && BRIDGE_NAME.test(ifname);
+    const net: Network = { kind: "tap", bridge: br ?? "", ...(keep ? { ifname } : {}) };
+    const notes: ((field: string) => void)[] = [];
+    if (ifname === undefined) notes.push((f) => labdeck(`${f}.ifname`, "no ifname= (the kernel names the TAP tapN)", "Labdeck names it (ldt…), unique on the host"));
+    else if (!keep) notes.push((f) => labdeck(`${f}.ifname`, `ifname=${ifname}`, "Labdeck names it (ldt…): not an interface name of at most 15 characters"));
+    const script = o.implied === "bridge" ? "qemu-bridge-helper" : optGet(o, "helper") ? `helper=${optGet(o, "helper")}` : `script=${optGet(o, "script") ?? "/etc/qemu-ifup (QEMU's default)"}`;
+    // A bridge helper or script would attach (and a downscript detach) the TAP on the host
+    // with root's rights; Labdeck's plan does that itself, so neither is ever run.
+    if (script !== "script=no" || optGet(o, "downscript") !== "no") {
+      notes.push((f) => labdeck(f, `${script}, downscript=${optGet(o, "downscript") ?? "/etc/qemu-ifdown"}`, `no scripts: Labdeck creates the TAP, attaches it to ${br ?? "the bridge"} and removes it itself`));
+    }
+    netNotes.set(net, notes);
+    return net;
   };
 
   for (let i = 1; i < argv.length; i++) {
     const tok = argv[i] as string;
     if (!tok.startsWith("-")) {
-      addDisk(tok, "image");
+      addImage(tok, "a disk image given without an option");
       continue;
     }
     const opt = tok.replace(/^--?/, "");
     if (FLAGS.has(opt)) {
-      if (opt === "enable-kvm") def.accel = "kvm";
-      else if (opt === "no-kvm") def.accel = "tcg";
-      else if (opt === "nographic") {
+      if (opt === "enable-kvm" || opt === "no-kvm") {
+        def.accel = opt === "enable-kvm" ? "kvm" : "tcg";
+        seen.accel = true;
+      } else if (opt === "nographic") {
         def.display = "none";
-        warnings.push("-nographic: the serial console moves to Labdeck's console page");
-      } else if (opt === "daemonize") warnings.push("-daemonize: Labdeck always starts guests daemonized");
+        seen.display = true;
+        labdeck("display", "-nographic (serial console and monitor on the terminal)", "none; the serial console is Labdeck's console page");
+      } else if (opt === "nodefaults") seen.nodefaults = true; // Labdeck always runs with it
+      else if (opt === "daemonize") labdeck("-daemonize", "-daemonize", "the same: Labdeck always starts guests daemonized");
       else unmapped.push(`-${opt}`);
       continue;
     }
@@ -125,6 +161,7 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         const mib = memoryMiB(o.implied ?? optGet(o, "size") ?? "");
         if (mib === null) unmapped.push(`-m ${val}`);
         else def.memoryMiB = mib;
+        seen.memory = true;
         rest(opt, o, ["size"]);
         break;
       }
@@ -136,7 +173,7 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         break;
       }
       case "hda": case "hdb": case "hdc": case "hdd":
-        addDisk(val, "image");
+        addImage(val, `-${opt}`);
         break;
       case "cdrom":
         addDisk(val, "cdrom");
@@ -174,6 +211,7 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
       case "initrd": kernel.initrd = val; break;
       case "append": kernel.append = val; break;
       case "net": {
+        seen.net = true;
         const vlan = optGet(o, "vlan") ?? "0";
         if (o.implied === "nic") legacyNics.push({ vlan, model: optGet(o, "model"), mac: optGet(o, "macaddr") });
         else if (o.implied === "user") legacyNets.set(vlan, userNet(o, opt));
@@ -182,12 +220,15 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         break;
       }
       case "nic": {
+        seen.net = true;
+        if (o.implied === "none") break;
         const net = o.implied === "user" ? userNet(o, opt) : o.implied === "tap" || o.implied === "bridge" ? tapNet(o, opt) : null;
         if (net === null) unmapped.push(`-nic ${val}`);
         else directNics.push({ model: NIC_MODELS[optGet(o, "model") ?? "e1000"] ?? "virtio", ...(optGet(o, "mac") ? { mac: optGet(o, "mac") } : {}), network: net });
         break;
       }
       case "netdev": {
+        seen.net = true;
         const id = optGet(o, "id");
         const net = o.implied === "user" ? userNet(o, opt) : o.implied === "tap" || o.implied === "bridge" ? tapNet(o, opt) : null;
         if (net === null || id === undefined) unmapped.push(`-netdev ${val}`);
@@ -211,14 +252,17 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         const a = o.implied;
         if (a === "kvm" || a === "tcg") def.accel = a;
         else unmapped.push(`-accel ${val}`);
+        seen.accel = true;
         rest(opt, o, ["thread"]);
         break;
       }
       case "M": case "machine": {
         const type = o.implied ?? optGet(o, "type");
         if (type !== undefined) def.machine = type;
+        seen.machine ||= type !== undefined;
         const accel = optGet(o, "accel")?.split(":")[0];
         if (accel === "kvm" || accel === "tcg") def.accel = accel;
+        seen.accel ||= accel !== undefined;
         rest(opt, o, ["type", "accel"]);
         break;
       }
@@ -226,24 +270,26 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
       case "name": {
         const raw = optGet(o, "guest") ?? o.implied ?? val;
         const name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 32);
-        if (name !== raw) warnings.push(`name "${raw}" became "${name}" (lowercase letters, digits and dashes)`);
+        if (name !== raw) labdeck("name", `-name ${raw}`, `${name} (lowercase letters, digits and dashes)`);
         if (GUEST_NAME.test(name)) def.name = name;
         rest(opt, o, ["guest"]);
         break;
       }
       case "display":
+        seen.display = true;
         if (o.implied === "vnc" || optGet(o, "vnc") !== undefined) def.display = "vnc";
         else {
           def.display = "none";
-          if (o.implied !== "none") warnings.push(`-display ${val}: Labdeck shows no local window; use the serial console or VNC`);
+          if (o.implied !== "none") labdeck("display", `-display ${val} (a window on the host)`, "none: no local window; use the serial console or VNC");
         }
         break;
       case "vnc":
+        seen.display = true;
         def.display = "vnc";
-        warnings.push(`-vnc ${val}: Labdeck serves VNC on a unix socket in the guest's run directory`);
+        labdeck("display", `-vnc ${val}`, "vnc on a unix socket in the guest's run directory, reached through Labdeck");
         break;
       default:
-        if (LABDECK_OWNED.has(opt)) warnings.push(`-${opt} ${val}: replaced by Labdeck's own ${opt === "pidfile" ? "pidfile" : "QMP socket and serial console"}`);
+        if (LABDECK_OWNED.has(opt)) labdeck(`-${opt}`, `-${opt} ${val}`, `replaced by Labdeck's own ${opt === "pidfile" ? "pidfile" : "QMP socket and serial console"}`);
         else unmapped.push(`-${opt} ${val}`);
     }
   }
@@ -262,9 +308,11 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   const nics: NicIn[] = [];
   for (const n of legacyNics) {
     const net = legacyNets.get(n.vlan) ?? { kind: "user", forwards: [] };
-    if (!legacyNets.has(n.vlan)) warnings.push(`-net nic (vlan ${n.vlan}) has no -net backend; user networking assumed, as QEMU does`);
+    if (!legacyNets.has(n.vlan)) {
+      differences.push({ field: `nics.${nics.length}.network`, line: `-net nic (vlan ${n.vlan}) with no -net backend: QEMU gives it user networking`, definition: "user networking (as QEMU's)", kind: "default" });
+    }
     nics.push({ model: NIC_MODELS[n.model ?? "e1000"] ?? "virtio", ...(n.mac ? { mac: n.mac.toLowerCase() } : {}), network: net });
-    if (n.model !== undefined && NIC_MODELS[n.model] === undefined) warnings.push(`NIC model "${n.model}" became virtio`);
+    if (n.model !== undefined && NIC_MODELS[n.model] === undefined) labdeck(`nics.${nics.length - 1}.model`, `model=${n.model}`, "virtio (a model Labdeck offers)");
   }
   for (const d of devices) {
     const net = netdevs.get(d.netdev);
@@ -272,13 +320,46 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
       unmapped.push(`-device ${d.model},netdev=${d.netdev}`);
       continue;
     }
-    if (NIC_MODELS[d.model] === undefined) warnings.push(`NIC model "${d.model}" became virtio`);
+    if (NIC_MODELS[d.model] === undefined) labdeck(`nics.${nics.length}.model`, `-device ${d.model}`, "virtio (a model Labdeck offers)");
     nics.push({ model: NIC_MODELS[d.model] ?? "virtio", ...(d.mac ? { mac: d.mac.toLowerCase() } : {}), network: net });
   }
   nics.push(...directNics);
+
+  // What the line leaves out, QEMU decides; the definition keeps QEMU's choice and says so.
+  const arch = def.arch ?? "x86_64";
+  if (!seen.machine) {
+    const m = defaultMachine(arch);
+    def.machine = m.machine;
+    differences.push(m.difference);
+  }
+  if (!seen.accel) {
+    def.accel = "tcg";
+    differences.push({ field: "accel", line: "no accelerator: QEMU's default is TCG (it tries tcg, then kvm)", definition: "tcg (kept; choose auto for KVM where the host has it)", kind: "default" });
+  }
+  if (!seen.memory) {
+    def.memoryMiB = QEMU_DEFAULT_MEMORY_MIB;
+    differences.push({ field: "memoryMiB", line: `no -m: QEMU's default is ${QEMU_DEFAULT_MEMORY_MIB} MiB`, definition: `${QEMU_DEFAULT_MEMORY_MIB} (kept; the wizard's own default is 512)`, kind: "default" });
+  }
+  if (!seen.net && !seen.nodefaults) {
+    const nic = qemuDefaultNic(def.machine ?? "pc");
+    nics.push({ model: nic.model, network: { kind: "user", restrict: false, forwards: [] } });
+    differences.push({
+      field: `nics.${nics.length - 1}`,
+      line: `no -net, -nic or -netdev: QEMU adds its default NIC, ${nic.qemuModel} on user networking`,
+      definition: `${nic.model} on user networking (unrestricted, as QEMU's)${nic.model !== nic.qemuModel ? `; ${nic.qemuModel} is not a Labdeck model` : ""}`,
+      kind: "default",
+    });
+  }
+  if (!seen.display) labdeck("display", "no -display: QEMU opens a window on the host's screen (or VNC without one)", "none: the serial console; choose vnc for a VNC socket");
+  if (!seen.nodefaults) {
+    labdeck("-nodefaults", "no -nodefaults: QEMU also adds a VGA card, an empty CD-ROM drive, a floppy drive, a parallel port and a monitor", "-nodefaults: only the disks and NICs listed here, plus Labdeck's serial console and QMP socket");
+  }
+  nics.forEach((n, i) => {
+    for (const note of netNotes.get(n.network) ?? []) note(`nics.${i}.network`);
+  });
   def.disks = disks;
   def.nics = nics;
-  return { definition: def, unmapped, warnings };
+  return { definition: def, unmapped, warnings, differences };
 }
 
 /** Pasted shell text (quotes, continuations; never evaluated) to a definition. */
@@ -287,10 +368,10 @@ export function importQemuCommandLine(text: string): ImportResult {
   try {
     words = shellWords(text);
   } catch (e) {
-    return { definition: {}, unmapped: [], warnings: [`could not read the command line: ${(e as Error).message}`] };
+    return { definition: {}, unmapped: [], warnings: [`could not read the command line: ${(e as Error).message}`], differences: [] };
   }
   // A leading "sudo" or "env X=Y" is how people paste; the QEMU binary is what matters.
   while (words.length > 0 && (words[0] === "sudo" || words[0] === "env" || /^[A-Z_][A-Z0-9_]*=/.test(words[0] as string))) words.shift();
-  if (words.length === 0) return { definition: {}, unmapped: [], warnings: ["the command line is empty"] };
+  if (words.length === 0) return { definition: {}, unmapped: [], warnings: ["the command line is empty"], differences: [] };
   return importQemuArgv(words);
 }
