@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { CSSProperties } from "react";
 import { cx } from "../ui/cx";
 import { useCanvasActions } from "./canvas-context";
+import { bridgeTimersText } from "./topology-overlay";
 import type { GuestNode, HostGroupNode, ItemStatus, LinkNode, Tagged } from "./topology-model";
 
 // The canvas's node kinds. Every handle is a "source" because the canvas connects in loose
@@ -70,8 +71,7 @@ export function LinkNodeView({ data, selected }: NodeProps<LinkNode>) {
       ))}
       {d.role === "bridge" && d.stp !== null && (
         <div className="text-slate-600" data-testid="node-stp">
-          STP {d.stp ? "on" : "off"}
-          {d.forwardDelayCs !== null && ` · forward delay ${d.forwardDelayCs / 100} s`}
+          {bridgeTimersText(d, " · ")}
         </div>
       )}
       {d.role === "tap" && <div className="text-slate-600">owner {d.owner ?? "any user"}</div>}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addBridgeEdit, type PendingEdit } from "./pending-edits";
 import { lab } from "./test-lab-view";
 import { buildTopologyGraph } from "./topology-graph";
+import { bridgeTimersText } from "./topology-overlay";
 import type { GuestNodeData, LinkNodeData, NetEdge, NetNode } from "./topology-model";
 
 const byId = (nodes: NetNode[], id: string) => nodes.find((n) => n.id === id);
@@ -27,7 +28,9 @@ describe("topology graph from a host's network", () => {
     expect(eth0?.addresses.map((a) => a.text)).toEqual(["10.203.0.6/30"]);
     expect(eth0?.routes.map((r) => r.text)).toEqual(["default via 10.203.0.5", "default via 10.203.0.9 [table 100]"]);
     expect(eth0?.ssh).toBe(true);
-    expect(linkData(g.nodes, "br0")).toMatchObject({ stp: true, forwardDelayCs: 800 });
+    expect(linkData(g.nodes, "br0")).toMatchObject({ stp: true, forwardDelayCs: 800, helloTimeCs: 200, maxAgeCs: 2000 });
+    // The node shows every timer the bridge dialog sets, not only STP and forward delay.
+    expect(bridgeTimersText(linkData(g.nodes, "br0") ?? {}, " · ")).toBe("STP on · forward delay 8 s · hello time 2 s · max age 20 s");
     expect(linkData(g.nodes, "tap0")?.owner).toBe("lab");
     expect(linkData(g.nodes, "ldk-vm1-0")?.owner).toBeNull();
   });
@@ -79,6 +82,17 @@ describe("pending edits on the canvas", () => {
 
   it("adds a pending bridge with its address and timers", () => {
     expect(linkData(g.nodes, "labbr0")).toMatchObject({ status: "added", editId: "e1", stp: false, forwardDelayCs: 200, addresses: [{ text: "10.9.0.1/24", status: "added" }] });
+  });
+
+  it("a pending bridge and a pending timer change carry hello time and max age too", () => {
+    const timed = buildTopologyGraph(lab(), {
+      edits: [
+        { id: "t1", label: "add", ops: [{ op: "bridge.create", name: "labbr1", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 }], guestLinks: [] },
+        { id: "t2", label: "set", ops: [{ op: "bridge.set", name: "br0", helloTimeCs: 100, maxAgeCs: 1200 }], guestLinks: [] },
+      ],
+    });
+    expect(linkData(timed.nodes, "labbr1")).toMatchObject({ stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 });
+    expect(linkData(timed.nodes, "br0")?.notes).toEqual(["hello time 1 s, max age 12 s"]);
   });
 
   it("draws a pending NAT edge from the pending bridge and a pending badge", () => {

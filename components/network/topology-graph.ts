@@ -66,6 +66,8 @@ function linkData(view: Pick<NetworkView, "network">, link: TNetLink, role: Link
     }),
     stp: bridge ? bridge.options.stp : null,
     forwardDelayCs: bridge ? bridge.options.forwardDelayCs : null,
+    helloTimeCs: bridge ? bridge.options.helloTimeCs : null,
+    maxAgeCs: bridge ? bridge.options.maxAgeCs : null,
     owner: tun ? [tun.user, tun.group].filter((v) => v !== null).join(":") || null : null,
     ssh: net.ssh?.interface === link.name,
     notes: [],

@@ -27,6 +27,9 @@ export type LinkNodeData = {
   routes: Tagged[];
   stp: boolean | null;
   forwardDelayCs: number | null;
+  /** STP hello time and max age (centiseconds), as the bridge dialog sets them. */
+  helloTimeCs: number | null;
+  maxAgeCs: number | null;
   /** TAP owner "user:group", "user", or null for anyone allowed on /dev/net/tun. */
   owner: string | null;
   /** Carries Labdeck's own SSH session: changes here are guarded. */

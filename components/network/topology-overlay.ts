@@ -26,6 +26,8 @@ function newLink(role: LinkRole, name: string, editId: string, hostId: string | 
     routes: [],
     stp: null,
     forwardDelayCs: null,
+    helloTimeCs: null,
+    maxAgeCs: null,
     owner: null,
     ssh: false,
     notes: [],
@@ -56,10 +58,14 @@ function addEdge(draft: GraphDraft, edge: DraftEdge, editId: string): void {
   draft.edges.set(id, { ...edge, id, data: { ...edge.data, status: "added", editId } });
 }
 
-function timersNote(op: { stp?: boolean; forwardDelayCs?: number }): string {
-  return [op.stp === undefined ? null : `STP ${op.stp ? "on" : "off"}`, op.forwardDelayCs === undefined ? null : `forward delay ${op.forwardDelayCs / 100} s`]
-    .filter(Boolean)
-    .join(", ");
+/** Every timer the bridge dialog sets, in the dialog's order ("STP on, forward delay 4 s, hello time 1 s, max age 12 s"). */
+export function bridgeTimersText(t: { stp?: boolean | null | undefined; forwardDelayCs?: number | null | undefined; helloTimeCs?: number | null | undefined; maxAgeCs?: number | null | undefined }, separator = ", "): string {
+  const s = (cs: number | null | undefined, label: string) => (cs == null ? null : `${label} ${cs / 100} s`);
+  return [t.stp == null ? null : `STP ${t.stp ? "on" : "off"}`, s(t.forwardDelayCs, "forward delay"), s(t.helloTimeCs, "hello time"), s(t.maxAgeCs, "max age")].filter(Boolean).join(separator);
+}
+
+function timersNote(op: { stp?: boolean; forwardDelayCs?: number; helloTimeCs?: number; maxAgeCs?: number }): string {
+  return bridgeTimersText(op);
 }
 
 function bridgeCidrs(link: LinkNodeData): string[] {
@@ -78,6 +84,8 @@ function applyOp(draft: GraphDraft, view: Pick<NetworkView, "network">, op: TNet
       const b = newLink("bridge", op.name, editId, hostId);
       b.stp = op.stp ?? false;
       b.forwardDelayCs = op.forwardDelayCs ?? null;
+      b.helloTimeCs = op.helloTimeCs ?? null;
+      b.maxAgeCs = op.maxAgeCs ?? null;
       links.set(op.name, b);
       return;
     }
