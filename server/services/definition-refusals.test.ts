@@ -66,6 +66,9 @@ const REFUSALS: Refusal[] = [
   { what: "-cpu host without KVM", def: ok({ cpuModel: "host" }), field: "cpuModel", argv: true },
   { what: "KVM on a host where the probe's KVM boot stalled", def: ok({ accel: "kvm" }), field: "accel", host: "stalled-kvm" },
   { what: "KVM on a host without /dev/kvm", def: ok({ accel: "kvm" }), field: "accel", host: "no-kvm-device" },
+  { what: "the x86 machine q35 on aarch64", def: ok({ arch: "aarch64", machine: "q35" }), field: "machine" },
+  { what: "the ARM machine virt on x86_64", def: ok({ machine: "virt" }), field: "machine" },
+  { what: "the POWER machine pseries on riscv64", def: ok({ arch: "riscv64", machine: "pseries" }), field: "machine" },
   { what: "an architecture the host has no emulator for", def: ok({ arch: "s390x", machine: "s390-ccw-virtio" }), field: "arch", host: "stalled-kvm" },
 ];
 

@@ -10,6 +10,7 @@ import { assertUnderRoots } from "../../names";
 import { guestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { guestTapNames } from "./guest-plans";
 import { canonicalVolumePath } from "./guest-volumes";
+import { machineProblem } from "./machine-types";
 import { fillMacs } from "./mac";
 import { checkNics, defaultForwardAddress, withForwardAddresses } from "./nic-checks";
 import { buildQemuArgv } from "./qemu-argv";
@@ -106,6 +107,8 @@ const NOT_DEFINITION = /^(files|host|taps)(\.|$)/;
 export function checkStartable(input: TGuestDefinition, host: DefinitionHost): TGuestDefinition {
   const def = withForwardAddresses(input, defaultForwardAddress(host.address));
   checkDefinitionPaths(def, host.roots);
+  const machine = machineProblem(def.arch, def.machine);
+  if (machine !== null) throw badInput("definition.machine", machine);
   checkNics(def, "definition.");
   def.disks.forEach((d, i) => {
     // Never defaulted: raw would hand a real qcow2's metadata to its guest, qcow2 would let
