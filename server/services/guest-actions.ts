@@ -24,7 +24,7 @@ import type { SshExecutor } from "../ssh/types";
 import { definitionHost, hostRoots, resolveAccel } from "./guest-service";
 import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "./guest-images";
 import { forgetGuestState, readGuestState } from "./guest-state";
-import { readFromHost } from "./host-read";
+import { readFromHost, withHostRead } from "./host-read";
 
 // Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
 // (which images exist, what the existing ones are made of): those reads are audited like
@@ -148,18 +148,26 @@ export async function planForGuestAction(
   return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, createsImages };
 }
 
+/** A person's look at the host before an action (Show commands, the checks before a run): one audit row. */
+async function guestPreflight<T>(deps: GuestActionDeps, guestId: string, action: string, body: (d: GuestActionDeps) => Promise<T>): Promise<T> {
+  const { hostId } = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, select: { hostId: true } });
+  return withHostRead(deps, { hostId, action }, body);
+}
+
 export async function previewGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
-  const { plan, hostLabel } = await planForGuestAction(deps, input);
+  const { plan, hostLabel } = await guestPreflight(deps, input.id, "guest.preview", (d) => planForGuestAction(d, input));
   return { plan, script: planToShellScript(plan, hostLabel) };
 }
 
 export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
-  const now = await readGuestState(deps, input.id, { fresh: true });
-  if (!allowedActions(now.state).includes(input.action)) {
-    throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
-  }
-  forgetGuestState(input.id);
-  const { plan, hostId, createsImages } = await planForGuestAction(deps, input);
+  const { plan, hostId, createsImages } = await guestPreflight(deps, input.id, "guest.preflight", async (d) => {
+    const now = await readGuestState(d, input.id, { fresh: true });
+    if (!allowedActions(now.state).includes(input.action)) {
+      throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
+    }
+    forgetGuestState(input.id);
+    return planForGuestAction(d, input);
+  });
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet`);
   const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";

@@ -5,20 +5,21 @@ import { cmdlineArgv, describeQemuProcess, parsePsQemu, PS_ARGV, type QemuProces
 import { readSerialLogPage, searchSerialLog } from "../console/serial-log-reader";
 import type { ExecOptions, SshExecutor, SshTarget } from "../ssh/types";
 import { mapLimit, READ_PARALLELISM } from "../concurrency";
-import { readFromHost } from "./host-read";
-
-const MAX_QEMU_CANDIDATES = 64;
+import { readFromHost, withHostRead, type HostReadBatch } from "./host-read";
 import { hostTarget } from "./host-target";
 
 // Reads about guests that the pages ask for on demand: the serial log's history, its
-// search, and the QEMU processes on a host that Labdeck does not manage. Each command is
-// audited through readFromHost.
+// search, and the QEMU processes on a host that Labdeck does not manage. Each is one
+// person's read: one audit row (withHostRead) with its commands inside.
+
+const MAX_QEMU_CANDIDATES = 64;
 
 export interface GuestReadDeps {
   db: Db;
   ssh: SshExecutor;
   secret: Buffer;
   actor: Actor;
+  batch?: HostReadBatch | undefined;
 }
 
 /** An executor whose exec goes through readFromHost (audited), for modules written against SshExecutor. */
@@ -29,26 +30,28 @@ function auditedExecutor(deps: GuestReadDeps, hostId: string): SshExecutor {
   };
 }
 
-async function logLocation(deps: GuestReadDeps, guestId: string) {
+/** Runs `body` against the guest's serial log as one audited read of its host. */
+async function withSerialLog<T>(deps: GuestReadDeps, guestId: string, action: string, body: (at: { ssh: SshExecutor; target: SshTarget; path: string }) => Promise<T>): Promise<T> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
-  return {
-    ssh: auditedExecutor(deps, guest.hostId),
-    target: await hostTarget(deps.db, deps.secret, guest.hostId),
-    path: guestRunFiles(guest.host.runDir, guest.name).serialLog,
-  };
+  const target = await hostTarget(deps.db, deps.secret, guest.hostId);
+  return withHostRead(deps, { hostId: guest.hostId, action }, (d) => body({ ssh: auditedExecutor(d, guest.hostId), target, path: guestRunFiles(guest.host.runDir, guest.name).serialLog }));
 }
 
 export async function serialLogPage(deps: GuestReadDeps, input: { id: string; before?: number | undefined }) {
-  return readSerialLogPage({ ...(await logLocation(deps, input.id)), before: input.before });
+  return withSerialLog(deps, input.id, "guest.serial-log", (at) => readSerialLogPage({ ...at, before: input.before }));
 }
 
 export async function serialLogSearch(deps: GuestReadDeps, input: { id: string; term: string }) {
-  return searchSerialLog({ ...(await logLocation(deps, input.id)), term: input.term });
+  return withSerialLog(deps, input.id, "guest.serial-search", (at) => searchSerialLog({ ...at, term: input.term }));
 }
 
 /** QEMU processes on the host whose pidfile is not under Labdeck's guest directories. */
 export async function unmanagedQemu(deps: GuestReadDeps, input: { hostId: string }): Promise<QemuProcess[]> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
+  return withHostRead(deps, { hostId: host.id, action: "guest.unmanaged-scan" }, (d) => scanUnmanaged(d, host));
+}
+
+async function scanUnmanaged(deps: GuestReadDeps, host: { id: string; runDir: string }): Promise<QemuProcess[]> {
   const ps = await readFromHost(deps, host.id, PS_ARGV);
   // Any user's processes count: the list is capped so a host running (or pretending to run)
   // thousands of QEMUs costs a bounded number of reads.

@@ -8,7 +8,7 @@ import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeO
 import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
 import { readImageFormat } from "../../services/guest-images";
-import { readFromHost } from "../../services/host-read";
+import { readFromHost, withHostRead } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
 import { runtime } from "../../services/runtime";
 import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
@@ -48,7 +48,7 @@ export const guestsRouter = router({
   previewDefinition: operatorProcedure.input(ZPreviewDefinitionInput).query(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
     const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
-    const { createsImages: _made, ...plan } = await buildStartPlan(deps(ctx), host, def);
+    const { createsImages: _made, ...plan } = await withHostRead(deps(ctx), { hostId: host.id, action: "guest.preview-definition" }, (d) => buildStartPlan(d, host, def));
     // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
     return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
   }),
@@ -59,7 +59,7 @@ export const guestsRouter = router({
    */
   readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    return readImageFormat((argv) => readFromHost(deps(ctx), host.id, argv), input.path, hostRoots(host));
+    return withHostRead(deps(ctx), { hostId: host.id, action: "guest.read-image-format" }, (d) => readImageFormat((argv) => readFromHost(d, host.id, argv), input.path, hostRoots(host)));
   }),
 
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(deps(ctx), input)),

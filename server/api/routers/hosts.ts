@@ -3,7 +3,7 @@ import { ZRecordId } from "../../names";
 import { listScratchArgv, parseScratchList } from "../../hosts/scratch";
 import { ZCreateHostInput, ZHostIdInput, ZPinHostKeyInput, ZUpdateHostInput } from "../../services/host-service.schema";
 import { createHost, lastProbe, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
-import { readFromHost } from "../../services/host-read";
+import { readFromHost, withHostRead } from "../../services/host-read";
 import { runtime } from "../../services/runtime";
 import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
 import type { Context } from "../context";
@@ -34,7 +34,7 @@ export const hostsRouter = router({
   scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(async ({ ctx, input }) => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
     // find exits 1 when the scratch root does not exist yet: that is an empty list, "absent" in the audit.
-    const res = await readFromHost(deps(ctx), host.id, listScratchArgv(host.runDir), { optional: true });
+    const res = await withHostRead(deps(ctx), { hostId: host.id, action: "host.scratch-list" }, (d) => readFromHost(d, host.id, listScratchArgv(host.runDir), { optional: true }));
     return { names: res.outcome === "exited" ? parseScratchList(res.stdout) : [], exitStatus: res.exitStatus };
   }),
 });

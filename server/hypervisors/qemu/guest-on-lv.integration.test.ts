@@ -272,9 +272,11 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     await until("the banner", async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined), 180_000);
     const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) end"', /sizes-42 vda=(\d+) end/);
     expect(Number(size[1]) * 512).toBe(8 * 2 ** 20);
-    // The LV check itself was a read of the host, in the audit log like any command.
-    const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "command" } });
-    expect(audited.some((a) => a.argvJson === JSON.stringify(lvCheckArgv(`/dev/${vg}/svc`)))).toBe(true);
+    // The LV check itself was a read of the host, in the audit log: inside the one row of
+    // the start's preflight read, with the start's other checks.
+    const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "read", action: "guest.preflight" } });
+    const argvs = audited.flatMap((a) => (JSON.parse(a.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? []).map((c) => JSON.stringify(c.argv));
+    expect(argvs).toContain(JSON.stringify(lvCheckArgv(`/dev/${vg}/svc`)));
 
     const stop = await actions.runGuestAction(deps, { id: g.id, action: "force-stop" });
     await services.rt.jobs.idle();

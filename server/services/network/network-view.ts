@@ -104,7 +104,11 @@ const READ_IF_EXISTS = 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 3; fi';
 
 /** The files as Labdeck would write them now, each with how the copy on the host compares. */
 export async function persistencePreview(deps: NetworkDeps, input: { hostId: string }) {
-  const { host, files } = await persistenceFiles(deps, input.hostId);
+  return withHostRead(deps, { hostId: input.hostId, action: "network.persistence" }, (d) => comparePersistence(d, input.hostId));
+}
+
+async function comparePersistence(deps: NetworkDeps, hostId: string) {
+  const { host, files } = await persistenceFiles(deps, hostId);
   const compared = await Promise.all(
     files.map(async (f) => {
       const r = await readFromHost(deps, host.id, ["sh", "-c", READ_IF_EXISTS, "sh", underRoot(host.configRoot, f.path)]);
