@@ -96,6 +96,15 @@ export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[
 }
 
 /**
+ * A read that is not a command (a QMP call on a guest's monitor socket, a channel): it
+ * joins the row of the read it is part of. Outside a batch it writes nothing, as the
+ * pages' query-status polling writes nothing: a channel read changes nothing on the host.
+ */
+export function noteChannelRead(deps: ReadDeps, hostId: string, command: TReadCommand): void {
+  if (deps.batch?.hostId === hostId) deps.batch.commands.push(command);
+}
+
+/**
  * One audited read of a host: every readFromHost(readDeps, hostId, …) inside `body` joins
  * one row (kind "read", the commands in its details), awaited before the result or the
  * error is handed back. A read that throws is still recorded, with the error.

@@ -9,6 +9,7 @@ import { hostTarget } from "./host-target";
 import { guestDeleteJobHandler } from "./guest-delete-job";
 import { guestStartJobHandler } from "./guest-start-job";
 import { networkChangeJobHandler } from "./network/network-change-job";
+import { GuestAddressesLive } from "./guest-addresses-live";
 import { NetworkLive } from "./network/network-live";
 import { probeJobHandler } from "./probe-job";
 import { qmpExecutor } from "./qmp-exec";
@@ -22,6 +23,8 @@ interface Runtime {
   jobs: JobRunner;
   /** The network pages' shared background refresh, one per host for every viewer. */
   networkLive: NetworkLive;
+  /** The guest lists' shared background read of learned addresses, one per host for every viewer. */
+  guestAddresses: GuestAddressesLive;
 }
 
 const g = globalThis as unknown as { labdeckRuntime?: Runtime };
@@ -37,7 +40,7 @@ export function runtime(): Runtime {
     jobs.register("guest-delete", guestDeleteJobHandler);
     jobs.register("guest-start", guestStartJobHandler);
     jobs.register("network-change", networkChangeJobHandler);
-    g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }) };
+    g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }), guestAddresses: new GuestAddressesLive({ db, ssh, secret }) };
   }
   return g.labdeckRuntime;
 }

@@ -19,6 +19,8 @@ export const ZGuestActionInput = z.object({ id, action: ZGuestAction, removeImag
 /** With a host, the import also says what that host forces (KVM its probe ruled out). */
 export const ZImportInput = z.object({ text: z.string().min(1).max(20_000), hostId: id.optional() });
 export const ZHostIdInput = z.object({ hostId: id });
+/** The hosts whose guests a list shows (a page of a paged list spans a few). */
+export const ZWatchAddressesInput = z.object({ hostIds: z.array(id).min(1).max(100) });
 export const ZReadImageFormatInput = z.object({ hostId: id, path: ZAbsPath });
 export const ZSerialLogInput = z.object({ id, before: z.number().int().min(0).optional() });
 export const ZSerialSearchInput = z.object({ id, term: z.string().min(1).max(200) });

@@ -10,8 +10,10 @@ import { readGuestStates } from "../../services/guest-state";
 import { readImageFormat } from "../../services/guest-images";
 import { readFromHost, withHostRead } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
+import { readGuestAddresses } from "../../services/guest-addresses";
+import { watchGuestAddresses } from "../../services/guest-addresses-live";
 import { runtime } from "../../services/runtime";
-import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
+import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 import type { Context } from "../context";
 import {
   ZCreateGuestInput,
@@ -26,6 +28,7 @@ import {
   ZSerialLogInput,
   ZSerialSearchInput,
   ZUpdateGuestInput,
+  ZWatchAddressesInput,
 } from "./guests.schema";
 
 function deps(ctx: Context) {
@@ -80,6 +83,12 @@ export const guestsRouter = router({
     const { ticket, expiresAt } = issueConsoleTicket({ userId: actor.userId, guestId: input.id, canWrite });
     return { ticket, expiresAt, canWrite, path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}` };
   }),
+  /** What the host and QEMU know of the host's running guests' addresses, read now (one audit row). */
+  addresses: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => readGuestAddresses(deps(ctx), input.hostId)),
+  /** The shared background refresh of those addresses: one read per host per interval on the server, whoever watches. */
+  watchAddresses: viewerProcedure.input(ZWatchAddressesInput).subscription(({ ctx, input, signal }) =>
+    watchGuestAddresses({ db: ctx.db, live: runtime().guestAddresses, hostIds: input.hostIds, signal: withSessionEnd(signal, ctx.sessionEnded) }),
+  ),
   serialLog: viewerProcedure.input(ZSerialLogInput).query(({ ctx, input }) => serialLogPage(deps(ctx), input)),
   searchSerialLog: viewerProcedure.input(ZSerialSearchInput).query(({ ctx, input }) => serialLogSearch(deps(ctx), input)),
 });
