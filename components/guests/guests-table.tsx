@@ -8,6 +8,7 @@ import { errorMessage } from "../trpc-errors";
 import { Empty, Loading, Notice } from "../ui/states";
 import { Table, Td, Th, THead, Tr } from "../ui/table";
 import { formatMemory, nicAddresses } from "./format";
+import { GuestAddresses, useGuestAddressesLive } from "./guest-addresses";
 import { GuestStateBadge } from "./guest-state-badge";
 import { useGuestStates } from "./use-guest-states";
 
@@ -16,6 +17,7 @@ export function GuestsTable({ hostId, showHost = true, empty }: { hostId?: strin
   const trpc = useTRPC();
   const guests = useQuery(trpc.guests.list.queryOptions(hostId ? { hostId } : {}));
   const states = useGuestStates(guests.data?.map((g) => g.id) ?? []);
+  useGuestAddressesLive(guests.data?.map((g) => g.hostId) ?? []);
   if (guests.isPending) return <Loading label="Loading guests…" className="px-4" />;
   if (guests.isError) return <Notice tone="error" className="m-3">{errorMessage(guests.error)}</Notice>;
   if (guests.data.length === 0) return <Empty className="m-3">{empty}</Empty>;
@@ -74,6 +76,7 @@ export function GuestsTable({ hostId, showHost = true, empty }: { hostId?: strin
                     ))}
                   </div>
                 ))}
+                {g.definition.nics.length > 0 && <GuestAddresses guestId={g.id} hostId={g.hostId} />}
               </Td>
               <Td>
                 <Link href={`/guests/${g.id}/console`} className="text-blue-700 hover:underline" data-testid="guest-console-link">
