@@ -56,6 +56,13 @@ export function GuestAddresses({ guestId, hostId }: { guestId: string; hostId: s
     );
   }
   const learned = query.data.guests[guestId];
+  if (learned?.problem) {
+    return (
+      <div className="mt-1 text-slate-500" data-testid="guest-learned" data-state="unknown" title={learned.problem}>
+        addresses from the guest unknown
+      </div>
+    );
+  }
   if (!learned?.running) return null;
   const found = learned.nics.flatMap((n) => n.addresses.map((a) => ({ nic: n.index, ...a })));
   return (

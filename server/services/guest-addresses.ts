@@ -96,7 +96,13 @@ async function askMonitor(deps: ReadDeps, hostId: string, target: SshTarget, soc
 
 function guestRows(rows: { id: string; name: string; definitionJson: string }[]): GuestRow[] {
   return rows.flatMap((r) => {
-    const def = ZGuestDefinition.safeParse(JSON.parse(r.definitionJson));
+    let json: unknown;
+    try {
+      json = JSON.parse(r.definitionJson);
+    } catch {
+      return []; // a row no version could have written: nothing to learn for it
+    }
+    const def = ZGuestDefinition.safeParse(json);
     return def.success && def.data.nics.length > 0 ? [{ id: r.id, name: r.name, def: def.data }] : [];
   });
 }
