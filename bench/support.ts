@@ -71,3 +71,81 @@ export async function openSshArgs(host: LabHost, dir: string): Promise<string[]>
   ];
 }
 
+
+// ---- Memory of a server process, measured from outside (bench/memory.ts) ----
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+export async function loadAverage(): Promise<string> {
+  return (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
+}
+
+/** Resident set size of a process in KiB, as the kernel counts it (VmRSS). */
+export async function vmRssKiB(pid: number): Promise<number> {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** Runs fn over items, at most `width` at once, keeping the order of results. */
+export async function mapBatches<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+    }),
+  );
+  return out;
+}
+
+// Loaded into the server under test through NODE_OPTIONS only (never by scripts/start.sh):
+// on SIGUSR2 it optionally writes a heap snapshot, runs two full GCs and writes
+// process.memoryUsage() with a sequence number, so the bench knows the GC has happened
+// before it reads VmRSS from /proc.
+const HOOK = `
+import fs from "node:fs";
+import v8 from "node:v8";
+let seq = 0;
+process.on("SIGUSR2", () => {
+  seq++;
+  const dir = process.env.LABDECK_BENCH_SNAPSHOT_DIR;
+  if (dir) { fs.mkdirSync(dir, { recursive: true }); v8.writeHeapSnapshot(dir + "/" + String(seq).padStart(2, "0") + ".heapsnapshot"); }
+  globalThis.gc(); globalThis.gc();
+  const file = process.env.LABDECK_BENCH_MEM_FILE;
+  fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...process.memoryUsage() }));
+  fs.renameSync(file + ".tmp", file);
+});
+`;
+
+export function serverMemoryHook(): string {
+  return `--expose-gc --import=data:text/javascript,${encodeURIComponent(HOOK)}`;
+}
+
+export interface ServerMemory {
+  /** VmRSS in KiB read right after the server's full GC. */
+  rssAfterGc: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+let gcSeq = 0;
+
+/** Asks the server (started with serverMemoryHook) for a full GC, then reads its VmRSS. */
+export async function serverGc(pid: number, memFile: string): Promise<ServerMemory> {
+  const want = ++gcSeq;
+  process.kill(pid, "SIGUSR2");
+  for (let i = 0; i < 1200; i++) {
+    const m = await readFile(memFile, "utf8").then((s) => JSON.parse(s) as { seq: number } & Omit<ServerMemory, "rssAfterGc">, () => null);
+    if (m && m.seq >= want) {
+      await sleep(200);
+      return { rssAfterGc: await vmRssKiB(pid), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+    }
+    await sleep(100);
+  }
+  throw new Error("the server did not answer the GC request");
+}
