@@ -5,10 +5,12 @@
 // WebSocket clients with session cookies and tickets) on tiny guests' serial consoles, and
 // after C console open/close cycles (a leak shows as growth that a full GC does not undo).
 // Run as root: `npx tsx bench/memory.ts [--hosts 100] [--viewers 50] [--guests 1]
-// [--cycles 1000] [--snapshots DIR] [--start scripts/start.sh]`. Prints only. The bench's hooks reach the server through
+// [--cycles 1000] [--snapshots DIR] [--start scripts/start.sh]`. Prints only; with --snapshots
+// it also diffs the heap before and after the cycles (object counts per constructor; the
+// snapshots inflate RSS, so take figures from runs without). The bench's hooks reach the server through
 // NODE_OPTIONS (--expose-gc and a SIGUSR2 handler), never through the production command.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +21,7 @@ import type { LabHost } from "../scripts/lab-host";
 import { labHostsSupported, startLabHost } from "../scripts/lab-host";
 import type { AppRouter } from "../server/api/root";
 import { useTempDataDir } from "../server/test-support/temp-data";
-import { loadAverage, mapBatches, mib, serverGc, serverMemoryHook, sleep, vmRssKiB, type ServerMemory } from "./support";
+import { countGrowth, heapObjectCounts, loadAverage, mapBatches, mib, serverGc, serverMemoryHook, sleep, vmRssKiB, type ServerMemory } from "./support";
 
 const { values: args } = parseArgs({
   options: {
@@ -144,15 +146,16 @@ async function main(): Promise<void> {
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_OPTIONS: serverMemoryHook(),
       LABDECK_BENCH_MEM_FILE: memFile,
-      ...(args.snapshots ? { LABDECK_BENCH_SNAPSHOT_DIR: path.resolve(args.snapshots) } : {}),
     });
     const pid = server.pid as number;
     const base = `http://127.0.0.1:${port}`;
     const rows: Row[] = [];
-    const measure = async (what: string, settleMs = 3000) => {
+    const snapDir = args.snapshots === undefined ? undefined : path.resolve(args.snapshots);
+    if (snapDir !== undefined) await mkdir(snapDir, { recursive: true });
+    const measure = async (what: string, settleMs = 3000, snapshot?: string) => {
       await sleep(settleMs);
       const rss = await vmRssKiB(pid);
-      const gc = await serverGc(pid, memFile);
+      const gc = await serverGc(pid, memFile, snapshot && snapDir ? path.join(snapDir, snapshot) : undefined);
       rows.push({ what, rss, gc });
       console.log(`${what.padEnd(58)} RSS ${mib(rss * 1024)}  after GC ${mib(gc.rssAfterGc * 1024)}  heap ${mib(gc.heapUsed)}  external ${mib(gc.external)}`);
     };
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
     await measure(`${HOSTS} hosts + ${VIEWERS} console viewers (all saw the same output)`);
     await Promise.all(viewers.map((v) => v.close()));
     await measure("viewers closed (after the hub's 5 s linger)", 8000);
-    await measure("same, again (what a second GC still frees)", 2000);
+    await measure("same, again (what a second GC still frees)", 2000, "before-cycles.heapsnapshot");
 
     const cycleMs: number[] = [];
     for (let i = 1; i <= CYCLES; i++) {
@@ -196,15 +199,21 @@ async function main(): Promise<void> {
       if (i % (CYCLES / 4) === 0 && i < CYCLES) await measure(`after ${i} console open/close cycles`, 0);
     }
     await measure(`after ${CYCLES} console open/close cycles (+ linger)`, 8000);
-    await measure("same, again", 2000);
+    await measure("same, again", 2000, "after-cycles.heapsnapshot");
 
     const sorted = [...cycleMs].sort((a, b) => a - b);
     console.log(`\none open/close cycle (ticket, WebSocket, live, close): p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`);
     const byName = (prefix: string) => rows.find((r) => r.what.startsWith(prefix));
-    const idle = byName(`${HOSTS} hosts connected`);
     const end = rows[rows.length - 1];
-    if (idle && end) {
-      console.log(`after ${CYCLES} cycles vs ${HOSTS} hosts connected, both after GC: RSS ${(((end.gc.rssAfterGc - idle.gc.rssAfterGc) / idle.gc.rssAfterGc) * 100).toFixed(1)} %, heap ${(((end.gc.heapUsed - idle.gc.heapUsed) / idle.gc.heapUsed) * 100).toFixed(1)} %`);
+    for (const ref of [byName("same, again (what a second GC"), byName(`${HOSTS} hosts connected`), rows[0]]) {
+      if (!ref || !end) continue;
+      const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
+      console.log(`after ${CYCLES} cycles vs "${ref.what}", both after GC: RSS ${pct(ref.gc.rssAfterGc, end.gc.rssAfterGc)}, JS heap ${pct(ref.gc.heapUsed, end.gc.heapUsed)}`);
+    }
+    if (snapDir !== undefined) {
+      console.log(`\nobjects per constructor, heap snapshots before and after the ${CYCLES} cycles (${snapDir}):`);
+      const [a, b] = await Promise.all([heapObjectCounts(path.join(snapDir, "before-cycles.heapsnapshot")), heapObjectCounts(path.join(snapDir, "after-cycles.heapsnapshot"))]);
+      for (const line of countGrowth(a, b)) console.log(`  ${line}`);
     }
     console.log(`load average before: ${loadBefore}; after: ${await loadAverage()}; ${os.cpus().length} CPUs`);
   } finally {

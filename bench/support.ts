@@ -102,19 +102,20 @@ export async function mapBatches<T, R>(items: readonly T[], width: number, fn: (
 }
 
 // Loaded into the server under test through NODE_OPTIONS only (never by scripts/start.sh):
-// on SIGUSR2 it optionally writes a heap snapshot, runs two full GCs and writes
-// process.memoryUsage() with a sequence number, so the bench knows the GC has happened
-// before it reads VmRSS from /proc.
+// on SIGUSR2 it runs two full GCs, writes a heap snapshot when the bench asked for one
+// (a file "<mem file>.snapshot" naming where), and writes process.memoryUsage() with a
+// sequence number, so the bench knows the GC has happened before it reads VmRSS.
 const HOOK = `
 import fs from "node:fs";
 import v8 from "node:v8";
 let seq = 0;
 process.on("SIGUSR2", () => {
   seq++;
-  const dir = process.env.LABDECK_BENCH_SNAPSHOT_DIR;
-  if (dir) { fs.mkdirSync(dir, { recursive: true }); v8.writeHeapSnapshot(dir + "/" + String(seq).padStart(2, "0") + ".heapsnapshot"); }
-  globalThis.gc(); globalThis.gc();
   const file = process.env.LABDECK_BENCH_MEM_FILE;
+  globalThis.gc(); globalThis.gc();
+  let snap = null;
+  try { snap = fs.readFileSync(file + ".snapshot", "utf8"); fs.rmSync(file + ".snapshot"); } catch {}
+  if (snap) { v8.writeHeapSnapshot(snap); globalThis.gc(); }
   fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...process.memoryUsage() }));
   fs.renameSync(file + ".tmp", file);
 });
@@ -135,9 +136,14 @@ export interface ServerMemory {
 
 let gcSeq = 0;
 
-/** Asks the server (started with serverMemoryHook) for a full GC, then reads its VmRSS. */
-export async function serverGc(pid: number, memFile: string): Promise<ServerMemory> {
+/**
+ * Asks the server (started with serverMemoryHook) for a full GC, then reads its VmRSS.
+ * With `snapshot`, the server also writes a heap snapshot there (which inflates VmRSS: keep
+ * runs with snapshots out of the figures).
+ */
+export async function serverGc(pid: number, memFile: string, snapshot?: string): Promise<ServerMemory> {
   const want = ++gcSeq;
+  if (snapshot !== undefined) await writeFile(`${memFile}.snapshot`, snapshot);
   process.kill(pid, "SIGUSR2");
   for (let i = 0; i < 1200; i++) {
     const m = await readFile(memFile, "utf8").then((s) => JSON.parse(s) as { seq: number } & Omit<ServerMemory, "rssAfterGc">, () => null);
@@ -148,4 +154,33 @@ export async function serverGc(pid: number, memFile: string): Promise<ServerMemo
     await sleep(100);
   }
   throw new Error("the server did not answer the GC request");
+}
+
+/** Objects per constructor name in a V8 heap snapshot (what `writeHeapSnapshot` writes). */
+export async function heapObjectCounts(file: string): Promise<Map<string, number>> {
+  const snap = JSON.parse(await readFile(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [width, typeAt, nameAt] = [fields.length, fields.indexOf("type"), fields.indexOf("name")];
+  const counts = new Map<string, number>();
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + typeAt] as number];
+    if (type !== "object" && type !== "closure") continue;
+    const name = `${type === "closure" ? "closure " : ""}${snap.strings[snap.nodes[i + nameAt] as number] ?? "?"}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Constructors whose object count changed between two snapshots, largest growth first. */
+export function countGrowth(before: Map<string, number>, after: Map<string, number>, top = 15): string[] {
+  const rows: [string, number, number][] = [];
+  for (const [name, n] of after) if (n !== (before.get(name) ?? 0)) rows.push([name, before.get(name) ?? 0, n]);
+  for (const [name, n] of before) if (!after.has(name)) rows.push([name, n, 0]);
+  rows.sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+  return rows.slice(0, top).map(([name, a, b]) => `${name.slice(0, 60).padEnd(60)} ${String(a).padStart(7)} → ${String(b).padStart(7)} (${b - a >= 0 ? "+" : ""}${b - a})`);
 }
