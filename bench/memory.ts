@@ -5,7 +5,7 @@
 // WebSocket clients with session cookies and tickets) on tiny guests' serial consoles, and
 // after C console open/close cycles (a leak shows as growth that a full GC does not undo).
 // Run as root: `npx tsx bench/memory.ts [--hosts 100] [--viewers 50] [--guests 1]
-// [--cycles 1000] [--snapshots DIR] [--start scripts/start.sh]`. Prints only; with --snapshots
+// [--cycles 1000] [--subscriptions 300] [--snapshots DIR] [--start scripts/start.sh]`. Prints only; with --snapshots
 // it also diffs the heap before and after the cycles (object counts per constructor; the
 // snapshots inflate RSS, so take figures from runs without). The bench's hooks reach the server through
 // NODE_OPTIONS (--expose-gc and a SIGUSR2 handler), never through the production command.
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     viewers: { type: "string", default: "50" },
     guests: { type: "string", default: "1" },
     cycles: { type: "string", default: "1000" },
+    subscriptions: { type: "string", default: "300" },
     snapshots: { type: "string" },
     // Another start script to compare settings with (same contract as scripts/start.sh).
     start: { type: "string", default: "scripts/start.sh" },
@@ -38,6 +39,7 @@ const HOSTS = Number(args.hosts);
 const VIEWERS = Number(args.viewers);
 const GUESTS = Math.max(1, Math.min(Number(args.guests), HOSTS));
 const CYCLES = Number(args.cycles);
+const SUBSCRIPTIONS = Number(args.subscriptions);
 
 interface Row {
   what: string;
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
   const { SshPool } = await import("../server/ssh/pool");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
-  const { guestRunFiles } = await import("../server/hypervisors/qemu/guest-definition");
+  const { guestRunFiles, ZGuestDefinition } = await import("../server/hypervisors/qemu/guest-definition");
   const { openConsole, startTinyGuest } = await import("../server/console/console-test-support");
 
   const secret = await startSecrets(db, { dataDir });
@@ -111,9 +113,9 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     server?.kill("SIGTERM");
     await Promise.allSettled(guests.map((g) => g.stop()));
-    await mapBatches(labs, 10, (h) => h.stop());
+    await mapBatches(labs, 10, (h) => h.stop().catch((err: unknown) => console.error(`could not stop ${h.name}:`, err)));
   };
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 
   try {
     const t0 = performance.now();
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
       const lab = labs[g] as LabHost;
       const name = `memguest${g}`;
       guests.push(await startTinyGuest(lab, guestRunFiles(lab.runDir, name).dir));
-      const row = await db.guest.create({ data: { hostId: hostIds[g] as string, name, definitionJson: "{}", createdBy: "bench" } });
+      // A valid definition: the network page's read lists every guest's NICs from it.
+      const definitionJson = JSON.stringify(ZGuestDefinition.parse({ name, accel: "tcg", memoryMiB: 256 }));
+      const row = await db.guest.create({ data: { hostId: hostIds[g] as string, name, definitionJson, createdBy: "bench" } });
       guestIds.push(row.id);
     }
     console.log(`${HOSTS} lab hosts added with pinned keys and ${GUESTS} tiny guest(s) booted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -201,19 +205,44 @@ async function main(): Promise<void> {
     await measure(`after ${CYCLES} console open/close cycles (+ linger)`, 8000);
     await measure("same, again", 2000, "after-cycles.heapsnapshot");
 
+    // What an open network page holds: a live-update subscription (SSE) that also joins the
+    // shared background read of its host; closed by the client as a closed tab would.
+    for (let i = 1; i <= SUBSCRIPTIONS; i++) {
+      const hostId = hostIds[i % Math.min(10, hostIds.length)] as string;
+      const input = encodeURIComponent(JSON.stringify(superjson.serialize({ hostId, refresh: [hostId] })));
+      const ac = new AbortController();
+      const res = await fetch(`${base}/api/trpc/network.watch?input=${input}`, { headers: { cookie, accept: "text/event-stream" }, signal: ac.signal });
+      if (!res.ok || !res.body) throw new Error(`network.watch answered ${res.status}`);
+      const reader = res.body.getReader();
+      let seen = "";
+      while (!seen.includes('"refreshed"')) {
+        const chunk = await reader.read();
+        if (!chunk.done) seen += Buffer.from(chunk.value).toString();
+        if (chunk.done || seen.includes("refresh-failed")) throw new Error(`network.watch gave no refreshed view: ${seen.slice(-500)}`);
+      }
+      ac.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+    await measure(`after ${SUBSCRIPTIONS} network.watch subscriptions opened and closed`, 8000);
+    await measure("same, again", 2000, "after-subscriptions.heapsnapshot");
+
     const sorted = [...cycleMs].sort((a, b) => a - b);
     console.log(`\none open/close cycle (ticket, WebSocket, live, close): p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`);
     const byName = (prefix: string) => rows.find((r) => r.what.startsWith(prefix));
-    const end = rows[rows.length - 1];
-    for (const ref of [byName("same, again (what a second GC"), byName(`${HOSTS} hosts connected`), rows[0]]) {
-      if (!ref || !end) continue;
-      const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
-      console.log(`after ${CYCLES} cycles vs "${ref.what}", both after GC: RSS ${pct(ref.gc.rssAfterGc, end.gc.rssAfterGc)}, JS heap ${pct(ref.gc.heapUsed, end.gc.heapUsed)}`);
-    }
+    const end = rows[rows.findIndex((r) => r.what.startsWith(`after ${CYCLES} console`)) + 1];
+    const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
+    const compare = (label: string, ref: Row | undefined, to: Row | undefined) => {
+      if (ref && to) console.log(`${label} vs "${ref.what}", both after GC: RSS ${pct(ref.gc.rssAfterGc, to.gc.rssAfterGc)}, JS heap ${pct(ref.gc.heapUsed, to.gc.heapUsed)}`);
+    };
+    for (const ref of [byName("same, again (what a second GC"), byName(`${HOSTS} hosts connected`), rows[0]]) compare(`after ${CYCLES} cycles`, ref, end);
+    compare(`after ${SUBSCRIPTIONS} subscriptions`, end, rows[rows.length - 1]);
     if (snapDir !== undefined) {
-      console.log(`\nobjects per constructor, heap snapshots before and after the ${CYCLES} cycles (${snapDir}):`);
-      const [a, b] = await Promise.all([heapObjectCounts(path.join(snapDir, "before-cycles.heapsnapshot")), heapObjectCounts(path.join(snapDir, "after-cycles.heapsnapshot"))]);
-      for (const line of countGrowth(a, b)) console.log(`  ${line}`);
+      const counts = async (f: string) => heapObjectCounts(path.join(snapDir, `${f}.heapsnapshot`));
+      const [before, afterCycles, afterSubs] = await Promise.all([counts("before-cycles"), counts("after-cycles"), counts("after-subscriptions")]);
+      console.log(`\nobjects per constructor that changed over the ${CYCLES} console cycles (heap snapshots in ${snapDir}):`);
+      for (const line of countGrowth(before, afterCycles)) console.log(`  ${line}`);
+      console.log(`\n... and over the ${SUBSCRIPTIONS} network.watch subscriptions:`);
+      for (const line of countGrowth(afterCycles, afterSubs)) console.log(`  ${line}`);
     }
     console.log(`load average before: ${loadBefore}; after: ${await loadAverage()}; ${os.cpus().length} CPUs`);
   } finally {
