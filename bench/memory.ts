@@ -206,9 +206,9 @@ async function main(): Promise<void> {
     await measure("same, again", 2000, "after-cycles.heapsnapshot");
 
     // What an open network page holds: a live-update subscription (SSE) that also joins the
-    // shared background read of its host; closed by the client as a closed tab would.
-    for (let i = 1; i <= SUBSCRIPTIONS; i++) {
-      const hostId = hostIds[i % Math.min(10, hostIds.length)] as string;
+    // shared background read of its host (first read one interval, 10 s, after joining),
+    // closed by the client after that read as a closed tab would. In waves of 30 on 10 hosts.
+    const watchOnce = async (hostId: string) => {
       const input = encodeURIComponent(JSON.stringify(superjson.serialize({ hostId, refresh: [hostId] })));
       const ac = new AbortController();
       const res = await fetch(`${base}/api/trpc/network.watch?input=${input}`, { headers: { cookie, accept: "text/event-stream" }, signal: ac.signal });
@@ -222,6 +222,10 @@ async function main(): Promise<void> {
       }
       ac.abort();
       await reader.cancel().catch(() => undefined);
+    };
+    for (let done = 0; done < SUBSCRIPTIONS; done += 30) {
+      const wave = Array.from({ length: Math.min(30, SUBSCRIPTIONS - done) }, (_, k) => hostIds[(done + k) % Math.min(10, hostIds.length)] as string);
+      await Promise.all(wave.map(watchOnce));
     }
     await measure(`after ${SUBSCRIPTIONS} network.watch subscriptions opened and closed`, 8000);
     await measure("same, again", 2000, "after-subscriptions.heapsnapshot");
