@@ -2,13 +2,15 @@
 // /proc/PID/status) on the process `scripts/start.sh` starts, exactly as scripts/run.sh runs
 // it: idle at start, after the first pages, with N real lab hosts in the inventory (pinned
 // keys) and the SSH pool holding a connection to each, with V console viewers (real
-// WebSocket clients with session cookies and tickets) on tiny guests' serial consoles, and
-// after C console open/close cycles (a leak shows as growth that a full GC does not undo).
-// Run as root: `npx tsx bench/memory.ts [--hosts 100] [--viewers 50] [--guests 1]
-// [--cycles 1000] [--subscriptions 300] [--snapshots DIR] [--start scripts/start.sh]`. Prints only; with --snapshots
-// it also diffs the heap before and after the cycles (object counts per constructor; the
-// snapshots inflate RSS, so take figures from runs without). The bench's hooks reach the server through
-// NODE_OPTIONS (--expose-gc and a SIGUSR2 handler), never through the production command.
+// WebSocket clients with session cookies and tickets) on tiny guests' serial consoles, after
+// C console open/close cycles and after S network.watch subscriptions (a leak shows as
+// growth that a full GC does not undo). Run as root after `npm run build`:
+//   npx tsx bench/memory.ts [--hosts 100] [--viewers 50] [--guests 1] [--cycles 1000]
+//     [--subscriptions 300] [--snapshots DIR] [--start scripts/start.sh]
+// Prints only. With --snapshots it also diffs heap snapshots taken around the cycles
+// (objects per constructor); writing them inflates RSS, so take figures from runs without.
+// The bench's hooks reach the server through NODE_OPTIONS (--expose-gc and a SIGUSR2
+// handler, see support.ts), never through the production command.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
