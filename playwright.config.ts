@@ -55,7 +55,9 @@ export default defineConfig({
     { name: "chromium", testMatch: /.*\.spec\.ts/, dependencies: ["setup"], use: { storageState: path.join(dir, "admin-state.json") } },
   ],
   webServer: {
-    command: "node node_modules/tsx/dist/cli.mjs server/main.ts",
+    // The production server as scripts/run.sh starts it; the server bundle is compiled first
+    // (~0.2 s) so a run never tests server code older than the sources.
+    command: "node scripts/build-server.mjs && bash scripts/start.sh",
     url: `${baseURL}/api/trpc/auth.setupStatus`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -71,3 +71,116 @@ export async function openSshArgs(host: LabHost, dir: string): Promise<string[]>
   ];
 }
 
+
+// ---- Memory of a server process, measured from outside (bench/memory.ts) ----
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+export async function loadAverage(): Promise<string> {
+  return (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
+}
+
+/** Resident set size of a process in KiB, as the kernel counts it (VmRSS). */
+export async function vmRssKiB(pid: number): Promise<number> {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** Runs fn over items, at most `width` at once, keeping the order of results. */
+export async function mapBatches<T, R>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+    }),
+  );
+  return out;
+}
+
+// Loaded into the server under test through NODE_OPTIONS only (never by scripts/start.sh):
+// on SIGUSR2 it runs two full GCs, writes a heap snapshot when the bench asked for one
+// (a file "<mem file>.snapshot" naming where), and writes process.memoryUsage() with a
+// sequence number, so the bench knows the GC has happened before it reads VmRSS.
+const HOOK = `
+import fs from "node:fs";
+import v8 from "node:v8";
+let seq = 0;
+process.on("SIGUSR2", () => {
+  seq++;
+  const file = process.env.LABDECK_BENCH_MEM_FILE;
+  globalThis.gc(); globalThis.gc();
+  let snap = null;
+  try { snap = fs.readFileSync(file + ".snapshot", "utf8"); fs.rmSync(file + ".snapshot"); } catch {}
+  if (snap) { v8.writeHeapSnapshot(snap); globalThis.gc(); }
+  fs.writeFileSync(file + ".tmp", JSON.stringify({ seq, ...process.memoryUsage() }));
+  fs.renameSync(file + ".tmp", file);
+});
+`;
+
+export function serverMemoryHook(): string {
+  return `--expose-gc --import=data:text/javascript,${encodeURIComponent(HOOK)}`;
+}
+
+export interface ServerMemory {
+  /** VmRSS in KiB read right after the server's full GC. */
+  rssAfterGc: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+let gcSeq = 0;
+
+/**
+ * Asks the server (started with serverMemoryHook) for a full GC, then reads its VmRSS.
+ * With `snapshot`, the server also writes a heap snapshot there (which inflates VmRSS: keep
+ * runs with snapshots out of the figures).
+ */
+export async function serverGc(pid: number, memFile: string, snapshot?: string): Promise<ServerMemory> {
+  const want = ++gcSeq;
+  if (snapshot !== undefined) await writeFile(`${memFile}.snapshot`, snapshot);
+  process.kill(pid, "SIGUSR2");
+  for (let i = 0; i < 1200; i++) {
+    const m = await readFile(memFile, "utf8").then((s) => JSON.parse(s) as { seq: number } & Omit<ServerMemory, "rssAfterGc">, () => null);
+    if (m && m.seq >= want) {
+      await sleep(200);
+      return { rssAfterGc: await vmRssKiB(pid), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+    }
+    await sleep(100);
+  }
+  throw new Error("the server did not answer the GC request");
+}
+
+/** Objects per constructor name in a V8 heap snapshot (what `writeHeapSnapshot` writes). */
+export async function heapObjectCounts(file: string): Promise<Map<string, number>> {
+  const snap = JSON.parse(await readFile(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [width, typeAt, nameAt] = [fields.length, fields.indexOf("type"), fields.indexOf("name")];
+  const counts = new Map<string, number>();
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + typeAt] as number];
+    if (type !== "object" && type !== "closure") continue;
+    const name = `${type === "closure" ? "closure " : ""}${snap.strings[snap.nodes[i + nameAt] as number] ?? "?"}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Constructors whose object count changed between two snapshots, largest growth first. */
+export function countGrowth(before: Map<string, number>, after: Map<string, number>, top = 15): string[] {
+  const rows: [string, number, number][] = [];
+  for (const [name, n] of after) if (n !== (before.get(name) ?? 0)) rows.push([name, before.get(name) ?? 0, n]);
+  for (const [name, n] of before) if (!after.has(name)) rows.push([name, n, 0]);
+  rows.sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+  return rows.slice(0, top).map(([name, a, b]) => `${name.slice(0, 60).padEnd(60)} ${String(a).padStart(7)} → ${String(b).padStart(7)} (${b - a >= 0 ? "+" : ""}${b - a})`);
+}

@@ -6,6 +6,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a=
 npm install --no-audit --no-fund
 npx prisma generate >/dev/null
 npx next build
+node scripts/build-server.mjs
 # 0700: Labdeck refuses a data directory that group or others can read (README, "Secrets").
 (umask 077 && mkdir -p "${LABDECK_DATA_DIR:-data}")
-NODE_ENV=production exec npx tsx server/main.ts
+exec bash scripts/start.sh
