@@ -5,7 +5,8 @@
 //   frame    the binary WebSocket frame arriving (a listener added when the socket is made,
 //            so it runs before the page's own onmessage)
 //   parsed   xterm's onWriteParsed after it: the echo is in the terminal's buffer
-//   rendered xterm's onRender after that: the renderer drew the rows (inside an animation frame)
+//   rendered xterm's onRender after that: the renderer drew the rows (inside an animation
+//            frame; renderStart is when that frame callback began)
 //   painted  a message posted from that render callback runs: the browser finished the
 //            frame's main-thread work (style, layout, paint, commit), i.e. the frame is on its
 //            way to the screen. No rAF loop runs while measuring: a loop would keep Chromium's
@@ -22,6 +23,8 @@ export interface PageSample {
   /** document.timeline.currentTime in the render callback: the frame's begin (vsync) time. */
   frameStart: number | null;
   painted: number | null;
+  /** When the animation-frame callback that rendered began. */
+  renderStart: number | null;
   /** With ProbeOptions.workerSocket: when the worker got the first frame. */
   worker: number | null;
   frames: number;
@@ -44,6 +47,8 @@ export interface ProbeOptions {
    * in a sample is when the worker got the frame, in the page's clock.
    */
   workerSocket: boolean;
+  /** Experiment: a style sheet added to the page (e.g. CSS containment around the terminal). */
+  css?: string;
 }
 
 export function consoleProbeScript(opts: ProbeOptions): void {
@@ -52,6 +57,14 @@ export function consoleProbeScript(opts: ProbeOptions): void {
   let cur: S | null = null;
   let term: Terminal | null = null;
 
+  // Every animation-frame callback is timed from its start, so "rendered" splits into the wait
+  // for the frame and the renderer's own work.
+  let rafStart = 0;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    rafStart = now();
+    cb(t);
+  });
   window.addEventListener("keydown", () => {
     if (cur && cur.key < 0) {
       cur.key = now();
@@ -59,6 +72,14 @@ export function consoleProbeScript(opts: ProbeOptions): void {
     }
   }, true);
 
+  if (opts.css) {
+    const css = opts.css;
+    document.addEventListener("DOMContentLoaded", () => {
+      const style = document.createElement("style");
+      style.textContent = css;
+      document.head.append(style);
+    });
+  }
   const Native = opts.workerSocket ? workerSocketClass() : window.WebSocket;
   class Probed extends Native {
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
@@ -102,6 +123,7 @@ export function consoleProbeScript(opts: ProbeOptions): void {
       const s = cur;
       if (!s || s.parsed === null || s.rendered !== null) return;
       s.rendered = now();
+      s.renderStart = rafStart;
       const ft = document.timeline.currentTime;
       s.frameStart = typeof ft === "number" ? ft : null;
       const ch = new MessageChannel();
@@ -115,13 +137,13 @@ export function consoleProbeScript(opts: ProbeOptions): void {
 
   const probe: PageProbe = {
     arm(text) {
-      cur = { key: -1, send: null, frame: null, parsed: null, rendered: null, frameStart: null, painted: null, worker: null, frames: 0, keyPhase: null, parsedPhase: null, text, lastFrame: null, done: null };
+      cur = { key: -1, send: null, frame: null, parsed: null, rendered: null, frameStart: null, painted: null, renderStart: null, worker: null, frames: 0, keyPhase: null, parsedPhase: null, text, lastFrame: null, done: null };
     },
     result(timeoutMs) {
       const s = cur;
       if (!s) return Promise.reject(new Error("not armed"));
       return new Promise((resolve, reject) => {
-        const strip = (x: S): PageSample => ({ key: x.key, keyPhase: x.keyPhase, parsedPhase: x.parsedPhase, send: x.send, frame: x.frame, parsed: x.parsed, rendered: x.rendered, frameStart: x.frameStart, painted: x.painted, worker: x.worker, frames: x.frames });
+        const strip = (x: S): PageSample => ({ key: x.key, keyPhase: x.keyPhase, parsedPhase: x.parsedPhase, send: x.send, frame: x.frame, parsed: x.parsed, rendered: x.rendered, frameStart: x.frameStart, painted: x.painted, renderStart: x.renderStart, worker: x.worker, frames: x.frames });
         if (s.painted !== null) return resolve(strip(s));
         const timer = setTimeout(() => reject(new Error(`no paint within ${timeoutMs} ms: ${JSON.stringify(strip(s))} all=${(window as unknown as { __benchAll?: number }).__benchAll} ws=${String(window.WebSocket === Probed)} term=${String(term !== null)} rows=${term?.buffer.active.length}`)), timeoutMs);
         s.done = (x) => {

@@ -13,7 +13,7 @@ import { chromium, type Page } from "@playwright/test";
 import { labHostsSupported, labHostTarget, startLabHost } from "../scripts/lab-host";
 import { SshPool } from "../server/ssh/pool";
 import { benchContext, createGuestThroughPages, openConsolePage, startLabdeck } from "./console-labdeck";
-import { consoleProbeScript, type PageProbe, type PageSample } from "./console-probe";
+import { consoleProbeScript, type PageProbe, type PageSample, type ProbeOptions } from "./console-probe";
 import { ECHO_KEYS, echoSamples, enterSample, labdeckWsPort, settle, sleep, socatPort, sshPort, type Port } from "./console-ports";
 import { summarize } from "./support";
 
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     enter: { type: "string", default: "6" },
     gap: { type: "string", default: "150" },
     dump: { type: "string" },
+    // The second page: "worker" (its WebSocket in a Worker) or "contain" (CSS containment on the terminal).
+    experiment: { type: "string", default: "worker" },
     // e.g. --chromium-args=--disable-features=DeferRendererTasksAfterInput, to test a cause.
     "chromium-args": { type: "string", default: "" },
   },
@@ -39,6 +41,11 @@ let word = 100;
 const nextWord = () => `L${word++}`;
 
 type Bench = Window & { __bench: PageProbe };
+
+const EXPERIMENTS: Record<string, { name: string; probe: ProbeOptions }> = {
+  worker: { name: "the same page, its WebSocket in a Worker", probe: { workerSocket: true } },
+  contain: { name: "the same page, CSS containment (contain: strict) on the terminal", probe: { workerSocket: false, css: "[data-testid=console-terminal] { contain: strict; }" } },
+};
 
 async function pageKey(page: Page, press: () => Promise<void>, text: string | null, timeoutMs = 10_000): Promise<PageSample> {
   await page.evaluate((t) => (window as unknown as Bench).__bench.arm(t), text);
@@ -95,7 +102,8 @@ const PARTS: [string, (s: PageSample) => number | null][] = [
   ["  of which: worker → main", (s) => (s.worker === null || s.frame === null ? null : s.frame - s.worker)],
   ["frame → in buffer", (s) => (s.frame === null || s.parsed === null ? null : s.parsed - s.frame)],
   ["in buffer → rendered", (s) => (s.parsed === null || s.rendered === null ? null : s.rendered - s.parsed)],
-  ["  of which: vsync → rendered", (s) => (s.frameStart === null || s.rendered === null ? null : s.rendered - s.frameStart)],
+  ["  of which: vsync → rAF runs", (s) => (s.frameStart === null || s.renderStart === null ? null : s.renderStart - s.frameStart)],
+  ["  of which: xterm renders", (s) => (s.renderStart === null || s.rendered === null ? null : s.rendered - s.renderStart)],
   ["rendered → painted", (s) => (s.rendered === null || s.painted === null ? null : s.painted - s.rendered)],
   ["key → in buffer", (s) => (s.parsed === null ? null : s.parsed - s.key)],
   ["key → rendered", (s) => (s.rendered === null ? null : s.rendered - s.key)],
@@ -133,13 +141,15 @@ async function main(): Promise<void> {
     const shipped = await ctx.newPage();
     const guest = await createGuestThroughPages(shipped, labdeck, host);
     const state = await ctx.storageState();
-    const worker = await (await benchContext(browser, labdeck.base, consoleProbeScript, { workerSocket: true }, state)).newPage();
+    const experiment = EXPERIMENTS[args.experiment ?? "worker"];
+    if (!experiment) throw new Error(`--experiment: one of ${Object.keys(EXPERIMENTS).join(", ")}`);
+    const second = await (await benchContext(browser, labdeck.base, consoleProbeScript, experiment.probe, state)).newPage();
     const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     const target = labHostTarget(host);
     const loadBefore = loadavg();
     const pages = [
       { name: "console page as shipped (WebSocket on the main thread)", page: shipped, echo: [] as PageSample[], enter: [] as PageSample[] },
-      { name: "experiment: the same page, its WebSocket in a Worker", page: worker, echo: [] as PageSample[], enter: [] as PageSample[] },
+      { name: `experiment: ${experiment.name}`, page: second, echo: [] as PageSample[], enter: [] as PageSample[] },
     ];
     const paths = { ws: { echo: [] as number[], enter: [] as number[] }, ssh: { echo: [] as number[], enter: [] as number[] }, socat: { echo: [] as number[], enter: [] as number[] } };
     let renderer = "";
