@@ -174,3 +174,30 @@ export async function enterSample(port: Port, word: string, gap: number): Promis
   await sleep(gap);
   return seen - t0;
 }
+
+/** The guest prints `bytes` of `yes` output on its serial line, then a marker line. */
+export function bulkCommand(bytes: number): { cmd: string; mark: string } {
+  return { cmd: `yes 0123456789012345678901234567890123456789012345678 | head -c ${bytes}; echo END-$((40+2))`, mark: "END-42" };
+}
+
+/** Types the bulk command, then times Enter to the marker line's last byte. */
+export async function bulkSample(port: Port, bytes: number): Promise<number> {
+  const { cmd, mark } = bulkCommand(bytes);
+  port.onData(() => undefined);
+  port.send(cmd);
+  await sleep(1000);
+  let tail = "";
+  let seen = 0;
+  const got = new Promise<void>((r) => port.onData((c, t) => {
+    tail = (tail + c.toString("latin1")).slice(-64);
+    if (seen === 0 && tail.includes(`\n${mark}\r`)) {
+      seen = t;
+      r();
+    }
+  }));
+  const t0 = performance.now();
+  port.send("\r");
+  await within(300_000, got, "the bulk marker");
+  await sleep(300);
+  return seen - t0;
+}

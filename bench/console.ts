@@ -4,7 +4,7 @@
 // of the same server, a direct ssh2 streamlocal channel and `socat` on the same serial socket,
 // interleaved in rounds in one run. Labdeck is the production build run by server/main.ts; the
 // guest is the tiny QEMU guest (TCG), created and started through the pages.
-// Run as root after `npx next build`: `npx tsx bench/console.ts [--rounds 4] [--n 30] [--enter 6] [--gap 150]
+// Run as root after `npx next build`: `npx tsx bench/console.ts [--rounds 4] [--n 30] [--enter 6] [--gap 150] [--bulk-kb 200]
 // [--dump samples.json] [--chromium-args '...']`.
 // Prints only; figures go to docs/performance.md with the load average.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { labHostsSupported, labHostTarget, startLabHost } from "../scripts/lab-h
 import { SshPool } from "../server/ssh/pool";
 import { benchContext, createGuestThroughPages, openConsolePage, startLabdeck } from "./console-labdeck";
 import { consoleProbeScript, type PageProbe, type PageSample, type ProbeOptions } from "./console-probe";
-import { ECHO_KEYS, echoSamples, enterSample, labdeckWsPort, settle, sleep, socatPort, sshPort, type Port } from "./console-ports";
+import { bulkCommand, bulkSample, ECHO_KEYS, echoSamples, enterSample, labdeckWsPort, settle, sleep, socatPort, sshPort, type Port } from "./console-ports";
 import { summarize } from "./support";
 
 const { values: args } = parseArgs({
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     enter: { type: "string", default: "6" },
     gap: { type: "string", default: "150" },
     dump: { type: "string" },
+    // Bulk output per path and round: the guest prints this many KB on its serial line (0: off).
+    "bulk-kb": { type: "string", default: "200" },
     // The second page: "worker" (its WebSocket in a Worker) or "contain" (CSS containment on the terminal).
     experiment: { type: "string", default: "worker" },
     // e.g. --chromium-args=--disable-features=DeferRendererTasksAfterInput, to test a cause.
@@ -34,6 +36,7 @@ const ROUNDS = Number(args.rounds);
 const N = Number(args.n);
 const ENTERS = Number(args.enter);
 const GAP_MS = Number(args.gap);
+const BULK_BYTES = Math.round(Number(args["bulk-kb"]) * 1000);
 if (GAP_MS < 100) throw new Error("--gap below 100 ms is not a person typing (the guest never idles)");
 
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -83,14 +86,26 @@ async function pageBlock(page: Page): Promise<{ echo: PageSample[]; enter: PageS
   return { echo, enter };
 }
 
-async function portBlock(open: () => Promise<Port>): Promise<{ echo: number[]; enter: number[] }> {
+/** On the console page: the bulk command typed, then Enter → the marker line painted. */
+async function pageBulk(page: Page): Promise<PageSample | null> {
+  if (BULK_BYTES === 0) return null;
+  const { cmd, mark } = bulkCommand(BULK_BYTES);
+  await page.keyboard.type(cmd);
+  await sleep(1000);
+  const s = await pageKey(page, () => page.keyboard.press("Enter"), mark, 300_000);
+  await sleep(300);
+  return s;
+}
+
+async function portBlock(open: () => Promise<Port>): Promise<{ echo: number[]; enter: number[]; bulk: number[] }> {
   const port = await open();
   try {
     await settle(port);
     const echo = await echoSamples(port, N, GAP_MS);
     const enter: number[] = [];
     for (let i = 0; i < ENTERS; i++) enter.push(await enterSample(port, nextWord(), GAP_MS));
-    return { echo, enter };
+    const bulk = BULK_BYTES > 0 ? [await bulkSample(port, BULK_BYTES)] : [];
+    return { echo, enter, bulk };
   } finally {
     await port.close();
   }
@@ -148,10 +163,11 @@ async function main(): Promise<void> {
     const target = labHostTarget(host);
     const loadBefore = loadavg();
     const pages = [
-      { name: "console page as shipped (WebSocket on the main thread)", page: shipped, echo: [] as PageSample[], enter: [] as PageSample[] },
-      { name: `experiment: ${experiment.name}`, page: second, echo: [] as PageSample[], enter: [] as PageSample[] },
+      { name: "console page as shipped (WebSocket on the main thread)", page: shipped, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
+      { name: `experiment: ${experiment.name}`, page: second, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
     ];
-    const paths = { ws: { echo: [] as number[], enter: [] as number[] }, ssh: { echo: [] as number[], enter: [] as number[] }, socat: { echo: [] as number[], enter: [] as number[] } };
+    const blank = () => ({ echo: [] as number[], enter: [] as number[], bulk: [] as number[] });
+    const paths = { ws: blank(), ssh: blank(), socat: blank() };
     let renderer = "";
     for (let round = 0; round < ROUNDS; round++) {
       for (const v of pages) {
@@ -160,6 +176,8 @@ async function main(): Promise<void> {
         const r = await pageBlock(v.page);
         v.echo.push(...r.echo);
         v.enter.push(...r.enter);
+        const b = await pageBulk(v.page);
+        if (b) v.bulk.push(b);
         await v.page.goto("/guests");
       }
       for (const [name, open] of [
@@ -170,10 +188,11 @@ async function main(): Promise<void> {
         const r = await portBlock(open);
         paths[name].echo.push(...r.echo);
         paths[name].enter.push(...r.enter);
+        paths[name].bulk.push(...r.bulk);
       }
       console.log(`round ${round + 1}/${ROUNDS} done (load ${loadavg()})`);
     }
-    if (args.dump) writeFileSync(args.dump, JSON.stringify({ pages: pages.map(({ name, echo, enter }) => ({ name, echo, enter })), paths }, null, 1));
+    if (args.dump) writeFileSync(args.dump, JSON.stringify({ pages: pages.map(({ name, echo, enter, bulk }) => ({ name, echo, enter, bulk })), paths }, null, 1));
     console.log(`\nload average before ${loadBefore}, after ${loadavg()}; keys ${GAP_MS} ms apart; renderer ${renderer}; headless Chromium ${browser.version()}`);
     for (const [what, key] of [["first key → echo", "echo"], ["Enter → output line", "enter"]] as const) {
       for (const v of pages) {
@@ -187,6 +206,16 @@ async function main(): Promise<void> {
       const m = (xs: number[]) => summarize(xs).p50;
       console.log(`  parts by p50: guest+socket ${m(paths.socat[key]).toFixed(2)}, SSH ${(m(paths.ssh[key]) - m(paths.socat[key])).toFixed(2)}, ` +
         `Labdeck server ${(m(paths.ws[key]) - m(paths.ssh[key])).toFixed(2)} ms`);
+    }
+    if (BULK_BYTES > 0) {
+      console.log(`\nbulk output: the guest prints ${BULK_BYTES / 1000} KB on ttyS0, Enter → marker line (median of ${ROUNDS})`);
+      const mbps = (ms: number) => `${(BULK_BYTES / 1e6 / (ms / 1000)).toFixed(3)} MB/s (${(ms / 1000).toFixed(2)} s)`;
+      for (const v of pages) {
+        console.log(`  ${v.name}: in buffer ${mbps(summarize(values(v.bulk, (s) => (s.parsed === null ? null : s.parsed - s.key))).p50)}, painted ${mbps(summarize(values(v.bulk, (s) => (s.painted === null ? null : s.painted - s.key))).p50)}`);
+      }
+      for (const [name, label] of [["ws", "Node ws client → Labdeck"], ["ssh", "ssh2 streamlocal, direct"], ["socat", "socat on the serial socket"]] as const) {
+        console.log(`  ${label}: ${mbps(summarize(paths[name].bulk).p50)}`);
+      }
     }
   } finally {
     await browser.close();
