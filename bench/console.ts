@@ -1,311 +1,226 @@
-// Benchmark: a console keystroke's round trip and bulk console output, through the whole
-// Labdeck path (headless Chromium → WebSocket → gateway/hub → SshPool → serial socket) beside
-// a direct SSH streamlocal channel to the same socket, interleaved in blocks in one run.
-// The "guest" is the real tiny QEMU guest (TCG) of scripts/guest-image, its serial line a
-// busybox shell; a socat `cat` socket on the same host gives the floor without the guest.
-// Run as root: `npx tsx bench/console.ts [--rounds 5] [--n 100] [--mb 5]`. Prints only.
-import type http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
+// Benchmark: a console keystroke as a person types it (≥ 100 ms apart, so the TCG guest goes
+// idle between keys as it does for a typist), from the key reaching the real console page to
+// the echo painted, split into its parts, beside the same keys sent by a Node WebSocket client
+// of the same server, a direct ssh2 streamlocal channel and `socat` on the same serial socket,
+// interleaved in rounds in one run. Labdeck is the production build run by server/main.ts; the
+// guest is the tiny QEMU guest (TCG), created and started through the pages.
+// Run as root after `npx next build`: `npx tsx bench/console.ts [--rounds 4] [--n 30] [--enter 6] [--gap 150] [--bulk-kb 200]
+// [--dump samples.json] [--chromium-args '...']`.
+// Prints only; figures go to docs/performance.md with the load average.
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
 import { labHostsSupported, labHostTarget, startLabHost } from "../scripts/lab-host";
-import { useTempDataDir } from "../server/test-support/temp-data";
+import { SshPool } from "../server/ssh/pool";
+import { benchContext, createGuestThroughPages, openConsolePage, startLabdeck } from "./console-labdeck";
+import { consoleProbeScript, type PageProbe, type PageSample, type ProbeOptions } from "./console-probe";
+import { bulkCommand, bulkSample, ECHO_KEYS, echoSamples, enterSample, labdeckWsPort, settle, sleep, socatPort, sshPort, type Port } from "./console-ports";
+import { summarize } from "./support";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "5" }, n: { type: "string", default: "100" }, mb: { type: "string", default: "5" } } });
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "4" },
+    n: { type: "string", default: "30" },
+    enter: { type: "string", default: "6" },
+    gap: { type: "string", default: "150" },
+    dump: { type: "string" },
+    // Bulk output per path and round: the guest prints this many KB on its serial line (0: off).
+    "bulk-kb": { type: "string", default: "200" },
+    // The second page: "worker" (its WebSocket in a Worker) or "contain" (CSS containment on the terminal).
+    experiment: { type: "string", default: "worker" },
+    // e.g. --chromium-args=--disable-features=DeferRendererTasksAfterInput, to test a cause.
+    "chromium-args": { type: "string", default: "" },
+  },
+});
 const ROUNDS = Number(args.rounds);
 const N = Number(args.n);
-const BULK_BYTES = Math.round(Number(args.mb) * 1_000_000);
-const WARMUP = 6;
-// The same pause between keystrokes on every path: a TCG guest's echo time depends on it
-// (with 3 ms in Node and Chromium's 4 ms timer clamp, the paths were not comparable).
-const GAP_MS = 10;
-// Keystrokes alternate a letter and DEL so the guest's line never grows; each echoes at once.
-const KEYS = ["a", "\x7f"];
-// ^U first: clear whatever the echo loop left on the guest's line.
-const BULK_CMD = `\x15yes 0123456789012345678901234567890123456789012345678 | head -c ${BULK_BYTES}; echo END-$((40+2))\r`;
-const BULK_MARK = "END-42";
+const ENTERS = Number(args.enter);
+const GAP_MS = Number(args.gap);
+const BULK_BYTES = Math.round(Number(args["bulk-kb"]) * 1000);
+if (GAP_MS < 100) throw new Error("--gap below 100 ms is not a person typing (the guest never idles)");
 
-interface Port {
-  send(s: string): void;
-  onData(cb: (c: Buffer) => void): void;
-  close(): Promise<void>;
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+let word = 100;
+const nextWord = () => `L${word++}`;
+
+type Bench = Window & { __bench: PageProbe };
+
+const EXPERIMENTS: Record<string, { name: string; probe: ProbeOptions }> = {
+  worker: { name: "the same page, its WebSocket in a Worker", probe: { workerSocket: true } },
+  contain: { name: "the same page, CSS containment (contain: strict) on the terminal", probe: { workerSocket: false, css: "[data-testid=console-terminal] { contain: strict; }" } },
+};
+
+async function pageKey(page: Page, press: () => Promise<void>, text: string | null, timeoutMs = 10_000): Promise<PageSample> {
+  await page.evaluate((t) => (window as unknown as Bench).__bench.arm(t), text);
+  // A typist's keys fall anywhere in the 16.7 ms frame; CDP input otherwise lands at one phase.
+  await sleep(Math.random() * 16.7);
+  await press();
+  return page.evaluate((ms) => (window as unknown as Bench).__bench.result(ms), timeoutMs);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+/** On the console page: N echo samples (real key events), then ENTERS commands typed and run. */
+async function pageBlock(page: Page): Promise<{ echo: PageSample[]; enter: PageSample[] }> {
+  // Enter until the guest answers (it may still be booting), then a quiet spell.
+  for (let i = 0; ; i++) {
+    const ok = await pageKey(page, () => page.keyboard.press("Enter"), null, 1000).then(() => true, () => false);
+    if (ok) break;
+    if (i === 30) throw new Error("the guest did not answer Enter on the console page within 30 s");
+  }
+  await sleep(500);
+  const echo: PageSample[] = [];
+  for (let i = 0; i < N; i++) {
+    const key = ECHO_KEYS[i % 2] === "a" ? "a" : "Backspace";
+    echo.push(await pageKey(page, () => page.keyboard.press(key), null));
+    await sleep(GAP_MS);
+  }
+  const enter: PageSample[] = [];
+  for (let i = 0; i < ENTERS; i++) {
+    const w = nextWord();
+    for (const ch of `echo ${w}`) {
+      await pageKey(page, () => page.keyboard.type(ch), null);
+      await sleep(GAP_MS);
+    }
+    enter.push(await pageKey(page, () => page.keyboard.press("Enter"), w));
+    await sleep(GAP_MS);
+  }
+  return { echo, enter };
 }
 
-function pct(samples: number[], q: number): number {
-  const s = [...samples].sort((a, b) => a - b);
+/** On the console page: the bulk command typed, then Enter → the marker line painted. */
+async function pageBulk(page: Page): Promise<PageSample | null> {
+  if (BULK_BYTES === 0) return null;
+  const { cmd, mark } = bulkCommand(BULK_BYTES);
+  await page.keyboard.type(cmd);
+  await sleep(1000);
+  const s = await pageKey(page, () => page.keyboard.press("Enter"), mark, 300_000);
+  await sleep(300);
+  return s;
+}
+
+async function portBlock(open: () => Promise<Port>): Promise<{ echo: number[]; enter: number[]; bulk: number[] }> {
+  const port = await open();
+  try {
+    await settle(port);
+    const echo = await echoSamples(port, N, GAP_MS);
+    const enter: number[] = [];
+    for (let i = 0; i < ENTERS; i++) enter.push(await enterSample(port, nextWord(), GAP_MS));
+    const bulk = BULK_BYTES > 0 ? [await bulkSample(port, BULK_BYTES)] : [];
+    return { echo, enter, bulk };
+  } finally {
+    await port.close();
+  }
+}
+
+const PARTS: [string, (s: PageSample) => number | null][] = [
+  ["key → ws.send", (s) => (s.send === null ? null : s.send - s.key)],
+  ["ws.send → frame", (s) => (s.send === null || s.frame === null ? null : s.frame - s.send)],
+  ["  of which: worker → main", (s) => (s.worker === null || s.frame === null ? null : s.frame - s.worker)],
+  ["frame → in buffer", (s) => (s.frame === null || s.parsed === null ? null : s.parsed - s.frame)],
+  ["in buffer → rendered", (s) => (s.parsed === null || s.rendered === null ? null : s.rendered - s.parsed)],
+  ["  of which: vsync → rAF runs", (s) => (s.frameStart === null || s.renderStart === null ? null : s.renderStart - s.frameStart)],
+  ["  of which: xterm renders", (s) => (s.renderStart === null || s.rendered === null ? null : s.rendered - s.renderStart)],
+  ["rendered → painted", (s) => (s.rendered === null || s.painted === null ? null : s.painted - s.rendered)],
+  ["key → in buffer", (s) => (s.parsed === null ? null : s.parsed - s.key)],
+  ["key → rendered", (s) => (s.rendered === null ? null : s.rendered - s.key)],
+  ["key → painted", (s) => (s.painted === null ? null : s.painted - s.key)],
+];
+
+const row = (label: string, xs: number[]) => {
+  const s = summarize(xs);
+  return `  ${label.padEnd(30)} p50 ${s.p50.toFixed(2).padStart(6)} ms  p90 ${pct(xs, 0.9).toFixed(2).padStart(6)} ms  mean ${s.mean.toFixed(2).padStart(6)} ms  (${xs.length})`;
+};
+function pct(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }
-
-async function echoSamples(port: Port, n: number): Promise<number[]> {
-  let waiter: (() => void) | null = null;
-  port.onData(() => {
-    const w = waiter;
-    waiter = null;
-    w?.();
-  });
-  const out: number[] = [];
-  for (let i = 0; i < n + WARMUP; i++) {
-    const got = within(10_000, new Promise<void>((r) => (waiter = r)), "an echo");
-    const t = performance.now();
-    port.send(KEYS[i % 2] ?? "a");
-    await got;
-    const dt = performance.now() - t;
-    if (i >= WARMUP) out.push(dt);
-    await sleep(GAP_MS); // let the rest of a multi-byte echo arrive before the next key
-  }
-  return out;
-}
-
-async function bulk(port: Port): Promise<{ bytes: number; ms: number }> {
-  let bytes = 0;
-  let tail = "";
-  let done: (() => void) | null = null;
-  let counting = false;
-  port.onData((c) => {
-    if (!counting) return;
-    bytes += c.length;
-    tail = (tail + c.toString("latin1")).slice(-64);
-    if (tail.includes(BULK_MARK)) done?.();
-  });
-  await sleep(200);
-  const finished = within(120_000, new Promise<void>((r) => (done = r)), "bulk output");
-  counting = true;
-  const t = performance.now();
-  port.send(BULK_CMD);
-  await finished;
-  return { bytes, ms: performance.now() - t };
-}
-
-function streamPort(s: Duplex): Port {
-  return {
-    send: (k) => s.write(k),
-    onData: (cb) => {
-      s.removeAllListeners("data");
-      s.on("data", cb);
-    },
-    close: async () => void s.destroy(),
-  };
-}
-
-/** The page-side half: opens the console WebSocket and measures in the browser's own clock. */
-async function inBrowser(page: Page, url: string, mode: "echo" | "bulk" | "count", n: number): Promise<number[] | { bytes: number; ms: number }> {
-  return within(180_000, page.evaluate(
-    async ({ url, mode, n, warmup, keys, cmd, mark, gap }) => {
-      const opened = performance.now();
-      const ws = new WebSocket(url);
-      ws.binaryType = "arraybuffer";
-      if (mode === "count") {
-        let bytes = 0;
-        await new Promise<void>((r) => {
-          ws.onmessage = (e) => {
-            if (typeof e.data !== "string") bytes += (e.data as ArrayBuffer).byteLength;
-            if (bytes >= n) r();
-          };
-        });
-        ws.close();
-        return { bytes, ms: performance.now() - opened };
-      }
-      let onBin: ((b: ArrayBuffer) => void) | null = null;
-      await new Promise<void>((resolve, reject) => {
-        ws.onerror = () => reject(new Error("websocket error"));
-        ws.onmessage = (e) => {
-          if (typeof e.data === "string") {
-            const m = JSON.parse(e.data) as { type: string; state?: string };
-            if (m.type === "state" && m.state === "live") resolve();
-          } else onBin?.(e.data as ArrayBuffer);
-        };
-      });
-      await new Promise((r) => setTimeout(r, 200));
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-      try {
-        if (mode === "echo") {
-          const out: number[] = [];
-          for (let i = 0; i < n + warmup; i++) {
-            const got = new Promise<void>((r) => (onBin = () => r()));
-            const t = performance.now();
-            ws.send(keys[i % 2] ?? "a");
-            await got;
-            onBin = null;
-            if (i >= warmup) out.push(performance.now() - t);
-            await sleep(gap);
-          }
-          return out;
-        }
-        let bytes = 0;
-        let tail = "";
-        const dec = new TextDecoder("latin1");
-        const t = performance.now();
-        await new Promise<void>((r) => {
-          onBin = (b) => {
-            bytes += b.byteLength;
-            tail = (tail + dec.decode(b)).slice(-64);
-            if (tail.includes(mark)) r();
-          };
-          ws.send(cmd);
-        });
-        return { bytes, ms: performance.now() - t };
-      } finally {
-        ws.close();
-      }
-    },
-    { url, mode, n, warmup: WARMUP, keys: KEYS, cmd: BULK_CMD, mark: BULK_MARK, gap: GAP_MS },
-  ), "the browser page");
-}
+const values = (ss: PageSample[], f: (s: PageSample) => number | null) => ss.map(f).filter((x): x is number => x !== null);
 
 async function main(): Promise<void> {
   const support = labHostsSupported();
   if (!support.ok) throw new Error(`lab hosts unsupported: ${support.reason}`);
-  await useTempDataDir("labdeck-bench-");
-  const { db } = await import("../server/db");
-  const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
-  const { SshPool } = await import("../server/ssh/pool");
-  const { ConsoleTicketStore } = await import("../server/console/console-tickets");
-  const { createConsoleUpgradeHandler } = await import("../server/console/console-gateway");
-  const { createHttpServer } = await import("../server/http/http-server");
-  const { openConsole, startTinyGuest, waitForSocket } = await import("../server/console/console-test-support");
-
-  const user = await db.user.create({ data: { username: "bench", passwordHash: "x", role: "operator" } });
-  const token = newSessionToken();
-  await db.session.create({ data: { id: sessionIdFromToken(token), userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
-
   const host = await startLabHost();
   const pool = new SshPool();
-  let server: http.Server | null = null;
-  const stop = () => void host.stop().finally(() => process.exit(130));
+  const labdeck = await startLabdeck().catch(async (err: unknown) => {
+    await host.stop();
+    throw err;
+  });
+  const stop = () => void Promise.allSettled([labdeck.stop(), host.stop()]).finally(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...(args["chromium-args"] ?? "").split(" ").filter(Boolean)],
   });
   try {
-    const tiny = await startTinyGuest(host, `${host.runDir}/guests/bench`);
-    console.log(`guest ${tiny.version} banner after ${tiny.bootSeconds.toFixed(1)} s (TCG)`);
-    const sockets = { qemu: tiny.serialSocket, cat: `${host.runDir}/cat.sock`, flood: `${host.runDir}/flood.sock` };
-    host.spawnInNs(["socat", `UNIX-LISTEN:${sockets.cat},fork`, "EXEC:cat"]);
-    // Each connection gets BULK_BYTES at once: the pipeline's own capacity, no UART in the way.
-    host.spawnInNs(["socat", `UNIX-LISTEN:${sockets.flood},fork`, `SYSTEM:yes 0123456789012345678901234567890123456789012345678 | head -c ${BULK_BYTES}`]);
-    await waitForSocket(host, sockets.cat);
-    await waitForSocket(host, sockets.flood);
-    await sleep(1000);
-
+    const ctx = await benchContext(browser, labdeck.base, consoleProbeScript, { workerSocket: false });
+    const shipped = await ctx.newPage();
+    const guest = await createGuestThroughPages(shipped, labdeck, host);
+    const state = await ctx.storageState();
+    const experiment = EXPERIMENTS[args.experiment ?? "worker"];
+    if (!experiment) throw new Error(`--experiment: one of ${Object.keys(EXPERIMENTS).join(", ")}`);
+    const second = await (await benchContext(browser, labdeck.base, consoleProbeScript, experiment.probe, state)).newPage();
+    const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     const target = labHostTarget(host);
-    const tickets = new ConsoleTicketStore();
-    const handler = createConsoleUpgradeHandler({
-      db, ssh: pool, allowedOrigins: [], tickets,
-      resolve: async (id) => ({ target, socketPath: sockets[id as keyof typeof sockets] }),
-      hub: { lingerMs: 0 },
-    });
-    server = createHttpServer({
-      pages: (_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>bench</title>"),
-      upgrade: (req, socket, head) => void (handler(req, socket, head) || socket.destroy()),
-      allowedOrigins: [],
-    });
-    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const ctx = await browser.newContext();
-    await ctx.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
-    // tsx (esbuild keepNames) wraps functions in __name(); the page must have one too.
-    await ctx.addInitScript({ content: "globalThis.__name = (f) => f;" });
-    const page = await ctx.newPage();
-    await page.goto(base);
-    const wsUrl = (g: string) => `${base.replace("http", "ws")}/api/console/${g}?ticket=${tickets.issue({ userId: user.id, guestId: g, canWrite: true }).ticket}`;
-
-    const direct = async (g: "qemu" | "cat") => streamPort(await pool.openStreamLocal(target, sockets[g]));
-    const nodeWs = async (g: "qemu" | "cat"): Promise<Port> => {
-      const c = await openConsole(base, g, { cookie: `${SESSION_COOKIE}=${token}`, ticket: tickets.issue({ userId: user.id, guestId: g, canWrite: true }).ticket });
-      await c.waitForState("live");
-      await sleep(200);
-      return {
-        send: (k) => c.ws.send(k),
-        onData: (cb) => {
-          c.ws.removeAllListeners("message");
-          c.ws.on("message", (d: Buffer, bin: boolean) => bin && cb(d));
-        },
-        close: () => c.close(),
-      };
-    };
-    const withPort = async <T>(open: Promise<Port>, fn: (p: Port) => Promise<T>): Promise<T> => {
-      const p = await open;
-      try {
-        return await fn(p);
-      } finally {
-        await p.close();
-        await sleep(100); // QEMU's chardev takes one client at a time: let the last one go
+    const loadBefore = loadavg();
+    const pages = [
+      { name: "console page as shipped (WebSocket on the main thread)", page: shipped, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
+      { name: `experiment: ${experiment.name}`, page: second, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
+    ];
+    const blank = () => ({ echo: [] as number[], enter: [] as number[], bulk: [] as number[] });
+    const paths = { ws: blank(), ssh: blank(), socat: blank() };
+    let renderer = "";
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const v of pages) {
+        await openConsolePage(v.page, guest.id);
+        renderer = await v.page.evaluate(() => (window as unknown as Bench).__bench.renderer());
+        const r = await pageBlock(v.page);
+        v.echo.push(...r.echo);
+        v.enter.push(...r.enter);
+        const b = await pageBulk(v.page);
+        if (b) v.bulk.push(b);
+        await v.page.goto("/guests");
       }
-    };
-
-    for (const g of ["cat", "qemu"] as const) {
-      const r: Record<"browser" | "ws" | "direct", number[]> = { browser: [], ws: [], direct: [] };
-      for (let round = 0; round < ROUNDS; round++) {
-        r.direct.push(...(await withPort(direct(g), (p) => echoSamples(p, N))));
-        r.ws.push(...(await withPort(nodeWs(g), (p) => echoSamples(p, N))));
-        r.browser.push(...((await inBrowser(page, wsUrl(g), "echo", N)) as number[]));
-        await sleep(100);
+      for (const [name, open] of [
+        ["ws", () => labdeckWsPort(labdeck.base, guest.id, cookie)],
+        ["ssh", () => sshPort(pool, target, guest.serialSocket)],
+        ["socat", () => socatPort(guest.serialSocket)],
+      ] as const) {
+        const r = await portBlock(open);
+        paths[name].echo.push(...r.echo);
+        paths[name].enter.push(...r.enter);
+        paths[name].bulk.push(...r.bulk);
       }
-      const d50 = pct(r.direct, 0.5);
-      const d99 = pct(r.direct, 0.99);
-      console.log(`\nkeystroke echo via ${g === "qemu" ? "tiny QEMU guest (busybox sh on ttyS0)" : "socat EXEC:cat"}, ${r.direct.length} samples each`);
-      for (const k of ["direct", "ws", "browser"] as const) {
-        const p50 = pct(r[k], 0.5);
-        const p99 = pct(r[k], 0.99);
-        console.log(`  ${k.padEnd(8)} p50 ${p50.toFixed(2)} ms  p99 ${p99.toFixed(2)} ms  ratio/direct ${(p50 / d50).toFixed(2)}× / ${(p99 / d99).toFixed(2)}×`);
+      console.log(`round ${round + 1}/${ROUNDS} done (load ${loadavg()})`);
+    }
+    if (args.dump) writeFileSync(args.dump, JSON.stringify({ pages: pages.map(({ name, echo, enter, bulk }) => ({ name, echo, enter, bulk })), paths }, null, 1));
+    console.log(`\nload average before ${loadBefore}, after ${loadavg()}; keys ${GAP_MS} ms apart; renderer ${renderer}; headless Chromium ${browser.version()}`);
+    for (const [what, key] of [["first key → echo", "echo"], ["Enter → output line", "enter"]] as const) {
+      for (const v of pages) {
+        console.log(`\n${what}: ${v.name}`);
+        for (const [label, f] of PARTS) console.log(row(label, values(v[key], f)));
+      }
+      console.log(`\n${what}: the same keys without the browser`);
+      console.log(row("Node ws client → Labdeck", paths.ws[key]));
+      console.log(row("ssh2 streamlocal, direct", paths.ssh[key]));
+      console.log(row("socat on the serial socket", paths.socat[key]));
+      const m = (xs: number[]) => summarize(xs).p50;
+      console.log(`  parts by p50: guest+socket ${m(paths.socat[key]).toFixed(2)}, SSH ${(m(paths.ssh[key]) - m(paths.socat[key])).toFixed(2)}, ` +
+        `Labdeck server ${(m(paths.ws[key]) - m(paths.ssh[key])).toFixed(2)} ms`);
+    }
+    if (BULK_BYTES > 0) {
+      console.log(`\nbulk output: the guest prints ${BULK_BYTES / 1000} KB on ttyS0, Enter → marker line (median of ${ROUNDS})`);
+      const mbps = (ms: number) => `${(BULK_BYTES / 1e6 / (ms / 1000)).toFixed(3)} MB/s (${(ms / 1000).toFixed(2)} s)`;
+      for (const v of pages) {
+        console.log(`  ${v.name}: in buffer ${mbps(summarize(values(v.bulk, (s) => (s.parsed === null ? null : s.parsed - s.key))).p50)}, painted ${mbps(summarize(values(v.bulk, (s) => (s.painted === null ? null : s.painted - s.key))).p50)}`);
+      }
+      for (const [name, label] of [["ws", "Node ws client → Labdeck"], ["ssh", "ssh2 streamlocal, direct"], ["socat", "socat on the serial socket"]] as const) {
+        console.log(`  ${label}: ${mbps(summarize(paths[name].bulk).p50)}`);
       }
     }
-
-    console.log(`\nbulk output: guest runs \`yes … | head -c ${BULK_BYTES}\` on its serial console`);
-    for (const [name, run] of [
-      ["direct", () => withPort(direct("qemu"), bulk)],
-      ["ws", () => withPort(nodeWs("qemu"), bulk)],
-      ["browser", async () => (await inBrowser(page, wsUrl("qemu"), "bulk", 0)) as { bytes: number; ms: number }],
-    ] as const) {
-      const res = await run();
-      console.log(`  ${name.padEnd(8)} ${(res.bytes / 1e6).toFixed(2)} MB in ${(res.ms / 1000).toFixed(2)} s = ${(res.bytes / 1e6 / (res.ms / 1000)).toFixed(2)} MB/s`);
-      await sleep(300);
-    }
-
-    console.log(`\nbulk output: socat writes ${BULK_BYTES} bytes at once (no guest UART), timed from opening the connection`);
-    const countTo = async (open: () => Promise<Port>) => {
-      const t = performance.now();
-      const p = await open();
-      let bytes = 0;
-      await within(120_000, new Promise<void>((r) => p.onData((c) => (bytes += c.length) >= BULK_BYTES && r())), "flood");
-      const ms = performance.now() - t;
-      await p.close();
-      return { bytes, ms };
-    };
-    for (const [name, run] of [
-      ["direct", () => countTo(async () => streamPort(await pool.openStreamLocal(target, sockets.flood)))],
-      ["ws", () => countTo(async () => {
-        const c = await openConsole(base, "flood", { cookie: `${SESSION_COOKIE}=${token}`, ticket: tickets.issue({ userId: user.id, guestId: "flood", canWrite: true }).ticket });
-        return { send: () => undefined, onData: (cb) => c.ws.on("message", (d: Buffer, bin: boolean) => bin && cb(d)), close: () => c.close() };
-      })],
-      ["browser", async () => (await inBrowser(page, wsUrl("flood"), "count", BULK_BYTES)) as { bytes: number; ms: number }],
-    ] as const) {
-      const res = await run();
-      console.log(`  ${name.padEnd(8)} ${(res.bytes / 1e6).toFixed(2)} MB in ${(res.ms / 1000).toFixed(2)} s = ${(res.bytes / 1e6 / (res.ms / 1000)).toFixed(1)} MB/s`);
-      await sleep(300);
-    }
-    handler.close();
   } finally {
     await browser.close();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await pool.closeAll();
+    await labdeck.stop();
     await host.stop();
   }
 }

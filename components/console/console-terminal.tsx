@@ -10,6 +10,7 @@ import { copyText } from "../ui/code-block";
 import { cx } from "../ui/cx";
 import { openConsole, type ConsoleStatus } from "./console-connection";
 import { ConsoleOverlay } from "./console-overlay";
+import { announceTerminal } from "./console-probe";
 import { ConsoleStatusBadge } from "./console-status-badge";
 
 // xterm.js runs only in the browser: load this module with next/dynamic and ssr: false.
@@ -42,6 +43,7 @@ export function ConsoleTerminal({ guestId, height = "h-[28rem]", toolbar }: { gu
     });
     term.open(el);
     fit.fit();
+    announceTerminal(term);
     const ro = new ResizeObserver(() => {
       if (el.clientWidth > 0 && el.clientHeight > 0) fit.fit();
     });
