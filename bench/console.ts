@@ -197,9 +197,11 @@ async function main(): Promise<void> {
     const tiny = await startTinyGuest(host, `${host.runDir}/guests/bench`);
     console.log(`guest ${tiny.version} banner after ${tiny.bootSeconds.toFixed(1)} s (TCG)`);
     const sockets = { qemu: tiny.serialSocket, cat: `${host.runDir}/cat.sock`, flood: `${host.runDir}/flood.sock` };
-    host.spawnInNs(["socat", `UNIX-LISTEN:${sockets.cat},fork`, "EXEC:cat"]);
+    // Console output comes from a serial log (server/console/console-hub.ts): socat -R logs what the stand-ins send back.
+    const logs = { qemu: tiny.serialLog, cat: `${host.runDir}/cat.log`, flood: `${host.runDir}/flood.log` };
+    host.spawnInNs(["socat", "-R", logs.cat, `UNIX-LISTEN:${sockets.cat},fork`, "EXEC:cat"]);
     // Each connection gets BULK_BYTES at once: the pipeline's own capacity, no UART in the way.
-    host.spawnInNs(["socat", `UNIX-LISTEN:${sockets.flood},fork`, `SYSTEM:yes 0123456789012345678901234567890123456789012345678 | head -c ${BULK_BYTES}`]);
+    host.spawnInNs(["socat", "-R", logs.flood, `UNIX-LISTEN:${sockets.flood},fork`, `SYSTEM:yes 0123456789012345678901234567890123456789012345678 | head -c ${BULK_BYTES}`]);
     await waitForSocket(host, sockets.cat);
     await waitForSocket(host, sockets.flood);
     await sleep(1000);
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     const tickets = new ConsoleTicketStore();
     const handler = createConsoleUpgradeHandler({
       db, ssh: pool, allowedOrigins: [], tickets,
-      resolve: async (id) => ({ target, socketPath: sockets[id as keyof typeof sockets] }),
+      resolve: async (id) => ({ target, socketPath: sockets[id as keyof typeof sockets], serialLog: logs[id as keyof typeof logs] }),
       hub: { lingerMs: 0 },
     });
     server = createHttpServer({

@@ -4,8 +4,6 @@ import { db } from "../db";
 import { runtime } from "../services/runtime";
 import { createConsoleUpgradeHandler, type ConsoleUpgradeHandler } from "./console-gateway";
 import { guestConsoleResolver } from "./console-resolver";
-import { serialLogTailArgv } from "./serial-log";
-import { readFromHost } from "../services/host-read";
 
 export { issueConsoleTicket, redeemConsoleTicket, CONSOLE_TICKET_TTL_MS } from "./console-tickets";
 export { createConsoleUpgradeHandler, CONSOLE_PATH_PREFIX, type ConsoleControlMessage, type ConsoleUpgradeHandler } from "./console-gateway";
@@ -24,13 +22,7 @@ export function consoleUpgrade(allowedOrigins: readonly string[]): ConsoleUpgrad
       ssh: rt.ssh,
       resolve,
       allowedOrigins,
-      hub: {
-        preload: async (guestId, who) => {
-          const { target, serialLog } = await resolve(guestId);
-          const res = await readFromHost({ db, ssh: rt.ssh, secret: rt.secret, actor: who }, target.hostId, serialLogTailArgv(serialLog));
-          return res.exitStatus === 0 ? Buffer.from(res.stdout, "utf8") : null;
-        },
-      },
+      hub: { boots: rt.boots },
     });
   }
   return g.labdeckConsoleUpgrade;
