@@ -5,7 +5,7 @@
 // header; stderr is kept apart (a message for the log), never mixed into the stream.
 import { LabdeckError } from "../errors";
 import type { SshExecutor, SshTarget } from "../ssh/types";
-import { FollowStreamSplitter, serialFollowArgv, type FollowHeader, type FollowRequest } from "./serial-follow";
+import { FollowStreamSplitter, type FollowHeader } from "./serial-follow";
 
 export interface FollowerHandlers {
   onHeader(h: FollowHeader): void;
@@ -20,8 +20,8 @@ export class LogFollower {
   private readonly abort = new AbortController();
   private ended = false;
 
-  constructor(ssh: SshExecutor, target: SshTarget, path: string, req: FollowRequest, h: FollowerHandlers) {
-    const argv = serialFollowArgv(path, req);
+  /** `argv` is serialFollowArgv's: the header it prints is what the splitter expects. */
+  constructor(ssh: SshExecutor, target: SshTarget, argv: readonly string[], h: FollowerHandlers) {
     let stderr = "";
     const splitter = new FollowStreamSplitter(
       (header) => {

@@ -165,7 +165,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
         bytesOut += chunk.length;
         ws.send(chunk, { binary: true });
       },
-    }, ctx.resume);
+    }, ctx.resume, { userId: ctx.userId, username: ctx.username });
     let ended = false;
     const who = { userId: ctx.userId, sessionId: ctx.sessionId };
     const endSocket = (reason: Parameters<typeof endedMessage>[0]) => {

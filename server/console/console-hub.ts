@@ -7,12 +7,12 @@
 // (bytes and boot marks interleaved by offset), and the state is "live" only while the
 // follower has caught up with the log and the input socket is open: never over stale output.
 import { logger } from "../logger";
-import type { SshExecutor, SshTarget } from "../ssh/types";
-import type { BootEvent, BootMark, BootSource } from "./console-boots";
+import type { BootEvent, BootMark } from "./console-boots";
+import type { ConsoleActor, ConsoleEndpoint, ConsoleHubOptions, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
 import { LogFollower } from "./console-follower";
 import { ConsoleInput, type InputState } from "./console-input";
 import { gapBytes, interleave, OffsetRing, planReplay, type ResumeRequest, type StreamItem } from "./console-stream";
-import type { FollowHeader, LogPosition } from "./serial-follow";
+import { serialFollowArgv, type FollowHeader, type LogPosition } from "./serial-follow";
 
 const log = logger.child({ module: "console" });
 const BATCH_MS = 3;
@@ -21,51 +21,8 @@ const MAX_CONTINUE_BYTES = 64 * 1024 * 1024;
 const DRAIN_WAIT_MS = 3000;
 const MAX_MARKS = 100;
 
-export const CONSOLE_STATES = ["connecting", "live", "guest-not-running", "host-unreachable"] as const;
-export type ConsoleState = (typeof CONSOLE_STATES)[number];
-
-export interface ConsoleEndpoint {
-  target: SshTarget;
-  socketPath: string;
-  serialLog: string;
-}
-
-export type ConsoleResolver = (guestId: string) => Promise<ConsoleEndpoint>;
-
-/** Where the following data frames begin, and how that relates to what the viewer had. */
-export interface StreamStart {
-  position: LogPosition;
-  /** Exactly where the viewer asked to resume (or a seamless continuation). */
-  resumed: boolean;
-  /** Bytes the viewer will not see (null: not countable; absent: nothing was asked for). */
-  gap?: number | null;
-}
-
-/** One watcher. Calls arrive in log order: state, stream, boots and bytes, scrollback end, live. */
-export interface ConsoleViewer {
-  onState(state: ConsoleState, detail: string | undefined): void;
-  onStream(s: StreamStart): void;
-  onData(chunk: Buffer): void;
-  onBoot(mark: BootMark, earlier: boolean): void;
-  onScrollbackEnd(): void;
-}
-
-export interface ConsoleSession {
-  /** Sends keystrokes to the guest; false when the input socket is not open (the bytes are dropped). */
-  write(data: Buffer): boolean;
-  detach(): void;
-}
-
-export interface ConsoleHubOptions {
-  ssh: SshExecutor;
-  resolve: ConsoleResolver;
-  boots?: BootSource;
-  scrollbackBytes?: number;
-  /** Keep the follower and socket this long after the last viewer leaves (a reload should not restart them). */
-  lingerMs?: number;
-  retryInitialMs?: number;
-  retryMaxMs?: number;
-}
+export { CONSOLE_STATES } from "./console-hub-types";
+export type { ConsoleActor, ConsoleEndpoint, ConsoleFollowAudit, ConsoleHubOptions, ConsoleResolver, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
 
 interface GuestConsole {
   guestId: string;
@@ -76,6 +33,9 @@ interface GuestConsole {
   marks: BootMark[];
   marksLoaded: Promise<void>;
   follower: LogFollower | null;
+  /** Bumped by every follower start; a start that finds a newer one under way gives up. */
+  startGen: number;
+  starting: boolean;
   followerError: { why: string; unreachable: boolean } | null;
   /** The follower has given every byte the log held when it started. */
   current: boolean;
@@ -92,6 +52,7 @@ interface GuestConsole {
   expect: BootEvent | null;
   rotated: { inode: string; size: number } | null;
   input: ConsoleInput;
+  openedBy: ConsoleActor;
   state: ConsoleState;
   detail: string | undefined;
   closed: boolean;
@@ -116,15 +77,16 @@ export class ConsoleHub {
     }
   }
 
-  attach(guestId: string, viewer: ConsoleViewer, resume: ResumeRequest | null = null): ConsoleSession {
+  attach(guestId: string, viewer: ConsoleViewer, resume: ResumeRequest | null = null, who: ConsoleActor = { userId: null, username: "console" }): ConsoleSession {
     const gc = this.guests.get(guestId) ?? this.create(guestId);
+    if (gc.viewers.size === 0) gc.openedBy = who;
     if (gc.lingerTimer !== null) clearTimeout(gc.lingerTimer);
     gc.lingerTimer = null;
     gc.viewers.set(viewer, { synced: false, resume });
     viewer.onState(gc.state, gc.detail);
     // Synchronous: no follower chunk can slip between the replay and the live stream.
     if (gc.known) this.sync(gc, viewer);
-    if (gc.follower === null && gc.retryTimer === null) void this.startFollower(gc);
+    if (gc.follower === null && gc.retryTimer === null && !gc.starting) void this.startFollower(gc);
     gc.input.start();
 
     let detached = false;
@@ -164,6 +126,8 @@ export class ConsoleHub {
       marks: [],
       marksLoaded: Promise.resolve(),
       follower: null,
+      startGen: 0,
+      starting: false,
       followerError: null,
       current: false,
       catchUpTo: 0,
@@ -177,6 +141,7 @@ export class ConsoleHub {
       expect: null,
       rotated: null,
       input: null as unknown as ConsoleInput,
+      openedBy: { userId: null, username: "console" },
       state: "connecting",
       detail: undefined,
       closed: false,
@@ -224,24 +189,43 @@ export class ConsoleHub {
   }
 
   private async startFollower(gc: GuestConsole, resumeAt?: LogPosition): Promise<void> {
+    const gen = ++gc.startGen;
+    gc.starting = true;
+    try {
+      await this.startFollowerNow(gc, gen, resumeAt);
+    } finally {
+      if (gen === gc.startGen) gc.starting = false;
+    }
+  }
+
+  private async startFollowerNow(gc: GuestConsole, gen: number, resumeAt?: LogPosition): Promise<void> {
+    const stale = () => gc.closed || gc.follower !== null || gen !== gc.startGen;
     await gc.marksLoaded;
-    if (gc.closed || gc.follower !== null) return;
+    if (stale()) return;
     let endpoint: ConsoleEndpoint;
     try {
       endpoint = await this.opts.resolve(gc.guestId);
     } catch (err) {
-      this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
+      if (!stale()) this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
       return;
     }
-    if (gc.closed || gc.follower !== null) return;
+    if (stale()) return;
     const firstResume = [...gc.viewers.values()].find((v) => v.resume !== null)?.resume ?? null;
     const resume = resumeAt ?? (gc.known ? { inode: gc.ring.inode ?? "0", offset: gc.ring.end } : firstResume);
+    let argv: string[];
+    try {
+      argv = serialFollowArgv(endpoint.serialLog, { backBytes: FRESH_BACK_BYTES, resume, maxResumeBytes: gc.known || resumeAt ? MAX_CONTINUE_BYTES : this.scrollbackBytes });
+      await this.opts.auditFollow?.({ guestId: gc.guestId, target: endpoint.target, argv, actor: gc.openedBy });
+    } catch (err) {
+      if (!stale()) this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
+      return;
+    }
+    if (stale()) return;
     gc.current = false;
     gc.follower = new LogFollower(
       this.opts.ssh,
       endpoint.target,
-      endpoint.serialLog,
-      { backBytes: FRESH_BACK_BYTES, resume, maxResumeBytes: gc.known || resumeAt ? MAX_CONTINUE_BYTES : this.scrollbackBytes },
+      argv,
       {
         onHeader: (h) => this.onHeader(gc, h),
         onBytes: (chunk) => this.onBytes(gc, chunk),

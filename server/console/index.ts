@@ -4,6 +4,7 @@ import { db } from "../db";
 import { runtime } from "../services/runtime";
 import { createConsoleUpgradeHandler, type ConsoleUpgradeHandler } from "./console-gateway";
 import { guestConsoleResolver } from "./console-resolver";
+import { auditRead } from "../audit/audit-writer";
 
 export { issueConsoleTicket, redeemConsoleTicket, CONSOLE_TICKET_TTL_MS } from "./console-tickets";
 export { createConsoleUpgradeHandler, CONSOLE_PATH_PREFIX, type ConsoleControlMessage, type ConsoleUpgradeHandler } from "./console-gateway";
@@ -22,7 +23,17 @@ export function consoleUpgrade(allowedOrigins: readonly string[]): ConsoleUpgrad
       ssh: rt.ssh,
       resolve,
       allowedOrigins,
-      hub: { boots: rt.boots },
+      hub: {
+        boots: rt.boots,
+        // The follower runs for as long as someone watches: its row is written when it starts.
+        auditFollow: ({ target, argv, actor }) =>
+          auditRead(db, actor, {
+            hostId: target.hostId,
+            hostName: target.name,
+            action: "console.follow",
+            commands: [{ argv, purpose: "Follow the guest's serial log for its console", exitStatus: null, outcome: "ok", durationMs: 0, output: "" }],
+          }),
+      },
     });
   }
   return g.labdeckConsoleUpgrade;
