@@ -43,16 +43,18 @@ afterEach(() => {
 function start(canWrite = true) {
   const statuses: ConsoleStatus[] = [];
   const bytes: Uint8Array[] = [];
+  const marks: string[] = [];
   let tickets = 0;
   const conn = openConsole({
     getTicket: async () => ({ path: `/api/console/g1?ticket=t${++tickets}`, canWrite }),
     isFatal: () => false,
     onStatus: (s) => statuses.push(s),
-    onReplay: () => undefined,
     onBytes: (b) => bytes.push(b),
+    onBoot: (b) => marks.push(`boot:${b.id}${b.earlier ? ":earlier" : ""}`),
+    onGap: (n) => marks.push(`gap:${n}`),
     onServerError: () => undefined,
   });
-  return { conn, statuses, bytes, tickets: () => tickets };
+  return { conn, statuses, bytes, marks, tickets: () => tickets };
 }
 
 describe("console connection", () => {
@@ -89,6 +91,30 @@ describe("console connection", () => {
     FakeSocket.all[2]!.drop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(tickets()).toBe(3);
+  });
+
+  it("counts the bytes it shows and reconnects asking to resume right after them, with the last boot it showed", async () => {
+    const { conn, marks, bytes } = start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeSocket.all[0]!;
+    first.open();
+    first.onmessage?.({ data: JSON.stringify({ type: "stream", inode: "77", offset: 100, resumed: false }) });
+    first.onmessage?.({ data: JSON.stringify({ type: "boot", id: "b1", inode: "77", offset: 90, at: "2026-12-02T08:00:00Z", by: "alice", earlier: true }) });
+    first.onmessage?.({ data: new Uint8Array(5).buffer });
+    first.onmessage?.({ data: JSON.stringify({ type: "boot", id: "b2", inode: "77", offset: 105, at: "2026-12-02T08:01:00Z", by: "bob" }) });
+    first.onmessage?.({ data: new Uint8Array(3).buffer });
+    expect(conn.position()).toEqual({ inode: "77", offset: 108, lastBootId: "b2" });
+    first.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = FakeSocket.all[1]!;
+    expect(second.url).toBe("ws://labdeck.test:3000/api/console/g1?ticket=t2&resume=77%3A108%3Ab2");
+    second.open();
+    second.onmessage?.({ data: JSON.stringify({ type: "stream", inode: "77", offset: 108, resumed: true }) });
+    second.onmessage?.({ data: JSON.stringify({ type: "stream", inode: "78", offset: 0, resumed: false, gap: 12 }) });
+    expect(marks).toEqual(["boot:b1:earlier", "boot:b2", "gap:12"]);
+    expect(bytes).toHaveLength(2);
+    expect(conn.position()).toEqual({ inode: "78", offset: 0, lastBootId: "b2" });
+    conn.close();
   });
 
   it("does not send keystrokes on a read-only ticket", async () => {

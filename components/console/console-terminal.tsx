@@ -9,6 +9,7 @@ import { errorStatus } from "../trpc-errors";
 import { copyText } from "../ui/code-block";
 import { cx } from "../ui/cx";
 import { openConsole, type ConsoleStatus } from "./console-connection";
+import { bootMarkLine, gapLine } from "./console-marks";
 import { ConsoleOverlay } from "./console-overlay";
 import { announceTerminal } from "./console-probe";
 import { ConsoleStatusBadge } from "./console-status-badge";
@@ -59,13 +60,31 @@ export function ConsoleTerminal({ guestId, height = "h-[28rem]", toolbar }: { gu
         setStatus(s);
         term.options.disableStdin = s.readOnly;
       },
-      onReplay: () => term.reset(),
       onBytes: (data) => term.write(data),
+      onBoot: (boot) => term.write(bootMarkLine(boot)),
+      onGap: (bytes) => term.write(gapLine(bytes)),
       onServerError: (message) => setNotice(message),
     });
+    // Tests read what the terminal holds (scrollback included) once xterm has parsed every write.
+    const hook = el as HTMLElement & { labdeckConsoleText?: () => Promise<string> };
+    hook.labdeckConsoleText = () =>
+      new Promise((resolve) =>
+        term.write("", () => {
+          const b = term.buffer.active;
+          const lines: string[] = [];
+          for (let i = 0; i < b.length; i++) {
+            const line = b.getLine(i);
+            const text = line?.translateToString(true) ?? "";
+            if (line?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+            else lines.push(text);
+          }
+          resolve(lines.join("\n"));
+        }),
+      );
     const input = term.onData((d) => conn.send(d));
     const binary = term.onBinary((d) => conn.send(d));
     return () => {
+      delete hook.labdeckConsoleText;
       conn.close();
       input.dispose();
       binary.dispose();

@@ -1,20 +1,31 @@
-// The console WebSocket endpoint: GET /api/console/<guestId>?ticket=… upgraded on the custom
-// server. Nothing is upgraded until the Origin, the session cookie and a ticket bound to that
-// user and that guest have all passed; a refusal is a plain HTTP 400/401/403 on the socket.
+// The console WebSocket endpoint: GET /api/console/<guestId>?ticket=…[&resume=…] upgraded on the
+// custom server. Nothing is upgraded until the Origin, the session cookie and a ticket bound to
+// that user and that guest have all passed; a refusal is a plain HTTP 400/401/403 on the socket.
 //
-// Protocol (one WebSocket per viewer):
-//   server → client, binary frame: terminal bytes from the guest, unaltered. The first binary
-//     frames after connecting are the scrollback (recent output), ended by a scrollback-end
-//     message; everything after it is live. The server never interprets output: filtering
-//     control sequences that act on the user's machine (OSC 52) is the browser's job.
-//   server → client, text frame: a JSON control message, one of
-//     { "type": "state", "state": "connecting"|"live"|"guest-not-running"|"host-unreachable", "detail"?: string }
-//     { "type": "scrollback-end" }
-//     { "type": "error", "message": string }
-//   client → server, binary or text frame: keystrokes, passed to the serial line as bytes.
+// Protocol (one WebSocket per viewer). Output is the guest's serial log, so every byte has a
+// position: the log file's inode and a byte offset in it.
+//   server → client, text frame "stream" { inode, offset, resumed, gap? }: the binary frames
+//     that follow are the log's bytes from exactly this position on, contiguous. Sent first
+//     (the scrollback starts there), and again only when the stream jumps: the log was rotated
+//     at a start (`resumed: true`, nothing lost) or bytes were lost (`gap`: how many, null when
+//     not countable). `resumed: true` on the first one means the reconnect resume succeeded.
+//   server → client, binary frame: log bytes, unaltered, never interpreted (filtering control
+//     sequences that act on the user's machine, OSC 52, is the browser's job).
+//   server → client, text frame "boot" { id, inode, offset, at, by, earlier? }: a guest start,
+//     sent between the byte before `offset` and the byte at it. `earlier: true`: the boot the
+//     scrollback is part of, which began before it. Out of band: no guest output can fake one.
+//   server → client, text frame "scrollback-end": what follows arrives as the guest prints it.
+//   server → client, text frame "state" { state: connecting|live|guest-not-running|
+//     host-unreachable, detail? }: live only while the log follower is current and the serial
+//     socket is open; "error" { message }.
+//   client → server, binary or text frame: keystrokes, passed to the serial socket as bytes.
 //     A read-only session (viewer role) drops them and is told once with an "error" message.
+//   Reconnecting: add `resume=<inode>:<offset>[:<last boot id>]`, the position after the last
+//     byte shown and the last boot mark shown. The reply starts at exactly that position (no
+//     duplicate, no gap) while the server still holds those bytes; otherwise "stream" says
+//     where it starts instead and how many bytes were skipped.
 // The server pings every 30 s and drops a socket that did not answer the previous ping. A
-// client reading too slowly (over 8 MiB unsent) is cut off; reconnecting replays scrollback.
+// client reading too slowly (over 8 MiB unsent) is cut off; it reconnects with a resume.
 // Sign-out, a role change or the user's removal closes their sockets at once (4001, after an
 // "error" message): keystrokes stop with the session, not when the user next reconnects.
 import type { IncomingMessage } from "node:http";
@@ -31,15 +42,19 @@ import { requestPolicyFromEnv } from "../env";
 import { sessionUser } from "../services/auth-service";
 import type { SshExecutor } from "../ssh/types";
 import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
+import type { ResumeRequest } from "./console-stream";
 import { consoleTickets, type ConsoleTicketStore } from "./console-tickets";
 
 const log = logger.child({ module: "console" });
 
 export const CONSOLE_PATH_PREFIX = "/api/console/";
 const GUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const RESUME = /^(\d{1,20}):(\d{1,16})(?::([A-Za-z0-9_-]{1,64}))?$/;
 
 export type ConsoleControlMessage =
   | { type: "state"; state: ConsoleState; detail?: string }
+  | { type: "stream"; inode: string; offset: number; resumed: boolean; gap?: number | null }
+  | { type: "boot"; id: string; inode: string; offset: number; at: string; by: string; earlier?: true }
   | { type: "scrollback-end" }
   | { type: "error"; message: string };
 
@@ -70,12 +85,21 @@ export function consoleOriginAllowed(origin: string | undefined, host: string | 
   return checkOrigin(origin, host, allowed).ok;
 }
 
-export function parseConsoleUrl(url: string | undefined): { guestId: string; ticket: string | null } | null | "bad" {
+export function parseConsoleUrl(url: string | undefined): { guestId: string; ticket: string | null; resume: ResumeRequest | null } | null | "bad" {
   if (!url?.startsWith(CONSOLE_PATH_PREFIX)) return null;
+  if (url.length > 2048) return "bad";
   const u = new URL(url, "http://labdeck.invalid");
   const guestId = u.pathname.slice(CONSOLE_PATH_PREFIX.length);
   if (!GUEST_ID.test(guestId)) return "bad";
-  return { guestId, ticket: u.searchParams.get("ticket") };
+  const r = u.searchParams.get("resume");
+  let resume: ResumeRequest | null = null;
+  if (r !== null) {
+    const m = RESUME.exec(r);
+    const offset = Number(m?.[2]);
+    if (m === null || !Number.isSafeInteger(offset)) return "bad";
+    resume = { inode: m[1] as string, offset, lastBootId: m[3] ?? null };
+  }
+  return { guestId, ticket: u.searchParams.get("ticket"), resume };
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
@@ -114,7 +138,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  type ServeContext = { guestId: string; userId: string; sessionId: string; username: string; canWrite: boolean; ip: string; checkedAt: number };
+  type ServeContext = { guestId: string; resume: ResumeRequest | null; userId: string; sessionId: string; username: string; canWrite: boolean; ip: string; checkedAt: number };
   const serve = (ws: WebSocket, ctx: ServeContext) => {
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
@@ -124,6 +148,12 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     let toldReadOnly = false;
     const session = hub.attach(ctx.guestId, {
       onState: (state, detail) => send(ws, detail === undefined ? { type: "state", state } : { type: "state", state, detail }),
+      onStream: (s) => {
+        const msg: ConsoleControlMessage = { type: "stream", inode: s.position.inode, offset: s.position.offset, resumed: s.resumed };
+        if (s.gap !== undefined) msg.gap = s.gap;
+        send(ws, msg);
+      },
+      onBoot: (m, earlier) => send(ws, { type: "boot", id: m.id, inode: m.inode, offset: m.offset, at: m.at, by: m.by, ...(earlier ? { earlier: true as const } : {}) }),
       onScrollbackEnd: () => send(ws, { type: "scrollback-end" }),
       onData: (chunk) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -135,7 +165,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
         bytesOut += chunk.length;
         ws.send(chunk, { binary: true });
       },
-    }, { userId: ctx.userId, username: ctx.username });
+    }, ctx.resume, { userId: ctx.userId, username: ctx.username });
     let ended = false;
     const who = { userId: ctx.userId, sessionId: ctx.sessionId };
     const endSocket = (reason: Parameters<typeof endedMessage>[0]) => {
@@ -172,7 +202,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     log.info({ guestId: ctx.guestId, user: ctx.username, canWrite: ctx.canWrite, ip: ctx.ip }, "console opened");
   };
 
-  const authorize = async (req: IncomingMessage, socket: Duplex, head: Buffer, guestId: string, ticket: string | null) => {
+  const authorize = async (req: IncomingMessage, socket: Duplex, head: Buffer, guestId: string, ticket: string | null, resume: ResumeRequest | null) => {
     const ip = clientAddress(req, policy);
     if (!consoleOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       log.warn({ guestId, ip, origin: req.headers.origin ?? null }, "console refused: cross-site origin");
@@ -196,7 +226,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     const canWrite = grant.canWrite && roleAllows(session.user.role, "operator");
     wss.handleUpgrade(req, socket, head, (ws) => {
       (socket as Socket).setNoDelay?.(true);
-      serve(ws, { guestId, userId: session.user.id, sessionId: session.sessionId, username: session.user.username, canWrite, ip, checkedAt });
+      serve(ws, { guestId, resume, userId: session.user.id, sessionId: session.sessionId, username: session.user.username, canWrite, ip, checkedAt });
     });
   };
 
@@ -208,7 +238,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
       refuse(socket, 400, "expected a WebSocket upgrade on /api/console/<guestId>");
       return true;
     }
-    authorize(req, socket, head, parsed.guestId, parsed.ticket).catch((err: unknown) => {
+    authorize(req, socket, head, parsed.guestId, parsed.ticket, parsed.resume).catch((err: unknown) => {
       log.error({ err, guestId: parsed.guestId }, "console upgrade failed");
       refuse(socket, 500, "console unavailable");
     });

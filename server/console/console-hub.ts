@@ -1,272 +1,384 @@
-// One upstream byte stream per guest (its serial socket, tunnelled over the host's pooled
-// SSH connection), fanned out to every viewer. QEMU's socket chardev serves one client at a
-// time, so two upstreams for one guest would starve each other: everything that wants a
-// guest's console must come through here. The hub never parses or alters output.
-import type { Duplex } from "node:stream";
-import { LabdeckError } from "../errors";
+// One console per watched guest, fanned out to every viewer. Output comes from the guest's
+// serial log through ONE follower exec (console-follower.ts), so every byte has an exact log
+// offset: a viewer opening during a boot, before it, or coming back after a drop gets the
+// bytes from a stated position, contiguous, with each boot marked at its byte. Keystrokes go
+// to QEMU's serial socket (console-input.ts), held only while the guest runs.
+// What must not break: everything a viewer is sent goes through `send`/`replay` in log order
+// (bytes and boot marks interleaved by offset), and the state is "live" only while the
+// follower has caught up with the log and the input socket is open: never over stale output.
 import { logger } from "../logger";
-import type { SshExecutor, SshTarget } from "../ssh/types";
-import { ByteRing } from "./byte-ring";
+import type { BootEvent, BootMark } from "./console-boots";
+import type { ConsoleActor, ConsoleEndpoint, ConsoleHubOptions, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
+import { LogFollower } from "./console-follower";
+import { ConsoleInput, type InputState } from "./console-input";
+import { gapBytes, interleave, OffsetRing, planReplay, type ResumeRequest, type StreamItem } from "./console-stream";
+import { serialFollowArgv, type FollowHeader, type LogPosition } from "./serial-follow";
 
 const log = logger.child({ module: "console" });
 const BATCH_MS = 3;
+const FRESH_BACK_BYTES = 64 * 1024;
+const MAX_CONTINUE_BYTES = 64 * 1024 * 1024;
+const DRAIN_WAIT_MS = 3000;
+const MAX_MARKS = 100;
 
-export const CONSOLE_STATES = ["connecting", "live", "guest-not-running", "host-unreachable"] as const;
-export type ConsoleState = (typeof CONSOLE_STATES)[number];
-
-export interface ConsoleEndpoint {
-  target: SshTarget;
-  socketPath: string;
-}
-
-export type ConsoleResolver = (guestId: string) => Promise<ConsoleEndpoint>;
-
-/**
- * The recent history a fresh upstream starts from (the tail of the host-side serial log),
- * read on behalf of the viewer who opened it. Without it a console opened after the guest
- * booted would start blank: the ring only holds what passed while someone watched.
- */
-export type ConsolePreload = (guestId: string, who: { userId: string | null; username: string }) => Promise<Buffer | null>;
-
-/** One watcher of a guest's console. Calls arrive in order: state, scrollback, scrollback end, live. */
-export interface ConsoleViewer {
-  onState(state: ConsoleState, detail: string | undefined): void;
-  onData(chunk: Buffer): void;
-  onScrollbackEnd(): void;
-}
-
-export interface ConsoleSession {
-  /** Sends keystrokes to the guest; false when there is no live upstream (the bytes are dropped). */
-  write(data: Buffer): boolean;
-  detach(): void;
-}
-
-export interface ConsoleHubOptions {
-  ssh: SshExecutor;
-  resolve: ConsoleResolver;
-  preload?: ConsolePreload;
-  scrollbackBytes?: number;
-  /** Keep the upstream this long after the last viewer leaves (a page reload should not reconnect). */
-  lingerMs?: number;
-  retryInitialMs?: number;
-  retryMaxMs?: number;
-}
+export { CONSOLE_STATES } from "./console-hub-types";
+export type { ConsoleActor, ConsoleEndpoint, ConsoleFollowAudit, ConsoleHubOptions, ConsoleResolver, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
 
 interface GuestConsole {
   guestId: string;
-  viewers: Set<ConsoleViewer>;
-  ring: ByteRing;
-  state: ConsoleState;
-  detail: string | undefined;
-  upstream: Duplex | null;
-  /** Bumped on every open attempt and on shutdown; stale callbacks compare and bail out. */
-  generation: number;
+  /** Viewers that have been sent their replay; the rest wait for the follower's first header. */
+  viewers: Map<ConsoleViewer, { synced: boolean; resume: ResumeRequest | null }>;
+  ring: OffsetRing;
+  known: boolean;
+  marks: BootMark[];
+  marksLoaded: Promise<void>;
+  follower: LogFollower | null;
+  /** Bumped by every follower start; a start that finds a newer one under way gives up. */
+  startGen: number;
+  starting: boolean;
+  followerError: { why: string; unreachable: boolean } | null;
+  /** The follower has given every byte the log held when it started. */
+  current: boolean;
+  catchUpTo: number;
   failures: number;
   retryTimer: NodeJS.Timeout | null;
   lingerTimer: NodeJS.Timeout | null;
-  /** Output that arrived in this event-loop turn, sent as one chunk (see adopt). */
   pending: Buffer[];
-  /** Whose attach opened the current upstream (the preload is read, and audited, as them). */
-  openedBy: { userId: string | null; username: string };
-}
-
-export function classifyUpstreamError(err: unknown): { state: ConsoleState; detail: string } {
-  const message = err instanceof Error ? err.message : String(err);
-  // stream-local.ts: sshd says "open failed" both for a missing socket and for no listener.
-  if (err instanceof LabdeckError && err.code === "NOT_FOUND") return { state: "guest-not-running", detail: message };
-  return { state: "host-unreachable", detail: message };
+  flushTimer: NodeJS.Timeout | NodeJS.Immediate | null;
+  lastFlush: number;
+  /** The old log's final size, when a rotation waits for its last bytes before switching. */
+  drain: { size: number; to: BootMark; timer: NodeJS.Timeout } | null;
+  /** A boot in another log file announced before the follower's header came. */
+  expect: BootEvent | null;
+  rotated: { inode: string; size: number } | null;
+  input: ConsoleInput;
+  openedBy: ConsoleActor;
+  state: ConsoleState;
+  detail: string | undefined;
+  closed: boolean;
 }
 
 export class ConsoleHub {
   private readonly guests = new Map<string, GuestConsole>();
-  private readonly ssh: SshExecutor;
-  private readonly resolve: ConsoleResolver;
-  private readonly preload: ConsolePreload | undefined;
   private readonly scrollbackBytes: number;
   private readonly lingerMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
+  private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(opts: ConsoleHubOptions) {
-    this.ssh = opts.ssh;
-    this.resolve = opts.resolve;
-    this.preload = opts.preload;
+  constructor(private readonly opts: ConsoleHubOptions) {
     this.scrollbackBytes = opts.scrollbackBytes ?? 256 * 1024;
     this.lingerMs = opts.lingerMs ?? 5_000;
     this.retryInitialMs = opts.retryInitialMs ?? 250;
     this.retryMaxMs = opts.retryMaxMs ?? 5_000;
+    if (opts.boots) {
+      this.unsubscribe.push(opts.boots.onBoot((e) => this.onBootEvent(e)));
+      this.unsubscribe.push(opts.boots.onStarted((id) => this.guests.get(id)?.input.wake()));
+    }
   }
 
-  attach(guestId: string, viewer: ConsoleViewer, who: { userId: string | null; username: string } = { userId: null, username: "console" }): ConsoleSession {
-    let gc = this.guests.get(guestId);
-    if (gc === undefined) {
-      gc = {
-        guestId,
-        viewers: new Set(),
-        ring: new ByteRing(this.scrollbackBytes),
-        state: "connecting",
-        detail: undefined,
-        upstream: null,
-        generation: 0,
-        failures: 0,
-        retryTimer: null,
-        lingerTimer: null,
-        pending: [],
-        openedBy: who,
-      };
-      this.guests.set(guestId, gc);
-    }
-    if (gc.lingerTimer !== null) {
-      clearTimeout(gc.lingerTimer);
-      gc.lingerTimer = null;
-    }
-    const first = gc.viewers.size === 0;
-    if (first) gc.openedBy = who;
-    gc.viewers.add(viewer);
-    // Synchronous: no upstream chunk can slip between the replay and the live stream.
+  attach(guestId: string, viewer: ConsoleViewer, resume: ResumeRequest | null = null, who: ConsoleActor = { userId: null, username: "console" }): ConsoleSession {
+    const gc = this.guests.get(guestId) ?? this.create(guestId);
+    if (gc.viewers.size === 0) gc.openedBy = who;
+    if (gc.lingerTimer !== null) clearTimeout(gc.lingerTimer);
+    gc.lingerTimer = null;
+    gc.viewers.set(viewer, { synced: false, resume });
     viewer.onState(gc.state, gc.detail);
-    if (gc.ring.length > 0) viewer.onData(gc.ring.snapshot());
-    viewer.onScrollbackEnd();
-    if (first && gc.upstream === null && gc.retryTimer === null) this.open(gc);
+    // Synchronous: no follower chunk can slip between the replay and the live stream.
+    if (gc.known) this.sync(gc, viewer);
+    if (gc.follower === null && gc.retryTimer === null && !gc.starting) void this.startFollower(gc);
+    gc.input.start();
 
-    const owner = gc;
     let detached = false;
     return {
-      write: (data) => {
-        if (detached || owner.upstream === null || owner.state !== "live") return false;
-        try {
-          owner.upstream.write(data);
-          return true;
-        } catch {
-          // The SSH connection went away under the channel; the close handler reconnects.
-          return false;
-        }
-      },
+      write: (data) => !detached && gc.state === "live" && gc.input.write(data),
       detach: () => {
         if (detached) return;
         detached = true;
-        owner.viewers.delete(viewer);
-        if (owner.viewers.size === 0) this.scheduleRelease(owner);
+        gc.viewers.delete(viewer);
+        if (gc.viewers.size === 0) this.scheduleRelease(gc);
       },
     };
   }
 
-  /** Guests with a hub entry, and whether each has an upstream open (tests, diagnostics). */
-  stats(): { guestId: string; viewers: number; state: ConsoleState; upstreamOpen: boolean }[] {
+  stats(): { guestId: string; viewers: number; state: ConsoleState; followerOpen: boolean; inputOpen: boolean }[] {
     return [...this.guests.values()].map((gc) => ({
       guestId: gc.guestId,
       viewers: gc.viewers.size,
       state: gc.state,
-      upstreamOpen: gc.upstream !== null,
+      followerOpen: gc.follower !== null,
+      inputOpen: gc.input.state === "open",
     }));
   }
 
-  /** Closes every upstream at once (server shutdown); viewers are the gateway's to close. */
+  /** Stops every follower and socket (server shutdown); viewers are the gateway's to close. */
   closeAll(): void {
-    for (const gc of this.guests.values()) this.release(gc);
+    for (const u of this.unsubscribe) u();
+    for (const gc of [...this.guests.values()]) this.release(gc);
   }
 
-  private setState(gc: GuestConsole, state: ConsoleState, detail?: string): void {
+  private create(guestId: string): GuestConsole {
+    const gc: GuestConsole = {
+      guestId,
+      viewers: new Map(),
+      ring: new OffsetRing(this.scrollbackBytes),
+      known: false,
+      marks: [],
+      marksLoaded: Promise.resolve(),
+      follower: null,
+      startGen: 0,
+      starting: false,
+      followerError: null,
+      current: false,
+      catchUpTo: 0,
+      failures: 0,
+      retryTimer: null,
+      lingerTimer: null,
+      pending: [],
+      flushTimer: null,
+      lastFlush: 0,
+      drain: null,
+      expect: null,
+      rotated: null,
+      input: null as unknown as ConsoleInput,
+      openedBy: { userId: null, username: "console" },
+      state: "connecting",
+      detail: undefined,
+      closed: false,
+    };
+    gc.input = new ConsoleInput({
+      ssh: this.opts.ssh,
+      endpoint: () => this.opts.resolve(guestId),
+      onState: () => this.updateState(gc),
+      retryInitialMs: this.retryInitialMs,
+      retryMaxMs: this.retryMaxMs,
+    });
+    // Marks first: the follower waits for them, so no byte goes out before a boot it contains.
+    gc.marksLoaded = (this.opts.boots?.list(guestId) ?? Promise.resolve([])).then(
+      (list) => this.addMarks(gc, list),
+      (err: unknown) => log.warn({ guestId, err: err instanceof Error ? err.message : String(err) }, "boot marks not loaded"),
+    );
+    this.guests.set(guestId, gc);
+    return gc;
+  }
+
+  private addMarks(gc: GuestConsole, list: readonly BootMark[]): void {
+    for (const m of list) if (!gc.marks.some((x) => x.id === m.id)) gc.marks.push(m);
+    gc.marks.sort((a, b) => (a.inode === b.inode ? a.offset - b.offset : a.at.localeCompare(b.at)));
+    if (gc.marks.length > MAX_MARKS) gc.marks.splice(0, gc.marks.length - MAX_MARKS);
+  }
+
+  private marksHere(gc: GuestConsole): BootMark[] {
+    return gc.marks.filter((m) => m.inode === gc.ring.inode);
+  }
+
+  private updateState(gc: GuestConsole): void {
+    const input: InputState = gc.input.state;
+    let state: ConsoleState;
+    let detail: string | undefined;
+    if (gc.followerError?.unreachable && gc.follower === null) [state, detail] = ["host-unreachable", gc.followerError.why];
+    else if (!gc.current) [state, detail] = ["connecting", gc.followerError ? `${gc.followerError.why}; retrying` : undefined];
+    else if (input === "open") state = "live";
+    else if (input === "absent") state = "guest-not-running";
+    else if (input === "unreachable") state = "host-unreachable";
+    else state = "connecting";
     if (gc.state === state && gc.detail === detail) return;
     gc.state = state;
     gc.detail = detail;
-    for (const v of gc.viewers) v.onState(state, detail);
+    for (const v of gc.viewers.keys()) v.onState(state, detail);
   }
 
-  private open(gc: GuestConsole): void {
-    const generation = ++gc.generation;
-    if (gc.state !== "connecting") this.setState(gc, "connecting", gc.failures > 0 ? "retrying" : undefined);
-    void (async () => {
-      let stream: Duplex;
-      try {
-        const { target, socketPath } = await this.resolve(gc.guestId);
-        // History first, then the live stream: what the guest prints in between is in
-        // neither, but nothing is shown twice.
-        if (gc.ring.length === 0 && this.preload) {
-          const tail = await this.preload(gc.guestId, gc.openedBy).catch(() => null);
-          if (tail && tail.length > 0 && gc.generation === generation && gc.ring.length === 0) {
-            gc.ring.write(tail);
-            for (const v of gc.viewers) v.onData(tail);
-          }
-        }
-        stream = await this.ssh.openStreamLocal(target, socketPath);
-      } catch (err) {
-        if (gc.generation !== generation) return;
-        const { state, detail } = classifyUpstreamError(err);
-        this.setState(gc, state, detail);
-        this.scheduleRetry(gc, state);
-        return;
-      }
-      if (gc.generation !== generation || gc.viewers.size === 0 && gc.lingerTimer === null) {
-        stream.destroy();
-        return;
-      }
-      this.adopt(gc, stream, generation);
-    })();
+  private async startFollower(gc: GuestConsole, resumeAt?: LogPosition): Promise<void> {
+    const gen = ++gc.startGen;
+    gc.starting = true;
+    try {
+      await this.startFollowerNow(gc, gen, resumeAt);
+    } finally {
+      if (gen === gc.startGen) gc.starting = false;
+    }
   }
 
-  private adopt(gc: GuestConsole, stream: Duplex, generation: number): void {
-    gc.upstream = stream;
-    gc.failures = 0;
-    log.info({ guestId: gc.guestId }, "console upstream open");
-    // A QEMU UART writes its socket a byte at a time, so output arrives as many tiny SSH
-    // packets, and a browser pays per WebSocket frame (on a busy host that CPU is taken from
-    // the guest). Output after a quiet spell (a keystroke's echo) goes out in the same
-    // event-loop turn; while output keeps flowing it goes out at most every BATCH_MS.
-    let lastFlush = 0;
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      lastFlush = performance.now();
-      if (gc.pending.length === 0 || gc.generation !== generation) return;
-      const chunk = gc.pending.length === 1 ? (gc.pending[0] as Buffer) : Buffer.concat(gc.pending);
-      gc.pending = [];
-      gc.ring.write(chunk);
-      for (const v of gc.viewers) v.onData(chunk);
-    };
-    stream.on("data", (chunk: Buffer) => {
-      if (gc.generation !== generation) return;
-      gc.pending.push(chunk);
-      if (scheduled) return;
-      scheduled = true;
-      const since = performance.now() - lastFlush;
-      if (since >= BATCH_MS) setImmediate(flush);
-      else setTimeout(flush, BATCH_MS - since);
-    });
-    let ended = false;
-    const lost = (why: string) => {
-      if (ended) return;
-      ended = true;
-      stream.destroy();
-      if (gc.generation !== generation) return;
-      gc.upstream = null;
-      log.info({ guestId: gc.guestId, why }, "console upstream closed");
-      if (gc.viewers.size === 0) {
-        this.release(gc);
-        return;
-      }
-      this.setState(gc, "connecting", `upstream ${why}; reconnecting`);
-      this.scheduleRetry(gc, "connecting");
-    };
-    stream.on("error", (err: Error) => lost(`failed: ${err.message}`));
-    stream.on("end", () => lost("ended"));
-    stream.on("close", () => lost("closed"));
-    this.setState(gc, "live");
+  private async startFollowerNow(gc: GuestConsole, gen: number, resumeAt?: LogPosition): Promise<void> {
+    const stale = () => gc.closed || gc.follower !== null || gen !== gc.startGen;
+    await gc.marksLoaded;
+    if (stale()) return;
+    let endpoint: ConsoleEndpoint;
+    try {
+      endpoint = await this.opts.resolve(gc.guestId);
+    } catch (err) {
+      if (!stale()) this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
+      return;
+    }
+    if (stale()) return;
+    const firstResume = [...gc.viewers.values()].find((v) => v.resume !== null)?.resume ?? null;
+    const resume = resumeAt ?? (gc.known ? { inode: gc.ring.inode ?? "0", offset: gc.ring.end } : firstResume);
+    let argv: string[];
+    try {
+      argv = serialFollowArgv(endpoint.serialLog, { backBytes: FRESH_BACK_BYTES, resume, maxResumeBytes: gc.known || resumeAt ? MAX_CONTINUE_BYTES : this.scrollbackBytes });
+      await this.opts.auditFollow?.({ guestId: gc.guestId, target: endpoint.target, argv, actor: gc.openedBy });
+    } catch (err) {
+      if (!stale()) this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
+      return;
+    }
+    if (stale()) return;
+    gc.current = false;
+    gc.follower = new LogFollower(
+      this.opts.ssh,
+      endpoint.target,
+      argv,
+      {
+        onHeader: (h) => this.onHeader(gc, h),
+        onBytes: (chunk) => this.onBytes(gc, chunk),
+        onEnd: (why, unreachable) => {
+          gc.follower = null;
+          this.followerEnded(gc, why, unreachable);
+        },
+      },
+    );
+    this.updateState(gc);
   }
 
-  private scheduleRetry(gc: GuestConsole, after: ConsoleState): void {
-    if (gc.viewers.size === 0) {
+  private followerEnded(gc: GuestConsole, why: string, unreachable: boolean): void {
+    if (gc.closed) return;
+    this.flush(gc);
+    gc.current = false;
+    gc.followerError = { why, unreachable };
+    log.info({ guestId: gc.guestId, why }, "console follower ended");
+    this.updateState(gc);
+    if (gc.viewers.size === 0 && gc.lingerTimer === null) {
       this.release(gc);
       return;
     }
-    // A stopped guest is polled at the slow end of the curve; a dropped stream retries quickly first.
     const n = gc.failures++;
-    const base = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** n);
-    const delay = after === "connecting" && n === 0 ? Math.min(base, 100) : base;
+    const delay = n === 0 ? 50 : Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (n - 1));
     gc.retryTimer = setTimeout(() => {
       gc.retryTimer = null;
-      if (gc.viewers.size > 0 && gc.upstream === null) this.open(gc);
-    }, delay * (0.8 + Math.random() * 0.4));
+      void this.startFollower(gc);
+    }, delay);
+  }
+
+  private onHeader(gc: GuestConsole, h: FollowHeader): void {
+    const pos: LogPosition = { inode: h.inode, offset: h.start };
+    gc.followerError = null;
+    gc.failures = 0;
+    gc.catchUpTo = h.size;
+    gc.current = h.start >= h.size;
+    if (!gc.known) {
+      gc.ring.reset(pos);
+      gc.known = true;
+      if (h.rotatedSize !== null) {
+        const asked = [...gc.viewers.values()].find((v) => v.resume !== null)?.resume;
+        if (asked) gc.rotated = { inode: asked.inode, size: h.rotatedSize };
+      }
+      for (const v of gc.viewers.keys()) this.sync(gc, v);
+    } else if (h.inode !== gc.ring.inode || h.start !== gc.ring.end) {
+      const was = { inode: gc.ring.inode ?? "0", offset: gc.ring.end };
+      const rotated = h.rotatedSize !== null ? { inode: was.inode, size: h.rotatedSize } : gc.rotated;
+      const gap = gapBytes(was, pos, rotated);
+      gc.ring.reset(pos);
+      const marks = this.marksHere(gc);
+      const earlier = [...marks].reverse().find((m) => m.offset < h.start) ?? null;
+      const at = marks.filter((m) => m.offset === h.start);
+      this.send(gc, (v) => {
+        v.onStream(gap === 0 ? { position: pos, resumed: true } : { position: pos, resumed: false, gap });
+        if (earlier && gap !== 0) v.onBoot(earlier, true);
+        for (const m of at) v.onBoot(m, false);
+      });
+    }
+    if (gc.expect !== null) {
+      const e = gc.expect;
+      gc.expect = null;
+      if (e.mark.inode !== h.inode) this.rotate(gc, e);
+    }
+    this.updateState(gc);
+  }
+
+  private onBytes(gc: GuestConsole, chunk: Buffer): void {
+    // A UART writes a byte at a time and a browser pays per WebSocket frame: output after a
+    // quiet spell goes out in the same turn, a steady stream at most every BATCH_MS.
+    gc.pending.push(chunk);
+    if (gc.flushTimer !== null) return;
+    const since = performance.now() - gc.lastFlush;
+    gc.flushTimer = since >= BATCH_MS ? setImmediate(() => this.flush(gc)) : setTimeout(() => this.flush(gc), BATCH_MS - since);
+  }
+
+  private flush(gc: GuestConsole): void {
+    if (gc.flushTimer !== null) {
+      clearTimeout(gc.flushTimer as NodeJS.Timeout);
+      clearImmediate(gc.flushTimer as NodeJS.Immediate);
+    }
+    gc.flushTimer = null;
+    gc.lastFlush = performance.now();
+    if (gc.pending.length === 0 || gc.closed) return;
+    const chunk = gc.pending.length === 1 ? (gc.pending[0] as Buffer) : Buffer.concat(gc.pending);
+    gc.pending = [];
+    const start = gc.ring.end;
+    gc.ring.append(chunk);
+    const items = interleave(start, chunk, this.marksHere(gc).filter((m) => m.offset > start && m.offset <= gc.ring.end));
+    this.send(gc, (v) => deliver(v, items));
+    if (!gc.current && gc.ring.end >= gc.catchUpTo) {
+      gc.current = true;
+      this.updateState(gc);
+    }
+    if (gc.drain !== null && gc.ring.end >= gc.drain.size) this.switchLog(gc, gc.drain.to);
+  }
+
+  /** To every viewer that has had its replay (the others get it all in theirs). */
+  private send(gc: GuestConsole, fn: (v: ConsoleViewer) => void): void {
+    for (const [v, s] of gc.viewers) if (s.synced) fn(v);
+  }
+
+  private sync(gc: GuestConsole, viewer: ConsoleViewer): void {
+    const s = gc.viewers.get(viewer);
+    if (s === undefined || s.synced) return;
+    this.flush(gc);
+    const plan = planReplay(gc.ring, this.marksHere(gc), s.resume, gc.rotated);
+    s.synced = true;
+    const start: StreamStart = { position: plan.from, resumed: plan.resumed };
+    if (plan.gap !== undefined) start.gap = plan.gap;
+    viewer.onStream(start);
+    if (plan.earlier) viewer.onBoot(plan.earlier, true);
+    deliver(viewer, plan.items);
+    viewer.onScrollbackEnd();
+  }
+
+  private onBootEvent(e: BootEvent): void {
+    const gc = this.guests.get(e.guestId);
+    if (gc === undefined || gc.closed) return;
+    this.flush(gc);
+    this.addMarks(gc, [e.mark]);
+    gc.input.wake();
+    if (!gc.known || gc.follower === null && gc.ring.inode !== e.mark.inode) {
+      gc.expect = e;
+      return;
+    }
+    if (e.mark.inode === gc.ring.inode) {
+      if (e.mark.offset <= gc.ring.end) this.send(gc, (v) => v.onBoot(e.mark, false));
+      return;
+    }
+    this.rotate(gc, e);
+  }
+
+  /** The log was rotated: take the old file's last bytes, then follow the new one from the boot. */
+  private rotate(gc: GuestConsole, e: BootEvent): void {
+    if (e.rotated !== null && e.rotated.inode === gc.ring.inode) gc.rotated = e.rotated;
+    if (e.rotated !== null && e.rotated.inode === gc.ring.inode && gc.ring.end < e.rotated.size && gc.follower !== null) {
+      if (gc.drain !== null) clearTimeout(gc.drain.timer);
+      gc.drain = { size: e.rotated.size, to: e.mark, timer: setTimeout(() => this.switchLog(gc, e.mark), DRAIN_WAIT_MS) };
+      return;
+    }
+    this.switchLog(gc, e.mark);
+  }
+
+  private switchLog(gc: GuestConsole, to: BootMark): void {
+    if (gc.drain !== null) clearTimeout(gc.drain.timer);
+    gc.drain = null;
+    if (gc.closed) return;
+    gc.follower?.stop();
+    gc.follower = null;
+    if (gc.retryTimer !== null) clearTimeout(gc.retryTimer);
+    gc.retryTimer = null;
+    void this.startFollower(gc, { inode: to.inode, offset: to.offset });
   }
 
   private scheduleRelease(gc: GuestConsole): void {
@@ -282,15 +394,23 @@ export class ConsoleHub {
   }
 
   private release(gc: GuestConsole): void {
-    gc.generation++;
-    if (gc.retryTimer !== null) clearTimeout(gc.retryTimer);
-    if (gc.lingerTimer !== null) clearTimeout(gc.lingerTimer);
-    gc.retryTimer = null;
-    gc.lingerTimer = null;
-    gc.pending = [];
-    const up = gc.upstream;
-    gc.upstream = null;
-    up?.destroy();
-    if (gc.viewers.size === 0 && this.guests.get(gc.guestId) === gc) this.guests.delete(gc.guestId);
+    gc.closed = true;
+    for (const t of [gc.retryTimer, gc.lingerTimer, gc.drain?.timer]) if (t) clearTimeout(t);
+    if (gc.flushTimer !== null) {
+      clearTimeout(gc.flushTimer as NodeJS.Timeout);
+      clearImmediate(gc.flushTimer as NodeJS.Immediate);
+    }
+    gc.follower?.stop();
+    gc.follower = null;
+    gc.input.close();
+    if (this.guests.get(gc.guestId) === gc) this.guests.delete(gc.guestId);
+  }
+}
+
+function deliver(v: ConsoleViewer, items: readonly StreamItem[]): void {
+  for (const it of items) {
+    if (it.kind === "data") {
+      if (it.bytes.length > 0) v.onData(it.bytes);
+    } else v.onBoot(it.mark, false);
   }
 }

@@ -81,9 +81,15 @@ export async function startTinyGuest(host: LabHost, dir: string, timeoutMs = 60_
   };
 }
 
+export type ConsoleEvent = { kind: "data"; bytes: Buffer } | { kind: "control"; msg: ConsoleControlMessage };
+
 export interface ConsoleClient {
   ws: WebSocket;
   controls: ConsoleControlMessage[];
+  /** Everything received, in order (bytes and control messages). */
+  events: ConsoleEvent[];
+  /** All binary bytes received, exactly. */
+  bytes(): Buffer;
   /** Binary bytes received before scrollback-end. */
   scrollback(): string;
   text(): string;
@@ -96,13 +102,15 @@ export interface ConsoleClient {
 export function openConsole(
   base: string,
   guestId: string,
-  opts: { cookie?: string; ticket?: string; origin?: string; autoPong?: boolean },
+  opts: { cookie?: string; ticket?: string; origin?: string; autoPong?: boolean; resume?: string },
 ): Promise<ConsoleClient> {
-  const url = `${base.replace(/^http/, "ws")}/api/console/${guestId}${opts.ticket === undefined ? "" : `?ticket=${encodeURIComponent(opts.ticket)}`}`;
+  const query = [opts.ticket === undefined ? null : `ticket=${encodeURIComponent(opts.ticket)}`, opts.resume === undefined ? null : `resume=${encodeURIComponent(opts.resume)}`].filter((q) => q !== null);
+  const url = `${base.replace(/^http/, "ws")}/api/console/${guestId}${query.length > 0 ? `?${query.join("&")}` : ""}`;
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.cookie = opts.cookie;
   const ws = new WebSocket(url, { headers, origin: opts.origin ?? base, perMessageDeflate: false, autoPong: opts.autoPong ?? true });
   const controls: ConsoleControlMessage[] = [];
+  const events: ConsoleEvent[] = [];
   const before: Buffer[] = [];
   const all: Buffer[] = [];
   let inScrollback = true;
@@ -113,17 +121,21 @@ export function openConsole(
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     if (isBinary) {
       all.push(data);
+      events.push({ kind: "data", bytes: data });
       if (inScrollback) before.push(data);
     } else {
       const msg = JSON.parse(data.toString()) as ConsoleControlMessage;
       if (msg.type === "scrollback-end") inScrollback = false;
       controls.push(msg);
+      events.push({ kind: "control", msg });
     }
     notify();
   });
   const client: ConsoleClient = {
     ws,
     controls,
+    events,
+    bytes: () => Buffer.concat(all),
     scrollback: () => Buffer.concat(before).toString(),
     text: () => Buffer.concat(all).toString(),
     waitFor(pred, what, timeoutMs = 10_000) {

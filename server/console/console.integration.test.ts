@@ -1,6 +1,7 @@
 // The console end to end on a real lab host: browser-like `ws` clients → the real HTTP
 // server and gateway → SshPool → a unix socket on the host served by a shell on a PTY
-// (socat), standing in for a guest's serial line.
+// (socat), standing in for a guest's serial line, with `socat -R` writing what the shell
+// prints to a log as QEMU's chardev logfile does (console output is read from the log).
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,6 @@ import type { ConsoleUpgradeHandler } from "./console-gateway";
 import type { ConsoleTicketStore } from "./console-tickets";
 import { killSocketServer, openConsole, shellSocketArgv, startTinyGuest, waitForSocket, type ConsoleClient, type RunningTinyGuest } from "./console-test-support";
 import { readSerialLogPage, searchSerialLog } from "./serial-log-reader";
-import { serialLogTailArgv } from "./serial-log";
 
 const support = labHostsSupported();
 
@@ -23,6 +23,8 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
   let tickets: ConsoleTicketStore;
   let base: string;
   let shellSock: string;
+  let shellLog: string;
+  const shellArgv = () => ["socat", "-R", shellLog, ...shellSocketArgv(shellSock).slice(1)];
   let tiny: RunningTinyGuest | undefined;
   const clock = { offset: 0 };
   const users: Record<"olga" | "vic" | "mallory" | "oscar", { id: string; cookie: string }> = {} as never;
@@ -55,7 +57,8 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
 
     host = await startLabHost();
     shellSock = `${host.runDir}/g1-serial.sock`;
-    host.spawnInNs(shellSocketArgv(shellSock));
+    shellLog = `${host.runDir}/g1-serial.log`;
+    host.spawnInNs(shellArgv());
     await waitForSocket(host, shellSock);
 
     pool = new SshPool({ keepaliveIntervalMs: 1000 });
@@ -67,6 +70,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
       resolve: async (guestId) => ({
         target,
         socketPath: guestId === "g1" ? shellSock : guestId === "tiny" && tiny ? tiny.serialSocket : `${host.runDir}/${guestId}-serial.sock`,
+        serialLog: guestId === "g1" ? shellLog : guestId === "tiny" && tiny ? tiny.serialLog : `${host.runDir}/${guestId}-serial.log`,
       }),
       allowedOrigins: ["https://labdeck.example"],
       tickets,
@@ -74,11 +78,6 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
         lingerMs: 0,
         retryInitialMs: 100,
         retryMaxMs: 400,
-        preload: async (guestId) => {
-          if (guestId !== "tiny" || !tiny) return null;
-          const r = await pool.exec(target, serialLogTailArgv(tiny.serialLog));
-          return r.exitStatus === 0 ? Buffer.from(r.stdout) : null;
-        },
       },
       heartbeatMs: 300,
     });
@@ -110,7 +109,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     a.ws.send("echo fan-$((6*7))-out\r");
     await a.waitForText("fan-42-out");
     await b.waitForText("fan-42-out");
-    expect(handler.hub.stats()).toEqual([{ guestId: "g1", viewers: 2, state: "live", upstreamOpen: true }]);
+    expect(handler.hub.stats()).toEqual([{ guestId: "g1", viewers: 2, state: "live", followerOpen: true, inputOpen: true }]);
   });
 
   it("gives a late client the scrollback first, then live output", async () => {
@@ -155,9 +154,11 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     await allowed.waitForState("live");
   });
 
-  it("says guest-not-running for a guest without a socket", async () => {
+  it("says guest-not-running for a guest without a socket, showing its log", async () => {
+    await host.execInNs(["sh", "-c", 'printf "last words of g2\\n" > "$1"', "sh", `${host.runDir}/g2-serial.log`]);
     const c = await connect("olga", "g2");
     await c.waitForState("guest-not-running");
+    await c.waitForText("last words of g2");
     expect(c.ws.readyState).toBe(c.ws.OPEN);
   });
 
@@ -166,7 +167,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     await c.waitForState("live");
     await killSocketServer(host, shellSock);
     await c.waitForState("guest-not-running");
-    host.spawnInNs(shellSocketArgv(shellSock));
+    host.spawnInNs(shellArgv());
     await waitForSocket(host, shellSock);
     await c.waitForState("live");
     c.ws.send("echo back-$((3*3))\r");

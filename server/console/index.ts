@@ -4,8 +4,7 @@ import { db } from "../db";
 import { runtime } from "../services/runtime";
 import { createConsoleUpgradeHandler, type ConsoleUpgradeHandler } from "./console-gateway";
 import { guestConsoleResolver } from "./console-resolver";
-import { serialLogTailArgv } from "./serial-log";
-import { readFromHost } from "../services/host-read";
+import { auditRead } from "../audit/audit-writer";
 
 export { issueConsoleTicket, redeemConsoleTicket, CONSOLE_TICKET_TTL_MS } from "./console-tickets";
 export { createConsoleUpgradeHandler, CONSOLE_PATH_PREFIX, type ConsoleControlMessage, type ConsoleUpgradeHandler } from "./console-gateway";
@@ -25,11 +24,15 @@ export function consoleUpgrade(allowedOrigins: readonly string[]): ConsoleUpgrad
       resolve,
       allowedOrigins,
       hub: {
-        preload: async (guestId, who) => {
-          const { target, serialLog } = await resolve(guestId);
-          const res = await readFromHost({ db, ssh: rt.ssh, secret: rt.secret, actor: who }, target.hostId, serialLogTailArgv(serialLog));
-          return res.exitStatus === 0 ? Buffer.from(res.stdout, "utf8") : null;
-        },
+        boots: rt.boots,
+        // The follower runs for as long as someone watches: its row is written when it starts.
+        auditFollow: ({ target, argv, actor }) =>
+          auditRead(db, actor, {
+            hostId: target.hostId,
+            hostName: target.name,
+            action: "console.follow",
+            commands: [{ argv, purpose: "Follow the guest's serial log for its console", exitStatus: null, outcome: "ok", durationMs: 0, output: "" }],
+          }),
       },
     });
   }

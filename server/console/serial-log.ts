@@ -17,12 +17,6 @@ export function checkLogPath(path: string): void {
 }
 
 /** `stat` prints the size in bytes; a missing log (never started) is exit status 1. */
-/** The last bytes of the log: the history a freshly opened console starts from. */
-export function serialLogTailArgv(path: string, bytes = 64 * 1024): string[] {
-  checkLogPath(path);
-  return ["tail", "-c", String(bytes), "--", path];
-}
-
 export function serialLogSizeArgv(path: string): string[] {
   checkLogPath(path);
   return ["stat", "-c", "%s", "--", path];

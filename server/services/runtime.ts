@@ -7,6 +7,7 @@ import { sshPool } from "../ssh/pool";
 import type { SshExecutor } from "../ssh/types";
 import { hostTarget } from "./host-target";
 import { guestDeleteJobHandler } from "./guest-delete-job";
+import { GuestBoots, withBootRecording } from "./guest-boots";
 import { guestStartJobHandler } from "./guest-start-job";
 import { networkChangeJobHandler } from "./network/network-change-job";
 import { GuestAddressesLive } from "./guest-addresses-live";
@@ -25,6 +26,8 @@ interface Runtime {
   networkLive: NetworkLive;
   /** The guest lists' shared background read of learned addresses, one per host for every viewer. */
   guestAddresses: GuestAddressesLive;
+  /** Boots recorded by start jobs, told to the console hub in-process. */
+  boots: GuestBoots;
 }
 
 const g = globalThis as unknown as { labdeckRuntime?: Runtime };
@@ -38,9 +41,10 @@ export function runtime(): Runtime {
     jobs.register("plan", planHandler);
     jobs.register("probe", probeJobHandler);
     jobs.register("guest-delete", guestDeleteJobHandler);
-    jobs.register("guest-start", guestStartJobHandler);
+    const boots = new GuestBoots(db);
+    jobs.register("guest-start", withBootRecording(guestStartJobHandler, { db, boots }));
     jobs.register("network-change", networkChangeJobHandler);
-    g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }), guestAddresses: new GuestAddressesLive({ db, ssh, secret }) };
+    g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }), guestAddresses: new GuestAddressesLive({ db, ssh, secret }), boots };
   }
   return g.labdeckRuntime;
 }

@@ -27,6 +27,7 @@ describe("planStartGuest", () => {
       [["ip", "link", "set"], undefined],
       [["ip", "link", "set"], undefined],
       [["sh", "-c", expect.stringContaining('mv -f -- "$1" "$1.1"')], undefined],
+      [["sh", "-c", expect.stringContaining("umask 077")], undefined],
       [["qemu-system-x86_64", "-name", "guest=web"], ["pkill", "-KILL", "-L", "-F", files.pidfile]],
     ]);
     expect(plan.steps[1]?.argv).toEqual(["qemu-img", "create", "-q", "-f", "qcow2", "/srv/ld/img/web.qcow2", String(2 ** 30)]);

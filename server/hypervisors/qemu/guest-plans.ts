@@ -9,6 +9,7 @@ import { assertAbsPath, assertMatches, assertUnderRoots as underRoots } from "..
 import { badInput } from "../../errors";
 import { BRIDGE_NAME, GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
+import { serialLogBootStep } from "./serial-log-boot";
 import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "./serial-log-rotation";
 
 export interface QmpStepSpec {
@@ -88,6 +89,8 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     argv: serialLogRotateArgv(o.files.serialLog),
     purpose: `Rotate the serial log of ${o.def.name} if it is over ${SERIAL_LOG_ROTATE_BYTES / (1024 * 1024)} MiB (the previous one is kept as serial.log.1)`,
   });
+  // Last before QEMU: the guest is stopped here, so the offset it prints is where this boot begins.
+  steps.push(serialLogBootStep(o.files.serialLog, o.def.name));
   steps.push({
     argv: qemu,
     purpose: `Start ${o.def.name} (QEMU daemonizes once the guest is set up)`,
