@@ -58,10 +58,12 @@ export interface StartGuestOptions extends QemuArgvContext {
 }
 
 export function planStartGuest(o: StartGuestOptions): GuestPlan {
-  // Built first: it checks every name and path before any step exists.
+  // Built first: it checks every name and path before any step exists. The short fixed
+  // steps before QEMU are marked `batch`: the job runs them in one SSH exec, each still
+  // shown, audited and undone as its own step (server/jobs/step-batch.ts). QEMU runs alone.
   const qemu = buildQemuArgv(o.def, o);
   const steps: GuestPlanStep[] = [
-    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}` },
+    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}`, batch: true },
   ];
   for (const i of o.imagesToCreate) {
     const disk = o.def.disks[i];
@@ -71,6 +73,7 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
       argv: ["qemu-img", "create", "-q", "-f", disk.format, p, String(disk.sizeBytes)],
       purpose: `Create the ${disk.format} image ${p} (${disk.sizeBytes} bytes)`,
       undo: ["rm", "-f", "--", p],
+      batch: true,
     });
   }
   let tapIndex = 0;
@@ -79,14 +82,15 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     const tap = o.taps[tapIndex++] as string; // present: buildQemuArgv checked it
     const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
     steps.push(
-      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap] },
-      { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}` },
-      { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up` },
+      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap], batch: true },
+      { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}`, batch: true },
+      { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up`, batch: true },
     );
   });
   steps.push({
     argv: serialLogRotateArgv(o.files.serialLog),
     purpose: `Rotate the serial log of ${o.def.name} if it is over ${SERIAL_LOG_ROTATE_BYTES / (1024 * 1024)} MiB (the previous one is kept as serial.log.1)`,
+    batch: true,
   });
   steps.push({
     argv: qemu,

@@ -1,0 +1,114 @@
+import type { ExecOptions, ExecResult } from "../ssh/types";
+import type { StepSpec } from "./job-runner";
+import type { StepOutput } from "./output-cap";
+import { BatchSplitter, batchArgv, newBatchNonce } from "./step-batch";
+
+// The job runner's side of a batch (step-batch.ts): several steps in one SSH exec, each
+// begun, audited and ended through the runner's own step functions, in order, as its end
+// marker arrives. What must not break: every command that ran gets its audit row before
+// its result is published, even when an earlier one could not be finished (a database
+// error is thrown only after the whole batch has been read); a command whose end was
+// never read is ended with the exec's outcome (timeout, cancelled, connection lost) and
+// an exit status of null, never as success.
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface BegunStep {
+  step: StepSpec;
+  index: number;
+  started: number;
+  timeoutMs: number;
+  output: StepOutput;
+}
+
+export interface BatchHooks {
+  steps: readonly StepSpec[];
+  signal: AbortSignal;
+  beginStep(step: StepSpec, at?: number): BegunStep;
+  finishStep(b: BegunStep, result: ExecResult): Promise<void>;
+  notRun(b: BegunStep, err: unknown): Promise<never>;
+  note(text: string): void;
+  exec(argv: string[], opts: ExecOptions): Promise<ExecResult>;
+}
+
+export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
+  const { steps } = h;
+  for (const s of steps) {
+    if (s.qmp || s.stdin !== undefined) throw new Error(`step "${s.purpose}" cannot run in a batch`);
+  }
+  if (steps.length > 1) h.note(`the next ${steps.length} steps run in one SSH session; each is audited as its own command`);
+  const nonce = newBatchNonce();
+  const argv = batchArgv(nonce, steps.map((s) => s.argv));
+  const results: ExecResult[] = [];
+  // The step whose command runs now; after an end it is set (on the chain) to the next one,
+  // whose start is published once the previous step has ended, with the time it began.
+  let current: BegunStep | null = h.beginStep(steps[0] as StepSpec);
+  let lastAt = current.started;
+  let chain: Promise<void> = Promise.resolve();
+  let firstError: unknown = null;
+  const finish = async (b: BegunStep, result: ExecResult): Promise<void> => {
+    if (result.stdout) b.output.push("stdout", Buffer.from(result.stdout));
+    if (result.stderr) b.output.push("stderr", Buffer.from(result.stderr));
+    await h.finishStep(b, result).catch((err: unknown) => void (firstError ??= err));
+  };
+  // Each command keeps its own time limit: its timer starts when the one before it ended,
+  // and stopping the exec then ends the command as a timeout (a cancel of the job as cancelled).
+  const stop = new AbortController();
+  const cancel = () => stop.abort();
+  if (h.signal.aborted) stop.abort();
+  h.signal.addEventListener("abort", cancel);
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (step: StepSpec | undefined) => {
+    clearTimeout(timer);
+    if (step) timer = setTimeout(() => ((timedOut = true), stop.abort()), step.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  };
+  const splitter = new BatchSplitter(nonce, (end) => {
+    const result: ExecResult = { outcome: "exited", exitStatus: end.exitStatus, exitSignal: null, stdout: end.stdout, stderr: end.stderr, durationMs: Math.max(0, end.at - lastAt) };
+    lastAt = end.at;
+    results.push(result);
+    arm(end.exitStatus === 0 ? steps[end.index + 1] : undefined);
+    chain = chain.then(async () => {
+      const b = current as BegunStep;
+      await finish(b, result);
+      const next = end.exitStatus === 0 ? steps[end.index + 1] : undefined;
+      current = next ? h.beginStep(next, end.at) : null;
+    });
+  });
+  let overall: ExecResult;
+  arm(steps[0]);
+  try {
+    overall = await h.exec(argv, {
+      timeoutMs: steps.reduce((sum, s) => sum + (s.timeoutMs ?? DEFAULT_TIMEOUT_MS), 0),
+      signal: stop.signal,
+      onStdout: (c) => splitter.stdout(c),
+      onStderr: (c) => splitter.stderr(c),
+    });
+  } catch (err) {
+    await chain;
+    if (current !== null) await h.notRun(current, err);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    h.signal.removeEventListener("abort", cancel);
+  }
+  await chain;
+  // Ended without its marker: the batch was stopped (timeout, cancel) or the connection
+  // dropped while this command ran, or the script itself died; what it did is not known.
+  const b = current as BegunStep | null;
+  if (b !== null) {
+    const rest = splitter.unfinished();
+    const result: ExecResult = {
+      outcome: timedOut && overall.outcome === "cancelled" ? "timeout" : overall.outcome === "exited" ? "connection-lost" : overall.outcome,
+      exitStatus: null,
+      exitSignal: overall.exitSignal,
+      stdout: rest.stdout,
+      stderr: rest.stderr,
+      durationMs: Math.max(0, Date.now() - lastAt),
+    };
+    results.push(result);
+    await finish(b, result);
+  }
+  if (firstError !== null) throw firstError;
+  return results;
+}
