@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import { retryWhileBusy } from "../db-busy";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
-import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
+import { auditCommand, auditCommands, auditOutcome, type Actor } from "../audit/audit-writer";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
@@ -244,23 +244,31 @@ export class JobRunner {
         lastFailedStep = b.index;
         throw new JobEnd("failed", message, b.index, code);
       };
-      const finishStep = async (b: BegunStep, result: ExecResult): Promise<void> => {
-        b.output.end();
+      // Steps whose results arrived together (a batch) get their rows in one commit, all
+      // written before any of their ends is published (endBegun).
+      const recordSteps = async (done: readonly { step: StepSpec; result: ExecResult }[]): Promise<void> => {
         await runningWritten();
-        const { step } = b;
-        const outcome = auditOutcome(result, { optional: step.optional });
-        await auditCommand(db, actor, {
+        await auditCommands(db, actor, done.map(({ step, result }) => ({
           hostId: job.hostId,
           hostName: job.host.name,
           jobId,
           argv: step.argv,
           exitStatus: result.exitStatus,
-          outcome,
+          outcome: auditOutcome(result, { optional: step.optional }),
           durationMs: result.durationMs,
           output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
-        });
+        })));
+      };
+      const endBegun = (b: BegunStep, result: ExecResult): void => {
+        b.output.end();
         endStep({ type: "step-end", index: b.index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+        const outcome = auditOutcome(result, { optional: b.step.optional });
         if (outcome === "failed" || outcome === "unknown") lastFailedStep = b.index;
+      };
+      const finishStep = async (b: BegunStep, result: ExecResult): Promise<void> => {
+        b.output.end();
+        await recordSteps([{ step: b.step, result }]);
+        endBegun(b, result);
       };
       const ctx: JobContext = {
         jobId,
@@ -290,7 +298,7 @@ export class JobRunner {
           return result;
         },
         runSteps: async (steps) => {
-          const results = await runBatch({ steps, signal: controller.signal, beginStep, finishStep, notRun, note: ctx.note, exec: async (argv, opts) => this.deps.ssh.exec(await targetForJob(), argv, opts) });
+          const results = await runBatch({ steps, signal: controller.signal, beginStep, recordSteps, endStep: endBegun, notRun, note: ctx.note, exec: async (argv, opts) => this.deps.ssh.exec(await targetForJob(), argv, opts) });
           if (runningWriteError !== null) throw runningWriteError;
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return results;

@@ -35,8 +35,18 @@ const batchable = (s: TPlanStep): boolean => s.batch === true && !s.qmp && s.std
 const spec = (step: TPlanStep) => ({ argv: step.argv, qmp: step.qmp, purpose: step.purpose, timeoutMs: step.timeoutMs, stdin: step.stdin });
 
 export const planHandler: JobHandler = async (ctx, payload) => {
+  await runPlan(ctx, payload);
+};
+
+/**
+ * Runs the plan; returns each plan step's result by step index (a handler that needs a
+ * step's output, e.g. the start job, reads it here). Batched or not, a step's result is
+ * its own command's.
+ */
+export async function runPlan(ctx: JobContext, payload: unknown): Promise<ExecResult[]> {
   const plan = ZPlan.parse(payload);
   const done: TPlanStep[] = [];
+  const byStep: ExecResult[] = [];
   let i = 0;
   while (i < plan.steps.length) {
     if (ctx.signal.aborted) {
@@ -57,12 +67,14 @@ export const planHandler: JobHandler = async (ctx, payload) => {
       throw err;
     }
     for (const res of results) {
+      byStep[i] = res;
       await judge(ctx, plan.steps[i] as TPlanStep, i, res, done);
       i++;
     }
     if (results.length < group) throw new JobEnd("unknown", `the session running steps ${i + 1}–${i + group - results.length} ended before their results were read`, i);
   }
-};
+  return byStep;
+}
 
 /** What one step's result means for the plan: go on, or undo what was done and end the job. */
 async function judge(ctx: JobContext, step: TPlanStep, i: number, res: ExecResult, done: TPlanStep[]): Promise<void> {

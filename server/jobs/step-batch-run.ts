@@ -25,10 +25,19 @@ export interface BatchHooks {
   steps: readonly StepSpec[];
   signal: AbortSignal;
   beginStep(step: StepSpec, at?: number): BegunStep;
-  finishStep(b: BegunStep, result: ExecResult): Promise<void>;
+  /** Writes the audit rows of steps that ended (one commit), before any of them is ended. */
+  recordSteps(done: readonly { step: StepSpec; result: ExecResult }[]): Promise<void>;
+  /** Publishes a recorded step's end. */
+  endStep(b: BegunStep, result: ExecResult): void;
   notRun(b: BegunStep, err: unknown): Promise<never>;
   note(text: string): void;
   exec(argv: string[], opts: ExecOptions): Promise<ExecResult>;
+}
+
+interface Ended {
+  index: number;
+  began: number;
+  result: ExecResult;
 }
 
 export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
@@ -40,16 +49,31 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
   const nonce = newBatchNonce();
   const argv = batchArgv(nonce, steps.map((s) => s.argv));
   const results: ExecResult[] = [];
-  // The step whose command runs now; after an end it is set (on the chain) to the next one,
-  // whose start is published once the previous step has ended, with the time it began.
+  // The step published as running; ends that arrive together are recorded in one commit,
+  // then published in order, each later step started (with the time it began) right
+  // before its end, so the transcript reads start, end, start, end.
   let current: BegunStep | null = h.beginStep(steps[0] as StepSpec);
   let lastAt = current.started;
+  const pending: Ended[] = [];
   let chain: Promise<void> = Promise.resolve();
   let firstError: unknown = null;
-  const finish = async (b: BegunStep, result: ExecResult): Promise<void> => {
-    if (result.stdout) b.output.push("stdout", Buffer.from(result.stdout));
-    if (result.stderr) b.output.push("stderr", Buffer.from(result.stderr));
-    await h.finishStep(b, result).catch((err: unknown) => void (firstError ??= err));
+  const settle = async (): Promise<void> => {
+    const take = pending.splice(0);
+    if (take.length === 0) return;
+    const failedBefore = firstError !== null;
+    await h.recordSteps(take.map((t) => ({ step: steps[t.index] as StepSpec, result: t.result }))).catch((err: unknown) => void (firstError ??= err));
+    // A row that could not be written keeps its result (and every later one) unpublished.
+    if (failedBefore || firstError !== null) return;
+    for (const t of take) {
+      const b = current ?? h.beginStep(steps[t.index] as StepSpec, t.began);
+      current = null;
+      if (t.result.stdout) b.output.push("stdout", Buffer.from(t.result.stdout));
+      if (t.result.stderr) b.output.push("stderr", Buffer.from(t.result.stderr));
+      h.endStep(b, t.result);
+    }
+    const last = take[take.length - 1] as Ended;
+    const next = last.result.exitStatus === 0 ? steps[last.index + 1] : undefined;
+    if (next && results.length === last.index + 1) current = h.beginStep(next, last.result.durationMs + last.began);
   };
   // Each command keeps its own time limit: its timer starts when the one before it ended,
   // and stopping the exec then ends the command as a timeout (a cancel of the job as cancelled).
@@ -65,15 +89,11 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
   };
   const splitter = new BatchSplitter(nonce, (end) => {
     const result: ExecResult = { outcome: "exited", exitStatus: end.exitStatus, exitSignal: null, stdout: end.stdout, stderr: end.stderr, durationMs: Math.max(0, end.at - lastAt) };
+    pending.push({ index: end.index, began: lastAt, result });
     lastAt = end.at;
     results.push(result);
     arm(end.exitStatus === 0 ? steps[end.index + 1] : undefined);
-    chain = chain.then(async () => {
-      const b = current as BegunStep;
-      await finish(b, result);
-      const next = end.exitStatus === 0 ? steps[end.index + 1] : undefined;
-      current = next ? h.beginStep(next, end.at) : null;
-    });
+    chain = chain.then(settle);
   });
   let overall: ExecResult;
   arm(steps[0]);
@@ -86,7 +106,9 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
     });
   } catch (err) {
     await chain;
-    if (current !== null) await h.notRun(current, err);
+    const prev = results[results.length - 1];
+    const b = current ?? (results.length < steps.length && (prev === undefined || prev.exitStatus === 0) && firstError === null ? h.beginStep(steps[results.length] as StepSpec, lastAt) : null);
+    if (b !== null) await h.notRun(b, err);
     throw err;
   } finally {
     clearTimeout(timer);
@@ -95,8 +117,8 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
   await chain;
   // Ended without its marker: the batch was stopped (timeout, cancel) or the connection
   // dropped while this command ran, or the script itself died; what it did is not known.
-  const b = current as BegunStep | null;
-  if (b !== null) {
+  const last = results[results.length - 1];
+  if (results.length < steps.length && (last === undefined || last.exitStatus === 0)) {
     const rest = splitter.unfinished();
     const result: ExecResult = {
       outcome: timedOut && overall.outcome === "cancelled" ? "timeout" : overall.outcome === "exited" ? "connection-lost" : overall.outcome,
@@ -106,8 +128,9 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
       stderr: rest.stderr,
       durationMs: Math.max(0, Date.now() - lastAt),
     };
+    pending.push({ index: results.length, began: lastAt, result });
     results.push(result);
-    await finish(b, result);
+    await settle();
   }
   if (firstError !== null) throw firstError;
   return results;

@@ -132,6 +132,33 @@ describe("batch steps on a real host", () => {
   }, 60_000);
 });
 
+describe("a batch whose connection drops", () => {
+  it("ends the running command as unknown, undoes nothing, and runs nothing after it", async () => {
+    const dir = `${lab.runDir}/batch-drop`;
+    const job = await ctx.db.job.create({
+      data: {
+        hostId, kind: "plan", title: "drop", status: "queued", createdBy: actor.username,
+        planJson: JSON.stringify({ title: "drop", steps: [
+          { argv: ["mkdir", "--", dir], purpose: "make", undo: ["rmdir", "--", dir], batch: true },
+          { argv: ["sleep", "419"], purpose: "hang", batch: true },
+          { argv: ["touch", "--", `${dir}/after`], purpose: "never", batch: true },
+        ] }),
+      },
+    });
+    ctx.rt.jobs.enqueue(job.id);
+    for (let i = 0; i < 200 && !(await lab.processes()).some((p) => p.argv.join(" ") === "sleep 419"); i++) await new Promise((r) => setTimeout(r, 25));
+    await lab.dropConnections();
+    await ctx.rt.jobs.idle();
+    const done = await ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done.status).toBe("unknown");
+    const audit = await ctx.db.auditEvent.findMany({ where: { jobId: job.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+    expect(audit.map((a) => [(JSON.parse(a.argvJson ?? "[]") as string[])[0], a.outcome, a.exitStatus])).toEqual([["mkdir", "ok", 0], ["sleep", "unknown", null]]);
+    // Nothing was undone: after a lost connection the host's state is read, not guessed.
+    expect(await exists(dir)).toBe(true);
+    expect(await exists(`${dir}/after`)).toBe(false);
+  }, 60_000);
+});
+
 describe("a job's SSH target", () => {
   it("is read once per job, and again after the host's settings changed", async () => {
     let reads = 0;
