@@ -9,7 +9,7 @@
 // host). Labdeck's job timeline comes from its own step timestamps in the transcript.
 // Run as root after `npx next build`: `npx tsx bench/start.ts [--rounds 5]`. Prints only.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -21,7 +21,9 @@ import { useTempDataDir } from "../server/test-support/temp-data";
 import { armPage, now, pageMarks, watchFileFor, watchQemuUp } from "./start-probes";
 import { openSshArgs, sshProcess, summarize } from "./support";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
+// --baseline DIR: a checkout of an older Labdeck (with node_modules and a build) run as a
+// second server on a copy of the same inventory, its starts interleaved with this tree's.
+const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "5" }, baseline: { type: "string" } } });
 const ROUNDS = Number(args.rounds);
 const BRIDGE = "ldbr0";
 const GUEST = "bench1";
@@ -44,8 +46,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+async function startServer(dataDir: string, port: number, cwd = process.cwd()): Promise<ChildProcess> {
   const child = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
+    cwd,
     stdio: ["ignore", process.stderr, "inherit"],
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LABDECK_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
   });
@@ -75,7 +78,18 @@ interface PlanStep {
   argv: string[];
 }
 
-async function labdeckRound(page: Page, base: string, guestId: string, dir: string, banner: string, s: Samples, db: import("../server/db").Db): Promise<PlanStep[]> {
+interface Server {
+  label: string;
+  base: string;
+  db: import("../server/db").Db;
+  /** When a page last left its console (its hub keeps the scrollback for a while). */
+  left: number;
+}
+
+async function labdeckRound(page: Page, srv: Server, guestId: string, dir: string, banner: string, all: Samples): Promise<PlanStep[]> {
+  await sleep(Math.max(0, HUB_LINGER_MS - (now() - srv.left)));
+  const { base, db } = srv;
+  const s: Samples = {};
   await page.goto(`${base}/guests/${guestId}`);
   await page.getByTestId("guest-console-toggle").click();
   await page.locator('[data-testid="console-state"] [data-phase="guest-not-running"]').waitFor({ timeout: 30_000 });
@@ -129,6 +143,8 @@ async function labdeckRound(page: Page, base: string, guestId: string, dir: stri
   if (final?.type === "status" && running?.type === "status") add(s, "job: running → finished", final.at - running.at);
   const plan = JSON.parse(job.planJson) as { steps: PlanStep[] };
   await page.goto("about:blank");
+  srv.left = now();
+  for (const [k, v] of Object.entries(s)) for (const x of v) add(all, `${srv.label} ${k}`, x);
   return plan.steps;
 }
 
@@ -173,6 +189,7 @@ async function main(): Promise<void> {
 
   const lab = await startLabHost();
   let server: ChildProcess | null = null;
+  let baseline: ChildProcess | null = null;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -209,8 +226,21 @@ async function main(): Promise<void> {
     const port = await freePort();
     // The server applies migrations at start, which needs the database to itself.
     await db.$disconnect();
+    const servers: Server[] = [];
+    if (args.baseline) {
+      // The same inventory (and secret key) in a data directory of its own: no two servers share a database.
+      const baseData = await mkdtemp(path.join(os.tmpdir(), "labdeck-bench-start-base-"));
+      await db.$queryRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+      await db.$disconnect();
+      for (const f of ["labdeck.db", "secret.key"]) copyFileSync(path.join(dataDir, f), path.join(baseData, f));
+      const basePort = await freePort();
+      baseline = await startServer(baseData, basePort, path.resolve(args.baseline));
+      const { createDb } = await import("../server/db");
+      servers.push({ label: "baseline", base: `http://127.0.0.1:${basePort}`, db: createDb(`file:${path.join(baseData, "labdeck.db")}`), left: 0 });
+    }
     server = await startServer(dataDir, port);
     const base = `http://127.0.0.1:${port}`;
+    servers.unshift({ label: "labdeck", base, db, left: 0 });
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     await ctx.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
     await ctx.addInitScript({ content: "globalThis.__name = (f) => f;" });
@@ -228,17 +258,21 @@ async function main(): Promise<void> {
     const s: Samples = {};
     // A first start outside the figures: Next.js compiles nothing in production, but the
     // server's first tRPC calls and the browser's first page load are cold.
-    let steps = await labdeckRound(page, base, guest.id, dir, BANNER, {}, db);
-    await resetGuest(lab, dir, tap);
+    let steps: PlanStep[] = [];
+    for (const srv of servers) {
+      steps = await labdeckRound(page, srv, guest.id, dir, BANNER, {});
+      await resetGuest(lab, dir, tap);
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      const left = now();
       await directRound("ssh2 SshPool", pool, steps, dir, BANNER, s);
       await resetGuest(lab, dir, tap);
       await directRound("OpenSSH ControlMaster", openssh, steps, dir, BANNER, s);
       await resetGuest(lab, dir, tap);
-      await sleep(Math.max(0, HUB_LINGER_MS - (now() - left)));
-      steps = await labdeckRound(page, base, guest.id, dir, BANNER, s, db);
-      await resetGuest(lab, dir, tap);
+      // Alternate which server goes first, so neither always follows the direct runs.
+      for (const srv of round % 2 === 0 ? servers : [...servers].reverse()) {
+        steps = await labdeckRound(page, srv, guest.id, dir, BANNER, s);
+        await resetGuest(lab, dir, tap);
+      }
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
     console.log(`\nstart of the tiny guest (TCG, 1 TAP NIC), ${ROUNDS} rounds, load average ${(await import("node:fs")).readFileSync("/proc/loadavg", "utf8").trim()}`);
@@ -250,6 +284,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server?.kill("SIGTERM");
+    baseline?.kill("SIGTERM");
     await rt.ssh.closeAll();
     await lab.stop();
     rmSync(tmp, { recursive: true, force: true });

@@ -58,9 +58,10 @@ export interface StartGuestOptions extends QemuArgvContext {
 }
 
 export function planStartGuest(o: StartGuestOptions): GuestPlan {
-  // Built first: it checks every name and path before any step exists. The short fixed
-  // steps before QEMU are marked `batch`: the job runs them in one SSH exec, each still
-  // shown, audited and undone as its own step (server/jobs/step-batch.ts). QEMU runs alone.
+  // Built first: it checks every name and path before any step exists. Every step is
+  // marked `batch`: the job runs them in one SSH exec, each still shown, audited, timed
+  // and undone as its own step (server/jobs/step-batch.ts). A step added between them
+  // without `batch` (one whose result a handler reads through runStep) splits the batch.
   const qemu = buildQemuArgv(o.def, o);
   const steps: GuestPlanStep[] = [
     { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}`, batch: true },
@@ -97,6 +98,9 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     purpose: `Start ${o.def.name} (QEMU daemonizes once the guest is set up)`,
     undo: ["pkill", "-KILL", "-L", "-F", o.files.pidfile],
     timeoutMs: QEMU_START_TIMEOUT_MS,
+    // -daemonize: the parent exits once the guest is set up and the daemon has let go of
+    // stdout and stderr, so QEMU can end a batch like any short command.
+    batch: true,
   });
   return { title: `Start guest ${o.def.name}`, steps };
 }
