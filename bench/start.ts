@@ -101,10 +101,10 @@ async function labdeckRound(page: Page, srv: Server, guestId: string, dir: strin
   add(s, "preview (Start → plan shown)", now() - t0);
   const up = watchQemuUp(dir);
   const log = watchFileFor(dir, "serial.log", banner);
-  const runResponse = page.waitForResponse((r) => r.url().includes("guests.run"));
+  let responded = NaN;
+  const runResponse = page.waitForResponse((r) => r.url().includes("guests.run")).then((r) => ((responded = now()), r));
   await run.click();
   const [q, res] = await Promise.all([up.done, runResponse]);
-  const responded = now();
   await page.waitForFunction(() => (globalThis as unknown as { __startMarks: { banner: number | null } }).__startMarks.banner !== null, undefined, { timeout: 60_000 });
   const inLog = await log;
   const m = await pageMarks(page);
