@@ -5,11 +5,12 @@ import { BatchSplitter, batchArgv, newBatchNonce } from "./step-batch";
 
 // The job runner's side of a batch (step-batch.ts): several steps in one SSH exec, each
 // begun, audited and ended through the runner's own step functions, in order, as its end
-// marker arrives. What must not break: every command that ran gets its audit row before
-// its result is published, even when an earlier one could not be finished (a database
-// error is thrown only after the whole batch has been read); a command whose end was
-// never read is ended with the exec's outcome (timeout, cancelled, connection lost) and
-// an exit status of null, never as success.
+// marker arrives (ends that arrive together share one audit commit). What must not break:
+// no result is published before its audit row is written; once a row could not be
+// written, no later result is published either, but every later command's row is still
+// attempted and the error is thrown only after the whole batch has been read; a command
+// whose end was never read is ended with the exec's outcome (timeout, cancelled,
+// connection lost) and an exit status of null, never as success.
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
