@@ -52,25 +52,38 @@ export function excerpt(text: string): string {
   return `${text.slice(0, half)}\n… [${text.length - EXCERPT_MAX} characters omitted] …\n${text.slice(-half)}`;
 }
 
-export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof ZCommandAudit>): Promise<void> {
+function commandRow(actor: Actor, input: z.input<typeof ZCommandAudit>) {
   const e = ZCommandAudit.parse(input);
-  await retryWhileBusy(`audit row for ${e.argv[0] ?? "a command"} on ${e.hostName}`, () => db.auditEvent.create({
-    data: {
-      userId: actor.userId,
-      username: actor.username,
-      kind: "command",
-      action: e.argv[0] ?? "",
-      hostId: e.hostId,
-      hostName: e.hostName,
-      jobId: e.jobId,
-      argvJson: JSON.stringify(e.argv),
-      exitStatus: e.exitStatus,
-      outcome: e.outcome,
-      durationMs: e.durationMs,
-      outputExcerpt: excerpt(e.output),
-      commandText: commandLine(e.argv),
-    },
-  }));
+  return {
+    userId: actor.userId,
+    username: actor.username,
+    kind: "command",
+    action: e.argv[0] ?? "",
+    hostId: e.hostId,
+    hostName: e.hostName,
+    jobId: e.jobId,
+    argvJson: JSON.stringify(e.argv),
+    exitStatus: e.exitStatus,
+    outcome: e.outcome,
+    durationMs: e.durationMs,
+    outputExcerpt: excerpt(e.output),
+    commandText: commandLine(e.argv),
+  };
+}
+
+export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof ZCommandAudit>): Promise<void> {
+  const data = commandRow(actor, input);
+  await retryWhileBusy(`audit row for ${data.action || "a command"} on ${data.hostName}`, () => db.auditEvent.create({ data }));
+}
+
+/**
+ * Several commands' rows, one each, in the order given, in ONE transaction (one commit):
+ * for commands whose results arrived together (a batch of job steps). All or none.
+ */
+export async function auditCommands(db: Db, actor: Actor, inputs: readonly z.input<typeof ZCommandAudit>[]): Promise<void> {
+  if (inputs.length === 1) return auditCommand(db, actor, inputs[0] as z.input<typeof ZCommandAudit>);
+  const rows = inputs.map((i) => commandRow(actor, i));
+  await retryWhileBusy(`audit rows for ${rows.length} commands on ${rows[0]?.hostName ?? "a host"}`, () => db.$transaction(rows.map((data) => db.auditEvent.create({ data }))));
 }
 
 // A read of a host (a page opened, a refresh pressed, a preview) is one row with its

@@ -3,13 +3,14 @@ import type { Db } from "../db";
 import { retryWhileBusy } from "../db-busy";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
-import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
+import { auditCommand, auditCommands, auditOutcome, type Actor } from "../audit/audit-writer";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
 import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
+import { runBatch, type BegunStep } from "./step-batch-run";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
 // its step result is published, and a step whose exit status could not be read makes
@@ -35,6 +36,12 @@ export interface JobContext {
   signal: AbortSignal;
   /** Runs one command on the job's host, streams and audits it. */
   runStep(step: StepSpec): Promise<ExecResult>;
+  /**
+   * Runs fixed commands in order in ONE SSH exec (server/jobs/step-batch.ts), each its own
+   * step with its own audit row; stops after the first that fails. Returns the results of
+   * the steps that ran, in order. Steps with stdin or QMP are not for a batch.
+   */
+  runSteps?(steps: readonly StepSpec[]): Promise<ExecResult[]>;
   note(text: string): void;
 }
 
@@ -59,7 +66,10 @@ export type QmpExecutor = (target: SshTarget, call: TQmpCall, opts: { timeoutMs:
 export interface JobRunnerDeps {
   db: Db;
   ssh: SshExecutor;
+  /** Read once per job (the key unsealed once), again only after onTargetChange named the host. */
   targetFor(hostId: string): Promise<SshTarget>;
+  /** Subscribes to changes of a host's address, user, key or pin; returns the unsubscribe. */
+  onTargetChange?: (listener: (hostId: string) => void) => () => void;
   qmp?: QmpExecutor;
 }
 
@@ -155,8 +165,11 @@ export class JobRunner {
         retryWhileBusy(`transcript and status of job ${jobId}`, async () => {
           const upto = events.length;
           const chunk = serializeEvents(events.slice(flushed, upto));
-          const current = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { transcript: true } });
-          await db.job.update({ where: { id: jobId }, data: { ...data, transcript: current.transcript + chunk } });
+          // Appended in SQL, with the status in the same transaction (one commit): the
+          // stored transcript is neither read back nor rewritten whole at every flush.
+          const append = db.$executeRaw`UPDATE "Job" SET "transcript" = "transcript" || ${chunk} WHERE "id" = ${jobId}`;
+          if (Object.keys(data).length === 0) await append;
+          else await db.$transaction([append, db.job.update({ where: { id: jobId }, data })]);
           flushed = upto;
         }),
       );
@@ -165,15 +178,34 @@ export class JobRunner {
     };
     const handler = this.handlers.get(job.kind);
     const actor: Actor = { userId: job.createdById, username: job.createdBy };
-
-    await this.lock.run(job.hostId, async () => {
+    // The job's SSH target, read and unsealed at its first step and kept for its life,
+    // unless the host's address, user, key or pin changes meanwhile.
+    let target: Promise<SshTarget> | null = null;
+    const targetForJob = (): Promise<SshTarget> => {
+      const t = (target ??= this.deps.targetFor(job.hostId));
+      t.catch(() => target === t && (target = null));
+      return t;
+    };
+    const unsubscribe = this.deps.onTargetChange?.((hostId) => {
+      if (hostId === job.hostId) target = null;
+    });
+    const body = async (): Promise<void> => {
       if (controller.signal.aborted) {
         publish({ type: "status", status: "cancelled", error: "cancelled before it started", at: Date.now() });
         await flush({ status: "cancelled", error: "cancelled before it started", finishedAt: new Date() });
         return;
       }
       publish({ type: "status", status: "running", at: Date.now() });
-      await flush({ status: "running", startedAt: new Date() });
+      // Written while the first command is already on its way to the host; awaited before
+      // that command's audit row (flushes are ordered) or, without a step, before the end.
+      let runningWrite: Promise<void> | null = flush({ status: "running", startedAt: new Date() });
+      runningWrite.catch(() => undefined); // read in runningWritten(); never an unhandled rejection
+      let runningWriteError: unknown = null;
+      const runningWritten = async (): Promise<void> => {
+        const w = runningWrite;
+        runningWrite = null;
+        if (w) await w.catch((err: unknown) => (runningWriteError = err));
+      };
 
       let stepIndex = 0;
       let lastFailedStep: number | null = null;
@@ -186,61 +218,90 @@ export class JobRunner {
         if (ended || !open.delete(event.index)) return;
         publish(event);
       };
+      // One step's life in the transcript and the audit log: started, then ended only after
+      // its command's audit row is written (a batch of steps goes through the same two).
+      const beginStep = (step: StepSpec, at = Date.now()): BegunStep => {
+        const index = stepIndex++;
+        const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+        open.set(index, at);
+        publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at, timeoutMs });
+        // Once the job has ended, a late step's output no longer belongs in its transcript.
+        const output = new StepOutput(outputBudget, {
+          publish: (stream, text) => ended || publish({ type: "output", index, stream, text }),
+          publishLive: (stream, text) => ended || publishLive({ type: "output", index, stream, text }),
+          store: (stream, text) => ended || events.push({ type: "output", index, stream, text }),
+          dropped: (bytes) => ended || publish({ type: "output-dropped", index, bytes }),
+        });
+        return { step, index, started: at, timeoutMs, output };
+      };
+      const notRun = async (b: BegunStep, err: unknown): Promise<never> => {
+        b.output.end();
+        await runningWritten();
+        const message = err instanceof Error ? err.message : String(err);
+        await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: b.step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - b.started, output: `not run: ${message}` });
+        const code = err instanceof LabdeckError ? err.code : null;
+        endStep({ type: "step-end", index: b.index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - b.started, error: message, code });
+        lastFailedStep = b.index;
+        throw new JobEnd("failed", message, b.index, code);
+      };
+      // Steps whose results arrived together (a batch) get their rows in one commit, all
+      // written before any of their ends is published (endBegun).
+      const recordSteps = async (done: readonly { step: StepSpec; result: ExecResult }[]): Promise<void> => {
+        await runningWritten();
+        await auditCommands(db, actor, done.map(({ step, result }) => ({
+          hostId: job.hostId,
+          hostName: job.host.name,
+          jobId,
+          argv: step.argv,
+          exitStatus: result.exitStatus,
+          outcome: auditOutcome(result, { optional: step.optional }),
+          durationMs: result.durationMs,
+          output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+        })));
+      };
+      const endBegun = (b: BegunStep, result: ExecResult): void => {
+        b.output.end();
+        endStep({ type: "step-end", index: b.index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+        const outcome = auditOutcome(result, { optional: b.step.optional });
+        if (outcome === "failed" || outcome === "unknown") lastFailedStep = b.index;
+      };
+      const finishStep = async (b: BegunStep, result: ExecResult): Promise<void> => {
+        b.output.end();
+        await recordSteps([{ step: b.step, result }]);
+        endBegun(b, result);
+      };
       const ctx: JobContext = {
         jobId,
         hostId: job.hostId,
         signal: controller.signal,
         note: (text) => publish({ type: "note", text, at: Date.now() }),
         runStep: async (step) => {
-          const index = stepIndex++;
-          const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-          const started = Date.now();
-          open.set(index, started);
-          publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: started, timeoutMs });
-          // Once the job has ended, a late step's output no longer belongs in its transcript.
-          const output = new StepOutput(outputBudget, {
-            publish: (stream, text) => ended || publish({ type: "output", index, stream, text }),
-            publishLive: (stream, text) => ended || publishLive({ type: "output", index, stream, text }),
-            store: (stream, text) => ended || events.push({ type: "output", index, stream, text }),
-            dropped: (bytes) => ended || publish({ type: "output-dropped", index, bytes }),
-          });
+          const begun = beginStep(step);
           let result: ExecResult;
           try {
-            const target = await this.deps.targetFor(job.hostId);
-            const common = { timeoutMs, signal: step.ignoreCancel ? undefined : controller.signal };
+            const target = await targetForJob();
+            const common = { timeoutMs: begun.timeoutMs, signal: step.ignoreCancel ? undefined : controller.signal };
             result = step.qmp
               ? await this.sendQmp(target, step.qmp, common)
               : await this.deps.ssh.exec(target, step.argv, {
                   ...common,
                   ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-                  onStdout: (b) => output.push("stdout", b),
-                  onStderr: (b) => output.push("stderr", b),
+                  onStdout: (b) => begun.output.push("stdout", b),
+                  onStderr: (b) => begun.output.push("stderr", b),
                 });
           } catch (err) {
-            output.end();
-            const message = err instanceof Error ? err.message : String(err);
-            await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
-            const code = err instanceof LabdeckError ? err.code : null;
-            endStep({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
-            lastFailedStep = index;
-            throw new JobEnd("failed", message, index, code);
+            return notRun(begun, err);
           }
-          output.end();
-          const outcome = auditOutcome(result, { optional: step.optional });
-          await auditCommand(db, actor, {
-            hostId: job.hostId,
-            hostName: job.host.name,
-            jobId,
-            argv: step.argv,
-            exitStatus: result.exitStatus,
-            outcome,
-            durationMs: result.durationMs,
-            output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
-          });
-          endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
-          if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
+          await finishStep(begun, result);
+          if (runningWriteError !== null) throw runningWriteError;
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return result;
+        },
+        runSteps: async (steps) => {
+          const results = await runBatch({ steps, signal: controller.signal, beginStep, recordSteps, endStep: endBegun, notRun, note: ctx.note, exec: async (argv, opts) => this.deps.ssh.exec(await targetForJob(), argv, opts) });
+          if (runningWriteError !== null) throw runningWriteError;
+          if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+          return results;
         },
       };
 
@@ -251,6 +312,8 @@ export class JobRunner {
       try {
         if (!handler) throw new JobEnd("failed", `no handler for job kind "${job.kind}"`);
         await handler(ctx, JSON.parse(job.planJson));
+        await runningWritten();
+        if (runningWriteError !== null) throw runningWriteError;
         if (controller.signal.aborted) {
           status = "cancelled";
           error = "cancelled";
@@ -276,6 +339,11 @@ export class JobRunner {
       ended = true;
       publish({ type: "status", status, error, failedStep, code, at: endedAt });
       await flush({ status, error, failedStep, finishedAt: new Date() });
-    });
+    };
+    try {
+      await this.lock.run(job.hostId, body);
+    } finally {
+      unsubscribe?.();
+    }
   }
 }

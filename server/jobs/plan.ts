@@ -44,6 +44,12 @@ export const ZPlanStep = z.object({
    * preview and the script as a here-document, and kept in the audit row.
    */
   stdin: ZContent.max(4_000_000).optional(),
+  /**
+   * A short fixed command that may share one SSH exec with the batch steps next to it
+   * (server/jobs/step-batch.ts); it is still shown, run, audited and undone as its own
+   * step. Only for a step without stdin, QMP, other ok statuses or best effort.
+   */
+  batch: z.boolean().optional(),
 });
 
 export const ZPlan = z.object({

@@ -9,6 +9,7 @@ import type { JobRunner } from "../jobs/job-runner";
 import type { SshExecutor } from "../ssh/types";
 import { seal, publicKeyFromPrivate } from "../hosts/key-vault";
 import { startProbe } from "./job-service";
+import { hostTargetChanged } from "./host-target";
 
 // The newcomer's demo host: an sshd in a network namespace on the Labdeck machine, made by
 // the same harness the tests use. Labdeck made its host key itself, so the key is pinned
@@ -55,6 +56,7 @@ export async function startDemo(deps: DemoDeps) {
     return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, privateKey, row.id) } });
   });
   deps.ssh.drop(host.id);
+  hostTargetChanged(host.id);
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",
     action: "demo.start",
@@ -72,6 +74,7 @@ export async function stopDemo(deps: DemoDeps) {
     const busy = await deps.db.job.count({ where: { hostId: host.id, status: { in: ["queued", "running"] } } });
     if (busy > 0) throw new LabdeckError("CONFLICT", `the demo host has ${busy} job(s) queued or running; wait or cancel them first`);
     deps.ssh.drop(host.id);
+    hostTargetChanged(host.id);
   }
   const { stopped } = await stopDemoHost(env().LABDECK_DATA_DIR);
   if (host) await deps.db.host.delete({ where: { id: host.id } });

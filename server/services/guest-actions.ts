@@ -20,11 +20,12 @@ import { checkBlockDisks } from "../hypervisors/qemu/guest-volumes";
 import { checkStartable } from "../hypervisors/qemu/definition-checks";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
-import type { SshExecutor } from "../ssh/types";
+import type { SshExecutor, SshTarget } from "../ssh/types";
 import { definitionHost, hostRoots, resolveAccel } from "./guest-service";
 import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "./guest-images";
 import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost, withHostRead } from "./host-read";
+import { targetOfHost } from "./host-target";
 
 // Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
 // (which images exist, what the existing ones are made of): those reads are audited like
@@ -46,10 +47,19 @@ export const SHUTDOWN_WAIT_S = 60;
 
 const tapsOf = (def: TGuestDefinition): string[] => guestTapNames(def);
 
+/** The guest and its host, read once per action: the plan, the checks and the job use these rows. */
 async function loadGuest(db: Db, id: string) {
   const guest = await db.guest.findUniqueOrThrow({ where: { id }, include: { host: true } });
   const def = ZGuestDefinition.parse(JSON.parse(guest.definitionJson));
   return { guest, host: guest.host, def, files: guestRunFiles(guest.host.runDir, guest.name), roots: hostRoots(guest.host) };
+}
+
+/** Settles every check, then throws the first refusal in the order given (the same one whatever finished first). */
+async function allChecks<T extends unknown[]>(checks: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(checks);
+  const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (refused) throw refused.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T;
 }
 
 type HostForPlan = HostForImages & { runDir: string; storageRoots: string; address: string; probeJson: string | null };
@@ -62,7 +72,7 @@ export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | 
 }
 
 async function startPlan(
-  deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">,
+  deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor"> & { target?: SshTarget | undefined },
   g: { host: HostForPlan; def: TGuestDefinition; files: ReturnType<typeof guestRunFiles>; roots: string[] },
   opts: { checkLvs: boolean } = { checkLvs: true },
 ): Promise<GuestPlan & { createsImages: string[] }> {
@@ -71,9 +81,13 @@ async function startPlan(
   // before an address was asked for to the host's management address.
   const def = checkStartable(g.def, definitionHost(g.host));
   const read = (argv: string[]) => readFromHost(deps, g.host.id, argv);
-  if (opts.checkLvs) await checkBlockDisks(def, read);
-  const { toCreate } = await checkDiskImages(def, g.roots, read);
-  await checkNamedTapsFree(def, read);
+  // The reads are independent of each other: asked at once, each still its own audited command.
+  const [, { toCreate }, , runAs] = await allChecks<[void, { toCreate: number[] }, void, Awaited<ReturnType<typeof qemuRunAs>>]>([
+    opts.checkLvs ? checkBlockDisks(def, read) : Promise.resolve(),
+    checkDiskImages(def, g.roots, read),
+    checkNamedTapsFree(def, read),
+    qemuRunAs(g.host, def, read),
+  ]);
   const plan = planStartGuest({
     def,
     files: g.files,
@@ -81,7 +95,7 @@ async function startPlan(
     macs: def.nics.map((n) => n.mac ?? ""),
     taps: tapsOf(def),
     roots: g.roots,
-    runAs: await qemuRunAs(g.host, def, read),
+    runAs,
     imagesToCreate: toCreate,
   });
   return { ...plan, createsImages: toCreate.map((i) => def.disks[i]?.path ?? "") };
@@ -93,13 +107,13 @@ async function startPlan(
  * it. Generated names (ldt…) are Labdeck's own and are not asked about.
  */
 async function checkNamedTapsFree(def: TGuestDefinition, read: (argv: string[]) => Promise<{ exitStatus: number | null }>): Promise<void> {
-  for (const [i, n] of def.nics.entries()) {
-    if (n.network.kind !== "tap" || n.network.ifname === undefined) continue;
+  await allChecks(def.nics.map(async (n, i) => {
+    if (n.network.kind !== "tap" || n.network.ifname === undefined) return;
     const tap = n.network.ifname;
     if ((await read(["ip", "link", "show", "dev", tap])).exitStatus === 0) {
       throw badInput(`definition.nics.${i}.network.ifname`, `an interface named ${tap} already exists on the host; if it is left over from this guest, remove it (ip link del ${tap}), or choose another name`);
     }
-  }
+  }));
 }
 
 function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
@@ -109,17 +123,22 @@ function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
   return plan;
 }
 
+type LoadedGuest = Awaited<ReturnType<typeof loadGuest>>;
+
 export async function planForGuestAction(
   deps: GuestActionDeps,
   input: { id: string; action: GuestAction; removeImages?: boolean | undefined },
-): Promise<{ plan: GuestPlan; hostLabel: string; hostId: string; createsImages: string[] }> {
-  const g = await loadGuest(deps.db, input.id);
+  loaded?: LoadedGuest,
+): Promise<{ plan: GuestPlan; hostLabel: string; hostId: string; host: LoadedGuest["host"]; createsImages: string[] }> {
+  const g = loaded ?? (await loadGuest(deps.db, input.id));
   const name = g.def.name;
   let plan: GuestPlan;
   let createsImages: string[] = [];
   switch (input.action) {
     case "start": {
-      const { createsImages: made, ...start } = await startPlan(deps, g);
+      // One target for every read of this start, built from the row already loaded.
+      const target = g.host.hostKeyFingerprint ? targetOfHost(deps.secret, g.host) : undefined;
+      const { createsImages: made, ...start } = await startPlan({ ...deps, target }, g);
       plan = start;
       createsImages = made;
       break;
@@ -145,7 +164,7 @@ export async function planForGuestAction(
       break;
     }
   }
-  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, createsImages };
+  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, host: g.host, createsImages };
 }
 
 /** A person's look at the host before an action (Show commands, the checks before a run): one audit row. */
@@ -160,16 +179,21 @@ export async function previewGuestAction(deps: GuestActionDeps, input: { id: str
 }
 
 export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
-  const { plan, hostId, createsImages } = await guestPreflight(deps, input.id, "guest.preflight", async (d) => {
+  const g = await loadGuest(deps.db, input.id);
+  if (!g.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${g.host.name} has no confirmed host key yet`);
+  // One read row for the person's checks. A start reads the guest's state and makes its plan
+  // at once: both only read the host, and a state that refuses the start discards the plan.
+  const { plan, hostId, createsImages } = await withHostRead(deps, { hostId: g.host.id, action: "guest.preflight" }, async (d) => {
+    const planning = input.action === "start" ? planForGuestAction(d, input, g) : null;
+    planning?.catch(() => undefined); // awaited below, once the state allows the action
     const now = await readGuestState(d, input.id, { fresh: true });
     if (!allowedActions(now.state).includes(input.action)) {
+      await planning?.catch(() => undefined);
       throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);
     }
     forgetGuestState(input.id);
-    return planForGuestAction(d, input);
+    return planning ?? planForGuestAction(d, input, g);
   });
-  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
-  if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet`);
   const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";
   const job = await deps.db.job.create({
     data: {

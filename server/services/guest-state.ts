@@ -6,7 +6,7 @@ import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv, QUERY_STATUS 
 import { connectQmp, type QmpStatus } from "../hypervisors/qemu/qmp";
 import type { SshExecutor } from "../ssh/types";
 import { mapLimit, READ_PARALLELISM } from "../concurrency";
-import { hostTarget } from "./host-target";
+import { targetOfHost } from "./host-target";
 import { readFromHost } from "./host-read";
 
 // A guest's state for the pages, which poll it. A live QEMU answers query-status on its
@@ -60,17 +60,23 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
   let view: Omit<GuestStateView, "actions">;
   try {
     if (!guest.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${guest.host.name} has no confirmed host key yet`);
-    const target = await hostTarget(deps.db, deps.secret, guest.hostId);
+    const target = targetOfHost(deps.secret, guest.host);
+    const pidfileRead = () => readFromHost({ ...deps, target }, guest.hostId, pidfileCheckArgv(files));
+    // A fresh read (right before an action) asks the pidfile at the same time as the
+    // monitor, one round trip instead of two; the answer is used only if QMP is silent.
+    const early = opts.fresh ? pidfileRead() : null;
+    early?.catch(() => undefined);
     const status = await queryStatus(deps.ssh, target, files.qmpSocket).catch((err: unknown) => {
       if (err instanceof LabdeckError) throw err;
       return { status: "", running: false, failed: err instanceof Error ? err.message : String(err) };
     });
     if (status && !("failed" in status)) {
+      await early?.catch(() => undefined); // audited either way; not needed now
       view = { state: normaliseGuestState({ pidfileAlive: true, qmpStatus: status.status }), detail: `QMP: ${status.status}`, at: Date.now() };
     } else {
       const known = cache.get(guestId);
       if (!opts.fresh && known?.state === "shut-off") return known;
-      const check = parsePidfileCheck(await readFromHost(deps, guest.hostId, pidfileCheckArgv(files)));
+      const check = parsePidfileCheck(await (early ?? pidfileRead()));
       const qmpProblem = status && "failed" in status ? status.failed : "no monitor socket";
       view = {
         state: normaliseGuestState({ pidfileAlive: check.alive, qmpStatus: null, qmpError: qmpProblem }),

@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import { auditCommand, auditOutcome, auditRead, type Actor, type TReadCommand } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
-import type { ExecResult, SshExecutor } from "../ssh/types";
+import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { hostTarget } from "./host-target";
 
 // A read of a host outside any job (listing, parsing state). It makes no plan, but every
@@ -17,6 +17,8 @@ export interface ReadDeps {
   actor: Actor;
   /** Set by withHostRead: commands join this read's row instead of writing their own. */
   batch?: HostReadBatch | undefined;
+  /** The host's target when the caller built it from a row it already loaded (one unseal per use case). */
+  target?: SshTarget | undefined;
 }
 
 export interface ReadOptions {
@@ -63,7 +65,7 @@ export function readCommandOf(argv: string[], r: ExecResult, opts: ReadOptions =
 
 export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[], options: number | ReadOptions = {}): Promise<ExecResult> {
   const opts: ReadOptions = typeof options === "number" ? { timeoutMs: options } : options;
-  const target = await hostTarget(deps.db, deps.secret, hostId);
+  const target = deps.target?.hostId === hostId ? deps.target : await hostTarget(deps.db, deps.secret, hostId);
   if (!target.pinnedFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${target.name} has no confirmed host key yet`);
   const batch = deps.batch?.hostId === hostId ? deps.batch : undefined;
   if (batch) {

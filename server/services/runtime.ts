@@ -5,7 +5,7 @@ import { JobRunner } from "../jobs/job-runner";
 import { planHandler } from "../jobs/plan-handler";
 import { sshPool } from "../ssh/pool";
 import type { SshExecutor } from "../ssh/types";
-import { hostTarget } from "./host-target";
+import { hostTarget, onHostTargetChange } from "./host-target";
 import { guestDeleteJobHandler } from "./guest-delete-job";
 import { GuestBoots, withBootRecording } from "./guest-boots";
 import { guestStartJobHandler } from "./guest-start-job";
@@ -37,7 +37,7 @@ export function runtime(): Runtime {
     const e = env();
     const secret = loadOrCreateSecret({ dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
     const ssh = sshPool();
-    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId), qmp: qmpExecutor(ssh) });
+    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId), onTargetChange: onHostTargetChange, qmp: qmpExecutor(ssh) });
     jobs.register("plan", planHandler);
     jobs.register("probe", probeJobHandler);
     jobs.register("guest-delete", guestDeleteJobHandler);

@@ -45,6 +45,12 @@ describe("planStartGuest", () => {
     expect(planForceStop({ name: "web", files, taps }).steps.map((s) => s.argv.join(" "))).toContain("ip link del tap3");
   });
 
+  it("marks every step as one the job may run in a single SSH exec (each stays its own step)", () => {
+    const plan = planStartGuest({ ...base, imagesToCreate: [0] });
+    expect(plan.steps.map((st) => st.batch)).toEqual(plan.steps.map(() => true));
+    expect(plan.steps.some((st) => st.stdin !== undefined || st.okExitStatuses || st.bestEffort)).toBe(false);
+  });
+
   it("refuses to create a disk that is not a new image, and checks before any step", () => {
     expect(() => planStartGuest({ ...base, imagesToCreate: [5] })).toThrow(LabdeckError);
     expect(() => planStartGuest({ ...base, roots: ["/elsewhere"], imagesToCreate: [] })).toThrow(/disks\.0\.path/);

@@ -59,10 +59,13 @@ export interface StartGuestOptions extends QemuArgvContext {
 }
 
 export function planStartGuest(o: StartGuestOptions): GuestPlan {
-  // Built first: it checks every name and path before any step exists.
+  // Built first: it checks every name and path before any step exists. Every step is
+  // marked `batch`: the job runs them in one SSH exec, each still shown, audited, timed
+  // and undone as its own step (server/jobs/step-batch.ts). A step added between them
+  // without `batch` (one whose result a handler reads through runStep) splits the batch.
   const qemu = buildQemuArgv(o.def, o);
   const steps: GuestPlanStep[] = [
-    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}` },
+    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}`, batch: true },
   ];
   for (const i of o.imagesToCreate) {
     const disk = o.def.disks[i];
@@ -72,6 +75,7 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
       argv: ["qemu-img", "create", "-q", "-f", disk.format, p, String(disk.sizeBytes)],
       purpose: `Create the ${disk.format} image ${p} (${disk.sizeBytes} bytes)`,
       undo: ["rm", "-f", "--", p],
+      batch: true,
     });
   }
   let tapIndex = 0;
@@ -80,14 +84,15 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     const tap = o.taps[tapIndex++] as string; // present: buildQemuArgv checked it
     const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
     steps.push(
-      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap] },
-      { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}` },
-      { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up` },
+      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap], batch: true },
+      { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}`, batch: true },
+      { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up`, batch: true },
     );
   });
   steps.push({
     argv: serialLogRotateArgv(o.files.serialLog),
     purpose: `Rotate the serial log of ${o.def.name} if it is over ${SERIAL_LOG_ROTATE_BYTES / (1024 * 1024)} MiB (the previous one is kept as serial.log.1)`,
+    batch: true,
   });
   // Last before QEMU: the guest is stopped here, so the offset it prints is where this boot begins.
   steps.push(serialLogBootStep(o.files.serialLog, o.def.name));
@@ -96,6 +101,9 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     purpose: `Start ${o.def.name} (QEMU daemonizes once the guest is set up)`,
     undo: ["pkill", "-KILL", "-L", "-F", o.files.pidfile],
     timeoutMs: QEMU_START_TIMEOUT_MS,
+    // -daemonize: the parent exits once the guest is set up and the daemon has let go of
+    // stdout and stderr, so QEMU can end a batch like any short command.
+    batch: true,
   });
   return { title: `Start guest ${o.def.name}`, steps };
 }
