@@ -8,8 +8,10 @@ import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
+import { JobSlots } from "./job-slots";
 import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
+import type { BatchStepSpec } from "./step-batch";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
 // its step result is published, and a step whose exit status could not be read makes
@@ -35,6 +37,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Runs one command on the job's host, streams and audits it. */
   runStep(step: StepSpec): Promise<ExecResult>;
+  /** Runs read-only commands in one round trip; each is still its own step and audit row. */
+  runBatch(batch: BatchStepSpec): Promise<ExecResult[]>;
   note(text: string): void;
 }
 
@@ -61,6 +65,8 @@ export interface JobRunnerDeps {
   ssh: SshExecutor;
   targetFor(hostId: string): Promise<SshTarget>;
   qmp?: QmpExecutor;
+  /** Jobs of these kinds run at most this many at once in this process (job-slots.ts). */
+  kindLimits?: Readonly<Record<string, number>>;
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 120_000;
@@ -71,8 +77,11 @@ export class JobRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly lock = new HostLock();
   private readonly live = new Map<string, JobEvent[]>();
+  private readonly slots: JobSlots;
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.slots = new JobSlots(deps.kindLimits ?? {});
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
@@ -126,6 +135,16 @@ export class JobRunner {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
+  /** Runs fn holding a slot of the kind; fn runs without one when cancelled while waiting (it sees the abort). */
+  private async withSlot(kind: string, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+    const release = await this.slots.acquire(kind, signal);
+    try {
+      await fn();
+    } finally {
+      release?.();
+    }
+  }
+
   private sendQmp(target: SshTarget, call: TQmpCall, opts: { timeoutMs: number; signal: AbortSignal | undefined }): Promise<ExecResult> {
     if (!this.deps.qmp) throw new LabdeckError("INTERNAL", "this Labdeck process cannot send QMP commands");
     return this.deps.qmp(target, call, opts);
@@ -166,7 +185,8 @@ export class JobRunner {
     const handler = this.handlers.get(job.kind);
     const actor: Actor = { userId: job.createdById, username: job.createdBy };
 
-    await this.lock.run(job.hostId, async () => {
+    // The host lock first, then a slot of the job's kind: a job waiting for its host holds no slot.
+    await this.lock.run(job.hostId, () => this.withSlot(job.kind, controller.signal, async () => {
       if (controller.signal.aborted) {
         publish({ type: "status", status: "cancelled", error: "cancelled before it started", at: Date.now() });
         await flush({ status: "cancelled", error: "cancelled before it started", finishedAt: new Date() });
@@ -186,24 +206,55 @@ export class JobRunner {
         if (ended || !open.delete(event.index)) return;
         publish(event);
       };
+      const openStep = (step: StepSpec, timeoutMs: number) => {
+        const index = stepIndex++;
+        const started = Date.now();
+        open.set(index, started);
+        publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: started, timeoutMs });
+        // Once the job has ended, a late step's output no longer belongs in its transcript.
+        const output = new StepOutput(outputBudget, {
+          publish: (stream, text) => ended || publish({ type: "output", index, stream, text }),
+          publishLive: (stream, text) => ended || publishLive({ type: "output", index, stream, text }),
+          store: (stream, text) => ended || events.push({ type: "output", index, stream, text }),
+          dropped: (bytes) => ended || publish({ type: "output-dropped", index, bytes }),
+        });
+        return { index, started, output };
+      };
+      /** Steps that never ran (no target, no connection): audited as such; the job fails. */
+      const notRun = async (steps: ReadonlyArray<{ index: number; step: StepSpec }>, started: number, err: unknown): Promise<JobEnd> => {
+        const message = err instanceof Error ? err.message : String(err);
+        const code = err instanceof LabdeckError ? err.code : null;
+        for (const { index, step } of steps) {
+          await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
+          endStep({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
+        }
+        lastFailedStep = steps[0]?.index ?? lastFailedStep;
+        return new JobEnd("failed", message, steps[0]?.index ?? null, code);
+      };
+      const closeStep = async (index: number, step: StepSpec, result: ExecResult): Promise<void> => {
+        const outcome = auditOutcome(result, { optional: step.optional });
+        await auditCommand(db, actor, {
+          hostId: job.hostId,
+          hostName: job.host.name,
+          jobId,
+          argv: step.argv,
+          exitStatus: result.exitStatus,
+          outcome,
+          durationMs: result.durationMs,
+          output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+        });
+        endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+        if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
+        if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+      };
       const ctx: JobContext = {
         jobId,
         hostId: job.hostId,
         signal: controller.signal,
         note: (text) => publish({ type: "note", text, at: Date.now() }),
         runStep: async (step) => {
-          const index = stepIndex++;
           const timeoutMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-          const started = Date.now();
-          open.set(index, started);
-          publish({ type: "step-start", index, argv: step.argv, purpose: step.purpose, undo: step.undo ?? false, at: started, timeoutMs });
-          // Once the job has ended, a late step's output no longer belongs in its transcript.
-          const output = new StepOutput(outputBudget, {
-            publish: (stream, text) => ended || publish({ type: "output", index, stream, text }),
-            publishLive: (stream, text) => ended || publishLive({ type: "output", index, stream, text }),
-            store: (stream, text) => ended || events.push({ type: "output", index, stream, text }),
-            dropped: (bytes) => ended || publish({ type: "output-dropped", index, bytes }),
-          });
+          const { index, started, output } = openStep(step, timeoutMs);
           let result: ExecResult;
           try {
             const target = await this.deps.targetFor(job.hostId);
@@ -218,29 +269,34 @@ export class JobRunner {
                 });
           } catch (err) {
             output.end();
-            const message = err instanceof Error ? err.message : String(err);
-            await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: `not run: ${message}` });
-            const code = err instanceof LabdeckError ? err.code : null;
-            endStep({ type: "step-end", index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - started, error: message, code });
-            lastFailedStep = index;
-            throw new JobEnd("failed", message, index, code);
+            throw await notRun([{ index, step }], started, err);
           }
           output.end();
-          const outcome = auditOutcome(result, { optional: step.optional });
-          await auditCommand(db, actor, {
-            hostId: job.hostId,
-            hostName: job.host.name,
-            jobId,
-            argv: step.argv,
-            exitStatus: result.exitStatus,
-            outcome,
-            durationMs: result.durationMs,
-            output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
-          });
-          endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
-          if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
-          if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+          await closeStep(index, step, result);
           return result;
+        },
+        runBatch: async (batch) => {
+          // Each command of the batch is a step of its own in the transcript and the audit
+          // log; only the round trip is shared (step-batch.ts).
+          const opened = batch.parts.map((step) => ({ step, ...openStep(step, batch.timeoutMs) }));
+          const started = opened[0]?.started ?? Date.now();
+          let result: ExecResult;
+          try {
+            const target = await this.deps.targetFor(job.hostId);
+            result = await this.deps.ssh.exec(target, batch.argv, { timeoutMs: batch.timeoutMs, signal: controller.signal });
+          } catch (err) {
+            for (const o of opened) o.output.end();
+            throw await notRun(opened, started, err);
+          }
+          const results = batch.split(result);
+          for (const [i, o] of opened.entries()) {
+            const r = results[i] ?? { ...result, outcome: "connection-lost" as const, exitStatus: null, stdout: "", stderr: "" };
+            if (r.stdout) o.output.push("stdout", Buffer.from(r.stdout));
+            if (r.stderr) o.output.push("stderr", Buffer.from(r.stderr));
+            o.output.end();
+            await closeStep(o.index, o.step, r);
+          }
+          return results;
         },
       };
 
@@ -276,6 +332,6 @@ export class JobRunner {
       ended = true;
       publish({ type: "status", status, error, failedStep, code, at: endedAt });
       await flush({ status, error, failedStep, finishedAt: new Date() });
-    });
+    }));
   }
 }
