@@ -13,12 +13,12 @@ import { useTempDataDir } from "../test-support/temp-data";
 let server: http.Server;
 let base = "";
 let cookie = "";
-let warn: ReturnType<typeof vi.spyOn>;
+let warn: { mock: { calls: unknown[][] }; mockClear(): void };
 
 beforeAll(async () => {
   await useTempDataDir();
   const { logger } = await import("../logger");
-  warn = vi.spyOn(logger, "warn");
+  warn = vi.spyOn(logger, "warn") as unknown as typeof warn;
   const { createHttpServer } = await import("./http-server");
   server = createHttpServer({ pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import { retryWhileBusy } from "../db-busy";
 import { LabdeckError } from "../errors";
 import { logger } from "../logger";
-import { auditCommand, auditOutcome, type Actor } from "../audit/audit-writer";
+import { auditCommand, auditCommands, auditOutcome, type Actor } from "../audit/audit-writer";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
@@ -231,20 +231,26 @@ export class JobRunner {
         lastFailedStep = steps[0]?.index ?? lastFailedStep;
         return new JobEnd("failed", message, steps[0]?.index ?? null, code);
       };
-      const closeStep = async (index: number, step: StepSpec, result: ExecResult): Promise<void> => {
-        const outcome = auditOutcome(result, { optional: step.optional });
-        await auditCommand(db, actor, {
-          hostId: job.hostId,
-          hostName: job.host.name,
-          jobId,
-          argv: step.argv,
-          exitStatus: result.exitStatus,
-          outcome,
-          durationMs: result.durationMs,
-          output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
-        });
-        endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
-        if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
+      const commandAudit = (step: StepSpec, result: ExecResult) => ({
+        hostId: job.hostId,
+        hostName: job.host.name,
+        jobId,
+        argv: step.argv,
+        exitStatus: result.exitStatus,
+        outcome: auditOutcome(result, { optional: step.optional }),
+        durationMs: result.durationMs,
+        output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+      });
+      /** Steps that ran: audited (awaited, in one write when several), then ended. */
+      const closeSteps = async (done: ReadonlyArray<{ index: number; step: StepSpec; result: ExecResult }>): Promise<void> => {
+        const rows = done.map((d) => commandAudit(d.step, d.result));
+        if (rows.length === 1 && rows[0]) await auditCommand(db, actor, rows[0]);
+        else await auditCommands(db, actor, rows);
+        for (const [i, { index, result }] of done.entries()) {
+          endStep({ type: "step-end", index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+          const outcome = rows[i]?.outcome;
+          if (outcome === "failed" || outcome === "unknown") lastFailedStep = index;
+        }
         if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
       };
       const ctx: JobContext = {
@@ -272,7 +278,7 @@ export class JobRunner {
             throw await notRun([{ index, step }], started, err);
           }
           output.end();
-          await closeStep(index, step, result);
+          await closeSteps([{ index, step, result }]);
           return result;
         },
         runBatch: async (batch) => {
@@ -288,14 +294,15 @@ export class JobRunner {
             for (const o of opened) o.output.end();
             throw await notRun(opened, started, err);
           }
-          const results = batch.split(result);
-          for (const [i, o] of opened.entries()) {
-            const r = results[i] ?? { ...result, outcome: "connection-lost" as const, exitStatus: null, stdout: "", stderr: "" };
+          const split = batch.split(result);
+          const results = opened.map((o, i) => {
+            const r = split[i] ?? { ...result, outcome: "connection-lost" as const, exitStatus: null, stdout: "", stderr: "" };
             if (r.stdout) o.output.push("stdout", Buffer.from(r.stdout));
             if (r.stderr) o.output.push("stderr", Buffer.from(r.stderr));
             o.output.end();
-            await closeStep(o.index, o.step, r);
-          }
+            return r;
+          });
+          await closeSteps(opened.map((o, i) => ({ index: o.index, step: o.step, result: results[i] as ExecResult })));
           return results;
         },
       };
