@@ -1,4 +1,5 @@
 import type { RouterInputs, RouterOutputs } from "../api-types";
+import type { GUEST_SORT_FIELDS } from "@/server/services/guest-list";
 
 // What the guest list asks the server for (guests.page) and which pages cover the rows on
 // screen. Pure, so the paging arithmetic is tested without a browser. PAGE_SIZE must stay
@@ -7,7 +8,7 @@ import type { RouterInputs, RouterOutputs } from "../api-types";
 export type GuestPageInput = RouterInputs["guests"]["page"];
 export type GuestPage = RouterOutputs["guests"]["page"];
 export type GuestListRow = GuestPage["rows"][number];
-export type GuestSortField = NonNullable<GuestPageInput["sort"]>;
+export type GuestSortField = (typeof GUEST_SORT_FIELDS)[number];
 export type GuestStateFilter = NonNullable<GuestPageInput["state"]>;
 export type HypervisorFilter = NonNullable<GuestPageInput["hypervisor"]>;
 
