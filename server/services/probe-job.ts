@@ -24,6 +24,8 @@ function runMany(ctx: JobContext) {
     if (steps.length === 1 && steps[0]) return [await ctx.runStep(spec(steps[0]))];
     const marker = newMarker();
     const commands: BatchCommand[] = steps.map((s) => ({ argv: s.argv, maxBytes: s.maxBytes ?? STEP_OUTPUT_BYTES }));
+    // Said in the transcript: what ran on the host was one `sh -c` with these as its arguments.
+    ctx.note(`the next ${steps.length} commands run one after another in one SSH session, as arguments of the probe's fixed batch script (sh -c)`);
     return ctx.runBatch({ argv: batchArgv(marker, commands), timeoutMs: batchTimeoutMs(steps), parts: steps.map(spec), split: (r) => splitBatch(r, marker, commands) });
   };
 }
