@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "@/server/api/root";
+import { RequestRefusedError } from "./trpc-fetch";
 
 // Reading the server's error shape (server/api/trpc.ts errorFormatter): zod's flattened
 // errors, the input `field` a domain error names, and the Labdeck error code.
@@ -11,7 +12,10 @@ export function asApiError(err: unknown): ApiError | null {
 }
 
 export function errorStatus(err: unknown): number | null {
-  return asApiError(err)?.data?.httpStatus ?? null;
+  const api = asApiError(err);
+  // A request refused before tRPC saw it (trpc-fetch.ts) has no tRPC data, only its status.
+  if (api?.cause instanceof RequestRefusedError) return api.cause.status;
+  return api?.data?.httpStatus ?? null;
 }
 
 export function errorCode(err: unknown): string | null {

@@ -7,9 +7,14 @@ import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/api/root";
 import { errorStatus } from "./trpc-errors";
+import { trpcFetch } from "./trpc-fetch";
 
 // tRPC is served by the custom Node server at /api/trpc (not a Next route): queries and
 // mutations go over batched HTTP, subscriptions (live jobs) over SSE on the same path.
+// Queries are sent as POST (methodOverride): a GET carries its input in the URL, and an
+// input that grows with the inventory (ids of the guests on screen, a batch of queries)
+// then hits Node's 16 KiB header limit (431) instead of a schema's bound. Do not switch
+// back to GET without bounding every batched query's URL.
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -58,7 +63,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, methodOverride: "POST", fetch: trpcFetch }),
         }),
       ],
     }),

@@ -27,6 +27,7 @@ export function GuestActions({ guestId, guestName, state }: { guestId: string; g
     void queryClient.invalidateQueries(trpc.jobs.list.queryFilter());
     if (action === "delete" && status === "succeeded") {
       void queryClient.invalidateQueries(trpc.guests.list.queryFilter());
+      void queryClient.invalidateQueries(trpc.guests.page.queryFilter());
       router.push("/guests");
     }
   };

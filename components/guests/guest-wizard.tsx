@@ -35,6 +35,7 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
   const preview = useQuery(trpc.guests.previewDefinition.queryOptions(previewInput ?? skipToken, { staleTime: 0, retry: false }));
   const onSaved = (g: GuestView) => {
     void queryClient.invalidateQueries(trpc.guests.list.queryFilter());
+    void queryClient.invalidateQueries(trpc.guests.page.queryFilter());
     void queryClient.invalidateQueries(trpc.guests.get.queryFilter({ id: g.id }));
     router.push(`/guests/${g.id}`);
   };

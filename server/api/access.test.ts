@@ -56,6 +56,7 @@ const EXPECTED: Record<string, Access> = {
   "storage.preview": "operator",
   "storage.run": "operator",
   "guests.list": "viewer",
+  "guests.page": "viewer",
   "guests.get": "viewer",
   "guests.states": "viewer",
   "guests.create": "operator",

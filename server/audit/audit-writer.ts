@@ -81,6 +81,7 @@ export async function auditCommand(db: Db, actor: Actor, input: z.input<typeof Z
  * for commands whose results arrived together (a batch of job steps). All or none.
  */
 export async function auditCommands(db: Db, actor: Actor, inputs: readonly z.input<typeof ZCommandAudit>[]): Promise<void> {
+  if (inputs.length === 0) return;
   if (inputs.length === 1) return auditCommand(db, actor, inputs[0] as z.input<typeof ZCommandAudit>);
   const rows = inputs.map((i) => commandRow(actor, i));
   await retryWhileBusy(`audit rows for ${rows.length} commands on ${rows[0]?.hostName ?? "a host"}`, () => db.$transaction(rows.map((data) => db.auditEvent.create({ data }))));

@@ -30,7 +30,7 @@ export interface HttpServerOptions {
   signInGuard?: SignInGuard;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 421: "Misdirected Request" };
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 421: "Misdirected Request", 431: "Request Header Fields Too Large" };
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = `${message}\n`;
@@ -49,8 +49,12 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     // Every input is small (the largest, a pasted command line or key, is 20 kB): a cap on
     // the body bounds what any schema has to look at before its own limits apply.
     maxBodySize: MAX_BODY_BYTES,
+    // The pages send queries as POST (components/trpc-provider.tsx), so no input rides in a URL.
+    allowMethodOverride: true,
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+      // A refused body is a page sending more than any input allows: a bug worth a log line.
+      if (error.code === "PAYLOAD_TOO_LARGE") logger.warn({ path, limit: MAX_BODY_BYTES }, "tRPC request refused: body too large (413)");
     },
   });
 
@@ -91,6 +95,16 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     }
     req.socket.setNoDelay(true);
     trpcHandler(req, res);
+  });
+
+  // Node answers a request it cannot parse (headers over 16 KiB: 431) before any handler runs,
+  // and by default logs nothing; this keeps the refusal visible in the log and the answer
+  // plain, so the page's fetch (components/trpc-fetch.ts) can say what happened.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    logger.warn({ status, code: err.code ?? null, ip: (socket as { remoteAddress?: string }).remoteAddress ?? null }, status === 431 ? "request refused: headers too large (431)" : "request refused: unparseable HTTP");
+    if (!socket.writable) return socket.destroy();
+    refuseUpgrade(socket, status, status === 431 ? "request headers too large" : "bad request");
   });
 
   server.on("upgrade", (req, socket, head) => {

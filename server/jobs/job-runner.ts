@@ -8,9 +8,11 @@ import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { jobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
+import { JobSlots } from "./job-slots";
 import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
 import { runBatch, type BegunStep } from "./step-batch-run";
+import type { BatchStepSpec } from "./batch-step-spec";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
 // its step result is published, and a step whose exit status could not be read makes
@@ -42,6 +44,8 @@ export interface JobContext {
    * the steps that ran, in order. Steps with stdin or QMP are not for a batch.
    */
   runSteps?(steps: readonly StepSpec[]): Promise<ExecResult[]>;
+  /** Runs read-only commands in one round trip; each is still its own step and audit row. */
+  runBatch(batch: BatchStepSpec): Promise<ExecResult[]>;
   note(text: string): void;
 }
 
@@ -71,6 +75,8 @@ export interface JobRunnerDeps {
   /** Subscribes to changes of a host's address, user, key or pin; returns the unsubscribe. */
   onTargetChange?: (listener: (hostId: string) => void) => () => void;
   qmp?: QmpExecutor;
+  /** Jobs of these kinds run at most this many at once in this process (job-slots.ts). */
+  kindLimits?: Readonly<Record<string, number>>;
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 120_000;
@@ -81,8 +87,11 @@ export class JobRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly lock = new HostLock();
   private readonly live = new Map<string, JobEvent[]>();
+  private readonly slots: JobSlots;
 
-  constructor(private readonly deps: JobRunnerDeps) {}
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.slots = new JobSlots(deps.kindLimits ?? {});
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
@@ -134,6 +143,16 @@ export class JobRunner {
   /** Resolves when every job started by this runner has ended (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Runs fn holding a slot of the kind; fn runs without one when cancelled while waiting (it sees the abort). */
+  private async withSlot(kind: string, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+    const release = await this.slots.acquire(kind, signal);
+    try {
+      await fn();
+    } finally {
+      release?.();
+    }
   }
 
   private sendQmp(target: SshTarget, call: TQmpCall, opts: { timeoutMs: number; signal: AbortSignal | undefined }): Promise<ExecResult> {
@@ -303,6 +322,34 @@ export class JobRunner {
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return results;
         },
+        runBatch: async (batch) => {
+          // Each command of the batch is a step of its own in the transcript and the audit
+          // log; only the round trip is shared (batch-step-spec.ts).
+          const opened = batch.parts.map((step) => beginStep({ ...step, timeoutMs: batch.timeoutMs }));
+          let result: ExecResult;
+          try {
+            result = await this.deps.ssh.exec(await targetForJob(), batch.argv, { timeoutMs: batch.timeoutMs, signal: controller.signal });
+          } catch (err) {
+            let end: unknown = null;
+            for (const o of opened) await notRun(o, err).catch((e: unknown) => (end ??= e));
+            lastFailedStep = opened[0]?.index ?? lastFailedStep;
+            throw end;
+          }
+          const split = batch.split(result);
+          const done = opened.map((o, i) => {
+            const r = split[i] ?? { ...result, outcome: "connection-lost" as const, exitStatus: null, stdout: "", stderr: "" };
+            if (r.stdout) o.output.push("stdout", Buffer.from(r.stdout));
+            if (r.stderr) o.output.push("stderr", Buffer.from(r.stderr));
+            o.output.end();
+            return { begun: o, step: o.step, result: r };
+          });
+          await recordSteps(done);
+          for (const d of done) endBegun(d.begun, d.result);
+          if (runningWriteError !== null) throw runningWriteError;
+          if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
+          return done.map((d) => d.result);
+          return results;
+        },
       };
 
       let status: JobStatus = "succeeded";
@@ -341,7 +388,7 @@ export class JobRunner {
       await flush({ status, error, failedStep, finishedAt: new Date() });
     };
     try {
-      await this.lock.run(job.hostId, body);
+      await this.lock.run(job.hostId, () => this.withSlot(job.kind, controller.signal, body));
     } finally {
       unsubscribe?.();
     }

@@ -33,6 +33,11 @@ const QMP_TIMEOUT_MS = 3000;
 const g = globalThis as unknown as { labdeckGuestStates?: Map<string, GuestStateView> };
 const cache: Map<string, GuestStateView> = (g.labdeckGuestStates ??= new Map());
 
+/** The states this process has read, by guest id: what the list may filter and sort by. */
+export function knownGuestStates(): ReadonlyMap<string, GuestState> {
+  return new Map([...cache].map(([id, v]) => [id, v.state]));
+}
+
 /** After an action the next read must look again rather than trust what it saw before. */
 export function forgetGuestState(guestId: string): void {
   cache.delete(guestId);

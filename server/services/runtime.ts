@@ -37,7 +37,7 @@ export function runtime(): Runtime {
     const e = env();
     const secret = loadOrCreateSecret({ dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
     const ssh = sshPool();
-    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId), onTargetChange: onHostTargetChange, qmp: qmpExecutor(ssh) });
+    const jobs = new JobRunner({ db, ssh, targetFor: (hostId) => hostTarget(db, secret, hostId), onTargetChange: onHostTargetChange, qmp: qmpExecutor(ssh), kindLimits: { probe: e.LABDECK_PROBE_CONCURRENCY } });
     jobs.register("plan", planHandler);
     jobs.register("probe", probeJobHandler);
     jobs.register("guest-delete", guestDeleteJobHandler);

@@ -10,8 +10,12 @@ const ZDefinitionInput = z.record(z.string().max(64), z.unknown());
 
 export const ZGuestIdInput = z.object({ id });
 export const ZListGuestsInput = z.object({ hostId: id.optional() }).default({});
-// A page polls the guests it shows; duplicates are read once (readGuestStates).
-export const ZGuestStatesInput = z.object({ ids: z.array(id).max(500) });
+// A page polls the guests it shows (the list: the rows on screen); duplicates are read once
+// (readGuestStates). Sent as POST (components/trpc-provider.tsx), so the bound is the
+// schema's, not the URL's; a page with more ids asks in chunks (use-guest-states.ts).
+export const MAX_STATE_IDS = 200;
+export const ZGuestStatesInput = z.object({ ids: z.array(id).max(MAX_STATE_IDS) });
+export { ZGuestPageInput } from "../../services/guest-list";
 export const ZCreateGuestInput = z.object({ hostId: id, definition: ZDefinitionInput });
 export const ZUpdateGuestInput = z.object({ id, version: z.number().int().min(1), definition: ZDefinitionInput });
 export const ZPreviewDefinitionInput = z.object({ hostId: id, definition: ZDefinitionInput });

@@ -7,6 +7,7 @@ import { roleAllows } from "../../auth/roles";
 import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeOf, resolveAccel, updateGuest } from "../../services/guest-service";
 import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
+import { pageGuests } from "../../services/guest-list";
 import { readImageFormat } from "../../services/guest-images";
 import { readFromHost, withHostRead } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
@@ -19,6 +20,7 @@ import {
   ZCreateGuestInput,
   ZGuestActionInput,
   ZGuestIdInput,
+  ZGuestPageInput,
   ZGuestStatesInput,
   ZHostIdInput,
   ZImportInput,
@@ -38,6 +40,8 @@ function deps(ctx: Context) {
 
 export const guestsRouter = router({
   list: viewerProcedure.input(ZListGuestsInput).query(({ ctx, input }) => listGuests(ctx.db, input)),
+  /** One page of the guest list, filtered and sorted on the server (services/guest-list.ts). */
+  page: viewerProcedure.input(ZGuestPageInput).query(({ ctx, input }) => pageGuests(ctx.db, input)),
   get: viewerProcedure.input(ZGuestIdInput).query(({ ctx, input }) => getGuest(ctx.db, input.id)),
   states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(deps(ctx), input.ids)),
   create: operatorProcedure.input(ZCreateGuestInput).mutation(({ ctx, input }) =>

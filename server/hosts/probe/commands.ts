@@ -9,7 +9,14 @@ export interface ProbeStep {
   timeoutMs?: number;
   /** The file or device may be absent: a non-zero exit is an answer ("absent" in the audit), not a failure. */
   optional?: boolean;
+  /** When batched (batch.ts), the most bytes kept of each stream; STEP_OUTPUT_BYTES when absent. */
+  maxBytes?: number;
 }
+
+/** A batched step's stream bound: far above what these reads print (a version line, a /proc file). */
+export const STEP_OUTPUT_BYTES = 64 * 1024;
+/** /proc/cpuinfo (about 1.5 kB a CPU) and lsblk's JSON grow with the machine. */
+const LARGE_OUTPUT_BYTES = 1024 * 1024;
 
 // Timeouts by what a step does, with room for a loaded host: reading a /proc file or
 // running uname is instant even then; `find` over a few directories and lsblk walk the
@@ -100,7 +107,11 @@ export const PROBE_STEPS: readonly ProbeStep[] = [
     argv: ["cat", "/proc/sys/net/ipv4/ip_forward"],
     purpose: "read whether IPv4 forwarding is on",
   },
-].map((s) => ({ ...s, timeoutMs: s.id === "tools" || s.id === "lsblk" ? SCAN_TIMEOUT_MS : READ_TIMEOUT_MS }));
+].map((s) => ({
+  ...s,
+  timeoutMs: s.id === "tools" || s.id === "lsblk" ? SCAN_TIMEOUT_MS : READ_TIMEOUT_MS,
+  ...(s.id === "cpuinfo" || s.id === "lsblk" ? { maxBytes: LARGE_OUTPUT_BYTES } : {}),
+}));
 
 /** os-release(5): /usr/lib/os-release is the fallback when /etc/os-release is missing. */
 export const OS_RELEASE_FALLBACK_STEP: ProbeStep = {
@@ -117,6 +128,7 @@ export const LSBLK_FALLBACK_STEP: ProbeStep = {
   argv: ["lsblk", "-J", "-b", "-o", "NAME,SIZE,TYPE,MODEL,MOUNTPOINT"],
   purpose: "list block devices (older lsblk)",
   timeoutMs: SCAN_TIMEOUT_MS,
+  maxBytes: LARGE_OUTPUT_BYTES,
 };
 
 const VERSION_ARGS = {

@@ -187,3 +187,25 @@ describe("probeHost when a command's outcome is unknown", () => {
     expect(await failWith("tools", "cancelled")).toMatchObject({ code: "CANCELLED" });
   });
 });
+
+describe("probeHost with its reads batched (one round trip per phase)", () => {
+  it("reports the same capabilities in three round trips: reads, versions, and no KVM check here", async () => {
+    const alone = await probeHost(replay().run);
+    const { run, calls } = replay();
+    const trips: string[][] = [];
+    const caps = await probeHost(run, async (steps) => {
+      trips.push(steps.map((s) => s.id));
+      return Promise.all(steps.map((s) => run(s)));
+    });
+    expect(caps).toEqual(alone);
+    expect(trips).toHaveLength(2);
+    expect(trips[0]).toEqual(PROBE_STEPS.map((s) => s.id));
+    expect(calls.map((c) => c.id).sort()).toEqual(manifest(HOST).map((e) => e.id).sort());
+  });
+
+  it("fails on a batched read whose outcome could not be read, naming that step", async () => {
+    const { run } = replay({ meminfo: { ...exited(""), outcome: "timeout", exitStatus: null } });
+    const e = await probeHost(run, (steps) => Promise.all(steps.map((s) => run(s)))).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: "SSH_TIMEOUT", details: { stepId: "meminfo" } });
+  });
+});

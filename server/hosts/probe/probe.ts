@@ -45,6 +45,8 @@ import { parseXenInfo } from "./parse-xen-info";
 
 /** Runs one step on the host; the job runner queues, streams and audits it. */
 export type ProbeRunner = (step: ProbeStep) => Promise<ExecResult>;
+/** Runs independent steps together (one round trip: batch.ts), one result per step in order. */
+export type ProbeManyRunner = (steps: readonly ProbeStep[]) => Promise<ExecResult[]>;
 
 function failure(step: ProbeStep, r: ExecResult): LabdeckError {
   const code = r.outcome === "timeout" ? "SSH_TIMEOUT" : r.outcome === "cancelled" ? "CANCELLED" : "INTERNAL";
@@ -59,9 +61,16 @@ async function exec(run: ProbeRunner, step: ProbeStep): Promise<ExecResult> {
   return r;
 }
 
-async function execAll(run: ProbeRunner, steps: readonly ProbeStep[]): Promise<Map<string, ExecResult>> {
-  const results = await Promise.all(steps.map(async (s) => [s.id, await exec(run, s)] as const));
-  return new Map(results);
+async function execAll(run: ProbeRunner, steps: readonly ProbeStep[], many?: ProbeManyRunner): Promise<Map<string, ExecResult>> {
+  if (!many) return new Map(await Promise.all(steps.map(async (s) => [s.id, await exec(run, s)] as const)));
+  const results = steps.length > 0 ? await many(steps) : [];
+  return new Map(
+    steps.map((s, i) => {
+      const r = results[i];
+      if (!r || r.outcome !== "exited") throw failure(s, r ?? { outcome: "connection-lost", exitStatus: null, exitSignal: null, stdout: "", stderr: "", durationMs: 0 });
+      return [s.id, r] as const;
+    }),
+  );
 }
 
 const NOT_RUN: ExecResult = { outcome: "exited", exitStatus: null, exitSignal: null, stdout: "", stderr: "", durationMs: 0 };
@@ -123,11 +132,15 @@ function tool(path: string | undefined, r: ExecResult | undefined, parse: (text:
   return path ? { path, version: parse(`${r?.stdout ?? ""}\n${r?.stderr ?? ""}`) } : null;
 }
 
-export async function probeHost(run: ProbeRunner): Promise<THostCapabilities> {
-  const first = await execAll(run, PROBE_STEPS);
+/**
+ * With `many`, each phase's reads go to the host together (two round trips and the KVM check
+ * instead of a channel per command); without it each step runs on its own, concurrently.
+ */
+export async function probeHost(run: ProbeRunner, many?: ProbeManyRunner): Promise<THostCapabilities> {
+  const first = await execAll(run, PROBE_STEPS, many);
   const out = (id: string) => first.get(id)?.stdout ?? "";
   const paths = parseToolPaths(out("tools"));
-  const second = await execAll(run, dependentSteps(paths, first));
+  const second = await execAll(run, dependentSteps(paths, first), many);
   const dep = (id: string) => second.get(id) ?? NOT_RUN;
 
   const arch = out("arch").trim() || "unknown";
