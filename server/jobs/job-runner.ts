@@ -348,7 +348,6 @@ export class JobRunner {
           if (runningWriteError !== null) throw runningWriteError;
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return done.map((d) => d.result);
-          return results;
         },
       };
 

@@ -40,6 +40,9 @@ function context(log: string[], bootOut: ExecResult): JobContext {
     hostId: "h",
     signal: new AbortController().signal,
     note: (t) => log.push(`note:${t}`),
+    runBatch: async () => {
+      throw new Error("a start runs no read batch");
+    },
     runStep: async (s) => {
       log.push(`step:${s.purpose}`);
       return s.purpose === "mark" ? bootOut : ok();
