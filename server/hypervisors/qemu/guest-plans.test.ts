@@ -1,3 +1,4 @@
+import { serialLogBootStep } from "./serial-log-boot";
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZPlan } from "../../jobs/plan";
@@ -45,9 +46,12 @@ describe("planStartGuest", () => {
     expect(planForceStop({ name: "web", files, taps }).steps.map((s) => s.argv.join(" "))).toContain("ip link del tap3");
   });
 
-  it("marks every step as one the job may run in a single SSH exec (each stays its own step)", () => {
+  it("marks every step but the boot mark as one the job may run in a single SSH exec (each stays its own step)", () => {
     const plan = planStartGuest({ ...base, imagesToCreate: [0] });
-    expect(plan.steps.map((st) => st.batch)).toEqual(plan.steps.map(() => true));
+    // The boot mark runs alone: the start job reads its output (the log's inode and size) before QEMU starts.
+    const mark = plan.steps.findIndex((st) => st.argv.join(" ") === serialLogBootStep(files.serialLog, "web").argv.join(" "));
+    expect(mark).toBe(plan.steps.length - 2);
+    expect(plan.steps.map((st) => st.batch === true)).toEqual(plan.steps.map((_, i) => i !== mark));
     expect(plan.steps.some((st) => st.stdin !== undefined || st.okExitStatuses || st.bestEffort)).toBe(false);
   });
 
