@@ -16,6 +16,12 @@ import { serialFollowArgv, type FollowHeader, type LogPosition } from "./serial-
 
 const log = logger.child({ module: "console" });
 const BATCH_MS = 3;
+// Output counts as a steady stream (and is batched) after this many flushes within the window,
+// or this much waiting: a keystroke's echo and a short line, a few chunks within a
+// millisecond, go out at once (bench/console measured up to 2.5 ms held by the timer).
+const STREAM_WINDOW_MS = 12;
+const STREAM_FLUSHES = 4;
+const STREAM_BYTES = 4096;
 const FRESH_BACK_BYTES = 64 * 1024;
 const MAX_CONTINUE_BYTES = 64 * 1024 * 1024;
 const DRAIN_WAIT_MS = 3000;
@@ -46,6 +52,10 @@ interface GuestConsole {
   pending: Buffer[];
   flushTimer: NodeJS.Timeout | NodeJS.Immediate | null;
   lastFlush: number;
+  pendingBytes: number;
+  /** Flushes since windowStart: how a steady stream is told from an echo. */
+  windowStart: number;
+  windowFlushes: number;
   /** The old log's final size, when a rotation waits for its last bytes before switching. */
   drain: { size: number; to: BootMark; timer: NodeJS.Timeout } | null;
   /** A boot in another log file announced before the follower's header came. */
@@ -137,6 +147,9 @@ export class ConsoleHub {
       pending: [],
       flushTimer: null,
       lastFlush: 0,
+      pendingBytes: 0,
+      windowStart: 0,
+      windowFlushes: 0,
       drain: null,
       expect: null,
       rotated: null,
@@ -294,12 +307,19 @@ export class ConsoleHub {
   }
 
   private onBytes(gc: GuestConsole, chunk: Buffer): void {
-    // A UART writes a byte at a time and a browser pays per WebSocket frame: output after a
-    // quiet spell goes out in the same turn, a steady stream at most every BATCH_MS.
+    // A UART writes a byte at a time and a browser pays per WebSocket frame: sparse output
+    // (an echo, a prompt) goes out in the next turn, a steady stream at most every BATCH_MS.
     gc.pending.push(chunk);
+    gc.pendingBytes += chunk.length;
     if (gc.flushTimer !== null) return;
-    const since = performance.now() - gc.lastFlush;
-    gc.flushTimer = since >= BATCH_MS ? setImmediate(() => this.flush(gc)) : setTimeout(() => this.flush(gc), BATCH_MS - since);
+    const now = performance.now();
+    if (now - gc.windowStart > STREAM_WINDOW_MS) {
+      gc.windowStart = now;
+      gc.windowFlushes = 0;
+    }
+    const streaming = gc.windowFlushes >= STREAM_FLUSHES || gc.pendingBytes >= STREAM_BYTES;
+    const since = now - gc.lastFlush;
+    gc.flushTimer = !streaming || since >= BATCH_MS ? setImmediate(() => this.flush(gc)) : setTimeout(() => this.flush(gc), BATCH_MS - since);
   }
 
   private flush(gc: GuestConsole): void {
@@ -309,6 +329,8 @@ export class ConsoleHub {
     }
     gc.flushTimer = null;
     gc.lastFlush = performance.now();
+    gc.windowFlushes++;
+    gc.pendingBytes = 0;
     if (gc.pending.length === 0 || gc.closed) return;
     const chunk = gc.pending.length === 1 ? (gc.pending[0] as Buffer) : Buffer.concat(gc.pending);
     gc.pending = [];
