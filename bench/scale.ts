@@ -28,6 +28,12 @@ const GUESTS = Number(opt.guests);
 
 const load = () => readFileSync("/proc/loadavg", "utf8").trim();
 
+/** This process's CPU time (user + system) since `from`, in seconds: Labdeck's own share of the two cores. */
+const cpuSeconds = (from: NodeJS.CpuUsage): string => {
+  const d = process.cpuUsage(from);
+  return ((d.user + d.system) / 1e6).toFixed(2);
+};
+
 /** Samples the run queue (4th field of /proc/loadavg, "running/total") while fn runs: the crowd a step waits in. */
 async function withRunQueue<T>(fn: () => Promise<T>): Promise<{ value: T; peakRunnable: number }> {
   let peak = 0;
@@ -97,6 +103,7 @@ async function probeVariant(
         },
   );
   const before = load();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const { value: jobIds, peakRunnable } = await withRunQueue(async () => {
     const started = await Promise.all(ids.map((hostId) => jobService.startProbe({ db, jobs, actor: { userId: null, username: "bench" } }, { hostId })));
@@ -104,13 +111,38 @@ async function probeVariant(
     return started.map((j) => j.jobId);
   });
   const ms = performance.now() - t;
+  const used = cpuSeconds(cpu);
   const rows = await db.job.findMany({ where: { id: { in: jobIds } }, select: { status: true, error: true } });
   const failed = rows.filter((r) => r.status !== "succeeded");
   const steps = await db.auditEvent.count({ where: { jobId: { in: jobIds } } });
   console.log(
-    `probe ${label.padEnd(44)} ${(ms / 1000).toFixed(2)} s  failed ${failed.length}/${ids.length}  commands audited ${steps}  peak runnable ${peakRunnable}  load before ${before.split(" ").slice(0, 3).join(" ")}`,
+    `probe ${label.padEnd(44)} ${(ms / 1000).toFixed(2)} s  failed ${failed.length}/${ids.length}  Labdeck CPU ${used} s  commands audited ${steps}  peak runnable ${peakRunnable}  load before ${before.split(" ").slice(0, 3).join(" ")}`,
   );
   for (const f of failed.slice(0, 3)) console.log(`    ${f.status}: ${f.error ?? ""}`);
+  await ssh.closeAll();
+}
+
+/**
+ * The floor under Labdeck's own probe: its SSH layer alone (no job runner, no database),
+ * a fresh connection per host, `limit` at once, running `remote` as one exec.
+ */
+async function sshLayerVariant(label: string, ids: string[], remote: string[], limit: number): Promise<void> {
+  const { db } = await import("../server/db");
+  const { SshPool } = await import("../server/ssh/pool");
+  const { runtime } = await import("../server/services/runtime");
+  const { hostTarget } = await import("../server/services/host-target");
+  const secret = runtime().secret;
+  const targets = await Promise.all(ids.map((id) => hostTarget(db, secret, id)));
+  const ssh = new SshPool();
+  const before = load();
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const codes = await mapLimit(targets, limit, async (target) => {
+    const r = await ssh.exec(target, remote, { timeoutMs: 60_000 }).catch(() => null);
+    return r?.exitStatus ?? -1;
+  });
+  const ms = performance.now() - t;
+  console.log(`${label.padEnd(50)}       ${(ms / 1000).toFixed(2)} s  failed ${codes.filter((c) => c !== 0).length}/${ids.length}  Labdeck CPU ${cpuSeconds(cpu)} s  load before ${before.split(" ").slice(0, 3).join(" ")}`);
   await ssh.closeAll();
 }
 
@@ -217,6 +249,8 @@ async function main(): Promise<void> {
     await probeVariant("no limit, batched", ids, { limit: null, batched: true });
     await probeVariant("limit 16, a channel per step", ids, { limit: 16, batched: false });
     await probeVariant("now again: limit 16, batched reads", ids, { limit: 16, batched: true });
+    await sshLayerVariant("Labdeck's SSH layer alone: connect + true, 16 at once", ids, ["true"], 16);
+    await sshLayerVariant("Labdeck's SSH layer alone: probe's commands, 16 at once", ids, ["sh", "-c", PROBE_BY_HAND], 16);
     for (const [label, remote, parallel] of [
       ["by hand: ssh host true, one after another", ["true"], 1],
       ["by hand: ssh host true, 8 at a time", ["true"], 8],
