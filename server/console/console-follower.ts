@@ -10,6 +10,8 @@ import { FollowStreamSplitter, type FollowHeader } from "./serial-follow";
 export interface FollowerHandlers {
   onHeader(h: FollowHeader): void;
   onBytes(chunk: Buffer): void;
+  /** The log is not there yet (the guest never started); the header comes once it is. */
+  onWaiting(): void;
   /** The follower is gone (and will send nothing more); `unreachable` when the host could not be reached. */
   onEnd(why: string, unreachable: boolean): void;
 }
@@ -31,6 +33,9 @@ export class LogFollower {
         if (!this.ended) h.onBytes(chunk);
       },
       (why) => this.finish(h, why, false),
+      () => {
+        if (!this.ended) h.onWaiting();
+      },
     );
     ssh
       .exec(target, argv, {

@@ -45,6 +45,8 @@ interface GuestConsole {
   followerError: { why: string; unreachable: boolean } | null;
   /** The follower has given every byte the log held when it started. */
   current: boolean;
+  /** The follower is waiting for a log that does not exist yet (the guest never started here). */
+  logAbsent: boolean;
   catchUpTo: number;
   failures: number;
   retryTimer: NodeJS.Timeout | null;
@@ -140,6 +142,7 @@ export class ConsoleHub {
       starting: false,
       followerError: null,
       current: false,
+      logAbsent: false,
       catchUpTo: 0,
       failures: 0,
       retryTimer: null,
@@ -190,6 +193,7 @@ export class ConsoleHub {
     let state: ConsoleState;
     let detail: string | undefined;
     if (gc.followerError?.unreachable && gc.follower === null) [state, detail] = ["host-unreachable", gc.followerError.why];
+    else if (!gc.current && gc.logAbsent && input !== "open") [state, detail] = ["guest-not-running", "no serial log yet: the guest has not been started on this host"];
     else if (!gc.current) [state, detail] = ["connecting", gc.followerError ? `${gc.followerError.why}; retrying` : undefined];
     else if (input === "open") state = "live";
     else if (input === "absent") state = "guest-not-running";
@@ -235,6 +239,7 @@ export class ConsoleHub {
     }
     if (stale()) return;
     gc.current = false;
+    gc.logAbsent = false;
     gc.follower = new LogFollower(
       this.opts.ssh,
       endpoint.target,
@@ -242,6 +247,12 @@ export class ConsoleHub {
       {
         onHeader: (h) => this.onHeader(gc, h),
         onBytes: (chunk) => this.onBytes(gc, chunk),
+        onWaiting: () => {
+          gc.logAbsent = true;
+          gc.followerError = null;
+          gc.failures = 0;
+          this.updateState(gc);
+        },
         onEnd: (why, unreachable) => {
           gc.follower = null;
           this.followerEnded(gc, why, unreachable);
@@ -274,6 +285,7 @@ export class ConsoleHub {
     const pos: LogPosition = { inode: h.inode, offset: h.start };
     gc.followerError = null;
     gc.failures = 0;
+    gc.logAbsent = false;
     gc.catchUpTo = h.size;
     gc.current = h.start >= h.size;
     if (!gc.known) {

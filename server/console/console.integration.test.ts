@@ -162,6 +162,12 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     expect(c.ws.readyState).toBe(c.ws.OPEN);
   });
 
+  it("says guest-not-running, not connecting, for a guest that was never started (no log, no socket)", async () => {
+    const c = await connect("olga", "never");
+    await c.waitForState("guest-not-running");
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+  });
+
   it("shows guest-not-running when the socket goes away and goes live again when it is back", async () => {
     const c = await connect("olga");
     await c.waitForState("live");

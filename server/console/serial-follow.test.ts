@@ -49,6 +49,22 @@ describe("FollowStreamSplitter", () => {
     expect(r.broken).toEqual([]);
   });
 
+  it("reports a log that is not there yet once, then takes the header that follows", () => {
+    const waits: number[] = [];
+    const headers: FollowHeader[] = [];
+    const bytes: string[] = [];
+    const s = new FollowStreamSplitter((h) => headers.push(h), (b) => bytes.push(b.toString("latin1")), () => undefined, () => waits.push(1));
+    for (const c of ["labdeck-follow-w", "ait\nlabdeck-follow 7 0 0 -\nlabdeck-follow-wait\n"]) s.push(Buffer.from(c, "latin1"));
+    expect(waits).toEqual([1]);
+    expect(headers).toEqual([{ inode: "7", start: 0, size: 0, rotatedSize: null }]);
+    // After the header, the same words from the guest are output.
+    expect(bytes.join("")).toBe("labdeck-follow-wait\n");
+    // A second wait line is not a header.
+    const again = new FollowStreamSplitter(() => undefined, () => undefined, (w) => waits.push(w.length), () => undefined);
+    again.push(Buffer.from("labdeck-follow-wait\nlabdeck-follow-wait\n", "latin1"));
+    expect(waits.length).toBe(2);
+  });
+
   it("gives up on a follower without a proper header, passing nothing on", () => {
     expect(run(["x".repeat(200)])).toEqual({ headers: [], bytes: "", broken: ["no header line from the follower"] });
     expect(run(["tail: cannot open\nmore"]).broken).toEqual(["unreadable header line from the follower"]);

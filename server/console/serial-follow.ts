@@ -25,13 +25,14 @@ export interface FollowRequest {
 }
 
 // Waits for a log that does not exist yet (a guest never started: the start plan creates it
-// before QEMU runs). `tail -f` follows the file by descriptor (GNU tail: inotify), so a
+// before QEMU runs), and says so first with the line `labdeck-follow-wait`, so the page can
+// say "not running" instead of "connecting" for as long as the guest stays unstarted. `tail -f` follows the file by descriptor (GNU tail: inotify), so a
 // rotation (mv to .1) never switches files under it; the hub restarts it on the new log.
 // The 5th field is the size of `<log>.1` when that is the file being resumed (it was rotated
 // away), so a gap can be counted in bytes.
 const SCRIPT = [
   'p=$1; back=$2; want_ino=$3; want_off=$4; max_resume=$5',
-  'while [ ! -f "$p" ]; do sleep 0.2; done',
+  'if [ ! -f "$p" ]; then echo labdeck-follow-wait; while [ ! -f "$p" ]; do sleep 0.2; done; fi',
   'st=$(stat -c "%i %s" -- "$p") || exit 1',
   'ino=${st% *}; size=${st#* }',
   'if [ "$size" -gt "$back" ]; then start=$((size - back)); else start=0; fi',
@@ -97,14 +98,19 @@ export function parseFollowHeader(line: string): FollowHeader | null {
  * Splits the follower's stdout into the header and the log bytes after it. The header must
  * end within FOLLOW_HEADER_MAX bytes; anything else is a broken follower, not output.
  */
+const WAIT_LINE = "labdeck-follow-wait";
+
 export class FollowStreamSplitter {
   private head: Buffer | null = Buffer.alloc(0);
   private broken = false;
+  private waitSeen = false;
 
   constructor(
     private readonly onHeader: (h: FollowHeader) => void,
     private readonly onBytes: (chunk: Buffer) => void,
     private readonly onBroken: (why: string) => void,
+    /** The log does not exist yet; the header follows once it does. Only before the header, at most once. */
+    private readonly onWaiting: () => void = () => undefined,
   ) {}
 
   push(chunk: Buffer): void {
@@ -122,8 +128,17 @@ export class FollowStreamSplitter {
       } else this.head = buf;
       return;
     }
+    const line = buf.subarray(0, nl).toString("latin1");
+    if (!this.waitSeen && line === WAIT_LINE) {
+      this.waitSeen = true;
+      this.head = Buffer.alloc(0);
+      this.onWaiting();
+      const rest = buf.subarray(nl + 1);
+      if (rest.length > 0) this.push(rest);
+      return;
+    }
     this.head = null;
-    const header = nl <= FOLLOW_HEADER_MAX ? parseFollowHeader(buf.subarray(0, nl).toString("latin1")) : null;
+    const header = nl <= FOLLOW_HEADER_MAX ? parseFollowHeader(line) : null;
     if (header === null) {
       this.broken = true;
       this.onBroken("unreadable header line from the follower");
