@@ -38,7 +38,7 @@ export function parseStorageOp(raw: unknown): TStorageOp {
  * planning stops there rather than guess.
  */
 async function runOpReads(exec: HostExec, wanted: readonly StorageOpRead[]): Promise<Record<string, string>> {
-  const results = await Promise.all(wanted.map((r) => exec(r.argv, r.purpose)));
+  const results = await Promise.all(wanted.map((r) => exec({ argv: r.argv, purpose: r.purpose })));
   const reads: Record<string, string> = {};
   wanted.forEach((r, i) => {
     const res = results[i] as ExecResult;
