@@ -9,9 +9,9 @@ import { labVmsSupported, startLabVm, type LabVm } from "../../scripts/lab-vm";
 import { LabdeckError } from "../errors";
 import { SshPool } from "../ssh/pool";
 import type { TStorageOp } from "./ops";
-import { buildStoragePlan, storageOpReads, type StoragePlan } from "./plans/build-storage-plan";
-import { fstabAppendArgv, fstabRemoveArgv } from "./plans/fs-steps";
-import { runStepsForTests, type StepsRun } from "./plans/run-steps-for-tests";
+import { buildStoragePlan, storageOpReads, type StoragePlan } from "./plan/build-storage-plan";
+import { fstabAppendArgv, fstabRemoveArgv } from "./plan/fs-steps";
+import { runStepsForTests, type StepsRun } from "./plan/run-steps-for-tests";
 import { storageReadSteps } from "./read-commands";
 import { buildHostStorage, type StorageReadOutputs, type THostStorage } from "./storage-model";
 
