@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import { retryWhileBusy } from "../../db-busy";
 import { JobEnd, type JobHandler } from "../../jobs/job-runner";
-import { planHandler } from "../../jobs/plan-handler";
+import { planHandler } from "../../jobs/plan-job";
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
 import { networkBus } from "../../network/network-bus";
 import { readNetwork } from "../../network/read-network";

@@ -3,7 +3,7 @@ import type { ExecResult, SshExecutor, SshTarget } from "../../ssh/types";
 
 // Runs plan steps straight through an SSH executor, for integration tests that exercise
 // plans on a lab VM without a database or a job queue. It keeps the promise of
-// server/jobs/plan-handler.ts that matters to storage: when a step fails, the undo steps
+// server/jobs/plan-job.ts that matters to storage: when a step fails, the undo steps
 // of the completed steps run in reverse, so a failed plan leaves nothing half-made.
 
 export interface StepsRun {
