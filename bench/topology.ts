@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), "labdeck-bench-"));
   try {
     await populate(host);
-    const exec = (argv: string[]) => pool.exec(target, argv);
+    const exec = ({ argv }: { argv: string[] }) => pool.exec(target, argv);
     let net: THostNetwork = await readNetwork(exec);
     const rules = (net.iptables?.tables ?? []).flatMap((t) => t.chains.flatMap((c) => c.rules)).length;
     console.log(`host: ${net.links.length} interfaces, ${rules} iptables rules, ${net.routes.length} routes`);

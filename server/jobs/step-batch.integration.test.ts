@@ -17,7 +17,7 @@ async function load() {
   const { db } = await import("../db");
   const { runtime } = await import("../services/runtime");
   const { JobRunner } = await import("./job-runner");
-  const { planHandler } = await import("./plan-handler");
+  const { planHandler } = await import("./plan-job");
   const { parseTranscript } = await import("./job-events");
   const target = await import("../services/host-target");
   return { db, rt: runtime(), JobRunner, planHandler, parseTranscript, target };

@@ -1,15 +1,14 @@
 import { badInput } from "../errors";
 import { assertAbsPath } from "../names";
+import type { HostReadStep } from "../ssh/host-reader";
 
 // The read-only commands that learn a host's network. Every step is an argv array that
 // changes nothing on the host: reading makes no plan and asks no confirmation, so a step
 // here that mutates state (sysctl -w, iptables without -save, ip ... add) breaks that
 // promise. Step ids are the keys network-model.ts expects; renaming one breaks assembly.
 
-export interface NetworkReadStep {
+export interface NetworkReadStep extends HostReadStep {
   id: NetworkReadStepId;
-  argv: string[];
-  purpose: string;
   /** The host may lack this file or tool; a non-zero exit is "absent", not a failed read. */
   optional?: boolean;
   /** Needs root (or CAP_NET_ADMIN): a non-root SSH user gets a permission error here. */

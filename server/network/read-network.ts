@@ -1,3 +1,4 @@
+import type { HostReader, HostReadStep } from "../ssh/host-reader";
 import type { ExecResult } from "../ssh/types";
 import { LabdeckError } from "../errors";
 import { buildHostNetwork, type NetworkReadOutputs, type THostNetwork } from "./network-model";
@@ -9,12 +10,10 @@ import { parseSshConnection } from "./parse-sysctl";
 // the job's record) and assembles the model. The steps go out together: the pool
 // multiplexes them over one connection, and a read costs one round trip, not ten.
 
-/** `optional`: the step may find nothing (NetworkReadStep.optional), so the audit can say "absent". */
-export type NetworkExec = (argv: string[], purpose: string, opts?: { optional?: boolean }) => Promise<ExecResult>;
-
-export async function readNetwork(exec: NetworkExec, opts: { rtTablesFile?: string } = {}): Promise<THostNetwork> {
+// The network reads say "optional" as a plain yes or no: a job step can carry only that.
+export async function readNetwork(read: HostReader<HostReadStep & { optional?: boolean | undefined }>, opts: { rtTablesFile?: string } = {}): Promise<THostNetwork> {
   const steps = networkReadSteps(opts);
-  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose, { optional: s.optional === true })));
+  const results = await Promise.all(steps.map((s) => read({ ...s, optional: s.optional === true })));
   const outputs: NetworkReadOutputs = {};
   steps.forEach((step, i) => {
     const r = results[i] as ExecResult;
@@ -24,7 +23,7 @@ export async function readNetwork(exec: NetworkExec, opts: { rtTablesFile?: stri
   });
   const ssh = parseSshConnection(outputs["ssh-connection"] ?? "");
   if (ssh) {
-    const r = await exec(routeGetArgv(ssh), "learn which interface carries Labdeck's SSH session");
+    const r = await read({ argv: routeGetArgv(ssh), purpose: "learn which interface carries Labdeck's SSH session" });
     outputs["route-get"] = r.exitStatus === 0 ? r.stdout : null;
   }
   return buildHostNetwork(outputs);

@@ -1,19 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { demoHostStatus, startDemoHost, stopDemoHost } from "../../scripts/demo-host";
-import { labHostsSupported } from "../../scripts/lab-host/support";
 import type { Db } from "../db";
-import { env } from "../env";
 import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
 import type { JobRunner } from "../jobs/job-runner";
 import type { SshExecutor } from "../ssh/types";
+import type { DemoHostLauncher } from "../hosts/demo-host-launcher";
 import { seal, publicKeyFromPrivate } from "../hosts/key-vault";
 import { startProbe } from "./job-service";
 import { hostTargetChanged } from "./host-target";
 
 // The newcomer's demo host: an sshd in a network namespace on the Labdeck machine, made by
-// the same harness the tests use. Labdeck made its host key itself, so the key is pinned
-// without asking; a real host always goes through the fingerprint confirmation.
+// the same harness the tests use, reached only through the launcher handed in (deps.demoHost).
+// Labdeck made its host key itself, so the key is pinned without asking; a real host always
+// goes through the fingerprint confirmation.
 
 export const DEMO_HOST_NAME = "demo";
 
@@ -23,20 +22,21 @@ export interface DemoDeps {
   secret: Buffer;
   jobs: JobRunner;
   actor: Actor;
+  demoHost: DemoHostLauncher;
 }
 
 export async function demoStatus(deps: DemoDeps) {
-  const support = labHostsSupported();
+  const support = deps.demoHost.supported();
   const host = await deps.db.host.findUnique({ where: { name: DEMO_HOST_NAME } });
   if (!support.ok) return { supported: false as const, reason: support.reason ?? "not supported here", running: false, hostId: host?.id ?? null };
-  const status = await demoHostStatus(env().LABDECK_DATA_DIR);
+  const status = await deps.demoHost.status();
   return { supported: true as const, reason: null, running: status.running, hostId: host?.id ?? null };
 }
 
 export async function startDemo(deps: DemoDeps) {
-  const support = labHostsSupported();
+  const support = deps.demoHost.supported();
   if (!support.ok) throw new LabdeckError("CONFLICT", `the demo host cannot run here: ${support.reason ?? "unsupported"}`);
-  const info = await startDemoHost(env().LABDECK_DATA_DIR);
+  const info = await deps.demoHost.start();
   const privateKey = await readFile(info.privateKeyFile, "utf8");
   const data = {
     address: info.address,
@@ -76,7 +76,7 @@ export async function stopDemo(deps: DemoDeps) {
     deps.ssh.drop(host.id);
     hostTargetChanged(host.id);
   }
-  const { stopped } = await stopDemoHost(env().LABDECK_DATA_DIR);
+  const { stopped } = await deps.demoHost.stop();
   if (host) await deps.db.host.delete({ where: { id: host.id } });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "demo.stop", hostId: host?.id ?? null, hostName: host?.name ?? null, details: { stopped } });
   return { stopped, removedFromInventory: host !== null };

@@ -83,7 +83,7 @@ async function startPlan(
   const read = (argv: string[]) => readFromHost(deps, g.host.id, argv);
   // The reads are independent of each other: asked at once, each still its own audited command.
   const [, { toCreate }, , runAs] = await allChecks<[void, { toCreate: number[] }, void, Awaited<ReturnType<typeof qemuRunAs>>]>([
-    opts.checkLvs ? checkBlockDisks(def, read) : Promise.resolve(),
+    opts.checkLvs ? checkBlockDisks(def, (s) => read(s.argv)) : Promise.resolve(),
     checkDiskImages(def, g.roots, read),
     checkNamedTapsFree(def, read),
     qemuRunAs(g.host, def, read),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { db } from "../db";
 import { auditEvent } from "../audit/audit-writer";
-import { planHandler } from "../jobs/plan-handler";
+import { planHandler } from "../jobs/plan-job";
 import type { JobHandler } from "../jobs/job-runner";
 import { forgetGuestState } from "./guest-state";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "../db";
-import { planHandler } from "../jobs/plan-handler";
+import { planHandler } from "../jobs/plan-job";
 import type { JobHandler } from "../jobs/job-runner";
 import { recordCreatedImages } from "./guest-images";
 

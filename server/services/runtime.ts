@@ -2,7 +2,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { loadOrCreateSecret } from "../hosts/key-vault";
 import { JobRunner } from "../jobs/job-runner";
-import { planHandler } from "../jobs/plan-handler";
+import { planHandler } from "../jobs/plan-job";
 import { sshPool } from "../ssh/pool";
 import type { SshExecutor } from "../ssh/types";
 import { hostTarget, onHostTargetChange } from "./host-target";

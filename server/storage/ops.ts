@@ -3,7 +3,7 @@ import { ZAbsPath } from "../names";
 import { safeTextCheck } from "../safe-text";
 
 // The vocabulary of storage changes: one op is one user action on the storage page (or
-// the guest wizard's "make an LV now"), planned by server/storage/plans/ against the
+// the guest wizard's "make an LV now"), planned by server/storage/plan/ against the
 // host's THostStorage into a plan with undo steps. Sizes stay the text the user typed
 // ("10G", explicit binary units) until the planner parses them, so a refusal names the
 // field and quotes what was typed. Names follow LVM's own rules, checked here before

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { LabdeckError } from "../errors";
-import { parseJsonOutput } from "../json-output";
+import { lsblkEntries, lsblkSize } from "../lsblk-output";
 
 // `lsblk -J -l -b -o NAME,PATH,TYPE,SIZE,FSTYPE,PTTYPE,UUID,LABEL,MOUNTPOINT,PKNAME,SERIAL,RO`
-// -> typed block devices. util-linux before 2.33 printed every JSON value as a string
-// ("1073741824", "0"/"1" for RO); both forms are read so an older host is not "broken".
+// -> typed block devices, read by the one lsblk reader (server/lsblk-output.ts). util-linux
+// before 2.33 printed every JSON value as a string ("1073741824", "0"/"1" for RO); both
+// forms are read so an older host is not "broken".
 // FSTYPE/UUID/LABEL come from udev's database: right after mkfs they can lag until udev
 // has re-probed the device (`udevadm settle`), which is why the write side settles first.
 
@@ -30,8 +31,8 @@ export type TBlockDevice = z.infer<typeof ZBlockDevice>;
 
 const ZText = z.string().nullable().optional().transform((v) => (v === undefined || v === null || v === "" ? null : v));
 const ZSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const n = typeof v === "number" ? v : /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
+  const n = lsblkSize(v);
+  if (n === null) {
     ctx.addIssue({ code: "custom", message: `size ${String(v)} is not a byte count (was -b lost?)` });
     return z.NEVER;
   }
@@ -52,21 +53,22 @@ const ZRawDevice = z.object({
   pkname: ZText,
   serial: ZText,
   ro: ZFlag,
-  children: z.array(z.unknown()).optional(),
 });
 
 export function parseLsblk(stdout: string): TBlockDevice[] {
-  const parsed = z.object({ blockdevices: z.array(ZRawDevice) }).safeParse(parseJsonOutput("lsblk", stdout));
+  // Only the top level is typed: nested devices mean the output is a tree, refused below.
+  const top = lsblkEntries(stdout).filter((e) => e.treeParent === null);
+  const parsed = z.array(ZRawDevice).safeParse(top.map((e) => e.fields));
   if (!parsed.success) {
     throw new LabdeckError("INTERNAL", `lsblk: unexpected output: ${parsed.error.issues[0]?.message ?? "?"}`, {
       details: { excerpt: stdout.slice(0, 200) },
     });
   }
+  if (top.some((e) => e.hasChildren)) {
+    throw new LabdeckError("INTERNAL", "lsblk: got a tree; the read step must pass -l (list)");
+  }
   const byPath = new Map<string, TBlockDevice>();
-  for (const d of parsed.data.blockdevices) {
-    if (d.children !== undefined) {
-      throw new LabdeckError("INTERNAL", "lsblk: got a tree; the read step must pass -l (list)");
-    }
+  for (const d of parsed.data) {
     // A device with several parents (a RAID or multipath member set) is listed once per
     // parent on some versions; the first entry is kept.
     if (byPath.has(d.path)) continue;

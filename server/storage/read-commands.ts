@@ -1,12 +1,12 @@
+import type { HostReadStep } from "../ssh/host-reader";
+
 // The read-only commands that learn a host's disks, LVM and mounts. Every step is an argv
 // array that changes nothing: no step may activate, scan-and-fix or lock for writing (so
 // no vgscan --mknodes, no pvscan --cache, no lvchange). Step ids are the keys
 // storage-model.ts expects; renaming one breaks assembly.
 
-export interface StorageReadStep {
+export interface StorageReadStep extends HostReadStep {
   id: StorageReadStepId;
-  argv: string[];
-  purpose: string;
   /** The tool may be missing (no lvm2 on the host): a failure means "no LVM", not a failed read. */
   optional?: boolean;
   /** LVM reads the devices themselves: a non-root user gets "permission denied" here. */

@@ -9,9 +9,9 @@ import { labVmsSupported, startLabVm, type LabVm } from "../../scripts/lab-vm";
 import { LabdeckError } from "../errors";
 import { SshPool } from "../ssh/pool";
 import type { TStorageOp } from "./ops";
-import { buildStoragePlan, storageOpReads, type StoragePlan } from "./plans/build-storage-plan";
-import { fstabAppendArgv, fstabRemoveArgv } from "./plans/fs-steps";
-import { runStepsForTests, type StepsRun } from "./plans/run-steps-for-tests";
+import { buildStoragePlan, storageOpReads, type StoragePlan } from "./plan/build-storage-plan";
+import { fstabAppendArgv, fstabRemoveArgv } from "./plan/fs-steps";
+import { runPlanSteps, type StepsRun } from "../test-support/plan-steps";
 import { storageReadSteps } from "./read-commands";
 import { buildHostStorage, type StorageReadOutputs, type THostStorage } from "./storage-model";
 
@@ -53,7 +53,7 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
   }
 
   async function apply(op: TStorageOp): Promise<StepsRun> {
-    const run = await runStepsForTests(pool, vm.target(), (await plan(op)).steps);
+    const run = await runPlanSteps(pool, vm.target(), (await plan(op)).steps);
     if (!run.ok) throw new Error(`${op.op}: step "${run.failed?.purpose}" failed: ${run.failed?.result.stderr}`);
     return run;
   }
@@ -120,7 +120,7 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
   it("3. shrinks it to 96M through the plan: filesystem first, data intact, mounted again", async () => {
     const p = await plan({ op: "lv.shrink", vg: "labvg", lv: "data", size: "96M", confirm: "labvg/data" });
     expect(p.steps.map((s) => s.argv[0])).toEqual(["umount", "e2fsck", "resize2fs", "lvreduce", "mount"]);
-    const run = await runStepsForTests(pool, vm.target(), p.steps);
+    const run = await runPlanSteps(pool, vm.target(), p.steps);
     expect(run.failed?.result.stderr).toBeUndefined();
     const after = await dataFacts();
     expect(after.lvBytes).toBe(96 * MiB);
@@ -156,7 +156,7 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
       expect.stringMatching(/^sh -c$/),
       "mount /dev/labvg/data",
     ]);
-    const run = await runStepsForTests(pool, vm.target(), p.steps);
+    const run = await runPlanSteps(pool, vm.target(), p.steps);
     expect(run.failed?.result.stderr).toBeUndefined();
     expect(run.ran).toHaveLength(p.steps.length);
     expect(await dataFacts()).toMatchObject({ sum: originalSum, lvBytes: 96 * MiB, source: "/dev/mapper/labvg-data" });
@@ -169,7 +169,7 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
     await sh(["touch", "/root/notadir"]);
     const freeBefore = (await readStorage()).vgs[0]?.freeExtents;
     const p = await plan({ op: "lv.create", vg: "labvg", name: "doomed", size: "16M", filesystem: "ext4", mountpoint: "/root/notadir/mnt" });
-    const run = await runStepsForTests(pool, vm.target(), p.steps);
+    const run = await runPlanSteps(pool, vm.target(), p.steps);
     expect(run.ok).toBe(false);
     expect(run.failed?.result.stderr).toMatch(/Not a directory/);
     expect(run.undone).toEqual([expect.stringContaining("create logical volume labvg/doomed")]);

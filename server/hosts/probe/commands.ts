@@ -1,11 +1,11 @@
+import type { HostReadStep } from "../../ssh/host-reader";
+
 // The probe's commands: every one is read-only on the host and an argv array. Nothing here
 // may change host state (no modprobe, no sysctl -w, no writes): the probe runs without a
 // plan and without confirmation, so a step that mutates anything breaks that promise.
 
-export interface ProbeStep {
+export interface ProbeStep extends HostReadStep {
   id: string;
-  argv: string[];
-  purpose: string;
   timeoutMs?: number;
   /** The file or device may be absent: a non-zero exit is an answer ("absent" in the audit), not a failure. */
   optional?: boolean;

@@ -1,18 +1,9 @@
+import { lsblkEntries, lsblkMountpoints, lsblkSize, type LsblkEntry } from "../../lsblk-output";
 import type { TDisk } from "./capabilities";
 
-// `lsblk -J -b` -> a flat device list (children keep a parent name). Accepts both the
-// MOUNTPOINTS array of util-linux >= 2.37 and the older single MOUNTPOINT, and sizes as
-// numbers or strings (lsblk < 2.33 printed every JSON value as a string).
-
-interface RawDevice {
-  name?: unknown;
-  size?: unknown;
-  type?: unknown;
-  model?: unknown;
-  mountpoint?: unknown;
-  mountpoints?: unknown;
-  children?: unknown;
-}
+// `lsblk -J -b` (a tree) -> the probe's flat disk summary (children keep a parent name),
+// read by the one lsblk reader (server/lsblk-output.ts). The probe is a summary: output it
+// cannot read means "no disks listed", never a failed probe.
 
 /** lsblk exits 1 with this when a column does not exist in its version. */
 export function isUnknownLsblkColumn(stderr: string): boolean {
@@ -20,40 +11,24 @@ export function isUnknownLsblkColumn(stderr: string): boolean {
 }
 
 export function parseLsblk(text: string): TDisk[] {
-  let doc: unknown;
+  let entries: LsblkEntry[];
   try {
-    doc = JSON.parse(text);
+    entries = lsblkEntries(text);
   } catch {
     return [];
   }
-  const top = (doc as { blockdevices?: unknown } | null)?.blockdevices;
-  const out: TDisk[] = [];
-  walk(top, null, out);
-  return out;
-}
-
-function walk(list: unknown, parent: string | null, out: TDisk[]): void {
-  if (!Array.isArray(list)) return;
-  for (const item of list as RawDevice[]) {
-    if (typeof item?.name !== "string") continue;
-    out.push({
-      name: item.name,
-      sizeBytes: toSize(item.size),
-      type: typeof item.type === "string" ? item.type : "unknown",
-      model: typeof item.model === "string" && item.model.trim() !== "" ? item.model.trim() : null,
-      mountpoints: mountpoints(item),
-      parent,
-    });
-    walk(item.children, item.name, out);
-  }
-}
-
-function toSize(v: unknown): number {
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
-}
-
-function mountpoints(item: RawDevice): string[] {
-  const raw = Array.isArray(item.mountpoints) ? item.mountpoints : [item.mountpoint];
-  return raw.filter((m): m is string => typeof m === "string" && m !== "");
+  return entries.flatMap(({ fields: f, treeParent }) => {
+    if (typeof f.name !== "string") return [];
+    const size = lsblkSize(f.size);
+    return [
+      {
+        name: f.name,
+        sizeBytes: size !== null && size >= 0 ? size : 0,
+        type: typeof f.type === "string" ? f.type : "unknown",
+        model: typeof f.model === "string" && f.model.trim() !== "" ? f.model.trim() : null,
+        mountpoints: lsblkMountpoints(f),
+        parent: treeParent,
+      },
+    ];
+  });
 }

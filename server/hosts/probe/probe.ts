@@ -1,5 +1,6 @@
 import { LabdeckError } from "../../errors";
 import type { ExecResult } from "../../ssh/types";
+import type { HostReader } from "../../ssh/host-reader";
 import { ZHostCapabilities, type THostCapabilities, type TKvmCheck } from "./capabilities";
 import {
   DEV_KVM,
@@ -44,7 +45,7 @@ import { parseXenInfo } from "./parse-xen-info";
 // then "absent" would be a guess.
 
 /** Runs one step on the host; the job runner queues, streams and audits it. */
-export type ProbeRunner = (step: ProbeStep) => Promise<ExecResult>;
+type ProbeRunner = HostReader<ProbeStep>;
 /** Runs independent steps together (one round trip: batch.ts), one result per step in order. */
 export type ProbeManyRunner = (steps: readonly ProbeStep[]) => Promise<ExecResult[]>;
 

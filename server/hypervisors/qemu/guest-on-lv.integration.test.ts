@@ -175,7 +175,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
   it("refuses, before a start, an LV that is not there, naming the disk", async (ctx) => {
     if (!qemuInVm) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
     const def = ZGuestDefinition.parse({ name: "lvguest", disks: [{ kind: "block", path: `/dev/${vg}/root` }, { kind: "block", path: `/dev/${vg}/missing` }] });
-    const err = await checkBlockDisks(def, (argv) => sh(argv)).then(() => null, (e: unknown) => e);
+    const err = await checkBlockDisks(def, ({ argv }) => sh(argv)).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(LabdeckError);
     expect((err as LabdeckError).field).toBe("definition.disks.1.path");
     expect((err as LabdeckError).message).toMatch(new RegExp(`no LV /dev/${vg}/missing on this host \\(.*${vg}/missing`));
@@ -195,7 +195,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
       ],
       boot: { kind: "kernel", kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1" },
     });
-    await checkBlockDisks(def, (argv) => sh(argv));
+    await checkBlockDisks(def, ({ argv }) => sh(argv));
     const files = guestRunFiles(vm.runDir, def.name);
     const plan = planStartGuest({ def, files, accel, macs: [], taps: [], roots: [images], imagesToCreate: [] });
     expect(plan.steps.at(-1)?.argv).toContain(`file=/dev/${vg}/root,format=raw,if=virtio,cache=none,aio=native,id=disk0`);

@@ -100,7 +100,7 @@ describe("the LV check before a start", () => {
       disks: [{ kind: "existing-image", path: "/srv/a.img" }, { kind: "block", path: "/dev/labvg/guest1" }, { kind: "block", path: "/dev/labvg/nope" }],
     });
     const asked: string[][] = [];
-    const read = async (argv: string[]) => {
+    const read = async ({ argv }: { argv: string[] }) => {
       asked.push(argv);
       return argv.at(-1) === "/dev/labvg/guest1" ? ok(ACTIVE) : MISSING;
     };

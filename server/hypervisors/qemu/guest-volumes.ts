@@ -7,6 +7,7 @@ import { z } from "zod";
 import { badInput, LabdeckError } from "../../errors";
 import { decodeLvAttr } from "../../storage/lvm-attr";
 import { parseJsonOutput } from "../../json-output";
+import type { HostReader } from "../../ssh/host-reader";
 import type { ExecResult } from "../../ssh/types";
 import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
 
@@ -93,10 +94,10 @@ export function checkLvForDisk(res: LvCheckResult, disk: { path: string; readOnl
 }
 
 /** Every block disk of `def` checked on its host through `read` (audited by the caller). */
-export async function checkBlockDisks(def: TGuestDefinition, read: (argv: string[]) => Promise<LvCheckResult>, fieldPrefix = "definition."): Promise<void> {
+export async function checkBlockDisks(def: TGuestDefinition, read: HostReader<{ argv: string[]; purpose: string }, LvCheckResult>, fieldPrefix = "definition."): Promise<void> {
   for (const [i, d] of def.disks.entries()) {
     if (d.kind !== "block") continue;
     const field = `${fieldPrefix}disks.${i}.path`;
-    checkLvForDisk(await read(lvCheckArgv(d.path, field)), d, field);
+    checkLvForDisk(await read({ argv: lvCheckArgv(d.path, field), purpose: `check the LV ${d.path} for ${field}` }), d, field);
   }
 }

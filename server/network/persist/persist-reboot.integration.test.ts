@@ -32,7 +32,7 @@ describe.skipIf(!support.ok)(`persistence files across a reboot of the lab VM${s
     if (r.outcome !== "exited" || r.exitStatus !== 0) throw new Error(`${argv.join(" ")}: ${r.outcome} ${r.exitStatus} ${r.stderr}`);
     return r;
   }
-  const read = () => readNetwork((argv) => pool.exec(target, argv), { rtTablesFile: RT_TABLES_FILE });
+  const read = () => readNetwork(({ argv }) => pool.exec(target, argv), { rtTablesFile: RT_TABLES_FILE });
 
   beforeAll(async () => {
     vm = await startLabVm({ name: `persist-reboot-${process.pid}`, lvmDiskBytes: 64 * 2 ** 20 });

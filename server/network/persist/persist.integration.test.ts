@@ -53,7 +53,7 @@ describe.skipIf(!support.ok)(`persistence files on a lab host${support.ok ? "" :
     if (r.outcome !== "exited" || r.exitStatus !== 0) throw new Error(`${argv.join(" ")}: ${r.outcome} ${r.exitStatus} ${r.stderr}`);
     return r;
   }
-  const read = (t: SshTarget) => readNetwork((argv) => pool.exec(t, argv));
+  const read = (t: SshTarget) => readNetwork(({ argv }) => pool.exec(t, argv));
 
   beforeAll(async () => {
     host = await startLabHost();

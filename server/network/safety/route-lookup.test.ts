@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TRoute } from "../parse-routes";
 import { withKernelRoutes } from "./kernel-routes";
 import { gatewayReachable, lookupRoute } from "./route-lookup";
-import { copy, labNetwork } from "./test-models";
+import { copy, labNetwork } from "./test-fixtures";
 
 const net = labNetwork();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findChain } from "../parse-iptables-save";
 import { checkSshPath, SSH_PATH_UNKNOWN } from "./ssh-path";
-import { addChain, copy, insertRule, labNetwork, withIptables } from "./test-models";
+import { addChain, copy, insertRule, labNetwork, withIptables } from "./test-fixtures";
 
 const before = labNetwork();
 const ssh = before.ssh!;

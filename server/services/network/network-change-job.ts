@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import { retryWhileBusy } from "../../db-busy";
 import { JobEnd, type JobHandler } from "../../jobs/job-runner";
-import { planHandler } from "../../jobs/plan-handler";
+import { planHandler } from "../../jobs/plan-job";
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
 import { networkBus } from "../../network/network-bus";
 import { readNetwork } from "../../network/read-network";
@@ -49,7 +49,7 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
     ctx.note(`updated ${guestEdits.length} guest definition(s)`);
   }
   const host = await db.host.findUniqueOrThrow({ where: { id: change.hostId } });
-  const net = await readNetwork((argv, purpose, o) => ctx.runStep({ argv, purpose: `read back: ${purpose}`, optional: o?.optional }), { rtTablesFile: rtTablesFileFor(host) });
+  const net = await readNetwork((s) => ctx.runStep({ argv: s.argv, purpose: `read back: ${s.purpose}`, optional: s.optional }), { rtTablesFile: rtTablesFileFor(host) });
   if (change.rollbackSeconds === null) {
     await recordNetwork(db, change.hostId, net, actor.username, ctx.jobId);
     await db.networkChange.update({ where: { id: changeId }, data: { state: "applied", decidedAt: new Date() } });

@@ -16,7 +16,7 @@ export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "se
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
   return withHostRead(deps, { hostId, action: "network.read" }, (d) =>
-    readNetwork((argv, purpose, o) => readFromHost(d, hostId, argv, { purpose, optional: o?.optional === true }), { rtTablesFile: rtTablesFileFor(host) }),
+    readNetwork((s) => readFromHost(d, hostId, s.argv, { purpose: s.purpose, optional: s.optional === true }), { rtTablesFile: rtTablesFileFor(host) }),
   );
 }
 

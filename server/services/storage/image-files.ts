@@ -68,7 +68,7 @@ export async function listImageFiles(exec: HostExec, roots: readonly string[]): 
   const errors: ImageListing["errors"] = [];
   const found = await Promise.all(
     roots.map(async (root) => {
-      const r = await exec(imageFindArgv(root), `list image files under ${root}`, { optional: rootMissing });
+      const r = await exec({ argv: imageFindArgv(root), purpose: `list image files under ${root}`, optional: rootMissing });
       // A root that does not exist yet (nothing was ever created there) holds no images.
       if (rootMissing(r)) return [];
       // Otherwise keep what find printed: an unreadable subfolder must not hide the rest.
@@ -79,7 +79,7 @@ export async function listImageFiles(exec: HostExec, roots: readonly string[]): 
   const paths = [...new Set(found.flat())].sort();
   for (const p of paths.slice(MAX_IMAGES)) errors.push({ path: p, message: `not read: more than ${MAX_IMAGES} image files under the roots` });
   const infos = await mapLimit(paths.slice(0, MAX_IMAGES), READ_PARALLELISM, async (path) => {
-    const r = await exec(imageListInfoArgv(path), `read image ${path}`);
+    const r = await exec({ argv: imageListInfoArgv(path), purpose: `read image ${path}` });
     if (!succeeded(r)) {
       errors.push({ path, message: firstLine(r.stderr) || r.outcome });
       return null;

@@ -3,8 +3,8 @@ import { badInput, LabdeckError } from "../../errors";
 import { planToShellScript } from "../../jobs/plan-script";
 import type { TPlan, TPlanStep } from "../../jobs/plan";
 import { ZStorageOp, type TStorageOp } from "../../storage/ops";
-import { buildStoragePlan, storageOpReads } from "../../storage/plans/build-storage-plan";
-import type { StorageOpRead } from "../../storage/plans/types";
+import { buildStoragePlan, storageOpReads } from "../../storage/plan/build-storage-plan";
+import type { StorageOpRead } from "../../storage/plan/types";
 import type { ExecResult } from "../../ssh/types";
 import { hostRoots } from "../guest-service";
 import { withHostRead } from "../host-read";
@@ -38,7 +38,7 @@ export function parseStorageOp(raw: unknown): TStorageOp {
  * planning stops there rather than guess.
  */
 async function runOpReads(exec: HostExec, wanted: readonly StorageOpRead[]): Promise<Record<string, string>> {
-  const results = await Promise.all(wanted.map((r) => exec(r.argv, r.purpose)));
+  const results = await Promise.all(wanted.map((r) => exec({ argv: r.argv, purpose: r.purpose })));
   const reads: Record<string, string> = {};
   wanted.forEach((r, i) => {
     const res = results[i] as ExecResult;

@@ -1,6 +1,7 @@
 import { LabdeckError } from "../../errors";
 import { buildHostStorage, type StorageReadOutputs, type THostStorage } from "../../storage/storage-model";
 import { storageReadSteps } from "../../storage/read-commands";
+import type { HostReader } from "../../ssh/host-reader";
 import type { ExecResult } from "../../ssh/types";
 import { readFromHost, type ReadOptions } from "../host-read";
 import type { StorageReadDeps } from "./storage-deps";
@@ -11,15 +12,15 @@ import type { StorageReadDeps } from "./storage-deps";
 // An optional step that fails (no lvm2, not root) means "no LVM", never "empty LVM": the
 // model says lvmAvailable=false and the page shows why instead of an empty table.
 
-/** `optional`: the command may find nothing (a missing tool or root), recorded as "absent". */
-export type HostExec = (argv: string[], purpose: string, opts?: Pick<ReadOptions, "optional">) => Promise<ExecResult>;
+/** The storage pages' name for the one HostReader type (server/ssh/host-reader.ts). */
+export type HostExec = HostReader;
 
 export const succeeded = (r: ExecResult): boolean => r.outcome === "exited" && r.exitStatus === 0;
 
 export async function readStorage(exec: HostExec): Promise<THostStorage> {
   const steps = storageReadSteps();
   // Together: the pool multiplexes them over one connection.
-  const results = await Promise.all(steps.map((s) => exec(s.argv, s.purpose, { optional: s.optional === true })));
+  const results = await Promise.all(steps.map((s) => exec({ argv: s.argv, purpose: s.purpose, optional: s.optional === true })));
   const outputs: StorageReadOutputs = {};
   steps.forEach((step, i) => {
     const r = results[i] as ExecResult;
@@ -36,5 +37,5 @@ export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<H
   if (!host.hostKeyFingerprint) {
     throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
   }
-  return (argv, purpose, opts) => readFromHost(deps, hostId, argv, { purpose, ...(opts?.optional !== undefined ? { optional: opts.optional } : {}) });
+  return (s) => readFromHost(deps, hostId, s.argv, { purpose: s.purpose, ...(s.optional !== undefined ? { optional: s.optional } : {}) });
 }

@@ -1,4 +1,5 @@
 import type { TPlanStep } from "../../jobs/plan";
+import type { HostReadStep } from "../../ssh/host-reader";
 
 // The shapes shared by the storage planners. A read is a read-only command the planner
 // needs answered before it can decide (does this path exist, how full is this
@@ -18,10 +19,8 @@ export interface StoragePlanContext {
  * does not exist prints "absent" rather than failing), so a read that fails means the
  * host could not answer and the op cannot be planned.
  */
-export interface StorageOpRead {
+export interface StorageOpRead extends HostReadStep {
   id: string;
-  argv: string[];
-  purpose: string;
 }
 
 export interface StoragePlan {

@@ -1,9 +1,9 @@
-import type { TPlanStep } from "../../jobs/plan";
-import type { ExecResult, SshExecutor, SshTarget } from "../../ssh/types";
+import type { TPlanStep } from "../jobs/plan";
+import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 
 // Runs plan steps straight through an SSH executor, for integration tests that exercise
 // plans on a lab VM without a database or a job queue. It keeps the promise of
-// server/jobs/plan-handler.ts that matters to storage: when a step fails, the undo steps
+// server/jobs/plan-job.ts that matters to storage: when a step fails, the undo steps
 // of the completed steps run in reverse, so a failed plan leaves nothing half-made.
 
 export interface StepsRun {
@@ -22,7 +22,7 @@ function succeeded(step: TPlanStep, r: ExecResult): boolean {
   return r.outcome === "exited" && r.exitStatus !== null && (r.exitStatus === 0 || (step.okExitStatuses ?? []).includes(r.exitStatus));
 }
 
-export async function runStepsForTests(ssh: SshExecutor, target: SshTarget, steps: readonly TPlanStep[]): Promise<StepsRun> {
+export async function runPlanSteps(ssh: SshExecutor, target: SshTarget, steps: readonly TPlanStep[]): Promise<StepsRun> {
   const done: TPlanStep[] = [];
   const ran: StepsRun["ran"] = [];
   for (const [index, step] of steps.entries()) {
