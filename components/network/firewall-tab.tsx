@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { CHAIN_NAME } from "@/lib/names";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { Input, Select } from "../ui/input";
@@ -169,13 +170,13 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
           className="flex items-center gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!/^[A-Za-z][A-Za-z0-9_-]{0,28}$/.test(newChain)) return;
+            if (!CHAIN_NAME.test(newChain)) return;
             onAddEdit({ label: `New chain ${tname} ${newChain}`, ops: [{ op: "chain.create", table: tname, chain: newChain }], guestLinks: [] });
             setNewChain("");
           }}
         >
           <Input aria-label="New chain name" className="w-48 font-mono" placeholder="LAB-IN" value={newChain} onChange={(e) => setNewChain(e.target.value)} />
-          <Button size="sm" type="submit" disabled={!/^[A-Za-z][A-Za-z0-9_-]{0,28}$/.test(newChain)}>
+          <Button size="sm" type="submit" disabled={!CHAIN_NAME.test(newChain)}>
             New chain in {tname}
           </Button>
         </form>

@@ -1,4 +1,5 @@
-import { isIpv4, isIpv4Cidr } from "./ipv4";
+import { isIpv4, isIpv4Cidr } from "@/lib/ipv4";
+import { CHAIN_NAME, IFNAME_MATCH } from "@/lib/names";
 import type { TNetOpInput } from "./network-types";
 
 // The firewall rule form's fields -> the rule an op carries (ZRuleSpec in
@@ -66,8 +67,6 @@ export const EMPTY_RULE_FORM: RuleForm = {
   goto: false,
 };
 
-const IFACE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}\+?$/;
-const CHAIN = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;
 // Mirrors the server's check (server/safe-text.ts): no quote, backslash or control
 // character of any kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
 const ONE_LINE = /^[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
@@ -105,7 +104,7 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
       return { kind: "DNAT", toDestination: f.toDestination, ...(typeof port === "number" ? { toPort: port } : {}) };
     }
     case "chain":
-      if (!CHAIN.test(f.chain)) errors.chain = "A chain name";
+      if (!CHAIN_NAME.test(f.chain)) errors.chain = "A chain name";
       return { kind: "chain", chain: f.chain, ...(f.goto ? { goto: true } : {}) };
     default:
       errors.target = "Pick a target";
@@ -127,7 +126,7 @@ export function ruleSpecFromForm(f: RuleForm): { ok: true; rule: RuleSpecInput }
   for (const key of ["inInterface", "outInterface"] as const) {
     const v = f[key];
     if (!v) continue;
-    if (!IFACE.test(v)) errors[key] = "An interface name, optionally ending in +";
+    if (!IFNAME_MATCH.test(v)) errors[key] = "An interface name, optionally ending in +";
     rule[key] = v;
   }
   for (const key of ["sourcePort", "destinationPort"] as const) {

@@ -4,7 +4,8 @@
 // hostaddr, or 0.0.0.0, would expose the guest on every interface of the host, including
 // ones facing networks the team never meant to reach it from).
 import { badInput } from "../../errors";
-import { IPV4, type TGuestDefinition } from "./guest-definition";
+import { IPV4 } from "../../../lib/ipv4";
+import type { TGuestDefinition } from "./guest-definition";
 import { macProblem } from "./mac";
 
 /** Why `addr` may not be a forward's host address, or null when it may. */
