@@ -1,5 +1,6 @@
 import { isIpv4, isIpv4Cidr } from "@/lib/ipv4";
 import { CHAIN_NAME, IFNAME_MATCH } from "@/lib/names";
+import { hasUnsafeChar } from "@/lib/safe-text";
 import type { TNetOpInput } from "./network-types";
 
 // The firewall rule form's fields -> the rule an op carries (ZRuleSpec in
@@ -67,9 +68,9 @@ export const EMPTY_RULE_FORM: RuleForm = {
   goto: false,
 };
 
-// Mirrors the server's check (server/safe-text.ts): no quote, backslash or control
-// character of any kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
-const ONE_LINE = /^[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+// The server's check (lib/safe-text.ts): no quote, backslash or control character of any
+// kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
+const oneLine = (v: string) => !/["\\]/.test(v) && !hasUnsafeChar(v);
 
 type PortSpec = number | { from: number; to: number };
 
@@ -92,7 +93,7 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
     case "REJECT":
       return { kind: "REJECT", ...(f.rejectWith ? { with: f.rejectWith as (typeof REJECT_WITH)[number] } : {}) };
     case "LOG":
-      if (f.logPrefix.length > 29 || !ONE_LINE.test(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
+      if (f.logPrefix.length > 29 || !oneLine(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
       return { kind: "LOG", ...(f.logPrefix ? { prefix: f.logPrefix } : {}), ...(f.logLevel ? { level: f.logLevel as (typeof LOG_LEVELS)[number] } : {}) };
     case "SNAT":
       if (!isIpv4(f.toSource)) errors.toSource = "An IPv4 address";
@@ -139,7 +140,7 @@ export function ruleSpecFromForm(f: RuleForm): { ok: true; rule: RuleSpecInput }
   }
   if (f.ctstate.length > 0) rule.ctstate = f.ctstate as (typeof CTSTATES)[number][];
   if (f.comment) {
-    if (f.comment.length > 200 || !ONE_LINE.test(f.comment)) errors.comment = "One line without quotes or backslashes";
+    if (f.comment.length > 200 || !oneLine(f.comment)) errors.comment = "One line without quotes or backslashes";
     rule.comment = f.comment;
   }
   const t = target(f, errors);
