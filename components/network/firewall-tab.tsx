@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { IPTABLES_TABLES } from "@/lib/iptables-words";
 import { CHAIN_NAME } from "@/lib/names";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
@@ -18,7 +19,7 @@ import { ruleSummary, type FirewallTable, type RuleSpecInput } from "./rule-spec
 // a rule that moved meanwhile is still the one deleted; replacing names the text it
 // expects, so a rule someone else changed is refused instead of overwritten.
 
-const EDITABLE: readonly string[] = ["filter", "nat", "mangle"];
+const EDITABLE: readonly string[] = IPTABLES_TABLES;
 const POLICY_CHAINS: readonly string[] = ["INPUT", "FORWARD", "OUTPUT"];
 
 type FormAt = { chain: string; mode: "append" } | { chain: string; mode: "insert"; position: number } | { chain: string; mode: "replace"; position: number; expect: string };

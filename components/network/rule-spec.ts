@@ -1,3 +1,4 @@
+import type { CTSTATES, IPTABLES_TABLES, LOG_LEVELS, REJECT_WITH } from "@/lib/iptables-words";
 import { isIpv4, isIpv4Cidr } from "@/lib/ipv4";
 import { CHAIN_NAME, IFNAME_MATCH } from "@/lib/names";
 import { hasUnsafeChar } from "@/lib/safe-text";
@@ -9,7 +10,7 @@ import type { TNetOpInput } from "./network-types";
 // before a preview round trip.
 
 export type RuleSpecInput = Extract<TNetOpInput, { op: "rule.append" }>["rule"];
-export type FirewallTable = "filter" | "nat" | "mangle";
+export type FirewallTable = (typeof IPTABLES_TABLES)[number];
 
 export const TARGETS_BY_TABLE: Record<FirewallTable, readonly string[]> = {
   filter: ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "chain"],
@@ -17,9 +18,6 @@ export const TARGETS_BY_TABLE: Record<FirewallTable, readonly string[]> = {
   mangle: ["ACCEPT", "DROP", "RETURN", "LOG", "chain"],
 };
 
-export const CTSTATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"] as const;
-export const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"] as const;
-export const REJECT_WITH = ["icmp-port-unreachable", "icmp-host-unreachable", "icmp-net-unreachable", "icmp-admin-prohibited", "tcp-reset"] as const;
 
 export interface RuleForm {
   protocol: "" | "tcp" | "udp" | "icmp" | "all";

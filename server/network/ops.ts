@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CTSTATES, IPTABLES_TABLES, LOG_LEVELS, REJECT_WITH } from "../../lib/iptables-words";
 import { IPV4, isIpv4Cidr } from "../../lib/ipv4";
 import { CHAIN_NAME, IFNAME, IFNAME_MATCH, IFNAME_MESSAGE, TABLE_NAME, UNIX_NAME } from "../../lib/names";
 import { safeTextCheck } from "../safe-text";
@@ -49,7 +50,7 @@ const ZPortSpec = z.union([
 ]);
 
 export const ZChainName = z.string().regex(CHAIN_NAME, "a chain name (letters, digits, _ -, at most 29)");
-export const ZIptablesTable = z.enum(["filter", "nat", "mangle"]);
+export const ZIptablesTable = z.enum(IPTABLES_TABLES);
 export type TIptablesTable = z.infer<typeof ZIptablesTable>;
 
 /**
@@ -77,18 +78,18 @@ export const ZRuleSpec = z.object({
   /** Needs protocol tcp or udp. */
   sourcePort: ZPortSpec.optional(),
   destinationPort: ZPortSpec.optional(),
-  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).max(7).optional(),
+  ctstate: z.array(z.enum(CTSTATES)).min(1).max(7).optional(),
   comment: ZRuleText(200).optional(),
   target: z.discriminatedUnion("kind", [
     z.object({ kind: z.enum(["ACCEPT", "DROP", "RETURN", "MASQUERADE"]) }),
     z.object({
       kind: z.literal("REJECT"),
-      with: z.enum(["icmp-port-unreachable", "icmp-host-unreachable", "icmp-net-unreachable", "icmp-admin-prohibited", "tcp-reset"]).optional(),
+      with: z.enum(REJECT_WITH).optional(),
     }),
     z.object({
       kind: z.literal("LOG"),
       prefix: ZRuleText(29).optional(),
-      level: z.enum(["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"]).optional(),
+      level: z.enum(LOG_LEVELS).optional(),
     }),
     z.object({ kind: z.literal("SNAT"), toSource: ZIpv4 }),
     z.object({ kind: z.literal("DNAT"), toDestination: ZIpv4, toPort: z.number().int().min(1).max(65535).optional() }),
