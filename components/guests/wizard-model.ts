@@ -1,5 +1,5 @@
-import { isIpv4 } from "@/lib/ipv4";
 import { LVM_NAME } from "@/lib/names";
+import { defaultForwardAddress as sharedDefaultForwardAddress } from "@/lib/port-forward";
 import { lvOfPath } from "@/lib/volume-path";
 import type { GuestDefinitionInput } from "../api-types";
 
@@ -96,9 +96,9 @@ export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({
   lv: "",
   readOnly: false,
 });
-/** A forward listens on the host's management address by default, when that is an IPv4 literal; otherwise the user is asked. */
+/** A forward listens on the host's management address by default, when that is an IPv4 literal; otherwise ("") the user is asked. */
 export function defaultForwardAddress(hostAddress: string | undefined): string {
-  return hostAddress !== undefined && isIpv4(hostAddress) && hostAddress !== "0.0.0.0" ? hostAddress : "";
+  return sharedDefaultForwardAddress(hostAddress) ?? "";
 }
 
 export const newForward = (hostAddress = ""): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress, hostPort: "", guestPort: "" });
