@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ARCHES } from "../../../lib/guest-arches";
 import { IPV4 } from "../../../lib/ipv4";
 import { IFNAME, ZLvmName } from "../../../lib/names";
+import { hasUnsafeChar } from "../../../lib/safe-text";
 import { ZAbsPath } from "../../names";
 
 // What a QEMU guest is, as stored in the inventory and edited in the wizard. The command
@@ -83,7 +84,7 @@ export const ZBoot = z.discriminatedUnion("kind", [
     kernel: ZAbsPath,
     initrd: ZAbsPath.optional(),
     // One kernel command line; it is a single argv element, never split or interpreted.
-    append: z.string().max(4096).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/, "one line without control characters (no CR, LF, TAB, NUL; see server/safe-text.ts)").default(""),
+    append: z.string().max(4096).refine((v) => !hasUnsafeChar(v), "one line without control characters (no CR, LF, TAB, NUL; see lib/safe-text.ts)").default(""),
   }),
 ]);
 
