@@ -12,7 +12,6 @@ import { safeTextCheck } from "../safe-text";
 // here, before anything reaches a host; a refusal names the field path
 // (`ops.3.cidr`).
 
-export { IFNAME };
 // An iptables-save rule line; real ones are a few hundred characters.
 const MAX_RULE_TEXT = 4096;
 export const ZIfName = z.string().regex(IFNAME, IFNAME_MESSAGE);
