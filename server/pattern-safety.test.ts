@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_CHECKED_LENGTH } from "./names";
 import { familiesFor, runOnce, scanSources, type FoundPattern, type InputFamily } from "./test-support/regex-scan";
 
-// No input may stall the server: every pattern written in server/, components/, app/ and
+// No input may stall the server: every pattern written in server/, lib/, components/, app/ and
 // scripts/ must run in time linear in its input. A backtracking matcher that tries
 // exponentially (or quadratically) many ways blocks the one Node process, and with it every
 // console, job and pending rollback. Inputs come from users and from hosts (process command
@@ -34,14 +34,16 @@ const EXPORTED: Record<string, number> = {
   "server/names.ts#SCRATCH_NAME": 64,
   "server/names.ts#ABS_PATH": 255,
   "server/hypervisors/qemu/guest-definition.ts#GUEST_NAME": 32,
-  "server/hypervisors/qemu/guest-definition.ts#BRIDGE_NAME": 15,
   "server/hypervisors/qemu/guest-definition.ts#MACHINE_TYPE": 40,
   "server/hypervisors/qemu/guest-definition.ts#CPU_MODEL": 80,
   "server/hypervisors/qemu/guest-definition.ts#MAC": 17,
-  "server/hypervisors/qemu/guest-definition.ts#IPV4": 15,
-  "server/network/ops.ts#IFNAME": 15,
-  "server/network/persist/config-words.ts#TABLE_NAME": 32,
-  "components/network/bridge-dialog.tsx#IFNAME": 15,
+  "lib/names.ts#IFNAME": 15,
+  "lib/names.ts#IFNAME_MATCH": 16,
+  "lib/names.ts#CHAIN_NAME": 29,
+  "lib/names.ts#TABLE_NAME": 32,
+  "lib/names.ts#UNIX_NAME": 32,
+  "lib/names.ts#LVM_NAME": 63,
+  "lib/ipv4.ts#IPV4": 15,
 };
 
 const fam = (label: string, make: (n: number) => string): InputFamily => ({ label, make });

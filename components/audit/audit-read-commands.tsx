@@ -1,7 +1,7 @@
 "use client";
 
 import type { AuditItem } from "../api-types";
-import { shellLine } from "../jobs/shell-line";
+import { shellLine } from "@/lib/shell-words";
 import { Badge, type Tone } from "../ui/badge";
 import { formatDuration } from "../ui/time";
 

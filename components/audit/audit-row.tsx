@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { AuditItem } from "../api-types";
-import { shellLine } from "../jobs/shell-line";
+import { shellLine } from "@/lib/shell-words";
 import { Badge, type Tone } from "../ui/badge";
 import { Td, Tr } from "../ui/table";
 import { formatDuration, formatTime } from "../ui/time";

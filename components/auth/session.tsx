@@ -2,7 +2,7 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 import type { Role, SessionUser } from "../api-types";
-import { roleAllows } from "./roles";
+import { roleAllows } from "@/lib/roles";
 
 const SessionContext = createContext<SessionUser | null>(null);
 

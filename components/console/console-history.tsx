@@ -7,7 +7,7 @@ import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";
 import { Input } from "../ui/input";
 import { Empty, Loading, Notice } from "../ui/states";
-import { formatBytes } from "../guests/format";
+import { wholeUnitBytes } from "@/lib/bytes";
 
 // Terminal control sequences are noise in a text view; the live console keeps them.
 const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|\r/g;
@@ -85,7 +85,7 @@ export function ConsoleHistory({ guestId }: { guestId: string }) {
       </div>
       {rotated && oldest === 0 && (
         <div className="text-xs text-slate-500" data-testid="history-rotated">
-          Earlier history ({formatBytes(rotated.bytes)}) was rotated away when the guest started on {new Date(rotated.rotatedAt).toLocaleString()}; it is kept on the host as serial.log.1 until the next rotation.
+          Earlier history ({wholeUnitBytes(rotated.bytes)}) was rotated away when the guest started on {new Date(rotated.rotatedAt).toLocaleString()}; it is kept on the host as serial.log.1 until the next rotation.
         </div>
       )}
       {error ? <Notice tone="error" title="Could not read the serial log">{errorMessage(error)}</Notice> : null}

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import type { GuestView } from "../api-types";
 import { Card } from "../ui/card";
-import { bootLabel, formatBytes, formatMemory } from "./format";
+import { formatMemory, wholeUnitBytes } from "@/lib/bytes";
+import { bootLabel } from "./format";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -28,7 +29,7 @@ export function GuestSummary({ guest }: { guest: GuestView }) {
             <ul>
               {d.disks.map((x, i) => (
                 <li key={i}>
-                  {x.kind === "new-image" ? `new ${x.format} ${formatBytes(x.sizeBytes)}` : x.kind === "existing-image" ? "existing image" : x.kind === "block" ? `LVM volume${x.readOnly ? " (read-only)" : ""}` : "CD-ROM"} {mono(x.path)}
+                  {x.kind === "new-image" ? `new ${x.format} ${wholeUnitBytes(x.sizeBytes)}` : x.kind === "existing-image" ? "existing image" : x.kind === "block" ? `LVM volume${x.readOnly ? " (read-only)" : ""}` : "CD-ROM"} {mono(x.path)}
                 </li>
               ))}
             </ul>

@@ -10,7 +10,7 @@ import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
 import { Loading, Notice } from "../ui/states";
-import { formatBytes } from "./format";
+import { wholeUnitBytes } from "@/lib/bytes";
 import { newDisk, newLvsOf, SIZE_UNITS, type DiskRow, type FieldErrors, type SizeUnit } from "./wizard-model";
 
 // The wizard's disks: images, CD-ROMs and LVM volumes. An LV is picked from what the host's
@@ -28,7 +28,7 @@ type StorageState = { hostId: string | undefined; data: StorageView | undefined;
 const GUEST_LV_KINDS = new Set(["linear", "origin", "snapshot", "thin", "mirror-or-raid", "cache"]);
 
 function lvLabel(lv: StorageLv, users: readonly string[]): string {
-  const notes = [formatBytes(lv.sizeBytes)];
+  const notes = [wholeUnitBytes(lv.sizeBytes)];
   if (lv.attr.kind !== "linear") notes.push(lv.attr.kind);
   if (!lv.attr.active) notes.push("inactive");
   if (lv.mountpoints.length > 0) notes.push(`mounted at ${lv.mountpoints.join(", ")}`);
@@ -59,7 +59,7 @@ function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; 
           <option value="new">New LV, made on Create</option>
         </Select>
       </Field>
-      <Field label="Volume group" htmlFor={`g-disk-${i}-vg`} hint={vg && `${formatBytes(vg.freeBytes)} free of ${formatBytes(vg.sizeBytes)}`}>
+      <Field label="Volume group" htmlFor={`g-disk-${i}-vg`} hint={vg && `${wholeUnitBytes(vg.freeBytes)} free of ${wholeUnitBytes(vg.sizeBytes)}`}>
         <Select id={`g-disk-${i}-vg`} value={d.vg} onChange={(e) => onChange({ ...d, vg: e.target.value, lv: "" })} invalid={!!pathErr && d.vg === ""}>
           <option value="">Choose…</option>
           {st.vgs.map((v) => (
@@ -74,7 +74,7 @@ function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; 
           label="Logical volume"
           htmlFor={`g-disk-${i}-lv`}
           error={pathErr}
-          hint={picked && (pickedUsers.length > 0 ? `${formatBytes(picked.sizeBytes)}, already a disk of ${pickedUsers.join(", ")}` : `${formatBytes(picked.sizeBytes)}, ${picked.path ?? ""}`)}
+          hint={picked && (pickedUsers.length > 0 ? `${wholeUnitBytes(picked.sizeBytes)}, already a disk of ${pickedUsers.join(", ")}` : `${wholeUnitBytes(picked.sizeBytes)}, ${picked.path ?? ""}`)}
         >
           <Select id={`g-disk-${i}-lv`} value={d.lv} onChange={(e) => onChange({ ...d, lv: e.target.value })} invalid={!!pathErr} disabled={d.vg === ""}>
             <option value="">{d.vg === "" ? "Choose a volume group first" : lvs.length === 0 ? "No LVs in this group" : "Choose…"}</option>
@@ -117,7 +117,7 @@ function SizeField({ d, i, error, onChange }: { d: DiskRow; i: number; error: st
 }
 
 function readingText(r: RouterOutputs["guests"]["readImageFormat"]): string {
-  if (r.format !== null) return `Read once from the file: ${r.format}${r.virtualSize !== null ? `, ${formatBytes(r.virtualSize)}` : ""}. Labdeck stores this and never guesses again.`;
+  if (r.format !== null) return `Read once from the file: ${r.format}${r.virtualSize !== null ? `, ${wholeUnitBytes(r.virtualSize)}` : ""}. Labdeck stores this and never guesses again.`;
   return `Read once from the file${r.detected ? ` (it looks like ${r.detected})` : ""}: ${r.problem ?? "not usable"}`;
 }
 

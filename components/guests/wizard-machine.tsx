@@ -1,13 +1,11 @@
 "use client";
 
+import { ARCHES } from "@/lib/guest-arches";
 import type { HostView } from "../api-types";
 import { Badge } from "../ui/badge";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
 import type { FieldErrors, WizardForm } from "./wizard-model";
-
-// Mirrors ARCHES in server/hypervisors/qemu/guest-definition.ts.
-const ARCHES = ["x86_64", "i386", "aarch64", "arm", "riscv64", "ppc64", "s390x"] as const;
 
 function KvmNote({ host }: { host: HostView | undefined }) {
   if (!host) return null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, newNic, formFromDefinition, lvOfPath, markLvsMade, newDisk, newLvsOf, toDefinition, withPreviewValues } from "./wizard-model";
+import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, newNic, formFromDefinition, markLvsMade, newDisk, newLvsOf, toDefinition, withPreviewValues } from "./wizard-model";
+import { lvOfPath } from "@/lib/volume-path";
 
 describe("wizard model", () => {
   it("turns sizes with units into bytes and back", () => {

@@ -1,3 +1,6 @@
+import { LVM_NAME } from "@/lib/names";
+import { defaultForwardAddress as sharedDefaultForwardAddress } from "@/lib/port-forward";
+import { lvOfPath } from "@/lib/volume-path";
 import type { GuestDefinitionInput } from "../api-types";
 
 // The wizard's form state and its mapping to and from a guest definition. Numbers are kept
@@ -93,11 +96,9 @@ export const newDisk = (kind: DiskRow["kind"] = "new-image"): DiskRow => ({
   lv: "",
   readOnly: false,
 });
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** A forward listens on the host's management address by default, when that is an IPv4 literal; otherwise the user is asked. */
+/** A forward listens on the host's management address by default, when that is an IPv4 literal; otherwise ("") the user is asked. */
 export function defaultForwardAddress(hostAddress: string | undefined): string {
-  return hostAddress !== undefined && IPV4.test(hostAddress) && hostAddress !== "0.0.0.0" ? hostAddress : "";
+  return sharedDefaultForwardAddress(hostAddress) ?? "";
 }
 
 export const newForward = (hostAddress = ""): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress, hostPort: "", guestPort: "" });
@@ -129,18 +130,6 @@ function sizeParts(bytes: number): { size: string; unit: SizeUnit } {
     if (bytes % SIZE_UNITS[unit] === 0) return { size: String(bytes / SIZE_UNITS[unit]), unit };
   }
   return { size: String(bytes / SIZE_UNITS.MiB), unit: "MiB" };
-}
-
-/**
- * VG and LV of /dev/VG/LV or /dev/mapper/VG-LV (device-mapper doubles each dash inside a
- * name); null for anything else. Mirrors canonicalVolumePath on the server.
- */
-export function lvOfPath(path: string): { vg: string; lv: string } | null {
-  const direct = /^\/dev\/([^/]+)\/([^/]+)$/.exec(path);
-  if (direct?.[1] !== undefined && direct[2] !== undefined && direct[1] !== "mapper") return { vg: direct[1], lv: direct[2] };
-  const dm = /^\/dev\/mapper\/(.+)$/.exec(path)?.[1];
-  const parts = dm?.split(/(?<!-)-(?!-)/).map((p) => p.replace(/--/g, "-"));
-  return parts?.length === 2 && parts[0] && parts[1] ? { vg: parts[0], lv: parts[1] } : null;
 }
 
 /** A form from a stored or imported (partial) definition; what is missing keeps its default. */
@@ -225,9 +214,7 @@ function sizeBytes(errors: FieldErrors, field: string, d: DiskRow): number {
   return bytes;
 }
 
-// LVM's name characters; the server checks the rest of its rules (reserved names).
-const LVM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,62}$/;
-
+// LVM's name characters only; the server checks the rest of its rules (reserved names).
 function blockDisk(errors: FieldErrors, d: DiskRow, i: number): DiskIn {
   const vg = d.vg.trim();
   const lv = d.lv.trim();

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { HostView } from "../api-types";
 import { useSession } from "../auth/session";
-import { roleAllows } from "../auth/roles";
+import { roleAllows } from "@/lib/roles";
 import { PageHeader } from "../layout/page-header";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { HostView } from "../api-types";
 import { useSession } from "../auth/session";
-import { roleAllows } from "../auth/roles";
+import { roleAllows } from "@/lib/roles";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
 import { Button } from "../ui/button";

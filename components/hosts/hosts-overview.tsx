@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useSession } from "../auth/session";
-import { roleAllows } from "../auth/roles";
+import { roleAllows } from "@/lib/roles";
 import { DemoCard } from "../demo/demo-card";
 import { JobsTable } from "../jobs/jobs-table";
 import { PageHeader } from "../layout/page-header";

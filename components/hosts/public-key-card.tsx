@@ -1,10 +1,10 @@
 import type { HostView } from "../api-types";
-import { quoteArg } from "../jobs/shell-line";
+import { quoteWord } from "@/lib/shell-words";
 import { Card } from "../ui/card";
 import { CodeBlock } from "../ui/code-block";
 
 export function PublicKeyCard({ host }: { host: HostView }) {
-  const line = `echo ${quoteArg(host.publicKey)} >> ~/.ssh/authorized_keys`;
+  const line = `echo ${quoteWord(host.publicKey)} >> ~/.ssh/authorized_keys`;
   return (
     <Card title="Labdeck's public key" description={`Labdeck signs in as ${host.username} with this key.`} testId="public-key-card">
       <div className="space-y-3">

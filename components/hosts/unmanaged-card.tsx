@@ -6,7 +6,7 @@ import { useState } from "react";
 import type { HostView, UnmanagedQemu } from "../api-types";
 import { useCan } from "../auth/session";
 import { storeImport } from "../guests/import-handoff";
-import { shellLine } from "../jobs/shell-line";
+import { shellLine } from "@/lib/shell-words";
 import { useTRPC } from "../trpc-provider";
 import { errorMessage } from "../trpc-errors";
 import { Badge } from "../ui/badge";

@@ -6,7 +6,7 @@ import { cx } from "../ui/cx";
 import { Spinner } from "../ui/spinner";
 import { formatDuration } from "../ui/time";
 import type { StepState } from "./job-state";
-import { shellLine } from "./shell-line";
+import { shellLine } from "@/lib/shell-words";
 
 // A non-zero exit is not always a failure (a probe asks questions whose answer may be
 // "no"): only the step the job names as failed is drawn red.

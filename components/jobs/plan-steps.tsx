@@ -1,6 +1,6 @@
 import { Badge } from "../ui/badge";
 import { CodeBlock } from "../ui/code-block";
-import { shellLine } from "./shell-line";
+import { shellLine } from "@/lib/shell-words";
 
 // Every command of a plan in order, each with its purpose and undo, then the same plan as a
 // copyable script: one rendering for every preview (host operations, network, storage),

@@ -6,14 +6,13 @@ import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
 import { checkBridgeTimers } from "./bridge-form";
-import { isIpv4Cidr } from "./ipv4";
+import { isIpv4Cidr } from "@/lib/ipv4";
+import { IFNAME } from "@/lib/names";
 import type { BridgeForm } from "./pending-edits";
 
 // Add a bridge, or change an existing one's timers and add an address. Only obvious
 // mistakes are caught here; the server checks every field again and its refusal is shown
 // on the pending edit it belongs to.
-
-export const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}$/;
 
 export interface BridgeExisting {
   name: string;

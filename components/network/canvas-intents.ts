@@ -1,4 +1,4 @@
-import { isIpv4Cidr, subnetOf } from "./ipv4";
+import { isIpv4Cidr, subnetOf } from "@/lib/ipv4";
 import type { EditDraft } from "./pending-edits";
 import { isGuestNode, isLinkNode, type LinkNodeData, type NetEdge, type NetNode } from "./topology-model";
 

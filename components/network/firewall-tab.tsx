@@ -1,6 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { IPTABLES_TABLES } from "@/lib/iptables-words";
+import { CHAIN_NAME } from "@/lib/names";
 import { Button } from "../ui/button";
 import { cx } from "../ui/cx";
 import { Input, Select } from "../ui/input";
@@ -17,7 +19,7 @@ import { ruleSummary, type FirewallTable, type RuleSpecInput } from "./rule-spec
 // a rule that moved meanwhile is still the one deleted; replacing names the text it
 // expects, so a rule someone else changed is refused instead of overwritten.
 
-const EDITABLE: readonly string[] = ["filter", "nat", "mangle"];
+const EDITABLE: readonly string[] = IPTABLES_TABLES;
 const POLICY_CHAINS: readonly string[] = ["INPUT", "FORWARD", "OUTPUT"];
 
 type FormAt = { chain: string; mode: "append" } | { chain: string; mode: "insert"; position: number } | { chain: string; mode: "replace"; position: number; expect: string };
@@ -169,13 +171,13 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
           className="flex items-center gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!/^[A-Za-z][A-Za-z0-9_-]{0,28}$/.test(newChain)) return;
+            if (!CHAIN_NAME.test(newChain)) return;
             onAddEdit({ label: `New chain ${tname} ${newChain}`, ops: [{ op: "chain.create", table: tname, chain: newChain }], guestLinks: [] });
             setNewChain("");
           }}
         >
           <Input aria-label="New chain name" className="w-48 font-mono" placeholder="LAB-IN" value={newChain} onChange={(e) => setNewChain(e.target.value)} />
-          <Button size="sm" type="submit" disabled={!/^[A-Za-z][A-Za-z0-9_-]{0,28}$/.test(newChain)}>
+          <Button size="sm" type="submit" disabled={!CHAIN_NAME.test(newChain)}>
             New chain in {tname}
           </Button>
         </form>

@@ -5,7 +5,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
-import { isIpv4 } from "./ipv4";
+import { isIpv4 } from "@/lib/ipv4";
 import type { PortForwardForm } from "./pending-edits";
 
 // A host port on an uplink forwarded to a guest behind a bridge (DNAT plus the FORWARD

@@ -1,4 +1,5 @@
-import { isIpv4, isIpv4Cidr } from "./ipv4";
+import { isIpv4, isIpv4Cidr } from "@/lib/ipv4";
+import { isTableRefText } from "@/lib/names";
 import type { TNetOpInput, TNetRoute, TNetRule } from "./network-types";
 
 // Routes, policy rules and table names as read -> the ops that delete them, and the
@@ -66,7 +67,7 @@ export function routeAddOp(f: RouteFormFields): { ok: true; op: RouteOp } | { ok
   if (f.src && !isIpv4(f.src)) errors.src = "An IPv4 address";
   if (!f.via && !f.dev) errors.dev = "A route needs a gateway or a device";
   if (f.metric && !/^\d+$/.test(f.metric)) errors.metric = "A number";
-  if (f.table && !/^(\d+|[A-Za-z][A-Za-z0-9_-]{0,31})$/.test(f.table)) errors.table = "A table name or number";
+  if (f.table && !isTableRefText(f.table)) errors.table = "A table name or number";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -97,7 +98,7 @@ export function ipRuleAddOp(f: RuleFormFields): { ok: true; op: RuleOp } | { ok:
   if (!/^\d+$/.test(f.priority) || priority < 1 || priority > 32765) errors.priority = "1 to 32765";
   for (const key of ["from", "to"] as const) if (f[key] && f[key] !== "default" && !isIpv4(f[key]) && !isIpv4Cidr(f[key])) errors[key] = DST_ERROR;
   if (f.fwmark && !/^(0x[0-9a-fA-F]+|\d+)$/.test(f.fwmark)) errors.fwmark = "A number such as 2 or 0x2";
-  if (!/^(\d+|[A-Za-z][A-Za-z0-9_-]{0,31})$/.test(f.table)) errors.table = "A table name or number";
+  if (!isTableRefText(f.table)) errors.table = "A table name or number";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { TABLE_NAME } from "@/lib/names";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
@@ -234,7 +235,7 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
               const id = Number(v.id);
               const errors: Record<string, string> = {};
               if (!/^\d+$/.test(v.id) || id < 1 || id > 252) errors.id = "1 to 252";
-              if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v.name)) errors.name = "Letters, digits, _ -";
+              if (!TABLE_NAME.test(v.name)) errors.name = "Letters, digits, _ -";
               if (Object.keys(errors).length > 0) return errors;
               onAddEdit({ label: `Name table ${id} "${v.name}"`, ops: [{ op: "rttable.add", id, name: v.name }], guestLinks: [] });
               return null;

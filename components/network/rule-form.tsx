@@ -4,7 +4,8 @@ import { useState } from "react";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Input, Select } from "../ui/input";
-import { CTSTATES, EMPTY_RULE_FORM, LOG_LEVELS, REJECT_WITH, TARGETS_BY_TABLE, ruleSpecFromForm, type FirewallTable, type RuleForm, type RuleSpecInput } from "./rule-spec";
+import { CTSTATES, LOG_LEVELS, REJECT_WITH } from "@/lib/iptables-words";
+import { EMPTY_RULE_FORM, TARGETS_BY_TABLE, ruleSpecFromForm, type FirewallTable, type RuleForm, type RuleSpecInput } from "./rule-spec";
 
 // One iptables rule as fields. Used to append, insert at a position and replace; the
 // caller turns the rule into the op. User chains of the same table are offered as jump

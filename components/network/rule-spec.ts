@@ -1,4 +1,7 @@
-import { isIpv4, isIpv4Cidr } from "./ipv4";
+import type { CTSTATES, IPTABLES_TABLES, LOG_LEVELS, REJECT_WITH } from "@/lib/iptables-words";
+import { isIpv4, isIpv4Cidr } from "@/lib/ipv4";
+import { CHAIN_NAME, IFNAME_MATCH } from "@/lib/names";
+import { hasUnsafeChar } from "@/lib/safe-text";
 import type { TNetOpInput } from "./network-types";
 
 // The firewall rule form's fields -> the rule an op carries (ZRuleSpec in
@@ -7,7 +10,7 @@ import type { TNetOpInput } from "./network-types";
 // before a preview round trip.
 
 export type RuleSpecInput = Extract<TNetOpInput, { op: "rule.append" }>["rule"];
-export type FirewallTable = "filter" | "nat" | "mangle";
+export type FirewallTable = (typeof IPTABLES_TABLES)[number];
 
 export const TARGETS_BY_TABLE: Record<FirewallTable, readonly string[]> = {
   filter: ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "chain"],
@@ -15,9 +18,6 @@ export const TARGETS_BY_TABLE: Record<FirewallTable, readonly string[]> = {
   mangle: ["ACCEPT", "DROP", "RETURN", "LOG", "chain"],
 };
 
-export const CTSTATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"] as const;
-export const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"] as const;
-export const REJECT_WITH = ["icmp-port-unreachable", "icmp-host-unreachable", "icmp-net-unreachable", "icmp-admin-prohibited", "tcp-reset"] as const;
 
 export interface RuleForm {
   protocol: "" | "tcp" | "udp" | "icmp" | "all";
@@ -66,11 +66,9 @@ export const EMPTY_RULE_FORM: RuleForm = {
   goto: false,
 };
 
-const IFACE = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}\+?$/;
-const CHAIN = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;
-// Mirrors the server's check (server/safe-text.ts): no quote, backslash or control
-// character of any kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
-const ONE_LINE = /^[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+// The server's check (lib/safe-text.ts): no quote, backslash or control character of any
+// kind (C0 with TAB and CR, DEL, C1, U+2028/9, bidi controls).
+const oneLine = (v: string) => !/["\\]/.test(v) && !hasUnsafeChar(v);
 
 type PortSpec = number | { from: number; to: number };
 
@@ -93,7 +91,7 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
     case "REJECT":
       return { kind: "REJECT", ...(f.rejectWith ? { with: f.rejectWith as (typeof REJECT_WITH)[number] } : {}) };
     case "LOG":
-      if (f.logPrefix.length > 29 || !ONE_LINE.test(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
+      if (f.logPrefix.length > 29 || !oneLine(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
       return { kind: "LOG", ...(f.logPrefix ? { prefix: f.logPrefix } : {}), ...(f.logLevel ? { level: f.logLevel as (typeof LOG_LEVELS)[number] } : {}) };
     case "SNAT":
       if (!isIpv4(f.toSource)) errors.toSource = "An IPv4 address";
@@ -105,7 +103,7 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
       return { kind: "DNAT", toDestination: f.toDestination, ...(typeof port === "number" ? { toPort: port } : {}) };
     }
     case "chain":
-      if (!CHAIN.test(f.chain)) errors.chain = "A chain name";
+      if (!CHAIN_NAME.test(f.chain)) errors.chain = "A chain name";
       return { kind: "chain", chain: f.chain, ...(f.goto ? { goto: true } : {}) };
     default:
       errors.target = "Pick a target";
@@ -127,7 +125,7 @@ export function ruleSpecFromForm(f: RuleForm): { ok: true; rule: RuleSpecInput }
   for (const key of ["inInterface", "outInterface"] as const) {
     const v = f[key];
     if (!v) continue;
-    if (!IFACE.test(v)) errors[key] = "An interface name, optionally ending in +";
+    if (!IFNAME_MATCH.test(v)) errors[key] = "An interface name, optionally ending in +";
     rule[key] = v;
   }
   for (const key of ["sourcePort", "destinationPort"] as const) {
@@ -140,7 +138,7 @@ export function ruleSpecFromForm(f: RuleForm): { ok: true; rule: RuleSpecInput }
   }
   if (f.ctstate.length > 0) rule.ctstate = f.ctstate as (typeof CTSTATES)[number][];
   if (f.comment) {
-    if (f.comment.length > 200 || !ONE_LINE.test(f.comment)) errors.comment = "One line without quotes or backslashes";
+    if (f.comment.length > 200 || !oneLine(f.comment)) errors.comment = "One line without quotes or backslashes";
     rule.comment = f.comment;
   }
   const t = target(f, errors);

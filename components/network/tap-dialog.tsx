@@ -5,14 +5,13 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { Input } from "../ui/input";
-import { IFNAME } from "./bridge-dialog";
+import { IFNAME, UNIX_NAME } from "@/lib/names";
 import type { TapForm } from "./pending-edits";
 
 // A persistent TAP, for a guest Labdeck does not start itself (a UML or hand-run QEMU):
 // the owner lets that unprivileged process open it. Guests Labdeck runs get their TAPs
 // from their start plans, so they never need one made here.
 
-const UNIX_NAME = /^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/;
 
 export function TapDialog({ open, takenNames, onCancel, onSubmit }: { open: boolean; takenNames: readonly string[]; onCancel: () => void; onSubmit: (f: TapForm) => void }) {
   return (

@@ -1,4 +1,4 @@
-import { sameSubnet } from "./ipv4";
+import { sameSubnet } from "@/lib/ipv4";
 import type { THostNetwork, TNetIptablesRule, TNetRoute } from "./network-types";
 
 // What the canvas writes on a link besides its addresses: source NAT and port forwards

@@ -1,4 +1,4 @@
-import { sameSubnet } from "./ipv4";
+import { sameSubnet } from "@/lib/ipv4";
 import { tableName } from "./route-ops";
 import type { NetworkView, TNetOpInput } from "./network-types";
 import type { PendingEdit } from "./pending-edits";

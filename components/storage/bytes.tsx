@@ -1,4 +1,4 @@
-import { exactBytes, humanBytes } from "./format";
+import { exactBytes, humanBytes } from "@/lib/bytes";
 
 /** A size for reading, with the exact byte count in its title and data-bytes (what tests compare). */
 export function Bytes({ value, testId }: { value: number; testId?: string }) {

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Role } from "../api-types";
-import { ROLES } from "../auth/roles";
+import { ROLES } from "@/lib/roles";
 import { useTRPC } from "../trpc-provider";
 import { fieldErrors, formError } from "../trpc-errors";
 import { Button } from "../ui/button";

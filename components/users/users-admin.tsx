@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Role, UserRow } from "../api-types";
-import { ROLES } from "../auth/roles";
+import { ROLES } from "@/lib/roles";
 import { useSession } from "../auth/session";
 import { PageHeader } from "../layout/page-header";
 import { useTRPC } from "../trpc-provider";

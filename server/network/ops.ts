@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { CTSTATES, IPTABLES_TABLES, LOG_LEVELS, REJECT_WITH } from "../../lib/iptables-words";
+import { IPV4, isIpv4Cidr } from "../../lib/ipv4";
+import { CHAIN_NAME, IFNAME, IFNAME_MATCH, IFNAME_MESSAGE, TABLE_NAME, UNIX_NAME } from "../../lib/names";
 import { safeTextCheck } from "../safe-text";
 
 // The vocabulary of network changes. An op says what the host should have afterwards
@@ -9,29 +12,23 @@ import { safeTextCheck } from "../safe-text";
 // here, before anything reaches a host; a refusal names the field path
 // (`ops.3.cidr`).
 
-/** IFNAMSIZ: at most 15 characters; no leading "-" so a name can never read as an option. */
-export const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}$/;
 // An iptables-save rule line; real ones are a few hundred characters.
 const MAX_RULE_TEXT = 4096;
-export const ZIfName = z.string().regex(IFNAME, "an interface name of at most 15 characters (letters, digits, _ . : -)");
+export const ZIfName = z.string().regex(IFNAME, IFNAME_MESSAGE);
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 export const ZIpv4 = z.string().regex(IPV4, "an IPv4 address such as 192.168.2.1");
 /** An address with prefix length, as `ip addr` takes it: 192.168.2.1/24. */
 export const ZIpv4Cidr = z
   .string()
   .max(18, { message: "an IPv4 network such as 10.0.0.0/24", abort: true })
-  .refine((v) => {
-    const [a, p, ...rest] = v.split("/");
-    return rest.length === 0 && a !== undefined && IPV4.test(a) && p !== undefined && /^\d{1,2}$/.test(p) && Number(p) <= 32;
-  }, "an IPv4 address with prefix length such as 192.168.2.0/24");
+  .refine(isIpv4Cidr, "an IPv4 address with prefix length such as 192.168.2.0/24");
 /** A route or rule destination: a CIDR, a bare address (a /32) or "default". */
 export const ZRouteDst = z.union([z.literal("default"), ZIpv4Cidr, ZIpv4]);
 
 /** Routing table: a number 1..2^32-1 (not 0, 253..255 are built in) or a name from rt_tables. */
 export const ZTableRef = z.union([
   z.number().int().min(1).max(4294967295),
-  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "a routing table name or number"),
+  z.string().regex(TABLE_NAME, "a routing table name or number"),
 ]);
 
 export const ZBridgeTimers = z.object({
@@ -42,7 +39,7 @@ export const ZBridgeTimers = z.object({
   maxAgeCs: z.number().int().min(600).max(4000).optional(),
 });
 
-const ZUnixName = z.string().regex(/^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/, "a user or group name (or numeric id)");
+const ZUnixName = z.string().regex(UNIX_NAME, "a user or group name (or numeric id)");
 
 const ZPortSpec = z.union([
   z.number().int().min(1).max(65535),
@@ -51,8 +48,8 @@ const ZPortSpec = z.union([
     .refine((r) => r.from <= r.to, "a port range with from <= to"),
 ]);
 
-export const ZChainName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, "a chain name (letters, digits, _ -, at most 29)");
-export const ZIptablesTable = z.enum(["filter", "nat", "mangle"]);
+export const ZChainName = z.string().regex(CHAIN_NAME, "a chain name (letters, digits, _ -, at most 29)");
+export const ZIptablesTable = z.enum(IPTABLES_TABLES);
 export type TIptablesTable = z.infer<typeof ZIptablesTable>;
 
 /**
@@ -75,23 +72,23 @@ export const ZRuleSpec = z.object({
   destination: ZIpv4Cidr.or(ZIpv4).optional(),
   destinationNegated: z.boolean().optional(),
   /** May end in "+" (iptables' prefix wildcard: "tap+"). */
-  inInterface: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}\+?$/, "an interface name, optionally ending in +").optional(),
-  outInterface: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}\+?$/, "an interface name, optionally ending in +").optional(),
+  inInterface: z.string().regex(IFNAME_MATCH, "an interface name, optionally ending in +").optional(),
+  outInterface: z.string().regex(IFNAME_MATCH, "an interface name, optionally ending in +").optional(),
   /** Needs protocol tcp or udp. */
   sourcePort: ZPortSpec.optional(),
   destinationPort: ZPortSpec.optional(),
-  ctstate: z.array(z.enum(["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"])).min(1).max(7).optional(),
+  ctstate: z.array(z.enum(CTSTATES)).min(1).max(7).optional(),
   comment: ZRuleText(200).optional(),
   target: z.discriminatedUnion("kind", [
     z.object({ kind: z.enum(["ACCEPT", "DROP", "RETURN", "MASQUERADE"]) }),
     z.object({
       kind: z.literal("REJECT"),
-      with: z.enum(["icmp-port-unreachable", "icmp-host-unreachable", "icmp-net-unreachable", "icmp-admin-prohibited", "tcp-reset"]).optional(),
+      with: z.enum(REJECT_WITH).optional(),
     }),
     z.object({
       kind: z.literal("LOG"),
       prefix: ZRuleText(29).optional(),
-      level: z.enum(["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"]).optional(),
+      level: z.enum(LOG_LEVELS).optional(),
     }),
     z.object({ kind: z.literal("SNAT"), toSource: ZIpv4 }),
     z.object({ kind: z.literal("DNAT"), toDestination: ZIpv4, toPort: z.number().int().min(1).max(65535).optional() }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZLvmName } from "../../lib/names";
 import { ZAbsPath } from "../names";
 import { safeTextCheck } from "../safe-text";
 
@@ -9,17 +10,9 @@ import { safeTextCheck } from "../safe-text";
 // field and quotes what was typed. Names follow LVM's own rules, checked here before
 // anything reaches a host.
 
-/** LVM VG/LV names: letters, digits and _ . + -; not starting with "-"; "." and ".." are refused below. */
-const LVM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,62}$/;
-// LVM reserves these for its own sub-volumes and refuses them (lvcreate(8), "VALID NAMES").
-const RESERVED_PARTS = ["_cdata", "_cmeta", "_corig", "_mlog", "_mimage", "_pmspare", "_rimage", "_rmeta", "_tdata", "_tmeta", "_vorigin", "_vdata"];
-
-export const ZLvmName = z
-  .string()
-  .regex(LVM_NAME, "a name of letters, digits and _ . + - (at most 63, not starting with -)")
-  .refine((n) => n !== "." && n !== "..", "not . or ..")
-  .refine((n) => !n.startsWith("snapshot") && !n.startsWith("pvmove"), "names starting with snapshot or pvmove are reserved by LVM")
-  .refine((n) => !RESERVED_PARTS.some((p) => n.includes(p)), "names containing _cdata, _tmeta, _rimage and the like are reserved by LVM");
+// LVM's name rule (ZLvmName) lives in lib/names.ts: the guest wizard and the guest
+// definition check the same names.
+export { ZLvmName };
 
 /** A size with an explicit binary unit: "10G", "512M", "1.5T", "4096B" (parsed by size.ts). */
 export const ZSizeText = z.string().min(2).max(32).superRefine(safeTextCheck());

@@ -1,3 +1,4 @@
+import { humanBytes } from "../../lib/bytes";
 import { badInput } from "../errors";
 
 // Sizes typed by a user (LV size, disk size) into bytes, and bytes back into text. Every
@@ -39,27 +40,13 @@ export function parseSize(input: string, field = "size"): number {
   return Number(bytes);
 }
 
-const NAMES: readonly [string, number][] = [
-  ["TiB", 2 ** 40],
-  ["GiB", 2 ** 30],
-  ["MiB", 2 ** 20],
-  ["KiB", 2 ** 10],
-];
-
 /**
- * "10 GiB", "1.5 GiB", "512 B": the largest unit that gives at least 1, at most two
- * decimals, trailing zeros dropped. Rounded for reading; never feed it back as an exact
- * size (a whole number of the unit is exact, "1.33 GiB" is not).
+ * "10 GiB", "1.5 GiB", "512 B" (lib/bytes.ts humanBytes, which the pages use too), refusing
+ * what is not a byte count. Rounded for reading; never feed it back as an exact size.
  */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) throw badInput("bytes", `${bytes} is not a byte count`);
-  for (const [name, size] of NAMES) {
-    if (bytes >= size) {
-      const value = Math.round((bytes / size) * 100) / 100;
-      return `${String(value)} ${name}`;
-    }
-  }
-  return `${Math.floor(bytes)} B`;
+  return humanBytes(bytes);
 }
 
 /**

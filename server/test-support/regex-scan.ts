@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
-export const SCANNED_DIRS = ["server", "components", "app", "scripts"] as const;
+export const SCANNED_DIRS = ["server", "lib", "components", "app", "scripts"] as const;
 
 export interface FoundPattern {
   file: string;

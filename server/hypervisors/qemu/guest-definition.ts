@@ -1,21 +1,25 @@
 import { z } from "zod";
+import { ARCHES } from "../../../lib/guest-arches";
+import { IPV4 } from "../../../lib/ipv4";
+import { IFNAME, ZLvmName } from "../../../lib/names";
+import { hasUnsafeChar } from "../../../lib/safe-text";
 import { ZAbsPath } from "../../names";
-import { ZLvmName } from "../../storage/ops";
 
 // What a QEMU guest is, as stored in the inventory and edited in the wizard. The command
 // line is derived from it by a pure builder (qemu-argv.ts); nothing else may invent QEMU
 // options. Names and paths are allow-listed here and checked again by the builder.
 
 export const GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-export const BRIDGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/; // IFNAMSIZ: 15 characters
 export const MACHINE_TYPE = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 export const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.,+=-]{0,79}$/;
 export const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
 export const ZGuestName = z.string().regex(GUEST_NAME, "lowercase letters, digits and dashes, starting with a letter (max 32)");
-export const ZBridgeName = z.string().regex(BRIDGE_NAME, "an interface name of at most 15 characters");
+// The one interface-name pattern (lib/names.ts): a bridge the network editor creates is
+// always accepted here, and a TAP name here is one the network pages can show and edit.
+export const ZBridgeName = z.string().regex(IFNAME, "an interface name of at most 15 characters");
 
-export const ARCHES = ["x86_64", "i386", "aarch64", "arm", "riscv64", "ppc64", "s390x"] as const;
+export { ARCHES };
 export const ZArch = z.enum(ARCHES);
 
 export const ZDiskBus = z.enum(["virtio", "ide", "scsi"]);
@@ -80,11 +84,9 @@ export const ZBoot = z.discriminatedUnion("kind", [
     kernel: ZAbsPath,
     initrd: ZAbsPath.optional(),
     // One kernel command line; it is a single argv element, never split or interpreted.
-    append: z.string().max(4096).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/, "one line without control characters (no CR, LF, TAB, NUL; see server/safe-text.ts)").default(""),
+    append: z.string().max(4096).refine((v) => !hasUnsafeChar(v), "one line without control characters (no CR, LF, TAB, NUL; see lib/safe-text.ts)").default(""),
   }),
 ]);
-
-export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export const ZPortForward = z.object({
   proto: z.enum(["tcp", "udp"]).default("tcp"),

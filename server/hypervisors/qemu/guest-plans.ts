@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import type { TPlanStep } from "../../jobs/plan";
 import { assertAbsPath, assertMatches, assertUnderRoots as underRoots } from "../../names";
 import { badInput } from "../../errors";
-import { BRIDGE_NAME, GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
+import { IFNAME } from "../../../lib/names";
+import { GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
 import { serialLogBootStep } from "./serial-log-boot";
 import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "./serial-log-rotation";
@@ -82,7 +83,7 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
   o.def.nics.forEach((nic, i) => {
     if (nic.network.kind !== "tap") return;
     const tap = o.taps[tapIndex++] as string; // present: buildQemuArgv checked it
-    const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
+    const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, IFNAME, "an interface name");
     steps.push(
       { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap], batch: true },
       { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}`, batch: true },
@@ -126,7 +127,7 @@ export function planForceStop(o: { name: string; files: GuestRunFiles; taps: rea
 export function tapCleanupSteps(taps: readonly string[]): GuestPlanStep[] {
   // `ip link del` exits 1 when the TAP is already gone: nothing left to remove.
   return taps.map((tap, i) => ({
-    argv: ["ip", "link", "del", assertMatches(`taps.${i}`, tap, BRIDGE_NAME, "an interface name")],
+    argv: ["ip", "link", "del", assertMatches(`taps.${i}`, tap, IFNAME, "an interface name")],
     purpose: `Remove TAP ${tap}`,
     okExitStatuses: [1],
   }));

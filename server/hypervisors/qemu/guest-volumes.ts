@@ -4,6 +4,7 @@
 // /dev/mapper/VG-LV) and both must count as the same volume, or a guest using the mapper
 // name would look like it uses nothing and its LV could be removed under it.
 import { z } from "zod";
+import { canonicalVolumePath } from "../../../lib/volume-path";
 import { badInput, LabdeckError } from "../../errors";
 import { decodeLvAttr } from "../../storage/lvm-attr";
 import { parseJsonOutput } from "../../json-output";
@@ -11,19 +12,8 @@ import type { HostReader } from "../../ssh/host-reader";
 import type { ExecResult } from "../../ssh/types";
 import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
 
-/**
- * /dev/mapper/VG-LV as /dev/VG/LV (the name lvs prints in lv_path); anything else as given.
- * Device-mapper doubles each dash inside a name, so the split is at the first single dash;
- * a second single dash means a sub-device (VG-LV-real, VG-LV-cow), not an LV, kept as is.
- */
-export function canonicalVolumePath(path: string): string {
-  const m = /^\/dev\/mapper\/(.+)$/.exec(path);
-  if (m?.[1] === undefined) return path;
-  const parts = m[1].split(/(?<!-)-(?!-)/);
-  if (parts.length !== 2) return path;
-  const [vg = "", lv = ""] = parts.map((p) => p.replace(/--/g, "-"));
-  return vg !== "" && lv !== "" ? `/dev/${vg}/${lv}` : path;
-}
+// The rule for the two names of one LV is lib/volume-path.ts (the wizard uses it too).
+export { canonicalVolumePath };
 
 /**
  * Volume path (LVs as /dev/VG/LV) -> names of the guests whose disks use it, sorted. A

@@ -4,7 +4,8 @@
 // in `unmapped` with its value, or explained in `differences` (e.g. replaced by Labdeck's
 // own serial console), and what the line leaves out gets QEMU's own default, listed too.
 import { ABS_PATH } from "../../names";
-import { ARCHES, BRIDGE_NAME, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
+import { IFNAME } from "../../../lib/names";
+import { ARCHES, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
 import { defaultMachine, QEMU_DEFAULT_MEMORY_MIB, qemuDefaultNic, type ImportDifference, type ImportResult } from "./import-defaults";
 
@@ -114,7 +115,7 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
     if (br === undefined) warnings.push(`-${opt} ${o.implied ?? ""}: choose the bridge the TAP joins`);
     rest(opt, o, ["id", "vlan", "br", "ifname", "script", "downscript", "helper", "model", "macaddr", "mac"]);
     const ifname = optGet(o, "ifname");
-    const keep = ifname !== undefined && BRIDGE_NAME.test(ifname);
+    const keep = ifname !== undefined && IFNAME.test(ifname);
     const net: Network = { kind: "tap", bridge: br ?? "", ...(keep ? { ifname } : {}) };
     const notes: ((field: string) => void)[] = [];
     if (ifname === undefined) notes.push((f) => labdeck(`${f}.ifname`, "no ifname= (the kernel names the TAP tapN)", "Labdeck names it (ldt…), unique on the host"));

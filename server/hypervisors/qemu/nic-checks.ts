@@ -4,7 +4,9 @@
 // hostaddr, or 0.0.0.0, would expose the guest on every interface of the host, including
 // ones facing networks the team never meant to reach it from).
 import { badInput } from "../../errors";
-import { IPV4, type TGuestDefinition } from "./guest-definition";
+import { IPV4 } from "../../../lib/ipv4";
+import { defaultForwardAddress } from "../../../lib/port-forward";
+import type { TGuestDefinition } from "./guest-definition";
 import { macProblem } from "./mac";
 
 /** Why `addr` may not be a forward's host address, or null when it may. */
@@ -15,10 +17,8 @@ export function forwardAddressProblem(addr: string | undefined): string | null {
   return null;
 }
 
-/** The host address a forward gets when none was stored: the host's own, if it is an IPv4 literal. */
-export function defaultForwardAddress(hostAddress: string): string | undefined {
-  return IPV4.test(hostAddress) && hostAddress !== "0.0.0.0" ? hostAddress : undefined;
-}
+/** The host address a forward gets when none was stored: the host's own, if it is an IPv4 literal (lib/port-forward.ts). */
+export { defaultForwardAddress };
 
 /** Fills forwards saved without an address (older definitions) with `fallback`, if any. */
 export function withForwardAddresses(def: TGuestDefinition, fallback: string | undefined): TGuestDefinition {

@@ -6,8 +6,8 @@
 // no disk reaches -drive without format= (QEMU would otherwise probe what the guest wrote).
 import { assertAbsPath, assertMatches, assertUnderRoots } from "../../names";
 import { badInput } from "../../errors";
+import { IFNAME } from "../../../lib/names";
 import {
-  BRIDGE_NAME,
   CPU_MODEL,
   GUEST_NAME,
   isBlockDiskPath,
@@ -152,10 +152,10 @@ function nicArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
       // restrict=on: the guest reaches only its forwards, not the host's loopback at 10.0.2.2.
       out.push("-netdev", ["user", `id=${id}`, ...(nic.network.restrict ? ["restrict=on"] : []), ...fwds].join(","));
     } else {
-      assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, BRIDGE_NAME, "an interface name");
+      assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, IFNAME, "an interface name");
       const tap = ctx.taps[tapIndex++];
       if (tap === undefined) throw badInput(`nics.${i}.network`, "no TAP interface name was given for this NIC");
-      assertMatches(`nics.${i}.network.ifname`, tap, BRIDGE_NAME, "an interface name of at most 15 characters");
+      assertMatches(`nics.${i}.network.ifname`, tap, IFNAME, "an interface name of at most 15 characters");
       // Two NICs on one TAP: the second ip tuntap add fails, or both share one queue.
       if (seenTaps.has(tap)) throw badInput(`nics.${i}.network.ifname`, `TAP ${tap} is used by another NIC of this guest`);
       if (tap === nic.network.bridge) throw badInput(`nics.${i}.network.ifname`, `TAP ${tap} has the name of its bridge`);

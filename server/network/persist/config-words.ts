@@ -1,5 +1,6 @@
+import { IPV4 } from "../../../lib/ipv4";
+import { IFNAME, TABLE_NAME, UNIX_NAME } from "../../../lib/names";
 import { escapeUnsafe } from "../../safe-text";
-import { IFNAME } from "../ops";
 
 // Every value written into a persistence file comes from a host read, not from a form,
 // and ifupdown hands each `up`/`down` line to /bin/sh. A link named `x;reboot` is not
@@ -7,7 +8,6 @@ import { IFNAME } from "../ops";
 // reach such a line: each word is matched against a pattern that admits no shell
 // metacharacter, and a value that fails is left out of the file with a comment instead.
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 // Loose on purpose (ip prints compressed forms); the point is the character set.
 // The first class lacks ":" so the split at the first colon is the only one: with ":" in
 // both classes a long run of colons is tried at every split (quadratic).
@@ -34,7 +34,7 @@ export function isRouteDst(v: string): boolean {
   return v === "default" || isIpPrefix(v);
 }
 
-export const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+export { TABLE_NAME };
 
 /** ip's keywords (protocol, scope, route type, rule action): letters, digits, _ and -. */
 export function isKeyword(v: string): boolean {
@@ -42,7 +42,7 @@ export function isKeyword(v: string): boolean {
 }
 
 export function isUnixName(v: string): boolean {
-  return /^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/.test(v);
+  return UNIX_NAME.test(v);
 }
 
 /** "0x2" or "0x2/0xff", as ip prints a fwmark. */

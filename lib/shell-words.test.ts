@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shellLine } from "./shell-line";
+import { shellLine } from "./shell-words";
 
 describe("shellLine", () => {
   it("leaves plain words bare and single-quotes the rest like server/ssh/quote.ts", () => {
