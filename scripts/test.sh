@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything the tests need, then every test: types, unit, integration against real
+# Everything the tests need, then every test: types, lint (ESLint, the layer rule, Prettier), unit, integration against real
 # hosts in network namespaces, and end-to-end in Chromium. Needs root (namespaces, sshd).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ step() {
 }
 
 step typecheck npx tsc --noEmit -p .
+step lint npm run --silent lint
 step unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$out/unit.json"
 step integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$out/integration.json"
 step build npx next build

@@ -226,6 +226,7 @@ export async function startLabHost(opts: StartLabHostOptions = {}): Promise<LabH
       throw new Error(
         `lab host "${name}" could not be created (namespace ${namespace}); if it is left over, ` +
           `stop it or run cleanupStaleLabHosts(): ${String(e)}`,
+        { cause: e },
       );
     }
     await createNetwork({ namespace, veth, addresses });

@@ -85,9 +85,7 @@ export interface SerialLogHit {
 }
 
 // CSI, OSC (BEL or ST terminated) and other two-byte escapes; a hit list is plain text.
-// eslint-disable-next-line no-control-regex
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 export function plainText(s: string): string {

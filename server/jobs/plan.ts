@@ -18,7 +18,7 @@ const ZLine = z.string().min(1).superRefine(safeTextCheck());
  * ["qmp", socket, execute, argumentsJson?], which is what the audit log and the UI show.
  */
 export const ZQmpCall = z.object({
-  socket: z.string().regex(/^\/[A-Za-z0-9._+\/-]+$/, "an absolute socket path"),
+  socket: z.string().regex(/^\/[A-Za-z0-9._+/-]+$/, "an absolute socket path"),
   execute: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "a QMP command name"),
   arguments: z.record(z.string(), z.unknown()).optional(),
 });

@@ -210,7 +210,7 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
 
   it("forwards a port to a guest on a new bridge, the DNAT loaded after the bridge exists", async () => {
     const c = '-m comment --comment "labdeck portforward tcp 2222 -> 10.67.0.10:22"';
-    const { plan, after } = await applyOps([
+    const { plan } = await applyOps([
       { op: "bridge.create", name: "br-pf" },
       { op: "address.add", dev: "br-pf", cidr: "10.67.0.1/24" },
       { op: "portforward.add", protocol: "tcp", hostPort: 2222, inInterface: "eth0", toAddress: "10.67.0.10", toPort: 22 },

@@ -18,7 +18,7 @@ export { ZLvmName };
 export const ZSizeText = z.string().min(2).max(32).superRefine(safeTextCheck());
 
 /** A whole block device: /dev/vdb, /dev/sdc, /dev/nvme1n1, /dev/disk/by-id/…. */
-export const ZDevicePath = z.string().regex(/^\/dev\/[A-Za-z0-9][A-Za-z0-9._:\/-]{0,200}$/, "a device path such as /dev/vdb");
+export const ZDevicePath = z.string().regex(/^\/dev\/[A-Za-z0-9][A-Za-z0-9._:/-]{0,200}$/, "a device path such as /dev/vdb");
 
 export const ZFilesystem = z.enum(["ext4", "xfs", "swap"]);
 export type TFilesystem = z.infer<typeof ZFilesystem>;

@@ -1,0 +1,86 @@
+// The layer rule of ../shared/DESIGN.md and docs/architecture.md, checked by
+// `npm run lint:layers` (scripts/test.sh runs it in its lint stage). Imports point down:
+//   app/ components/  ->  lib/ (and server types only)
+//   server/api  ->  services  ->  hypervisors/ hosts/ network/ storage/, jobs/ audit/ console/
+//   subject modules (hosts/ network/ storage/ hypervisors/)  ->  ssh/, lib/, errors
+//   lib/  ->  nothing of the project, no Node or browser API
+// and nothing in server/ imports scripts/ (the lab harness), except tests and the one
+// wiring point for the demo host. No import loop anywhere, lazy import() included.
+const TESTS = "(\\.test\\.tsx?$|\\.integration\\.test\\.ts$|^server/test-support/)";
+const SUBJECTS = "^server/(hosts|network|storage|hypervisors)/";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "An import loop (lazy import() counts): pass the dependency in instead.",
+      from: { pathNot: TESTS },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+    },
+    {
+      name: "server-not-to-harness",
+      severity: "error",
+      comment: "Production code does not import the lab harness in scripts/; the demo host is wired in server/main.ts only.",
+      from: { path: "^server/", pathNot: [TESTS, "^server/main\\.ts$"] },
+      to: { path: "^scripts/" },
+    },
+    {
+      name: "lib-is-pure",
+      severity: "error",
+      comment: "lib/ is pure code both sides import: nothing from server/, app/, components/, scripts/, no Node builtins.",
+      from: { path: "^lib/", pathNot: TESTS },
+      to: { path: "^(server|app|components|scripts)/" },
+    },
+    {
+      name: "lib-no-node",
+      severity: "error",
+      from: { path: "^lib/", pathNot: TESTS },
+      to: { dependencyTypes: ["core"] },
+    },
+    {
+      name: "ui-only-server-types",
+      severity: "error",
+      comment: "Pages and components talk to the server through tRPC: server/ only as types.",
+      from: { path: "^(app|components)/", pathNot: TESTS },
+      to: { path: "^server/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "nothing-imports-api",
+      severity: "error",
+      comment: "server/api is the top of the server: only main.ts, the HTTP layer and the UI (types) import it.",
+      from: { path: "^server/", pathNot: [TESTS, "^server/(api|main\\.ts$|http/)"] },
+      to: { path: "^server/api/" },
+    },
+    {
+      name: "services-not-from-below",
+      severity: "error",
+      comment: "services/ are use-cases: subject modules, ssh, jobs, audit and console primitives do not call up into them.",
+      from: { path: "^server/(hosts|network|storage|hypervisors|ssh|jobs|audit|console|auth)/", pathNot: TESTS },
+      to: { path: "^server/services/" },
+    },
+    {
+      name: "subjects-stay-low",
+      severity: "error",
+      comment: "Subject modules (pure builders and parsers) call only ssh, lib and errors, not the console or the HTTP layer.",
+      from: { path: SUBJECTS, pathNot: TESTS },
+      to: { path: "^server/(console|http|auth)/" },
+    },
+    {
+      name: "ssh-is-the-bottom",
+      severity: "error",
+      comment: "server/ssh is the lowest server layer: it imports no subject module, service, job or console code.",
+      from: { path: "^server/ssh/", pathNot: TESTS },
+      to: { path: "^server/(hosts|network|storage|hypervisors|services|api|jobs|console|audit|auth|http)/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^server/generated/|^node_modules/|^\\.next/|^build/)" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".tsx", ".js", ".mjs"] },
+    moduleSystems: ["es6", "cjs"],
+  },
+};

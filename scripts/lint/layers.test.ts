@@ -1,0 +1,68 @@
+// The layer rule bites: dependency-cruiser with the project's own .dependency-cruiser.cjs,
+// run on small throwaway trees laid out like the project, finds an upward import, an import
+// loop through a lazy import(), and the harness imported from server/; and finds nothing in
+// a tree that imports only downwards.
+import { execFile } from "node:child_process";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const bin = path.join(root, "node_modules/.bin/depcruise");
+const dirs: string[] = [];
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "labdeck-layers-"));
+  dirs.push(dir);
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "esnext", moduleResolution: "bundler", strict: true } }));
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** The names of the rules the tree breaks. */
+async function violations(dir: string): Promise<string[]> {
+  const args = ["--config", path.join(root, ".dependency-cruiser.cjs"), "--output-type", "json", "server", "lib", "components"];
+  const out = await run(bin, args, { cwd: dir, maxBuffer: 16 * 2 ** 20 }).then(
+    (r) => r.stdout,
+    (e: { stdout?: string }) => e.stdout ?? "",
+  );
+  const result = JSON.parse(out) as { summary: { violations: { rule: { name: string } }[] } };
+  return [...new Set(result.summary.violations.map((v) => v.rule.name))].sort();
+}
+
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe("the layer rule (.dependency-cruiser.cjs)", () => {
+  it("passes a tree whose imports point down", async () => {
+    const dir = await tree({
+      "lib/names.ts": 'export const NAME = /^[a-z]+$/;\n',
+      "server/ssh/quote.ts": 'export const q = (s: string) => s;\n',
+      "server/hosts/probe.ts": 'import { q } from "../ssh/quote";\nimport { NAME } from "../../lib/names";\nexport const p = () => q(String(NAME));\n',
+      "server/services/host-service.ts": 'import { p } from "../hosts/probe";\nexport const s = () => p();\n',
+      "server/api/routers/hosts.ts": 'import { s } from "../../services/host-service";\nexport const r = () => s();\n',
+      "components/hosts.tsx": 'import type { r } from "../server/api/routers/hosts";\nimport { NAME } from "../lib/names";\nexport type R = typeof r;\nexport const n = NAME;\n',
+    });
+    expect(await violations(dir)).toEqual([]);
+  }, 30_000);
+
+  it("fails an upward import, a loop through import(), the harness in server/, and I/O in lib/", async () => {
+    const dir = await tree({
+      "server/services/runtime.ts": 'import { job } from "./network-job";\nexport const runtime = () => job;\n',
+      "server/services/network-job.ts": 'export const job = async () => (await import("./runtime")).runtime;\n',
+      "server/hosts/probe.ts": 'import { runtime } from "../services/runtime";\nexport const p = runtime;\n',
+      "server/services/demo.ts": 'import { h } from "../../scripts/lab-host";\nexport const d = h;\n',
+      "scripts/lab-host.ts": 'export const h = 1;\n',
+      "lib/sizes.ts": 'import { readFileSync } from "node:fs";\nexport const s = readFileSync;\n',
+      "components/page.tsx": 'import { runtime } from "../server/services/runtime";\nexport const x = runtime;\n',
+    });
+    expect(await violations(dir)).toEqual(["lib-no-node", "no-circular", "server-not-to-harness", "services-not-from-below", "ui-only-server-types"]);
+  }, 30_000);
+});
