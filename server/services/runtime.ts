@@ -43,7 +43,7 @@ export function runtime(): Runtime {
     jobs.register("guest-delete", guestDeleteJobHandler);
     const boots = new GuestBoots(db);
     jobs.register("guest-start", withBootRecording(guestStartJobHandler, { db, boots }));
-    jobs.register("network-change", networkChangeJobHandler);
+    jobs.register("network-change", networkChangeJobHandler({ db, ssh, secret }));
     g.labdeckRuntime = { secret, ssh, jobs, networkLive: new NetworkLive({ db, ssh, secret }), guestAddresses: new GuestAddressesLive({ db, ssh, secret }), boots };
   }
   return g.labdeckRuntime;
