@@ -67,6 +67,7 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     const { ConsoleTicketStore } = await import("./console-tickets");
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
     const { createHttpServer } = await import("../http/http-server");
+    const { runtime: testRuntime } = await import("../test-support/runtime");
     const u = await db.user.create({ data: { username: "olga", passwordHash: "x", role: "operator" } });
     const token = newSessionToken();
     await db.session.create({ data: { id: sessionIdFromToken(token), userId: u.id, expiresAt: new Date(Date.now() + 3600_000) } });
@@ -85,7 +86,7 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
       tickets,
       hub: { boots, lingerMs: 0, retryInitialMs: 200, retryMaxMs: 2000 },
     });
-    server = createHttpServer({
+    server = createHttpServer({ get runtime() { return testRuntime(); },
       pages: (_req, res) => res.writeHead(404).end(),
       upgrade: (req, socket, head) => {
         if (!handler(req, socket, head)) socket.destroy();

@@ -14,7 +14,7 @@ let s: Awaited<ReturnType<typeof loadServices>>;
 
 async function loadServices() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const { parseTranscript } = await import("./job-events");
   const { jobBus } = await import("./job-bus");
   const cap = await import("./output-cap");

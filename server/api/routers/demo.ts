@@ -1,15 +1,10 @@
 import { demoStatus, startDemo, stopDemo } from "../../services/demo-service";
-import { runtime } from "../../services/runtime";
+import { serviceDeps } from "../service-deps";
 import { actorOf, adminProcedure, router } from "../trpc";
-import type { Context } from "../context";
 
-function deps(ctx: Context) {
-  const rt = runtime();
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
-}
 
 export const demoRouter = router({
-  status: adminProcedure.query(({ ctx }) => demoStatus(deps(ctx))),
-  start: adminProcedure.mutation(({ ctx }) => startDemo(deps(ctx))),
-  stop: adminProcedure.mutation(({ ctx }) => stopDemo(deps(ctx))),
+  status: adminProcedure.query(({ ctx }) => demoStatus(serviceDeps(ctx))),
+  start: adminProcedure.mutation(({ ctx }) => startDemo(serviceDeps(ctx))),
+  stop: adminProcedure.mutation(({ ctx }) => stopDemo(serviceDeps(ctx))),
 });
