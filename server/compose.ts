@@ -14,7 +14,7 @@ import { NetworkLive } from "./services/network/network-live";
 import { probeJobHandler } from "./services/probe-job";
 import { qmpExecutor } from "./services/qmp-exec";
 import { auditRead } from "./audit/audit-writer";
-import { createConsoleUpgradeHandler, guestConsoleResolver, type ConsoleUpgradeHandler } from "./console";
+import { ConsoleTicketStore, createConsoleUpgradeHandler, guestConsoleResolver, type ConsoleUpgradeHandler } from "./console";
 
 // The composition root: every process object (secret, SSH pool, job runner and its
 // handlers, the shared background refreshers, the boot recorder) is built here, once per
@@ -33,6 +33,8 @@ export interface Runtime {
   guestAddresses: GuestAddressesLive;
   /** Boots recorded by start jobs, told to the console hub in-process. */
   boots: GuestBoots;
+  /** Console tickets: issued by the tRPC procedure, redeemed by the console gateway. */
+  tickets: ConsoleTicketStore;
 }
 
 /** Builds the process's runtime. Call once per process (main.ts, the test child, one per test file). */
@@ -62,6 +64,7 @@ export function createRuntime(): Runtime {
     networkLive: new NetworkLive({ db, ssh, secret }),
     guestAddresses: new GuestAddressesLive({ db, ssh, secret }),
     boots,
+    tickets: new ConsoleTicketStore(),
   };
 }
 
@@ -73,6 +76,7 @@ export function createConsoleUpgrade(rt: Runtime, allowedOrigins: readonly strin
     ssh: rt.ssh,
     resolve: guestConsoleResolver(db, (hostId) => hostTarget(db, secret, hostId)),
     allowedOrigins,
+    tickets: rt.tickets,
     hub: {
       boots: rt.boots,
       // The follower runs for as long as someone watches: its row is written when it starts.

@@ -43,7 +43,7 @@ import { sessionUser } from "../services/auth-service";
 import type { SshExecutor } from "../ssh/types";
 import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
 import type { ResumeRequest } from "./console-stream";
-import { consoleTickets, type ConsoleTicketStore } from "./console-tickets";
+import type { ConsoleTicketStore } from "./console-tickets";
 
 const log = logger.child({ module: "console" });
 
@@ -64,7 +64,8 @@ export interface ConsoleGatewayOptions {
   resolve: ConsoleResolver;
   /** Origins besides the request's own host that may open consoles (LABDECK_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
-  tickets?: ConsoleTicketStore;
+  /** The process's ticket store (the runtime's): the tRPC procedure issues, this handler redeems. */
+  tickets: ConsoleTicketStore;
   /** Trusted proxies and cookie security; the environment's when absent. */
   policy?: Omit<RequestPolicy, "allowedOrigins">;
   sessionEvents?: SessionEvents;
@@ -118,7 +119,7 @@ function send(ws: WebSocket, msg: ConsoleControlMessage): void {
 }
 
 export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): ConsoleUpgradeHandler {
-  const tickets = opts.tickets ?? consoleTickets();
+  const tickets = opts.tickets;
   const hub = new ConsoleHub({ ...opts.hub, ssh: opts.ssh, resolve: opts.resolve });
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 });

@@ -2,7 +2,7 @@ import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definit
 import { planToShellScript } from "../../jobs/plan-script";
 import { importQemuCommandLine } from "../../hypervisors/qemu/import-cmdline";
 import { importForHost } from "../../hypervisors/qemu/import-defaults";
-import { issueConsoleTicket, CONSOLE_PATH_PREFIX } from "../../console";
+import { CONSOLE_PATH_PREFIX } from "../../console";
 import { roleAllows } from "../../auth/roles";
 import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeOf, resolveAccel, updateGuest } from "../../services/guest-service";
 import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
@@ -79,7 +79,7 @@ export const guestsRouter = router({
     const actor = actorOf(ctx);
     await ctx.db.guest.findUniqueOrThrow({ where: { id: input.id } });
     const canWrite = ctx.user !== null && roleAllows(ctx.user.role, "operator");
-    const { ticket, expiresAt } = issueConsoleTicket({ userId: actor.userId, guestId: input.id, canWrite });
+    const { ticket, expiresAt } = ctx.rt.tickets.issue({ userId: actor.userId, guestId: input.id, canWrite });
     return { ticket, expiresAt, canWrite, path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}` };
   }),
   /** What the host and QEMU know of the host's running guests' addresses, read now (one audit row). */

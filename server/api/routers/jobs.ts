@@ -1,7 +1,7 @@
 import { on } from "node:events";
 import { z } from "zod";
 import { ZRecordId } from "../../names";
-import { jobBus, type JobBusMessage } from "../../jobs/job-bus";
+import type { JobBusMessage } from "../../jobs/job-bus";
 import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus } from "../../jobs/job-events";
 import { ZOperation } from "../../services/operations";
 import { applyOperation, cancelJob, getJob, listJobs, previewOperation, startProbe } from "../../services/job-service";
@@ -26,7 +26,7 @@ export const jobsRouter = router({
   watch: viewerProcedure.input(z.object({ jobId: ZRecordId })).subscription(async function* ({ ctx, input, signal }) {
     // Listen first, then take the snapshot: events published in between carry a seq below
     // the snapshot's length and are skipped, so nothing is lost and nothing is doubled.
-    const live = on(jobBus, `job:${input.jobId}`, { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[JobBusMessage]>;
+    const live = on(ctx.rt.jobs.bus, `job:${input.jobId}`, { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[JobBusMessage]>;
     const inMemory = ctx.rt.jobs.liveEvents(input.jobId);
     let snapshot: JobEvent[];
     let status: JobStatus;
