@@ -14,6 +14,7 @@ import { NetworkLive } from "./services/network/network-live";
 import { probeJobHandler } from "./services/probe-job";
 import { qmpExecutor } from "./services/qmp-exec";
 import { auditRead } from "./audit/audit-writer";
+import { sessionUser } from "./services/auth-service";
 import { ConsoleTicketStore, createConsoleUpgradeHandler, guestConsoleResolver, type ConsoleUpgradeHandler } from "./console";
 
 // The composition root: every process object (secret, SSH pool, job runner and its
@@ -73,6 +74,7 @@ export function createConsoleUpgrade(rt: Runtime, allowedOrigins: readonly strin
   const { db, secret } = rt;
   return createConsoleUpgradeHandler({
     db,
+    sessionUser,
     ssh: rt.ssh,
     resolve: guestConsoleResolver(db, (hostId) => hostTarget(db, secret, hostId)),
     allowedOrigins,

@@ -66,6 +66,7 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     const { SshPool } = await import("../ssh/pool");
     const { ConsoleTicketStore } = await import("./console-tickets");
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
+    const { sessionUser } = await import("../services/auth-service");
     const { createHttpServer } = await import("../http/http-server");
     const { runtime: testRuntime } = await import("../test-support/runtime");
     const u = await db.user.create({ data: { username: "olga", passwordHash: "x", role: "operator" } });
@@ -80,6 +81,7 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     guest = await plannedTinyGuest({ host, ssh: pool, target, boots, guestId: "tiny1", dir: `${host.runDir}/guests/tiny1` });
     handler = createConsoleUpgradeHandler({
       db,
+      sessionUser,
       ssh: pool,
       resolve: async () => ({ target, socketPath: guest.serialSocket, serialLog: guest.serialLog }),
       allowedOrigins: [],

@@ -46,6 +46,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const { SshPool } = await import("../ssh/pool");
     const { ConsoleTicketStore } = await import("./console-tickets");
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
+    const { sessionUser } = await import("../services/auth-service");
     const { createHttpServer } = await import("../http/http-server");
     const { runtime: testRuntime } = await import("../test-support/runtime");
 
@@ -67,6 +68,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const target = labHostTarget(host);
     handler = createConsoleUpgradeHandler({
       db,
+      sessionUser,
       ssh: pool,
       resolve: async (guestId) => ({
         target,
