@@ -1,7 +1,6 @@
 import { demoStatus, startDemo, stopDemo } from "../../services/demo-service";
 import { serviceDeps } from "../service-deps";
-import { actorOf, adminProcedure, router } from "../trpc";
-
+import { adminProcedure, router } from "../trpc";
 
 export const demoRouter = router({
   status: adminProcedure.query(({ ctx }) => demoStatus(serviceDeps(ctx))),

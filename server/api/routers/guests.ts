@@ -1,15 +1,11 @@
 import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
-import { planToShellScript } from "../../jobs/plan-script";
-import { importQemuCommandLine } from "../../hypervisors/qemu/import-cmdline";
-import { importForHost } from "../../hypervisors/qemu/import-defaults";
 import { CONSOLE_PATH_PREFIX } from "../../console";
 import { roleAllows } from "../../auth/roles";
-import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeOf, resolveAccel, updateGuest } from "../../services/guest-service";
-import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
+import { createGuest, getGuest, listGuests, updateGuest } from "../../services/guest-service";
+import { importCommandLine, previewDefinition, readWizardImageFormat } from "../../services/guest-wizard";
+import { previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
 import { pageGuests } from "../../services/guest-list";
-import { readImageFormat } from "../../services/guest-images";
-import { readFromHost, withHostRead } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
 import { readGuestAddresses } from "../../services/guest-addresses";
 import { watchGuestAddresses } from "../../services/guest-addresses-live";
@@ -32,7 +28,6 @@ import {
   ZWatchAddressesInput,
 } from "./guests.schema";
 
-
 export const guestsRouter = router({
   list: viewerProcedure.input(ZListGuestsInput).query(({ ctx, input }) => listGuests(ctx.db, input)),
   /** One page of the guest list, filtered and sorted on the server (services/guest-list.ts). */
@@ -47,31 +42,15 @@ export const guestsRouter = router({
   ),
 
   /** The start plan a definition gives on its host (reads the host), before anything is saved. */
-  previewDefinition: operatorProcedure.input(ZPreviewDefinitionInput).query(async ({ ctx, input }) => {
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
-    const { createsImages: _made, ...plan } = await withHostRead(serviceDeps(ctx), { hostId: host.id, action: "guest.preview-definition" }, (d) => buildStartPlan(d, host, def));
-    // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
-    return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
-  }),
-
-  /**
-   * The one-time read of an existing image's format the wizard shows (first bytes, then
-   * qemu-img info with that format forced and its chain checked); the user then saves it.
-   */
-  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(async ({ ctx, input }) => {
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    return withHostRead(serviceDeps(ctx), { hostId: host.id, action: "guest.read-image-format" }, (d) => readImageFormat((argv) => readFromHost(d, host.id, argv), input.path, hostRoots(host)));
-  }),
+  previewDefinition: operatorProcedure
+    .input(ZPreviewDefinitionInput)
+    .query(({ ctx, input }) => previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput })),
+  /** The one-time read of an existing image's format the wizard shows; the user then saves it. */
+  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(({ ctx, input }) => readWizardImageFormat(serviceDeps(ctx), input)),
 
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(serviceDeps(ctx), input)),
   run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(serviceDeps(ctx), input)),
-  importCommandLine: operatorProcedure.input(ZImportInput).mutation(async ({ ctx, input }) => {
-    const imported = importQemuCommandLine(input.text);
-    if (input.hostId === undefined) return imported;
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    return importForHost(imported, { name: host.name, probe: probeOf(host) });
-  }),
+  importCommandLine: operatorProcedure.input(ZImportInput).mutation(({ ctx, input }) => importCommandLine(serviceDeps(ctx), input)),
   unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(serviceDeps(ctx), input)),
 
   /** A single-use ticket for the console WebSocket; viewers get a read-only one. */

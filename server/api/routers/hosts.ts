@@ -1,12 +1,10 @@
 import { z } from "zod";
 import { ZRecordId } from "../../names";
-import { listScratchArgv, parseScratchList } from "../../hosts/scratch";
 import { ZCreateHostInput, ZHostIdInput, ZPinHostKeyInput, ZUpdateHostInput } from "../../services/host-service.schema";
 import { createHost, lastProbe, pinHostKey, removeHost, scanHostKey, toHostView, updateHost } from "../../services/host-service";
-import { readFromHost, withHostRead } from "../../services/host-read";
+import { listScratch } from "../../services/host-scratch";
 import { serviceDeps } from "../service-deps";
-import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
-
+import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../trpc";
 
 export const hostsRouter = router({
   list: viewerProcedure.query(async ({ ctx }) => {
@@ -24,10 +22,5 @@ export const hostsRouter = router({
   scanHostKey: operatorProcedure.input(ZHostIdInput).mutation(({ ctx, input }) => scanHostKey(serviceDeps(ctx), input)),
   pinHostKey: operatorProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: false })),
   repinHostKey: adminProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: true })),
-  scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(async ({ ctx, input }) => {
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    // find exits 1 when the scratch root does not exist yet: that is an empty list, "absent" in the audit.
-    const res = await withHostRead(serviceDeps(ctx), { hostId: host.id, action: "host.scratch-list" }, (d) => readFromHost(d, host.id, listScratchArgv(host.runDir), { optional: true }));
-    return { names: res.outcome === "exited" ? parseScratchList(res.stdout) : [], exitStatus: res.exitStatus };
-  }),
+  scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(({ ctx, input }) => listScratch(serviceDeps(ctx), input.hostId)),
 });

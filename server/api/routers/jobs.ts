@@ -1,13 +1,10 @@
-import { on } from "node:events";
 import { z } from "zod";
 import { ZRecordId } from "../../names";
-import type { JobBusMessage } from "../../jobs/job-bus";
-import { isFinished, parseTranscript, ZJobStatus, type JobEvent, type JobStatus } from "../../jobs/job-events";
 import { ZOperation } from "../../services/operations";
+import { watchJob } from "../../services/job-watch";
 import { applyOperation, cancelJob, getJob, listJobs, previewOperation, startProbe } from "../../services/job-service";
 import { serviceDeps } from "../service-deps";
-import { actorOf, adminProcedure, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
-
+import { adminProcedure, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 
 const ZOpInput = z.object({ hostId: ZRecordId, op: ZOperation });
 
@@ -23,29 +20,7 @@ export const jobsRouter = router({
   cancel: operatorProcedure.input(z.object({ jobId: ZRecordId })).mutation(({ ctx, input }) => cancelJob(serviceDeps(ctx), input)),
 
   /** The job's events so far, then live ones until it ends. */
-  watch: viewerProcedure.input(z.object({ jobId: ZRecordId })).subscription(async function* ({ ctx, input, signal }) {
-    // Listen first, then take the snapshot: events published in between carry a seq below
-    // the snapshot's length and are skipped, so nothing is lost and nothing is doubled.
-    const live = on(ctx.rt.jobs.bus, `job:${input.jobId}`, { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[JobBusMessage]>;
-    const inMemory = ctx.rt.jobs.liveEvents(input.jobId);
-    let snapshot: JobEvent[];
-    let status: JobStatus;
-    if (inMemory) {
-      snapshot = [...inMemory];
-      const lastStatus = snapshot.findLast((e) => e.type === "status");
-      status = lastStatus?.type === "status" ? lastStatus.status : "queued";
-    } else {
-      const job = await ctx.db.job.findUniqueOrThrow({ where: { id: input.jobId } });
-      snapshot = parseTranscript(job.transcript);
-      status = ZJobStatus.parse(job.status);
-    }
-    yield { events: snapshot, status };
-    if (isFinished(status)) return;
-    for await (const [msg] of live) {
-      if (msg.seq < snapshot.length) continue;
-      const event = msg.event;
-      yield { events: [event], status: event.type === "status" ? event.status : null };
-      if (event.type === "status" && isFinished(event.status)) return;
-    }
-  }),
+  watch: viewerProcedure
+    .input(z.object({ jobId: ZRecordId }))
+    .subscription(({ ctx, input, signal }) => watchJob({ db: ctx.db, jobs: ctx.rt.jobs, signal: withSessionEnd(signal, ctx.sessionEnded) }, input.jobId)),
 });

@@ -10,8 +10,7 @@ import type { NetworkLiveEvent } from "../../services/network/network-live";
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
 import { adoptNetwork, getLayout, networkView, persistencePreview, revertNetwork, revertPreview, saveLayout, writePersistence, ZPositions } from "../../services/network/network-view";
 import { serviceDeps } from "../service-deps";
-import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
-
+import { operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 
 const ZHost = z.object({ hostId: ZRecordId });
 const ZRollbackSeconds = z.number().int().min(10).max(3600).optional();

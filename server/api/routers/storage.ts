@@ -3,8 +3,7 @@ import { ZRecordId } from "../../names";
 import { serviceDeps } from "../service-deps";
 import { previewStorageChange, runStorageChange } from "../../services/storage/storage-change";
 import { storageView } from "../../services/storage/storage-view";
-import { actorOf, operatorProcedure, router, viewerProcedure } from "../trpc";
-
+import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 const ZHost = z.object({ hostId: ZRecordId });
 // Only the outer shape here: the service checks the op against ZStorageOp itself, so a
