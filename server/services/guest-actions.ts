@@ -26,6 +26,7 @@ import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "
 import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost, withHostRead } from "./host-read";
 import { targetOfHost } from "./host-target";
+import { hostLabel, requireConfirmedHostKey } from "./host-identity";
 
 // Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
 // (which images exist, what the existing ones are made of): those reads are audited like
@@ -164,7 +165,7 @@ export async function planForGuestAction(
       break;
     }
   }
-  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, host: g.host, createsImages };
+  return { plan, hostLabel: hostLabel(g.host), hostId: g.host.id, host: g.host, createsImages };
 }
 
 /** A person's look at the host before an action (Show commands, the checks before a run): one audit row. */
@@ -180,7 +181,7 @@ export async function previewGuestAction(deps: GuestActionDeps, input: { id: str
 
 export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
   const g = await loadGuest(deps.db, input.id);
-  if (!g.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${g.host.name} has no confirmed host key yet`);
+  requireConfirmedHostKey(g.host);
   // One read row for the person's checks. A start reads the guest's state and makes its plan
   // at once: both only read the host, and a state that refuses the start discards the plan.
   const { plan, hostId, createsImages } = await withHostRead(deps, { hostId: g.host.id, action: "guest.preflight" }, async (d) => {

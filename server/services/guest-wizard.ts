@@ -6,6 +6,7 @@ import { buildStartPlan } from "./guest-actions";
 import { readImageFormat } from "./guest-images";
 import { hostRoots, prepareDefinition, probeOf, resolveAccel } from "./guest-service";
 import { readFromHost, withHostRead, type ReadDeps } from "./host-read";
+import { hostLabel } from "./host-identity";
 
 // What the new-guest wizard asks before anything is saved: the start plan a definition
 // gives on its host, an existing image's format, a pasted QEMU command line read back as a
@@ -17,7 +18,7 @@ export async function previewDefinition(deps: ReadDeps, input: { hostId: string;
   const def = await prepareDefinition(deps.db, host, input.definition);
   const { createsImages: _made, ...plan } = await withHostRead(deps, { hostId: host.id, action: "guest.preview-definition" }, (d) => buildStartPlan(d, host, def));
   // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
-  return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
+  return { plan, script: planToShellScript(plan, hostLabel(host)), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
 }
 
 /**

@@ -16,6 +16,7 @@ import { withHostRead } from "../host-read";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
+import { hostLabel } from "../host-identity";
 
 // A network change from ops to job. The plan is built against the host as read now; the
 // SSH-path guard runs on the projected network and refuses before any step exists; a
@@ -112,7 +113,7 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
     workDir,
     title,
     plan,
-    script: plan ? planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) : null,
+    script: plan ? planToShellScript(plan, hostLabel(host)) : null,
     steps,
     ops: built.ops,
     guestEdits,

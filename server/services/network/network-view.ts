@@ -15,6 +15,7 @@ import { buildChange, previewView, runChange } from "./network-change";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, guestTaps, parseRecordedNetwork, readLiveNetwork } from "./network-read";
 import { pendingChange, recordNetwork } from "./network-rollback";
+import { hostLabel } from "../host-identity";
 
 // What the topology page shows for one host, and the team-level actions on it: adopt the
 // host's network as the recorded topology, revert the host to the recorded one, render
@@ -128,7 +129,7 @@ export async function writePersistence(deps: NetworkDeps, input: { hostId: strin
     data: { hostId: host.id, kind: "plan", title: plan.title, planJson: JSON.stringify(plan), status: "queued", createdBy: deps.actor.username, createdById: deps.actor.userId },
   });
   deps.jobs.enqueue(job.id);
-  return { jobId: job.id, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) };
+  return { jobId: job.id, script: planToShellScript(plan, hostLabel(host)) };
 }
 
 export async function getLayout(deps: Pick<NetworkDeps, "db">, input: { scope: string }) {

@@ -12,6 +12,7 @@ import { assertUnderRoots } from "../../names";
 import type { StorageDeps, StorageReadDeps } from "./storage-deps";
 import { hostExec, readStorage, succeeded, type HostExec } from "./storage-read";
 import { volumeUsers } from "./storage-view";
+import { hostLabel } from "../host-identity";
 
 // A storage change from one op to a job. The plan is built against the host as read now
 // (LVM, mounts, and whatever extra facts the op needs, such as the space a filesystem
@@ -76,7 +77,7 @@ async function buildChange(deps: StorageReadDeps, input: StorageChangeInput, op:
     warnings: built.warnings,
     steps: built.steps,
     plan,
-    script: plan ? planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) : "",
+    script: plan ? planToShellScript(plan, hostLabel(host)) : "",
   };
 }
 

@@ -4,6 +4,7 @@ import { storageReadSteps } from "../../storage/read-commands";
 import type { ExecResult } from "../../ssh/types";
 import { readFromHost, type ReadOptions } from "../host-read";
 import type { StorageReadDeps } from "./storage-deps";
+import { requireConfirmedHostKey } from "../host-identity";
 
 // The host's disks, LVM and mounts as they are now. Every command goes through the
 // caller's executor: readFromHost (audited, outside a job; one row per read inside
@@ -33,8 +34,6 @@ export async function readStorage(exec: HostExec): Promise<THostStorage> {
 /** An audited executor for one host outside any job. */
 export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<HostExec> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
-  if (!host.hostKeyFingerprint) {
-    throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
-  }
+  requireConfirmedHostKey(host, { hint: true });
   return (argv, purpose, opts) => readFromHost(deps, hostId, argv, { purpose, ...(opts?.optional !== undefined ? { optional: opts.optional } : {}) });
 }
