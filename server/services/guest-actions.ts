@@ -27,6 +27,7 @@ import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost, withHostRead } from "./host-read";
 import { targetOfHost } from "./host-target";
 import { hostLabel, requireConfirmedHostKey } from "./host-identity";
+import { startJob } from "./job-create";
 
 // Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
 // (which images exist, what the existing ones are made of): those reads are audited like
@@ -196,17 +197,5 @@ export async function runGuestAction(deps: GuestActionDeps, input: { id: string;
     return planning ?? planForGuestAction(d, input, g);
   });
   const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";
-  const job = await deps.db.job.create({
-    data: {
-      hostId,
-      kind,
-      title: plan.title,
-      planJson: JSON.stringify({ ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) }),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
-  });
-  deps.jobs.enqueue(job.id);
-  return { jobId: job.id };
+  return startJob(deps, { hostId, kind, title: plan.title, plan: { ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) } });
 }

@@ -8,6 +8,7 @@ import { planToShellScript } from "../jobs/plan-script";
 import type { TPlan } from "../jobs/plan";
 import { planForOperation, type TOperation } from "./operations";
 import { hostLabel, requireConfirmedHostKey } from "./host-identity";
+import { startJob } from "./job-create";
 
 // Use-cases around jobs: preview a change, apply it as a job, probe, cancel, read.
 // Nothing here talks SSH: the runner does, under its per-host lock.
@@ -30,20 +31,8 @@ export async function previewOperation(db: Db, input: { hostId: string; op: TOpe
   return { plan, script: planToShellScript(plan, hostLabel(host)) };
 }
 
-async function createJob(deps: JobDeps, hostId: string, kind: string, plan: TPlan) {
-  const job = await deps.db.job.create({
-    data: {
-      hostId,
-      kind,
-      title: plan.title,
-      planJson: JSON.stringify(plan),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
-  });
-  deps.jobs.enqueue(job.id);
-  return { jobId: job.id };
+function createJob(deps: JobDeps, hostId: string, kind: string, plan: TPlan) {
+  return startJob(deps, { hostId, kind, title: plan.title, plan });
 }
 
 export async function applyOperation(deps: JobDeps, input: { hostId: string; op: TOperation }) {
