@@ -14,7 +14,7 @@ import { NetworkLive } from "./services/network/network-live";
 import { probeJobHandler } from "./services/probe-job";
 import { qmpExecutor } from "./services/qmp-exec";
 import { auditRead } from "./audit/audit-writer";
-import { sessionUser } from "./services/auth-service";
+import { createSignInGuard, sessionUser, type SignInGuard } from "./services/auth-service";
 import { ConsoleTicketStore, createConsoleUpgradeHandler, guestConsoleResolver, type ConsoleUpgradeHandler } from "./console";
 
 // The composition root: every process object (secret, SSH pool, job runner and its
@@ -36,6 +36,8 @@ export interface Runtime {
   boots: GuestBoots;
   /** Console tickets: issued by the tRPC procedure, redeemed by the console gateway. */
   tickets: ConsoleTicketStore;
+  /** Sign-in backoff state, per process. */
+  signInGuard: SignInGuard;
 }
 
 /** Builds the process's runtime. Call once per process (main.ts, the test child, one per test file). */
@@ -66,6 +68,7 @@ export function createRuntime(): Runtime {
     guestAddresses: new GuestAddressesLive({ db, ssh, secret }),
     boots,
     tickets: new ConsoleTicketStore(),
+    signInGuard: createSignInGuard(),
   };
 }
 

@@ -17,7 +17,7 @@ export interface Context {
   secureCookies: boolean;
   /** When the session was looked up (ms): a sign-out or role change after it ends what this request opens. */
   sessionCheckedAt?: number;
-  /** Sign-in backoff state; the process-wide one when absent. */
+  /** Sign-in backoff state (tests); the runtime's when absent. */
   signInGuard?: SignInGuard;
   /** Set for subscriptions (server/api/trpc.ts): aborted when this session ends. */
   sessionEnded?: AbortSignal;

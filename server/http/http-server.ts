@@ -29,7 +29,7 @@ export interface HttpServerOptions {
   policy?: Omit<RequestPolicy, "allowedOrigins">;
   /** Names besides the listening address the server is reached at directly (e.g. HOST when it is a name). */
   hostNames?: readonly string[];
-  /** Sign-in backoff state (tests); the process-wide one when absent. */
+  /** Sign-in backoff state (tests); the runtime's when absent. */
   signInGuard?: SignInGuard;
 }
 
