@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const lab = await startLabHost({ name: `bench${process.pid}` });
   const dir = await mkdtemp(path.join(tmpdir(), "labdeck-bench-"));
   const { db } = await import("../server/db");
-  const { runtime } = await import("../server/services/runtime");
+  const { runtime } = await import("../server/test-support/runtime");
   const rt = runtime();
   try {
     await installTinyGuest(lab.runDir);

@@ -84,7 +84,7 @@ async function probeVariant(
   const { db } = await import("../server/db");
   const { SshPool } = await import("../server/ssh/pool");
   const { JobRunner } = await import("../server/jobs/job-runner");
-  const { runtime } = await import("../server/services/runtime");
+  const { runtime } = await import("../server/test-support/runtime");
   const { hostTarget } = await import("../server/services/host-target");
   const { probeJobHandler } = await import("../server/services/probe-job");
   const { probeHost } = await import("../server/hosts/probe/probe");
@@ -129,7 +129,7 @@ async function probeVariant(
 async function sshLayerVariant(label: string, ids: string[], remote: string[], limit: number): Promise<void> {
   const { db } = await import("../server/db");
   const { SshPool } = await import("../server/ssh/pool");
-  const { runtime } = await import("../server/services/runtime");
+  const { runtime } = await import("../server/test-support/runtime");
   const { hostTarget } = await import("../server/services/host-target");
   const secret = runtime().secret;
   const targets = await Promise.all(ids.map((id) => hostTarget(db, secret, id)));
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   const labs = started.hosts;
   try {
     if (started.error !== null) throw started.error;
-    const { runtime } = await import("../server/services/runtime");
+    const { runtime } = await import("../server/test-support/runtime");
     const { db } = await import("../server/db");
     const rt = runtime();
     const ids = await addPinnedLabHosts({ db, ssh: rt.ssh, secret: rt.secret, actor: { userId: null, username: "bench" } }, labs, "bench");
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     if (!opt["no-browser"]) await browserList(dataDir);
     console.log(`\nload at end: ${load()}`);
   } finally {
-    const { runtime } = await import("../server/services/runtime");
+    const { runtime } = await import("../server/test-support/runtime");
     await runtime().ssh.closeAll();
     await stopAll(labs);
     await rm(sshDir, { recursive: true, force: true });

@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   if (!support.ok) throw new Error(`lab hosts unsupported: ${support.reason}`);
   const dataDir = await useTempDataDir("labdeck-bench-start-");
   const { db } = await import("../server/db");
-  const { runtime } = await import("../server/services/runtime");
+  const { runtime } = await import("../server/test-support/runtime");
   const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
   const { installTinyGuest } = await import("../scripts/guest-image/install");

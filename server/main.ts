@@ -1,7 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 import next from "next";
-import { consoleUpgrade } from "./console";
+// The one import of the lab harness outside tests: the demo host, behind DemoHostLauncher.
+import { demoHostLauncher } from "../scripts/demo-host-launcher";
+import { createConsoleUpgrade, createRuntime } from "./compose";
 import { createHttpServer } from "./http/http-server";
 import { issueSetupToken } from "./auth/setup-token";
 import { prepareDataDir } from "./data-dir";
@@ -10,7 +12,6 @@ import { env, requestPolicyFromEnv } from "./env";
 import { logger } from "./logger";
 import { startSecrets } from "./hosts/secret-start";
 import { applyMigrations } from "./migrate";
-import { runtime } from "./services/runtime";
 import { recoverJobs, resumeHostWork } from "./services/startup";
 
 // The one Labdeck process: tRPC on /api/trpc, Next.js for pages, and the HTTP upgrade
@@ -24,9 +25,10 @@ async function main(): Promise<void> {
   await applyMigrations();
   await openDb();
   await startSecrets(db, { dataDir: e.LABDECK_DATA_DIR, envKey: e.LABDECK_SECRET_KEY });
-  const rt = runtime();
-  await recoverJobs();
-  void resumeHostWork().catch((err: unknown) => logger.warn({ err }, "could not resume network changes from a previous run"));
+  // The composition root: every process object is built here, once, and handed down.
+  const rt = createRuntime({ demoHost: demoHostLauncher(e.LABDECK_DATA_DIR) });
+  await recoverJobs(rt);
+  void resumeHostWork(rt).catch((err: unknown) => logger.warn({ err }, "could not resume network changes from a previous run"));
 
   const dev = e.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), hostname: e.HOST, port: e.PORT });
@@ -36,9 +38,10 @@ async function main(): Promise<void> {
   const allowedOrigins = policy.allowedOrigins;
 
   const nextUpgrade = app.getUpgradeHandler();
-  const consoles = consoleUpgrade(allowedOrigins);
+  const consoles = createConsoleUpgrade(rt, allowedOrigins);
   // Console WebSockets are claimed first; every other upgrade (dev HMR) is Next's.
   const server = createHttpServer({
+    runtime: rt,
     pages: (req, res) => void nextHandler(req, res),
     upgrade: (req, socket, head) => {
       if (!consoles(req, socket, head)) void nextUpgrade(req, socket, head);

@@ -89,10 +89,11 @@ beforeAll(async () => {
   const { createCallerFactory } = await import("./trpc");
   const { db } = await import("../db");
   procedures = appRouter._def.procedures as unknown as Record<string, AnyProc>;
+  const { runtime: testRuntime } = await import("../test-support/runtime");
   const factory = createCallerFactory(appRouter);
   callerFor = (role) =>
     factory({
-      db,
+      get rt() { return testRuntime(); }, db,
       user: role ? { id: `u-${role}`, username: `test-${role}`, role } : null,
       sessionId: role ? `s-${role}` : null,
       ip: "192.0.2.1",

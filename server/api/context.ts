@@ -3,9 +3,12 @@ import { db, type Db } from "../db";
 import { requestPolicyFromEnv } from "../env";
 import { clientAddress, requestIsSecure, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
 import { sessionUser, type SessionUser, type SignInGuard } from "../services/auth-service";
+import type { Runtime } from "../compose";
 
 export interface Context {
   db: Db;
+  /** The process's runtime (server/compose.ts): SSH pool, secret, job runner, shared refreshers. */
+  rt: Runtime;
   user: SessionUser | null;
   sessionId: string | null;
   /** The client's address (behind a trusted proxy: the one it reported). */
@@ -14,7 +17,7 @@ export interface Context {
   secureCookies: boolean;
   /** When the session was looked up (ms): a sign-out or role change after it ends what this request opens. */
   sessionCheckedAt?: number;
-  /** Sign-in backoff state; the process-wide one when absent. */
+  /** Sign-in backoff state (tests); the runtime's when absent. */
   signInGuard?: SignInGuard;
   /** Set for subscriptions (server/api/trpc.ts): aborted when this session ends. */
   sessionEnded?: AbortSignal;
@@ -23,6 +26,7 @@ export interface Context {
 
 export async function createContext(
   { req, res }: { req: IncomingMessage; res: ServerResponse },
+  rt: Runtime,
   policy: RequestPolicy = requestPolicyFromEnv(),
   signInGuard?: SignInGuard,
 ): Promise<Context> {
@@ -30,6 +34,7 @@ export async function createContext(
   const session = await sessionUser(db, sessionTokenOf(req, policy));
   return {
     db,
+    rt,
     user: session?.user ?? null,
     sessionId: session?.sessionId ?? null,
     ip: clientAddress(req, policy),

@@ -66,7 +66,9 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     const { SshPool } = await import("../ssh/pool");
     const { ConsoleTicketStore } = await import("./console-tickets");
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
+    const { sessionUser } = await import("../services/auth-service");
     const { createHttpServer } = await import("../http/http-server");
+    const { runtime: testRuntime } = await import("../test-support/runtime");
     const u = await db.user.create({ data: { username: "olga", passwordHash: "x", role: "operator" } });
     const token = newSessionToken();
     await db.session.create({ data: { id: sessionIdFromToken(token), userId: u.id, expiresAt: new Date(Date.now() + 3600_000) } });
@@ -79,13 +81,14 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     guest = await plannedTinyGuest({ host, ssh: pool, target, boots, guestId: "tiny1", dir: `${host.runDir}/guests/tiny1` });
     handler = createConsoleUpgradeHandler({
       db,
+      sessionUser,
       ssh: pool,
       resolve: async () => ({ target, socketPath: guest.serialSocket, serialLog: guest.serialLog }),
       allowedOrigins: [],
       tickets,
       hub: { boots, lingerMs: 0, retryInitialMs: 200, retryMaxMs: 2000 },
     });
-    server = createHttpServer({
+    server = createHttpServer({ get runtime() { return testRuntime(); },
       pages: (_req, res) => res.writeHead(404).end(),
       upgrade: (req, socket, head) => {
         if (!handler(req, socket, head)) socket.destroy();

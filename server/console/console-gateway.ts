@@ -35,15 +35,14 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Db } from "../db";
 import { logger } from "../logger";
 import { checkOrigin } from "../auth/origin-check";
-import { roleAllows } from "../auth/roles";
+import { roleAllows, type Role } from "../auth/roles";
 import { clientAddress, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
 import { endedMessage, sessionEvents as processSessionEvents, type SessionEvents } from "../auth/session-events";
 import { requestPolicyFromEnv } from "../env";
-import { sessionUser } from "../services/auth-service";
 import type { SshExecutor } from "../ssh/types";
 import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
 import type { ResumeRequest } from "./console-stream";
-import { consoleTickets, type ConsoleTicketStore } from "./console-tickets";
+import type { ConsoleTicketStore } from "./console-tickets";
 
 const log = logger.child({ module: "console" });
 
@@ -58,13 +57,18 @@ export type ConsoleControlMessage =
   | { type: "scrollback-end" }
   | { type: "error"; message: string };
 
+/** Who a session cookie belongs to, or null (services/auth-service.ts sessionUser, passed in by the composition). */
+export type ConsoleSessionLookup = (db: Db, token: string | undefined) => Promise<{ sessionId: string; user: { id: string; username: string; role: Role } } | null>;
+
 export interface ConsoleGatewayOptions {
   db: Db;
+  sessionUser: ConsoleSessionLookup;
   ssh: SshExecutor;
   resolve: ConsoleResolver;
   /** Origins besides the request's own host that may open consoles (LABDECK_ALLOWED_ORIGINS). */
   allowedOrigins: readonly string[];
-  tickets?: ConsoleTicketStore;
+  /** The process's ticket store (the runtime's): the tRPC procedure issues, this handler redeems. */
+  tickets: ConsoleTicketStore;
   /** Trusted proxies and cookie security; the environment's when absent. */
   policy?: Omit<RequestPolicy, "allowedOrigins">;
   sessionEvents?: SessionEvents;
@@ -118,7 +122,7 @@ function send(ws: WebSocket, msg: ConsoleControlMessage): void {
 }
 
 export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): ConsoleUpgradeHandler {
-  const tickets = opts.tickets ?? consoleTickets();
+  const tickets = opts.tickets;
   const hub = new ConsoleHub({ ...opts.hub, ssh: opts.ssh, resolve: opts.resolve });
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 });
@@ -210,7 +214,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
       return;
     }
     const checkedAt = Date.now();
-    const session = await sessionUser(opts.db, sessionTokenOf(req, policy));
+    const session = await opts.sessionUser(opts.db, sessionTokenOf(req, policy));
     if (session === null) {
       refuse(socket, 401, "sign in first");
       return;

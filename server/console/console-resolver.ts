@@ -4,14 +4,15 @@
 import type { Db } from "../db";
 import { LabdeckError } from "../errors";
 import { guestRunFiles } from "../hypervisors/qemu/guest-definition";
-import { hostTarget } from "../services/host-target";
+import type { SshTarget } from "../ssh/types";
 import type { ConsoleEndpoint } from "./console-hub";
 
 export interface GuestConsoleEndpoint extends ConsoleEndpoint {
   serialLog: string;
 }
 
-export function guestConsoleResolver(db: Db, secret: Buffer): (guestId: string) => Promise<GuestConsoleEndpoint> {
+/** `targetFor` resolves a host's SSH target (services/host-target.ts, passed in by the composition). */
+export function guestConsoleResolver(db: Db, targetFor: (hostId: string) => Promise<SshTarget>): (guestId: string) => Promise<GuestConsoleEndpoint> {
   return async (guestId) => {
     const guest = await db.guest.findUnique({ where: { id: guestId }, include: { host: { select: { runDir: true } } } });
     if (guest === null) throw new LabdeckError("NOT_FOUND", "guest not found", { details: { guestId } });
@@ -19,6 +20,6 @@ export function guestConsoleResolver(db: Db, secret: Buffer): (guestId: string) 
       throw new LabdeckError("NOT_FOUND", `${guest.hypervisor} guests have no serial socket console yet`, { details: { guestId } });
     }
     const files = guestRunFiles(guest.host.runDir, guest.name);
-    return { target: await hostTarget(db, secret, guest.hostId), socketPath: files.serialSocket, serialLog: files.serialLog };
+    return { target: await targetFor(guest.hostId), socketPath: files.serialSocket, serialLog: files.serialLog };
   };
 }

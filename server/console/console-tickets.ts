@@ -67,19 +67,3 @@ export class ConsoleTicketStore {
     for (const [t, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(t);
   }
 }
-
-const g = globalThis as unknown as { labdeckConsoleTickets?: ConsoleTicketStore };
-
-/** The process-wide store (on globalThis so a dev-mode reload of tRPC code shares it with the gateway). */
-export function consoleTickets(): ConsoleTicketStore {
-  g.labdeckConsoleTickets ??= new ConsoleTicketStore();
-  return g.labdeckConsoleTickets;
-}
-
-export function issueConsoleTicket(grant: ConsoleTicketGrant): { ticket: string; expiresAt: Date } {
-  return consoleTickets().issue(grant);
-}
-
-export function redeemConsoleTicket(ticket: string | null | undefined, who: { userId: string; guestId: string }): RedeemResult {
-  return consoleTickets().redeem(ticket, who);
-}

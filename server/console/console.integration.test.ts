@@ -46,7 +46,9 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const { SshPool } = await import("../ssh/pool");
     const { ConsoleTicketStore } = await import("./console-tickets");
     const { createConsoleUpgradeHandler } = await import("./console-gateway");
+    const { sessionUser } = await import("../services/auth-service");
     const { createHttpServer } = await import("../http/http-server");
+    const { runtime: testRuntime } = await import("../test-support/runtime");
 
     for (const [username, role] of [["olga", "operator"], ["vic", "viewer"], ["mallory", "operator"], ["oscar", "operator"]] as const) {
       const user = await db.user.create({ data: { username, passwordHash: "x", role } });
@@ -66,6 +68,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const target = labHostTarget(host);
     handler = createConsoleUpgradeHandler({
       db,
+      sessionUser,
       ssh: pool,
       resolve: async (guestId) => ({
         target,
@@ -81,7 +84,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
       },
       heartbeatMs: 300,
     });
-    server = createHttpServer({
+    server = createHttpServer({ get runtime() { return testRuntime(); },
       pages: (_req, res) => res.writeHead(404).end(),
       upgrade: (req, socket, head) => {
         if (!handler(req, socket, head)) socket.destroy();

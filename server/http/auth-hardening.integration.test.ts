@@ -83,6 +83,7 @@ async function listen(server: http.Server): Promise<string> {
 beforeAll(async () => {
   await useTempDataDir();
   const { createHttpServer } = await import("./http-server");
+  const { runtime: testRuntime } = await import("../test-support/runtime");
   const { issueSetupToken } = await import("../auth/setup-token");
   const { SignInThrottle } = await import("../auth/sign-in-throttle");
   const { FailedSignInAudit } = await import("../audit/failed-sign-in-audit");
@@ -91,9 +92,9 @@ beforeAll(async () => {
   // cannot see it run out between two requests.
   const signInGuard = { throttle: new SignInThrottle({ user: { free: 5, maxDelayMs: 600_000, baseDelayMs: 60_000 } }), failures: new FailedSignInAudit() };
   const pages = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { "content-type": "text/plain" }).end("page");
-  direct = createHttpServer({ pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: [], secureCookies: "auto" }, signInGuard });
+  direct = createHttpServer({ get runtime() { return testRuntime(); }, pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: [], secureCookies: "auto" }, signInGuard });
   // The same app behind a TLS-terminating proxy on this machine, which it is told to trust.
-  proxied = createHttpServer({ pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: ["127.0.0.1"], secureCookies: "auto" }, signInGuard });
+  proxied = createHttpServer({ get runtime() { return testRuntime(); }, pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: ["127.0.0.1"], secureCookies: "auto" }, signInGuard });
   base = await listen(direct);
   proxiedBase = await listen(proxied);
   const admin = await call(base, "mutation", "auth.createFirstAdmin", { username: "alice", password: "correct horse battery", token });

@@ -44,9 +44,10 @@ function cookieOf(reply: Reply): string {
 beforeAll(async () => {
   await useTempDataDir();
   const { createHttpServer } = await import("./http-server");
+  const { runtime: testRuntime } = await import("../test-support/runtime");
   const { issueSetupToken } = await import("../auth/setup-token");
   setupToken = issueSetupToken();
-  server = createHttpServer({ pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

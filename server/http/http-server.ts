@@ -10,6 +10,7 @@ import { checkMutationOrigin } from "../auth/origin-check";
 import type { RequestPolicy } from "../auth/request-security";
 import { logger } from "../logger";
 import type { SignInGuard } from "../services/auth-service";
+import type { Runtime } from "../compose";
 
 // Routes one HTTP server: tRPC on /api/trpc/ (behind the cross-site check), everything
 // else to Next. Upgrades are kept here so console WebSockets can be claimed before Next.
@@ -19,6 +20,8 @@ import type { SignInGuard } from "../services/auth-service";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
+  /** The process's runtime (server/compose.ts), carried by every tRPC context. */
+  runtime: Runtime;
   pages: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
   allowedOrigins: readonly string[];
@@ -26,7 +29,7 @@ export interface HttpServerOptions {
   policy?: Omit<RequestPolicy, "allowedOrigins">;
   /** Names besides the listening address the server is reached at directly (e.g. HOST when it is a name). */
   hostNames?: readonly string[];
-  /** Sign-in backoff state (tests); the process-wide one when absent. */
+  /** Sign-in backoff state (tests); the runtime's when absent. */
   signInGuard?: SignInGuard;
 }
 
@@ -45,7 +48,7 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
-    createContext: (o) => createContext(o, policy, opts.signInGuard),
+    createContext: (o) => createContext(o, opts.runtime, policy, opts.signInGuard),
     // Every input is small (the largest, a pasted command line or key, is 20 kB): a cap on
     // the body bounds what any schema has to look at before its own limits apply.
     maxBodySize: MAX_BODY_BYTES,

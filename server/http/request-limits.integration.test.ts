@@ -20,7 +20,8 @@ beforeAll(async () => {
   const { logger } = await import("../logger");
   warn = vi.spyOn(logger, "warn") as unknown as typeof warn;
   const { createHttpServer } = await import("./http-server");
-  server = createHttpServer({ pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  const { runtime: testRuntime } = await import("../test-support/runtime");
+  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { db } = await import("../db");

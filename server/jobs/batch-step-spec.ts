@@ -1,5 +1,5 @@
 import type { ExecResult } from "../ssh/types";
-import type { StepSpec } from "./job-runner";
+import type { StepSpec } from "./step-spec";
 
 // A batch of read-only steps that runs as one command on the host (one SSH round trip) and
 // is recorded as its parts: each part gets its step events, its output and its own audit row

@@ -14,7 +14,7 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
   return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor } };
 }

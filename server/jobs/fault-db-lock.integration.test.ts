@@ -18,7 +18,7 @@ const HOLD_MS = 8_000;
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
   return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor } };
 }

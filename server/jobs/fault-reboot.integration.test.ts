@@ -18,7 +18,7 @@ const BOOT_MS = 240_000;
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
   return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor }, hosts: await import("../services/host-service") };
 }

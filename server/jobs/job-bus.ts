@@ -12,12 +12,14 @@ export interface JobBusMessage {
   event: JobEvent;
 }
 
-class JobBus extends EventEmitter {
+/** One per job runner (JobRunner.bus): the runtime's runner is the process's. */
+export class JobBus extends EventEmitter {
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+
   publish(msg: JobBusMessage): void {
     this.emit(`job:${msg.jobId}`, msg);
   }
 }
-
-const g = globalThis as unknown as { labdeckJobBus?: JobBus };
-export const jobBus: JobBus = (g.labdeckJobBus ??= new JobBus());
-jobBus.setMaxListeners(0);

@@ -14,11 +14,11 @@ let s: Awaited<ReturnType<typeof loadServices>>;
 
 async function loadServices() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const { parseTranscript } = await import("./job-events");
-  const { jobBus } = await import("./job-bus");
   const cap = await import("./output-cap");
-  return { db, rt: runtime(), parseTranscript, jobBus, cap };
+  const rt = runtime();
+  return { db, rt, parseTranscript, jobBus: rt.jobs.bus, cap };
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ type Services = Awaited<ReturnType<typeof loadServices>>;
 
 async function loadServices() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const hostService = await import("../services/host-service");
   const jobService = await import("../services/job-service");
   const { parseTranscript } = await import("./job-events");
@@ -123,8 +123,9 @@ describe("jobs on a real host", () => {
     await new Promise((r) => setTimeout(r, 400));
     const { appRouter } = await import("../api/root");
     const { createCallerFactory } = await import("../api/trpc");
+    const { runtime: testRuntime } = await import("../test-support/runtime");
     const caller = createCallerFactory(appRouter)({
-      db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", secureCookies: false, setCookie: () => undefined,
+      get rt() { return testRuntime(); }, db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", secureCookies: false, setCookie: () => undefined,
     });
     const seen: unknown[] = [];
     for await (const chunk of await caller.jobs.watch({ jobId })) seen.push(...chunk.events);

@@ -5,7 +5,7 @@ import { LabdeckError } from "../errors";
 import { logger } from "../logger";
 import { auditCommand, auditCommands, auditOutcome, type Actor } from "../audit/audit-writer";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
-import { jobBus } from "./job-bus";
+import { JobBus } from "./job-bus";
 import { serializeEvents, type JobEvent, type JobStatus } from "./job-events";
 import { HostLock } from "./host-lock";
 import { JobSlots } from "./job-slots";
@@ -13,24 +13,13 @@ import { JobOutputBudget, StepOutput } from "./output-cap";
 import type { TQmpCall } from "./plan";
 import { runBatch, type BegunStep } from "./step-batch-run";
 import type { BatchStepSpec } from "./batch-step-spec";
+import type { StepSpec } from "./step-spec";
+export type { StepSpec } from "./step-spec";
 
 // Runs persisted jobs, one at a time per host. Each command is audited (awaited) before
 // its step result is published, and a step whose exit status could not be read makes
 // the job "unknown": it is never reported as success.
 
-export interface StepSpec {
-  /** For a QMP step, the display form ["qmp", socket, execute, …] (see plan.ts). */
-  argv: string[];
-  qmp?: TQmpCall | undefined;
-  purpose: string;
-  stdin?: string | undefined;
-  timeoutMs?: number | undefined;
-  undo?: boolean;
-  /** Undo steps run to completion even when the job was cancelled. */
-  ignoreCancel?: boolean;
-  /** A read that may find nothing (a probe's optional file): a non-zero exit is audited as "absent". */
-  optional?: boolean | undefined;
-}
 
 export interface JobContext {
   jobId: string;
@@ -88,6 +77,8 @@ export class JobRunner {
   private readonly lock = new HostLock();
   private readonly live = new Map<string, JobEvent[]>();
   private readonly slots: JobSlots;
+  /** Every event of this runner's jobs, live, for watchers (api/routers/jobs.ts). */
+  readonly bus = new JobBus();
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.slots = new JobSlots(deps.kindLimits ?? {});
@@ -169,11 +160,11 @@ export class JobRunner {
     let lastFlush = Date.now();
     const publish = (event: JobEvent): void => {
       events.push(event);
-      jobBus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
+      this.bus.publish({ jobId, hostId: job.hostId, seq: events.length - 1, event });
     };
     // Output beyond a step's stored head and tail goes to watchers only; its seq is where the
     // next stored event will sit, so a watcher's skip-what-the-snapshot-had rule still holds.
-    const publishLive = (event: JobEvent): void => jobBus.publish({ jobId, hostId: job.hostId, seq: events.length, event });
+    const publishLive = (event: JobEvent): void => this.bus.publish({ jobId, hostId: job.hostId, seq: events.length, event });
     const outputBudget = new JobOutputBudget();
     // Flushes run one after another (a probe's concurrent steps flush too) and advance only
     // once written, so no chunk is lost to a write that failed or waited on a locked database.

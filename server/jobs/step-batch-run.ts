@@ -1,5 +1,5 @@
 import type { ExecOptions, ExecResult } from "../ssh/types";
-import type { StepSpec } from "./job-runner";
+import type { StepSpec } from "./step-spec";
 import type { StepOutput } from "./output-cap";
 import { BatchSplitter, batchArgv, newBatchNonce } from "./step-batch";
 

@@ -15,7 +15,7 @@ let ctx: Awaited<ReturnType<typeof load>>;
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../services/runtime");
+  const { runtime } = await import("../test-support/runtime");
   const { JobRunner } = await import("./job-runner");
   const { planHandler } = await import("./plan-job");
   const { parseTranscript } = await import("./job-events");

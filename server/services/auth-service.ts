@@ -27,11 +27,9 @@ export interface SignInGuard {
   failures: FailedSignInAudit;
 }
 
-const g = globalThis as unknown as { labdeckSignInGuard?: SignInGuard };
-/** The process-wide guard: backoff state is per process, like sessions' in-memory events. */
-export function signInGuard(): SignInGuard {
-  g.labdeckSignInGuard ??= { throttle: new SignInThrottle(), failures: new FailedSignInAudit() };
-  return g.labdeckSignInGuard;
+/** A fresh guard; the runtime holds the process's one (backoff state is per process, like sessions' in-memory events). */
+export function createSignInGuard(): SignInGuard {
+  return { throttle: new SignInThrottle(), failures: new FailedSignInAudit() };
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -69,7 +67,7 @@ export async function startSession(db: Db, user: SessionUser, ip: string | undef
 export async function signIn(
   db: Db,
   input: { username: string; password: string; ip: string },
-  guard: SignInGuard = signInGuard(),
+  guard: SignInGuard,
 ): Promise<{ token: string; user: SessionUser }> {
   const gate = guard.throttle.begin({ username: input.username, ip: input.ip });
   if (!gate.ok) {

@@ -26,6 +26,8 @@ import { checkDiskImages, imagesToDelete, qemuRunAs, type HostForImages } from "
 import { forgetGuestState, readGuestState } from "./guest-state";
 import { readFromHost, withHostRead } from "./host-read";
 import { targetOfHost } from "./host-target";
+import { hostLabel, requireConfirmedHostKey } from "./host-identity";
+import { startJob } from "./job-create";
 
 // Lifecycle of a guest as plans and jobs. Building a start plan reads the host first
 // (which images exist, what the existing ones are made of): those reads are audited like
@@ -164,7 +166,7 @@ export async function planForGuestAction(
       break;
     }
   }
-  return { plan, hostLabel: `${g.host.username}@${g.host.address}:${g.host.port} (${g.host.name})`, hostId: g.host.id, host: g.host, createsImages };
+  return { plan, hostLabel: hostLabel(g.host), hostId: g.host.id, host: g.host, createsImages };
 }
 
 /** A person's look at the host before an action (Show commands, the checks before a run): one audit row. */
@@ -180,7 +182,7 @@ export async function previewGuestAction(deps: GuestActionDeps, input: { id: str
 
 export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
   const g = await loadGuest(deps.db, input.id);
-  if (!g.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${g.host.name} has no confirmed host key yet`);
+  requireConfirmedHostKey(g.host);
   // One read row for the person's checks. A start reads the guest's state and makes its plan
   // at once: both only read the host, and a state that refuses the start discards the plan.
   const { plan, hostId, createsImages } = await withHostRead(deps, { hostId: g.host.id, action: "guest.preflight" }, async (d) => {
@@ -195,17 +197,5 @@ export async function runGuestAction(deps: GuestActionDeps, input: { id: string;
     return planning ?? planForGuestAction(d, input, g);
   });
   const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";
-  const job = await deps.db.job.create({
-    data: {
-      hostId,
-      kind,
-      title: plan.title,
-      planJson: JSON.stringify({ ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) }),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
-  });
-  deps.jobs.enqueue(job.id);
-  return { jobId: job.id };
+  return startJob(deps, { hostId, kind, title: plan.title, plan: { ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) } });
 }

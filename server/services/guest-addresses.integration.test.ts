@@ -19,7 +19,7 @@ const TAP_IP = "10.77.0.2";
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("./runtime");
+  const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -8,6 +8,7 @@ import { neighShowArgv, parseNeigh, type NeighEntry } from "../network/parse-nei
 import type { SshTarget } from "../ssh/types";
 import { noteChannelRead, readFromHost, withHostRead, type ReadDeps } from "./host-read";
 import { hostTarget } from "./host-target";
+import { requireConfirmedHostKey } from "./host-identity";
 
 // The addresses a host's running guests have, as learned from outside the guest (nothing is
 // installed in it): for a TAP NIC, the host's neighbour table on the NIC's bridge, matched
@@ -112,7 +113,7 @@ export async function readHostAddresses(deps: ReadDeps, hostId: string): Promise
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId }, select: { id: true, name: true, runDir: true, hostKeyFingerprint: true } });
   const guests = guestRows(await deps.db.guest.findMany({ where: { hostId }, select: { id: true, name: true, definitionJson: true }, orderBy: { name: "asc" }, take: MAX_GUESTS_PER_READ }));
   if (guests.length === 0) return { hostId, at: Date.now(), guests: {} };
-  if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet`);
+  requireConfirmedHostKey(host);
   const target = await hostTarget(deps.db, deps.secret, hostId);
   const monitors = await mapLimit(guests, READ_PARALLELISM, (g) =>
     askMonitor(deps, hostId, target, guestRunFiles(host.runDir, g.name).qmpSocket, g.def.nics.some((n) => n.network.kind === "user")),

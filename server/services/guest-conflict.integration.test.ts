@@ -59,7 +59,8 @@ beforeAll(async () => {
   const dir = await useTempDataDir();
   runDir = `${dir}/host-run`;
   const { createHttpServer } = await import("../http/http-server");
-  server = createHttpServer({ pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  const { runtime: testRuntime } = await import("../test-support/runtime");
+  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The first admin needs the setup token printed at start (no trust in "a local request").

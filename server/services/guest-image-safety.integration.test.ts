@@ -22,7 +22,7 @@ const MARK = "LABDECK-GUEST-WROTE-THIS";
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("./runtime");
+  const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -8,6 +8,7 @@ import type { SshExecutor } from "../ssh/types";
 import { mapLimit, READ_PARALLELISM } from "../concurrency";
 import { targetOfHost } from "./host-target";
 import { readFromHost } from "./host-read";
+import { requireConfirmedHostKey } from "./host-identity";
 
 // A guest's state for the pages, which poll it. A live QEMU answers query-status on its
 // monitor socket (a channel, not a command, so polling adds nothing to the audit log).
@@ -64,7 +65,7 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
   const files = guestRunFiles(guest.host.runDir, guest.name);
   let view: Omit<GuestStateView, "actions">;
   try {
-    if (!guest.host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${guest.host.name} has no confirmed host key yet`);
+    requireConfirmedHostKey(guest.host);
     const target = targetOfHost(deps.secret, guest.host);
     const pidfileRead = () => readFromHost({ ...deps, target }, guest.hostId, pidfileCheckArgv(files));
     // A fresh read (right before an action) asks the pidfile at the same time as the

@@ -1,8 +1,8 @@
 import type { Db } from "../db";
 import { auditCommand, auditOutcome, auditRead, type Actor, type TReadCommand } from "../audit/audit-writer";
-import { LabdeckError } from "../errors";
 import type { ExecResult, SshExecutor, SshTarget } from "../ssh/types";
 import { hostTarget } from "./host-target";
+import { requireConfirmedHostKey } from "./host-identity";
 
 // A read of a host outside any job (listing, parsing state). It makes no plan, but every
 // command still lands in the audit log before its result is returned. Inside withHostRead
@@ -66,7 +66,7 @@ export function readCommandOf(argv: string[], r: ExecResult, opts: ReadOptions =
 export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[], options: number | ReadOptions = {}): Promise<ExecResult> {
   const opts: ReadOptions = typeof options === "number" ? { timeoutMs: options } : options;
   const target = deps.target?.hostId === hostId ? deps.target : await hostTarget(deps.db, deps.secret, hostId);
-  if (!target.pinnedFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${target.name} has no confirmed host key yet`);
+  requireConfirmedHostKey({ name: target.name, hostKeyFingerprint: target.pinnedFingerprint });
   const batch = deps.batch?.hostId === hostId ? deps.batch : undefined;
   if (batch) {
     const slot = batch.commands.push(null) - 1;

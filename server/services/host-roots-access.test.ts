@@ -14,9 +14,10 @@ beforeAll(async () => {
   const { appRouter } = await import("../api/root");
   const { createCallerFactory } = await import("../api/trpc");
   const { db } = await import("../db");
+  const { runtime: testRuntime } = await import("../test-support/runtime");
   const factory = createCallerFactory(appRouter);
   call = (role) =>
-    factory({ db, user: { id: `u-${role}`, username: `t-${role}`, role }, sessionId: `s-${role}`, ip: "192.0.2.1", secureCookies: false, setCookie: () => undefined }) as never;
+    factory({ get rt() { return testRuntime(); }, db, user: { id: `u-${role}`, username: `t-${role}`, role }, sessionId: `s-${role}`, ip: "192.0.2.1", secureCookies: false, setCookie: () => undefined }) as never;
 });
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; field: unknown } | "OK"> {

@@ -7,6 +7,8 @@ import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
 import type { TPlan } from "../jobs/plan";
 import { planForOperation, type TOperation } from "./operations";
+import { hostLabel, requireConfirmedHostKey } from "./host-identity";
+import { startJob } from "./job-create";
 
 // Use-cases around jobs: preview a change, apply it as a job, probe, cancel, read.
 // Nothing here talks SSH: the runner does, under its per-host lock.
@@ -19,32 +21,18 @@ export interface JobDeps {
 
 async function pinnedHost(db: Db, hostId: string) {
   const host = await db.host.findUniqueOrThrow({ where: { id: hostId } });
-  if (!host.hostKeyFingerprint) {
-    throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
-  }
+  requireConfirmedHostKey(host, { hint: true });
   return host;
 }
 
 export async function previewOperation(db: Db, input: { hostId: string; op: TOperation }) {
   const host = await db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const plan = planForOperation(input.op, host);
-  return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) };
+  return { plan, script: planToShellScript(plan, hostLabel(host)) };
 }
 
-async function createJob(deps: JobDeps, hostId: string, kind: string, plan: TPlan) {
-  const job = await deps.db.job.create({
-    data: {
-      hostId,
-      kind,
-      title: plan.title,
-      planJson: JSON.stringify(plan),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
-  });
-  deps.jobs.enqueue(job.id);
-  return { jobId: job.id };
+function createJob(deps: JobDeps, hostId: string, kind: string, plan: TPlan) {
+  return startJob(deps, { hostId, kind, title: plan.title, plan });
 }
 
 export async function applyOperation(deps: JobDeps, input: { hostId: string; op: TOperation }) {

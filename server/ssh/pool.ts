@@ -243,11 +243,3 @@ export class SshPool implements SshExecutor {
     return connecting;
   }
 }
-
-const globalForPool = globalThis as unknown as { labdeckSshPool?: SshPool };
-
-/** The process-wide pool (kept on globalThis so dev-server module reloads do not leak one per reload). */
-export function sshPool(): SshPool {
-  globalForPool.labdeckSshPool ??= new SshPool();
-  return globalForPool.labdeckSshPool;
-}

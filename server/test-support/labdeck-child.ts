@@ -3,13 +3,13 @@
 // key, SSH pool and job runner, driven by one command, then alive until it is killed.
 // Run with tsx; the parent sets LABDECK_DATA_DIR and DATABASE_URL and applied migrations.
 import { db, openDb } from "../db";
-import { runtime } from "../services/runtime";
+import { createRuntime } from "../compose";
 
 const [command, json] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   await openDb();
-  const rt = runtime();
+  const rt = createRuntime();
   const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: { userId: null, username: "tester" } };
   if (command === "network-change") {
     const { runChange } = await import("../services/network/network-change");

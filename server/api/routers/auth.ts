@@ -25,7 +25,7 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
-      const session = await signIn(ctx.db, { ...input, ip: ctx.ip }, ctx.signInGuard);
+      const session = await signIn(ctx.db, { ...input, ip: ctx.ip }, ctx.signInGuard ?? ctx.rt.signInGuard);
       ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
       return session.user;
     }),

@@ -1,18 +1,19 @@
-// The one import of scripts/ from the server: moves to the composition root (server/main.ts).
-import { demoHostLauncher } from "../../../scripts/demo-host-launcher";
-import { env } from "../../env";
-import { demoStatus, startDemo, stopDemo } from "../../services/demo-service";
-import { runtime } from "../../services/runtime";
-import { actorOf, adminProcedure, router } from "../trpc";
+import { LabdeckError } from "../../errors";
+import { demoStatus, startDemo, stopDemo, type DemoDeps } from "../../services/demo-service";
 import type { Context } from "../context";
+import { serviceDeps } from "../service-deps";
+import { adminProcedure, router } from "../trpc";
 
-function deps(ctx: Context) {
-  const rt = runtime();
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx), demoHost: demoHostLauncher(env().LABDECK_DATA_DIR) };
+// The demo host's launcher is wired by the composition root (server/main.ts), the one place
+// the server reaches the lab harness in scripts/.
+function demoDeps(ctx: Context): DemoDeps {
+  const demoHost = ctx.rt.demoHost;
+  if (demoHost === null) throw new LabdeckError("CONFLICT", "this Labdeck process was started without the demo host");
+  return { ...serviceDeps(ctx), demoHost };
 }
 
 export const demoRouter = router({
-  status: adminProcedure.query(({ ctx }) => demoStatus(deps(ctx))),
-  start: adminProcedure.mutation(({ ctx }) => startDemo(deps(ctx))),
-  stop: adminProcedure.mutation(({ ctx }) => stopDemo(deps(ctx))),
+  status: adminProcedure.query(({ ctx }) => demoStatus(demoDeps(ctx))),
+  start: adminProcedure.mutation(({ ctx }) => startDemo(demoDeps(ctx))),
+  stop: adminProcedure.mutation(({ ctx }) => stopDemo(demoDeps(ctx))),
 });

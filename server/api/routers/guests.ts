@@ -1,21 +1,16 @@
 import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
-import { planToShellScript } from "../../jobs/plan-script";
-import { importQemuCommandLine } from "../../hypervisors/qemu/import-cmdline";
-import { importForHost } from "../../hypervisors/qemu/import-defaults";
-import { issueConsoleTicket, CONSOLE_PATH_PREFIX } from "../../console";
+import { CONSOLE_PATH_PREFIX } from "../../console";
 import { roleAllows } from "../../auth/roles";
-import { createGuest, getGuest, hostRoots, listGuests, prepareDefinition, probeOf, resolveAccel, updateGuest } from "../../services/guest-service";
-import { buildStartPlan, previewGuestAction, runGuestAction } from "../../services/guest-actions";
+import { createGuest, getGuest, listGuests, updateGuest } from "../../services/guest-service";
+import { importCommandLine, previewDefinition, readWizardImageFormat } from "../../services/guest-wizard";
+import { previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
 import { pageGuests } from "../../services/guest-list";
-import { readImageFormat } from "../../services/guest-images";
-import { readFromHost, withHostRead } from "../../services/host-read";
 import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
 import { readGuestAddresses } from "../../services/guest-addresses";
 import { watchGuestAddresses } from "../../services/guest-addresses-live";
-import { runtime } from "../../services/runtime";
+import { serviceDeps } from "../service-deps";
 import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
-import type { Context } from "../context";
 import {
   ZCreateGuestInput,
   ZGuestActionInput,
@@ -33,66 +28,45 @@ import {
   ZWatchAddressesInput,
 } from "./guests.schema";
 
-function deps(ctx: Context) {
-  const rt = runtime();
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
-}
-
 export const guestsRouter = router({
   list: viewerProcedure.input(ZListGuestsInput).query(({ ctx, input }) => listGuests(ctx.db, input)),
   /** One page of the guest list, filtered and sorted on the server (services/guest-list.ts). */
   page: viewerProcedure.input(ZGuestPageInput).query(({ ctx, input }) => pageGuests(ctx.db, input)),
   get: viewerProcedure.input(ZGuestIdInput).query(({ ctx, input }) => getGuest(ctx.db, input.id)),
-  states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(deps(ctx), input.ids)),
+  states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(serviceDeps(ctx), input.ids)),
   create: operatorProcedure.input(ZCreateGuestInput).mutation(({ ctx, input }) =>
-    createGuest(deps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
+    createGuest(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
   ),
   update: operatorProcedure.input(ZUpdateGuestInput).mutation(({ ctx, input }) =>
-    updateGuest(deps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
+    updateGuest(serviceDeps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
   ),
 
   /** The start plan a definition gives on its host (reads the host), before anything is saved. */
-  previewDefinition: operatorProcedure.input(ZPreviewDefinitionInput).query(async ({ ctx, input }) => {
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    const def = await prepareDefinition(ctx.db, host, input.definition as TGuestDefinitionInput);
-    const { createsImages: _made, ...plan } = await withHostRead(deps(ctx), { hostId: host.id, action: "guest.preview-definition" }, (d) => buildStartPlan(d, host, def));
-    // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
-    return { plan, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
-  }),
+  previewDefinition: operatorProcedure
+    .input(ZPreviewDefinitionInput)
+    .query(({ ctx, input }) => previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput })),
+  /** The one-time read of an existing image's format the wizard shows; the user then saves it. */
+  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(({ ctx, input }) => readWizardImageFormat(serviceDeps(ctx), input)),
 
-  /**
-   * The one-time read of an existing image's format the wizard shows (first bytes, then
-   * qemu-img info with that format forced and its chain checked); the user then saves it.
-   */
-  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(async ({ ctx, input }) => {
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    return withHostRead(deps(ctx), { hostId: host.id, action: "guest.read-image-format" }, (d) => readImageFormat((argv) => readFromHost(d, host.id, argv), input.path, hostRoots(host)));
-  }),
-
-  preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(deps(ctx), input)),
-  run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(deps(ctx), input)),
-  importCommandLine: operatorProcedure.input(ZImportInput).mutation(async ({ ctx, input }) => {
-    const imported = importQemuCommandLine(input.text);
-    if (input.hostId === undefined) return imported;
-    const host = await ctx.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-    return importForHost(imported, { name: host.name, probe: probeOf(host) });
-  }),
-  unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(deps(ctx), input)),
+  preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(serviceDeps(ctx), input)),
+  run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(serviceDeps(ctx), input)),
+  importCommandLine: operatorProcedure.input(ZImportInput).mutation(({ ctx, input }) => importCommandLine(serviceDeps(ctx), input)),
+  unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(serviceDeps(ctx), input)),
 
   /** A single-use ticket for the console WebSocket; viewers get a read-only one. */
   consoleTicket: viewerProcedure.input(ZGuestIdInput).mutation(async ({ ctx, input }) => {
     const actor = actorOf(ctx);
     await ctx.db.guest.findUniqueOrThrow({ where: { id: input.id } });
     const canWrite = ctx.user !== null && roleAllows(ctx.user.role, "operator");
-    const { ticket, expiresAt } = issueConsoleTicket({ userId: actor.userId, guestId: input.id, canWrite });
+    const { ticket, expiresAt } = ctx.rt.tickets.issue({ userId: actor.userId, guestId: input.id, canWrite });
     return { ticket, expiresAt, canWrite, path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}` };
   }),
   /** What the host and QEMU know of the host's running guests' addresses, read now (one audit row). */
-  addresses: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => readGuestAddresses(deps(ctx), input.hostId)),
+  addresses: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => readGuestAddresses(serviceDeps(ctx), input.hostId)),
   /** The shared background refresh of those addresses: one read per host per interval on the server, whoever watches. */
   watchAddresses: viewerProcedure.input(ZWatchAddressesInput).subscription(({ ctx, input, signal }) =>
-    watchGuestAddresses({ db: ctx.db, live: runtime().guestAddresses, hostIds: input.hostIds, signal: withSessionEnd(signal, ctx.sessionEnded) }),
+    watchGuestAddresses({ db: ctx.db, live: ctx.rt.guestAddresses, hostIds: input.hostIds, signal: withSessionEnd(signal, ctx.sessionEnded) }),
   ),
-  serialLog: viewerProcedure.input(ZSerialLogInput).query(({ ctx, input }) => serialLogPage(deps(ctx), input)),
-  searchSerialLog: viewerProcedure.input(ZSerialSearchInput).query(({ ctx, input }) => serialLogSearch(deps(ctx), input)),
+  serialLog: viewerProcedure.input(ZSerialLogInput).query(({ ctx, input }) => serialLogPage(serviceDeps(ctx), input)),
+  searchSerialLog: viewerProcedure.input(ZSerialSearchInput).query(({ ctx, input }) => serialLogSearch(serviceDeps(ctx), input)),
 });

@@ -9,14 +9,8 @@ import { previewChange, runChange } from "../../services/network/network-change"
 import type { NetworkLiveEvent } from "../../services/network/network-live";
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
 import { adoptNetwork, getLayout, networkView, persistencePreview, revertNetwork, revertPreview, saveLayout, writePersistence, ZPositions } from "../../services/network/network-view";
-import { runtime } from "../../services/runtime";
-import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
-import type { Context } from "../context";
-
-function deps(ctx: Context) {
-  const rt = runtime();
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx) };
-}
+import { serviceDeps } from "../service-deps";
+import { operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 
 const ZHost = z.object({ hostId: ZRecordId });
 const ZRollbackSeconds = z.number().int().min(10).max(3600).optional();
@@ -32,19 +26,19 @@ const ZWatchInput = z.object({ hostId: ZRecordId.optional(), refresh: z.array(ZR
 
 export const networkRouter = router({
   /** The host's network read now, its guests' NICs, drift from the recorded topology, a pending change, the saved layout. */
-  read: viewerProcedure.input(ZHost).query(({ ctx, input }) => networkView(deps(ctx), input.hostId)),
+  read: viewerProcedure.input(ZHost).query(({ ctx, input }) => networkView(serviceDeps(ctx), input.hostId)),
   /** The plan a list of edits gives on the host as it is now (reads the host; changes nothing). */
-  preview: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => previewChange(deps(ctx), input)),
-  run: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => runChange(deps(ctx), input)),
-  confirm: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => confirmChange(deps(ctx), input)),
-  rollbackNow: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => rollbackNow(deps(ctx), input)),
-  adopt: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => adoptNetwork(deps(ctx), input)),
-  revertPreview: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => revertPreview(deps(ctx), input)),
-  revert: operatorProcedure.input(ZHost.extend({ rollbackSeconds: ZRollbackSeconds })).mutation(({ ctx, input }) => revertNetwork(deps(ctx), input)),
-  persistence: viewerProcedure.input(ZHost).query(({ ctx, input }) => persistencePreview(deps(ctx), input)),
-  writePersistence: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => writePersistence(deps(ctx), input)),
-  layout: viewerProcedure.input(z.object({ scope: ZScope })).query(({ ctx, input }) => getLayout(deps(ctx), input)),
-  saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(deps(ctx), input)),
+  preview: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => previewChange(serviceDeps(ctx), input)),
+  run: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => runChange(serviceDeps(ctx), input)),
+  confirm: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => confirmChange(serviceDeps(ctx), input)),
+  rollbackNow: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => rollbackNow(serviceDeps(ctx), input)),
+  adopt: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => adoptNetwork(serviceDeps(ctx), input)),
+  revertPreview: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => revertPreview(serviceDeps(ctx), input)),
+  revert: operatorProcedure.input(ZHost.extend({ rollbackSeconds: ZRollbackSeconds })).mutation(({ ctx, input }) => revertNetwork(serviceDeps(ctx), input)),
+  persistence: viewerProcedure.input(ZHost).query(({ ctx, input }) => persistencePreview(serviceDeps(ctx), input)),
+  writePersistence: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => writePersistence(serviceDeps(ctx), input)),
+  layout: viewerProcedure.input(z.object({ scope: ZScope })).query(({ ctx, input }) => getLayout(serviceDeps(ctx), input)),
+  saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(serviceDeps(ctx), input)),
 
   /**
    * Fires when a host's network or layout changed, so open pages refetch without reloading.
@@ -63,7 +57,7 @@ export const networkRouter = router({
       if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") local.emit("event", event);
     };
     networkBus.on("network", onBus);
-    const leave = refresh.map((hostId) => runtime().networkLive.subscribe(hostId, (e) => local.emit("event", e)));
+    const leave = refresh.map((hostId) => ctx.rt.networkLive.subscribe(hostId, (e) => local.emit("event", e)));
     try {
       for await (const [event] of events) yield event;
     } finally {

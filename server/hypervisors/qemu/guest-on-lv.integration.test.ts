@@ -53,7 +53,7 @@ let services: Awaited<ReturnType<typeof loadServices>> | undefined;
 // with readFromHost (audited), the job runner runs the plan.
 async function loadServices() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../services/runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -25,7 +25,7 @@ const children: ChildProcess[] = [];
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
@@ -104,8 +104,8 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     await sigkill(child);
 
     // The restarted Labdeck: start-up recovery, then the page's read.
-    await s.startup.recoverJobs();
-    await s.startup.resumeHostWork();
+    await s.startup.recoverJobs(s.rt);
+    await s.startup.resumeHostWork(s.rt);
     expect(await shownState()).toBe("armed");
     await until("the host to restore its rules by itself", async () => ((await filterRules()) === before ? true : undefined), (ROLLBACK_SECONDS + 10) * 1000);
     const shown = await until("the page to show the rollback", async () => {
@@ -138,11 +138,11 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     const change = await latestChange();
     expect(deadlineFile.startsWith(change.workDir)).toBe(true);
 
-    await s.startup.recoverJobs();
+    await s.startup.recoverJobs(s.rt);
     const job = await s.db.job.findUniqueOrThrow({ where: { id: change.jobId ?? "" } });
     // Either the kill came before the job's end (unknown) or just after (succeeded); never running.
     expect(["unknown", "succeeded"]).toContain(job.status);
-    await s.startup.resumeHostWork();
+    await s.startup.resumeHostWork(s.rt);
     const afterRestart = await latestChange();
     expect(afterRestart.state).toBe("armed");
     expect(afterRestart.deadline).not.toBeNull();

@@ -16,12 +16,13 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const { appRouter } = await import("../../api/root");
   const { createCallerFactory } = await import("../../api/trpc");
   const rt = runtime();
+  const { runtime: testRuntime } = await import("../../test-support/runtime");
   const caller = createCallerFactory(appRouter)({
-    db,
+    get rt() { return testRuntime(); }, db,
     user: { id: "u-op", username: "operator1", role: "operator" },
     sessionId: "s-op",
     ip: "127.0.0.1",

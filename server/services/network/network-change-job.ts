@@ -9,7 +9,7 @@ import { readNetwork } from "../../network/read-network";
 import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
 import { applyGuestEdits } from "./network-change";
 import { rtTablesFileFor } from "./network-read";
-import { localDeadline, recordNetwork, scheduleRollbackCheck } from "./network-rollback";
+import { localDeadline, recordNetwork, scheduleRollbackCheck, type RollbackCheckDeps } from "./network-rollback";
 
 // The job of a network change: the plan (rollback timer first when armed), then the
 // host's network read back inside the job so the canvas redraws from what the kernel
@@ -21,7 +21,8 @@ const ZPayload = z.object({
   guestEdits: z.array(z.object({ guestId: z.string(), version: z.number().int(), definition: ZGuestDefinition })).default([]),
 });
 
-export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
+/** The handler; `rollbacks` is what the later rollback check reads the host with (the runtime's). */
+export const networkChangeJobHandler = (rollbacks: RollbackCheckDeps): JobHandler => async (ctx, payload) => {
   const { changeId, guestEdits } = ZPayload.parse(payload);
   const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
   const job = await db.job.findUniqueOrThrow({ where: { id: ctx.jobId } });
@@ -60,7 +61,7 @@ export const networkChangeJobHandler: JobHandler = async (ctx, payload) => {
     const deadline = localDeadline(status) ?? new Date(Date.now() + change.rollbackSeconds * 1000);
     await retryWhileBusy(`state of network change ${changeId}`, () => db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } }));
     ctx.note(`applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`);
-    scheduleRollbackCheck(changeId, deadline);
+    scheduleRollbackCheck(rollbacks, changeId, deadline);
   }
   networkBus.publish(change.hostId, "applied");
 };

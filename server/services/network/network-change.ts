@@ -16,6 +16,8 @@ import { withHostRead } from "../host-read";
 import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
+import { hostLabel } from "../host-identity";
+import { recordJob } from "../job-create";
 
 // A network change from ops to job. The plan is built against the host as read now; the
 // SSH-path guard runs on the projected network and refuses before any step exists; a
@@ -112,7 +114,7 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
     workDir,
     title,
     plan,
-    script: plan ? planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) : null,
+    script: plan ? planToShellScript(plan, hostLabel(host)) : null,
     steps,
     ops: built.ops,
     guestEdits,
@@ -155,16 +157,11 @@ export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<
       createdBy: deps.actor.username,
     },
   });
-  const job = await deps.db.job.create({
-    data: {
-      hostId: host.id,
-      kind: "network-change",
-      title: b.title,
-      planJson: JSON.stringify({ ...b.plan, changeId: b.changeId, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, version: e.version, definition: e.definition })) }),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
+  const job = await recordJob(deps, {
+    hostId: host.id,
+    kind: "network-change",
+    title: b.title,
+    plan: { ...b.plan, changeId: b.changeId, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, version: e.version, definition: e.definition })) },
   });
   await deps.db.networkChange.update({ where: { id: b.changeId }, data: { jobId: job.id } });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.change", hostId: host.id, hostName: host.name, details: { changeId: b.changeId, jobId: job.id, ops: input.ops, guestLinks: input.guestLinks ?? [], rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null } });

@@ -19,7 +19,7 @@ const INTERVAL_MS = 500;
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor }, view: await import("./network-view"), live: await import("./network-live") };
 }

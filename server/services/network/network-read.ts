@@ -1,12 +1,12 @@
 import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
 import { nicTapName } from "../../hypervisors/qemu/guest-plans";
-import { LabdeckError } from "../../errors";
 import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
 import { readNetwork } from "../../network/read-network";
 import { RT_TABLES_FILE } from "../../network/read-commands";
 import { underRoot } from "../../network/persist/persistence-steps";
 import { readFromHost, withHostRead } from "../host-read";
 import type { NetworkDeps } from "./network-deps";
+import { requireConfirmedHostKey } from "../host-identity";
 
 // The host's network as it is now (one audited read row, or part of the caller's) and the inventory facts drawn
 // beside it: which guest NIC uses which TAP on which bridge. Guests' TAPs come and go with
@@ -14,7 +14,7 @@ import type { NetworkDeps } from "./network-deps";
 
 export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string): Promise<THostNetwork> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
-  if (!host.hostKeyFingerprint) throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
+  requireConfirmedHostKey(host, { hint: true });
   return withHostRead(deps, { hostId, action: "network.read" }, (d) =>
     readNetwork((s) => readFromHost(d, hostId, s.argv, { purpose: s.purpose, optional: s.optional === true }), { rtTablesFile: rtTablesFileFor(host) }),
   );

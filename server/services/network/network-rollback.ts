@@ -1,5 +1,4 @@
 import type { Db } from "../../db";
-import { db as defaultDb } from "../../db";
 import { auditEvent, type Actor } from "../../audit/audit-writer";
 import { LabdeckError } from "../../errors";
 import { logger } from "../../logger";
@@ -112,7 +111,7 @@ async function settleApplying(deps: ReadDeps, change: ChangeRow): Promise<string
   if (status.state === "armed") {
     const deadline = localDeadline(status) ?? new Date();
     await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "armed", deadline } });
-    scheduleRollbackCheck(change.id, deadline);
+    scheduleRollbackCheck(deps, change.id, deadline);
     state = "armed";
   } else if (status.state === "rolled-back" || status.state === "rolling-back") {
     await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "rolled-back", ...decided } });
@@ -131,15 +130,16 @@ async function settleApplying(deps: ReadDeps, change: ChangeRow): Promise<string
 
 const SYSTEM: Actor = { userId: null, username: "labdeck" };
 
+/** What a later rollback check reads the host with (the runtime's pool and secret, passed in). */
+export type RollbackCheckDeps = Pick<NetworkDeps, "db" | "ssh" | "secret">;
+
 /** Shortly after the deadline, learn from the host whether it rolled back, so open pages update. */
-export function scheduleRollbackCheck(changeId: string, deadline: Date): void {
+export function scheduleRollbackCheck(deps: RollbackCheckDeps, changeId: string, deadline: Date): void {
   const delay = Math.max(0, deadline.getTime() - Date.now()) + 2_000;
   const timer = setTimeout(() => {
-    void (async () => {
-      const { runtime } = await import("../runtime");
-      const rt = runtime();
-      await refreshChange({ db: defaultDb, ssh: rt.ssh, secret: rt.secret, actor: SYSTEM }, changeId);
-    })().catch((err: unknown) => logger.warn({ err, changeId }, "could not read the rollback status"));
+    void refreshChange({ db: deps.db, ssh: deps.ssh, secret: deps.secret, actor: SYSTEM }, changeId).catch((err: unknown) =>
+      logger.warn({ err, changeId }, "could not read the rollback status"),
+    );
   }, delay);
   timer.unref();
 }
@@ -153,7 +153,7 @@ export async function resumeNetworkChanges(deps: ReadDeps): Promise<number> {
   const open = await deps.db.networkChange.findMany({ where: { state: { in: ["applying", "armed"] } } });
   for (const change of open) {
     if (change.state === "armed" && change.deadline && change.deadline.getTime() > Date.now()) {
-      scheduleRollbackCheck(change.id, change.deadline);
+      scheduleRollbackCheck(deps, change.id, change.deadline);
       continue;
     }
     await refreshChange(deps, change.id).catch((err: unknown) => logger.warn({ err, changeId: change.id }, "could not read a network change's rollback status at start"));

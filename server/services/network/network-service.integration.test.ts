@@ -18,7 +18,7 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -15,6 +15,8 @@ import { buildChange, previewView, runChange } from "./network-change";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, guestTaps, parseRecordedNetwork, readLiveNetwork } from "./network-read";
 import { pendingChange, recordNetwork } from "./network-rollback";
+import { hostLabel } from "../host-identity";
+import { startJob } from "../job-create";
 
 // What the topology page shows for one host, and the team-level actions on it: adopt the
 // host's network as the recorded topology, revert the host to the recorded one, render
@@ -124,11 +126,8 @@ async function comparePersistence(deps: NetworkDeps, hostId: string) {
 export async function writePersistence(deps: NetworkDeps, input: { hostId: string }) {
   const { host, files } = await persistenceFiles(deps, input.hostId);
   const plan: TPlan = { title: `${host.name}: write network persistence files`, steps: persistencePlanSteps(files, { root: host.configRoot }) };
-  const job = await deps.db.job.create({
-    data: { hostId: host.id, kind: "plan", title: plan.title, planJson: JSON.stringify(plan), status: "queued", createdBy: deps.actor.username, createdById: deps.actor.userId },
-  });
-  deps.jobs.enqueue(job.id);
-  return { jobId: job.id, script: planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) };
+  const { jobId } = await startJob(deps, { hostId: host.id, kind: "plan", title: plan.title, plan });
+  return { jobId, script: planToShellScript(plan, hostLabel(host)) };
 }
 
 export async function getLayout(deps: Pick<NetworkDeps, "db">, input: { scope: string }) {

@@ -20,7 +20,7 @@ const GREETING = "hello from labdeck tiny guest";
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -12,6 +12,8 @@ import { assertUnderRoots } from "../../names";
 import type { StorageDeps, StorageReadDeps } from "./storage-deps";
 import { hostExec, readStorage, succeeded, type HostExec } from "./storage-read";
 import { volumeUsers } from "./storage-view";
+import { hostLabel } from "../host-identity";
+import { recordJob } from "../job-create";
 
 // A storage change from one op to a job. The plan is built against the host as read now
 // (LVM, mounts, and whatever extra facts the op needs, such as the space a filesystem
@@ -76,7 +78,7 @@ async function buildChange(deps: StorageReadDeps, input: StorageChangeInput, op:
     warnings: built.warnings,
     steps: built.steps,
     plan,
-    script: plan ? planToShellScript(plan, `${host.username}@${host.address}:${host.port} (${host.name})`) : "",
+    script: plan ? planToShellScript(plan, hostLabel(host)) : "",
   };
 }
 
@@ -92,17 +94,7 @@ export async function runStorageChange(deps: StorageDeps, input: StorageChangeIn
   const b = await withHostRead(deps, { hostId: input.hostId, action: "storage.plan" }, (d) => buildChange(d, input, op));
   if (b.plan === null) return { jobId: null, summary: b.summary };
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-  const job = await deps.db.job.create({
-    data: {
-      hostId: host.id,
-      kind: "plan",
-      title: b.plan.title,
-      planJson: JSON.stringify(b.plan),
-      status: "queued",
-      createdBy: deps.actor.username,
-      createdById: deps.actor.userId,
-    },
-  });
+  const job = await recordJob(deps, { hostId: host.id, kind: "plan", title: b.plan.title, plan: b.plan });
   // Written before the job may start: the audit log names who asked for what, with the op as typed.
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "storage.change", hostId: host.id, hostName: host.name, details: { jobId: job.id, op, warnings: b.warnings } });
   deps.jobs.enqueue(job.id);

@@ -3,8 +3,9 @@ import { buildHostStorage, type StorageReadOutputs, type THostStorage } from "..
 import { storageReadSteps } from "../../storage/read-commands";
 import type { HostReader } from "../../ssh/host-reader";
 import type { ExecResult } from "../../ssh/types";
-import { readFromHost, type ReadOptions } from "../host-read";
+import { readFromHost } from "../host-read";
 import type { StorageReadDeps } from "./storage-deps";
+import { requireConfirmedHostKey } from "../host-identity";
 
 // The host's disks, LVM and mounts as they are now. Every command goes through the
 // caller's executor: readFromHost (audited, outside a job; one row per read inside
@@ -34,8 +35,6 @@ export async function readStorage(exec: HostExec): Promise<THostStorage> {
 /** An audited executor for one host outside any job. */
 export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<HostExec> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
-  if (!host.hostKeyFingerprint) {
-    throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet; confirm its fingerprint first`);
-  }
+  requireConfirmedHostKey(host, { hint: true });
   return (s) => readFromHost(deps, hostId, s.argv, { purpose: s.purpose, ...(s.optional !== undefined ? { optional: s.optional } : {}) });
 }

@@ -21,7 +21,7 @@ let ctx: Awaited<ReturnType<typeof load>>;
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../runtime");
+  const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,

@@ -1,0 +1,26 @@
+import type { Db } from "../db";
+import type { Actor } from "../audit/audit-writer";
+import type { Role } from "../auth/roles";
+import type { JobRunner } from "../jobs/job-runner";
+import type { SshExecutor } from "../ssh/types";
+import { actorOf } from "./trpc";
+import type { Context } from "./context";
+
+// What a service call gets from the request: the database, the process's SSH pool, secret
+// and job runner (from the runtime the tRPC context carries), and who is asking. The one
+// place routers build it; each service takes the part it needs (a Pick of this).
+
+export interface ServiceDeps {
+  db: Db;
+  ssh: SshExecutor;
+  secret: Buffer;
+  jobs: JobRunner;
+  actor: Actor;
+  /** The caller's role: a service that decides by role (host roots: admin only) reads it here. */
+  role: Role;
+}
+
+export function serviceDeps(ctx: Context): ServiceDeps {
+  const rt = ctx.rt;
+  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx), role: ctx.user?.role ?? "viewer" };
+}
