@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const { SshPool } = await import("../server/ssh/pool");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
   const { guestRunFiles, ZGuestDefinition } = await import("../server/hypervisors/qemu/guest-definition");
-  const { openConsole, startTinyGuest } = await import("../server/console/console-test-support");
+  const { openConsole, startTinyGuest } = await import("../server/test-support/console-clients");
 
   const secret = await startSecrets(db, { dataDir });
   const admin = await db.user.create({ data: { username: "bench", passwordHash: "x", role: "admin" } });

@@ -11,10 +11,10 @@ import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "..
 import { BANNER } from "../../scripts/guest-image/tiny-guest";
 import type { SshPool } from "../ssh/pool";
 import { useTempDataDir } from "../test-support/temp-data";
-import { plannedTinyGuest, TestBoots, type PlannedGuest } from "./console-boot-support";
+import { plannedTinyGuest, TestBoots, type PlannedGuest } from "../test-support/console-boots";
 import type { ConsoleControlMessage, ConsoleUpgradeHandler } from "./console-gateway";
 import type { ConsoleTicketStore } from "./console-tickets";
-import { openConsole, type ConsoleClient } from "./console-test-support";
+import { openConsole, type ConsoleClient } from "../test-support/console-clients";
 
 const support = labHostsSupported();
 const KERNEL_LINE = "Linux version";

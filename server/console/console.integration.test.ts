@@ -10,7 +10,7 @@ import type { SshPool } from "../ssh/pool";
 import { useTempDataDir } from "../test-support/temp-data";
 import type { ConsoleUpgradeHandler } from "./console-gateway";
 import type { ConsoleTicketStore } from "./console-tickets";
-import { killSocketServer, openConsole, shellSocketArgv, startTinyGuest, waitForSocket, type ConsoleClient, type RunningTinyGuest } from "./console-test-support";
+import { killSocketServer, openConsole, shellSocketArgv, startTinyGuest, waitForSocket, type ConsoleClient, type RunningTinyGuest } from "../test-support/console-clients";
 import { readSerialLogPage, searchSerialLog } from "./serial-log-reader";
 
 const support = labHostsSupported();

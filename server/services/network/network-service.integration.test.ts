@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabHost } from "../../../scripts/lab-host";
-import { LabdeckError } from "../../errors";
 import type { TNetOpInput } from "../../network/ops";
 import { useTempDataDir } from "../../test-support/temp-data";
 import { errorOf, until } from "../../test-support/waits";

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabVm } from "../../../scripts/lab-vm";
 import { LVM_DISK_SERIAL } from "../../../scripts/lab-vm/lab-vm";
 import { labVmsSupported } from "../../../scripts/lab-vm/support";
-import { LabdeckError } from "../../errors";
 import { useTempDataDir } from "../../test-support/temp-data";
 import { errorOf } from "../../test-support/waits";
 

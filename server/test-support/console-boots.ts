@@ -7,7 +7,7 @@ import { ensureTinyGuest } from "../../scripts/guest-image/tiny-guest";
 import { parseSerialLogBoot, serialLogBootArgv } from "../hypervisors/qemu/serial-log-boot";
 import { serialLogRotateArgv } from "../hypervisors/qemu/serial-log-rotation";
 import type { SshExecutor, SshTarget } from "../ssh/types";
-import type { BootEvent, BootMark, BootSource } from "./console-boots";
+import type { BootEvent, BootMark, BootSource } from "../console/console-boots";
 
 /** An in-memory BootSource the test announces boots through. */
 export class TestBoots implements BootSource {

@@ -4,7 +4,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import WebSocket from "ws";
 import type { LabHost } from "../../scripts/lab-host";
 import { BANNER, ensureTinyGuest } from "../../scripts/guest-image/tiny-guest";
-import type { ConsoleControlMessage } from "./console-gateway";
+import type { ConsoleControlMessage } from "../console/console-gateway";
 
 /** An interactive shell on a PTY behind a unix socket, as a guest's serial line would be. */
 export function shellSocketArgv(socketPath: string): string[] {
