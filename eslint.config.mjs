@@ -11,9 +11,36 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx,mjs}"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", setImmediate: "readonly", clearImmediate: "readonly", URL: "readonly", performance: "readonly", fetch: "readonly", structuredClone: "readonly", queueMicrotask: "readonly", AbortController: "readonly", TextEncoder: "readonly", TextDecoder: "readonly", globalThis: "readonly", window: "readonly", document: "readonly", navigator: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        setImmediate: "readonly",
+        clearImmediate: "readonly",
+        URL: "readonly",
+        performance: "readonly",
+        fetch: "readonly",
+        structuredClone: "readonly",
+        queueMicrotask: "readonly",
+        AbortController: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        globalThis: "readonly",
+        window: "readonly",
+        document: "readonly",
+        navigator: "readonly",
+      },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // Control characters in patterns are the point here: console output and free text are
       // screened for them (every such pattern is also in server/pattern-safety.test.ts).
       "no-control-regex": "off",

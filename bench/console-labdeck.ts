@@ -62,13 +62,21 @@ export async function startLabdeck(): Promise<Labdeck> {
   try {
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (server.exitCode !== null) throw new Error(`server/main.ts exited ${server.exitCode}`);
       if (Date.now() > deadline) throw new Error("Labdeck did not start within 90 s");
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { base, admin: { username: "bench_admin", password: "bench-password-0123" }, setupTokenFile: path.join(dir, "data", "setup-token"), stop };
+    return {
+      base,
+      admin: { username: "bench_admin", password: "bench-password-0123" },
+      setupTokenFile: path.join(dir, "data", "setup-token"),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -99,7 +107,13 @@ export async function createGuestThroughPages(page: Page, labdeck: Labdeck, host
   await page.goto("/guests");
   await page.getByTestId("new-guest").click();
   const name = "bench-tiny";
-  await fillKernelGuest(page, { hostLabel: `bench-host (${host.address})`, name, kernel: tiny.kernel, initrd: tiny.initrd, append: "console=ttyS0 quiet panic=-1" });
+  await fillKernelGuest(page, {
+    hostLabel: `bench-host (${host.address})`,
+    name,
+    kernel: tiny.kernel,
+    initrd: tiny.initrd,
+    append: "console=ttyS0 quiet panic=-1",
+  });
   await page.getByTestId("wizard-submit").click();
   await expect(page).toHaveURL(/\/guests\/(?!new)[^/]+$/);
   const id = new URL(page.url()).pathname.split("/").pop() ?? "";
@@ -111,11 +125,19 @@ export async function createGuestThroughPages(page: Page, labdeck: Labdeck, host
 /** Opens the guest's console page and waits until it says live. */
 export async function openConsolePage(page: Page, guestId: string): Promise<void> {
   await page.goto(`/guests/${guestId}/console`);
-  await expect(page.getByTestId("console").getByTestId("console-state").locator("[data-phase]")).toHaveAttribute("data-phase", "live", { timeout: 60_000 });
+  await expect(page.getByTestId("console").getByTestId("console-state").locator("[data-phase]")).toHaveAttribute("data-phase", "live", {
+    timeout: 60_000,
+  });
   await page.getByTestId("console-terminal").click();
 }
 
-export async function benchContext(browser: Browser, base: string, init: (arg: ProbeOptions) => void, arg: ProbeOptions, storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>): Promise<BrowserContext> {
+export async function benchContext(
+  browser: Browser,
+  base: string,
+  init: (arg: ProbeOptions) => void,
+  arg: ProbeOptions,
+  storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>,
+): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL: base, ...(storageState ? { storageState } : {}) });
   // tsx (esbuild keepNames) wraps functions in __name(); the page must have one too.
   await ctx.addInitScript({ content: "globalThis.__name = (f) => f;" });

@@ -43,14 +43,15 @@ export function likeATerminal(port: Port): Port {
   let tail = "";
   return {
     ...port,
-    onData: (cb) => port.onData((c, t) => {
-      tail = (tail + c.toString("latin1")).slice(-8);
-      if (tail.includes("\x1b[6n")) {
-        tail = "";
-        port.send("\x1b[1;1R");
-      }
-      cb(c, t);
-    }),
+    onData: (cb) =>
+      port.onData((c, t) => {
+        tail = (tail + c.toString("latin1")).slice(-8);
+        if (tail.includes("\x1b[6n")) {
+          tail = "";
+          port.send("\x1b[1;1R");
+        }
+        cb(c, t);
+      }),
   };
 }
 
@@ -139,10 +140,12 @@ export async function echoSamples(port: Port, n: number, gap: number): Promise<n
 
   async function keyToEcho(p: Port, key: string): Promise<number> {
     let first = 0;
-    const got = new Promise<void>((r) => p.onData((_c, t) => {
-      if (first === 0) first = t;
-      r();
-    }));
+    const got = new Promise<void>((r) =>
+      p.onData((_c, t) => {
+        if (first === 0) first = t;
+        r();
+      }),
+    );
     const t0 = performance.now();
     p.send(key);
     await within(10_000, got, "an echo");
@@ -161,13 +164,15 @@ export async function enterSample(port: Port, word: string, gap: number): Promis
   }
   let text = "";
   let seen = 0;
-  const got = new Promise<void>((r) => port.onData((c, t) => {
-    text += c.toString("latin1");
-    if (seen === 0 && text.includes(`\n${word}\r`)) {
-      seen = t;
-      r();
-    }
-  }));
+  const got = new Promise<void>((r) =>
+    port.onData((c, t) => {
+      text += c.toString("latin1");
+      if (seen === 0 && text.includes(`\n${word}\r`)) {
+        seen = t;
+        r();
+      }
+    }),
+  );
   const t0 = performance.now();
   port.send("\r");
   await within(10_000, got, "the output line");
@@ -188,13 +193,15 @@ export async function bulkSample(port: Port, bytes: number): Promise<number> {
   await sleep(1000);
   let tail = "";
   let seen = 0;
-  const got = new Promise<void>((r) => port.onData((c, t) => {
-    tail = (tail + c.toString("latin1")).slice(-64);
-    if (seen === 0 && tail.includes(`\n${mark}\r`)) {
-      seen = t;
-      r();
-    }
-  }));
+  const got = new Promise<void>((r) =>
+    port.onData((c, t) => {
+      tail = (tail + c.toString("latin1")).slice(-64);
+      if (seen === 0 && tail.includes(`\n${mark}\r`)) {
+        seen = t;
+        r();
+      }
+    }),
+  );
   const t0 = performance.now();
   port.send("\r");
   await within(300_000, got, "the bulk marker");

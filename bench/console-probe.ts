@@ -61,16 +61,21 @@ export function consoleProbeScript(opts: ProbeOptions): void {
   // for the frame and the renderer's own work.
   let rafStart = 0;
   const raf = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (cb) => raf((t) => {
-    rafStart = now();
-    cb(t);
-  });
-  window.addEventListener("keydown", () => {
-    if (cur && cur.key < 0) {
-      cur.key = now();
-      cur.keyPhase = now() - Number(document.timeline.currentTime);
-    }
-  }, true);
+  window.requestAnimationFrame = (cb) =>
+    raf((t) => {
+      rafStart = now();
+      cb(t);
+    });
+  window.addEventListener(
+    "keydown",
+    () => {
+      if (cur && cur.key < 0) {
+        cur.key = now();
+        cur.keyPhase = now() - Number(document.timeline.currentTime);
+      }
+    },
+    true,
+  );
 
   if (opts.css) {
     const css = opts.css;
@@ -137,15 +142,52 @@ export function consoleProbeScript(opts: ProbeOptions): void {
 
   const probe: PageProbe = {
     arm(text) {
-      cur = { key: -1, send: null, frame: null, parsed: null, rendered: null, frameStart: null, painted: null, renderStart: null, worker: null, frames: 0, keyPhase: null, parsedPhase: null, text, lastFrame: null, done: null };
+      cur = {
+        key: -1,
+        send: null,
+        frame: null,
+        parsed: null,
+        rendered: null,
+        frameStart: null,
+        painted: null,
+        renderStart: null,
+        worker: null,
+        frames: 0,
+        keyPhase: null,
+        parsedPhase: null,
+        text,
+        lastFrame: null,
+        done: null,
+      };
     },
     result(timeoutMs) {
       const s = cur;
       if (!s) return Promise.reject(new Error("not armed"));
       return new Promise((resolve, reject) => {
-        const strip = (x: S): PageSample => ({ key: x.key, keyPhase: x.keyPhase, parsedPhase: x.parsedPhase, send: x.send, frame: x.frame, parsed: x.parsed, rendered: x.rendered, frameStart: x.frameStart, painted: x.painted, renderStart: x.renderStart, worker: x.worker, frames: x.frames });
+        const strip = (x: S): PageSample => ({
+          key: x.key,
+          keyPhase: x.keyPhase,
+          parsedPhase: x.parsedPhase,
+          send: x.send,
+          frame: x.frame,
+          parsed: x.parsed,
+          rendered: x.rendered,
+          frameStart: x.frameStart,
+          painted: x.painted,
+          renderStart: x.renderStart,
+          worker: x.worker,
+          frames: x.frames,
+        });
         if (s.painted !== null) return resolve(strip(s));
-        const timer = setTimeout(() => reject(new Error(`no paint within ${timeoutMs} ms: ${JSON.stringify(strip(s))} all=${(window as unknown as { __benchAll?: number }).__benchAll} ws=${String(window.WebSocket === Probed)} term=${String(term !== null)} rows=${term?.buffer.active.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no paint within ${timeoutMs} ms: ${JSON.stringify(strip(s))} all=${(window as unknown as { __benchAll?: number }).__benchAll} ws=${String(window.WebSocket === Probed)} term=${String(term !== null)} rows=${term?.buffer.active.length}`,
+              ),
+            ),
+          timeoutMs,
+        );
         s.done = (x) => {
           clearTimeout(timer);
           resolve(strip(x as S));
@@ -193,9 +235,14 @@ onmessage = (e) => {
       onclose: ((e: CloseEvent) => void) | null = null;
       onerror: ((e: Event) => void) | null = null;
       private readonly w = new Worker(url);
-      constructor(readonly url: string | URL, _protocols?: string | string[]) {
+      constructor(
+        readonly url: string | URL,
+        _protocols?: string | string[],
+      ) {
         super();
-        this.w.onmessage = (e: MessageEvent<{ ev: string; data?: unknown; t?: number; code?: number; reason?: string; wasClean?: boolean }>) => {
+        this.w.onmessage = (
+          e: MessageEvent<{ ev: string; data?: unknown; t?: number; code?: number; reason?: string; wasClean?: boolean }>,
+        ) => {
           const m = e.data;
           if (m.ev === "open") {
             this.readyState = 1;

@@ -14,7 +14,19 @@ import { labHostsSupported, labHostTarget, startLabHost } from "../scripts/lab-h
 import { SshPool } from "../server/ssh/pool";
 import { benchContext, createGuestThroughPages, openConsolePage, startLabdeck } from "./console-labdeck";
 import { consoleProbeScript, type PageProbe, type PageSample, type ProbeOptions } from "./console-probe";
-import { bulkCommand, bulkSample, ECHO_KEYS, echoSamples, enterSample, labdeckWsPort, settle, sleep, socatPort, sshPort, type Port } from "./console-ports";
+import {
+  bulkCommand,
+  bulkSample,
+  ECHO_KEYS,
+  echoSamples,
+  enterSample,
+  labdeckWsPort,
+  settle,
+  sleep,
+  socatPort,
+  sshPort,
+  type Port,
+} from "./console-ports";
 import { summarize } from "./support";
 
 const { values: args } = parseArgs({
@@ -47,7 +59,10 @@ type Bench = Window & { __bench: PageProbe };
 
 const EXPERIMENTS: Record<string, { name: string; probe: ProbeOptions }> = {
   worker: { name: "the same page, its WebSocket in a Worker", probe: { workerSocket: true } },
-  contain: { name: "the same page, CSS containment (contain: strict) on the terminal", probe: { workerSocket: false, css: "[data-testid=console-terminal] { contain: strict; }" } },
+  contain: {
+    name: "the same page, CSS containment (contain: strict) on the terminal",
+    probe: { workerSocket: false, css: "[data-testid=console-terminal] { contain: strict; }" },
+  },
 };
 
 async function pageKey(page: Page, press: () => Promise<void>, text: string | null, timeoutMs = 10_000): Promise<PageSample> {
@@ -62,7 +77,10 @@ async function pageKey(page: Page, press: () => Promise<void>, text: string | nu
 async function pageBlock(page: Page): Promise<{ echo: PageSample[]; enter: PageSample[] }> {
   // Enter until the guest answers (it may still be booting), then a quiet spell.
   for (let i = 0; ; i++) {
-    const ok = await pageKey(page, () => page.keyboard.press("Enter"), null, 1000).then(() => true, () => false);
+    const ok = await pageKey(page, () => page.keyboard.press("Enter"), null, 1000).then(
+      () => true,
+      () => false,
+    );
     if (ok) break;
     if (i === 30) throw new Error("the guest did not answer Enter on the console page within 30 s");
   }
@@ -149,7 +167,15 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...(args["chromium-args"] ?? "").split(" ").filter(Boolean)],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      ...(args["chromium-args"] ?? "").split(" ").filter(Boolean),
+    ],
   });
   try {
     const ctx = await benchContext(browser, labdeck.base, consoleProbeScript, { workerSocket: false });
@@ -163,8 +189,20 @@ async function main(): Promise<void> {
     const target = labHostTarget(host);
     const loadBefore = loadavg();
     const pages = [
-      { name: "console page as shipped (WebSocket on the main thread)", page: shipped, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
-      { name: `experiment: ${experiment.name}`, page: second, echo: [] as PageSample[], enter: [] as PageSample[], bulk: [] as PageSample[] },
+      {
+        name: "console page as shipped (WebSocket on the main thread)",
+        page: shipped,
+        echo: [] as PageSample[],
+        enter: [] as PageSample[],
+        bulk: [] as PageSample[],
+      },
+      {
+        name: `experiment: ${experiment.name}`,
+        page: second,
+        echo: [] as PageSample[],
+        enter: [] as PageSample[],
+        bulk: [] as PageSample[],
+      },
     ];
     const blank = () => ({ echo: [] as number[], enter: [] as number[], bulk: [] as number[] });
     const paths = { ws: blank(), ssh: blank(), socat: blank() };
@@ -192,9 +230,18 @@ async function main(): Promise<void> {
       }
       console.log(`round ${round + 1}/${ROUNDS} done (load ${loadavg()})`);
     }
-    if (args.dump) writeFileSync(args.dump, JSON.stringify({ pages: pages.map(({ name, echo, enter, bulk }) => ({ name, echo, enter, bulk })), paths }, null, 1));
-    console.log(`\nload average before ${loadBefore}, after ${loadavg()}; keys ${GAP_MS} ms apart; renderer ${renderer}; headless Chromium ${browser.version()}`);
-    for (const [what, key] of [["first key → echo", "echo"], ["Enter → output line", "enter"]] as const) {
+    if (args.dump)
+      writeFileSync(
+        args.dump,
+        JSON.stringify({ pages: pages.map(({ name, echo, enter, bulk }) => ({ name, echo, enter, bulk })), paths }, null, 1),
+      );
+    console.log(
+      `\nload average before ${loadBefore}, after ${loadavg()}; keys ${GAP_MS} ms apart; renderer ${renderer}; headless Chromium ${browser.version()}`,
+    );
+    for (const [what, key] of [
+      ["first key → echo", "echo"],
+      ["Enter → output line", "enter"],
+    ] as const) {
       for (const v of pages) {
         console.log(`\n${what}: ${v.name}`);
         for (const [label, f] of PARTS) console.log(row(label, values(v[key], f)));
@@ -204,16 +251,24 @@ async function main(): Promise<void> {
       console.log(row("ssh2 streamlocal, direct", paths.ssh[key]));
       console.log(row("socat on the serial socket", paths.socat[key]));
       const m = (xs: number[]) => summarize(xs).p50;
-      console.log(`  parts by p50: guest+socket ${m(paths.socat[key]).toFixed(2)}, SSH ${(m(paths.ssh[key]) - m(paths.socat[key])).toFixed(2)}, ` +
-        `Labdeck server ${(m(paths.ws[key]) - m(paths.ssh[key])).toFixed(2)} ms`);
+      console.log(
+        `  parts by p50: guest+socket ${m(paths.socat[key]).toFixed(2)}, SSH ${(m(paths.ssh[key]) - m(paths.socat[key])).toFixed(2)}, ` +
+          `Labdeck server ${(m(paths.ws[key]) - m(paths.ssh[key])).toFixed(2)} ms`,
+      );
     }
     if (BULK_BYTES > 0) {
       console.log(`\nbulk output: the guest prints ${BULK_BYTES / 1000} KB on ttyS0, Enter → marker line (median of ${ROUNDS})`);
       const mbps = (ms: number) => `${(BULK_BYTES / 1e6 / (ms / 1000)).toFixed(3)} MB/s (${(ms / 1000).toFixed(2)} s)`;
       for (const v of pages) {
-        console.log(`  ${v.name}: in buffer ${mbps(summarize(values(v.bulk, (s) => (s.parsed === null ? null : s.parsed - s.key))).p50)}, painted ${mbps(summarize(values(v.bulk, (s) => (s.painted === null ? null : s.painted - s.key))).p50)}`);
+        console.log(
+          `  ${v.name}: in buffer ${mbps(summarize(values(v.bulk, (s) => (s.parsed === null ? null : s.parsed - s.key))).p50)}, painted ${mbps(summarize(values(v.bulk, (s) => (s.painted === null ? null : s.painted - s.key))).p50)}`,
+        );
       }
-      for (const [name, label] of [["ws", "Node ws client → Labdeck"], ["ssh", "ssh2 streamlocal, direct"], ["socat", "socat on the serial socket"]] as const) {
+      for (const [name, label] of [
+        ["ws", "Node ws client → Labdeck"],
+        ["ssh", "ssh2 streamlocal, direct"],
+        ["socat", "socat on the serial socket"],
+      ] as const) {
         console.log(`  ${label}: ${mbps(summarize(paths[name].bulk).p50)}`);
       }
     }

@@ -48,14 +48,43 @@ async function main(): Promise<void> {
     const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: { userId: null, username: "bench" } };
     const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
     const hostId = await addPinnedLabHost(deps, lab, "bench-host");
-    for (const argv of [["ip", "link", "add", BRIDGE, "type", "bridge"], ["ip", "addr", "add", "10.79.0.1/24", "dev", BRIDGE], ["ip", "link", "set", BRIDGE, "up"]]) await lab.execInNs(argv);
+    for (const argv of [
+      ["ip", "link", "add", BRIDGE, "type", "bridge"],
+      ["ip", "addr", "add", "10.79.0.1/24", "dev", BRIDGE],
+      ["ip", "link", "set", BRIDGE, "up"],
+    ])
+      await lab.execInNs(argv);
     const guests = await import("../server/services/guest-service");
     const actions = await import("../server/services/guest-actions");
     const images = `${lab.runDir}/images`;
-    const boot = (ip: string) => ({ kind: "kernel" as const, kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: `console=ttyS0 quiet panic=-1 labdeck.ip=${ip}` });
+    const boot = (ip: string) => ({
+      kind: "kernel" as const,
+      kernel: `${images}/vmlinuz`,
+      initrd: `${images}/initramfs.cpio.gz`,
+      append: `console=ttyS0 quiet panic=-1 labdeck.ip=${ip}`,
+    });
     const base = { accel: "tcg" as const, machine: "pc", memoryMiB: 256 };
-    const tap = await guests.createGuest(deps, { hostId, definition: { ...base, name: "bencht", boot: boot("10.79.0.2/24"), nics: [{ network: { kind: "tap", bridge: BRIDGE } }] } });
-    const user = await guests.createGuest(deps, { hostId, definition: { ...base, name: "benchu", boot: boot("10.0.2.15/24"), nics: [{ network: { kind: "user", restrict: true, forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10222, guestPort: 22 }] } }] } });
+    const tap = await guests.createGuest(deps, {
+      hostId,
+      definition: { ...base, name: "bencht", boot: boot("10.79.0.2/24"), nics: [{ network: { kind: "tap", bridge: BRIDGE } }] },
+    });
+    const user = await guests.createGuest(deps, {
+      hostId,
+      definition: {
+        ...base,
+        name: "benchu",
+        boot: boot("10.0.2.15/24"),
+        nics: [
+          {
+            network: {
+              kind: "user",
+              restrict: true,
+              forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10222, guestPort: 22 }],
+            },
+          },
+        ],
+      },
+    });
     for (const g of [tap, user]) await actions.runGuestAction(deps, { id: g.id, action: "start" });
     await rt.jobs.idle();
     for (let i = 0; i < 60 && (await lab.execInNs(["ping", "-c1", "-W1", "10.79.0.2"])).code !== 0; i++);

@@ -23,7 +23,18 @@ import type { LabHost } from "../scripts/lab-host";
 import { labHostsSupported, startLabHost } from "../scripts/lab-host";
 import type { AppRouter } from "../server/api/root";
 import { useTempDataDir } from "../server/test-support/temp-data";
-import { countGrowth, heapObjectCounts, loadAverage, mapBatches, mib, serverGc, serverMemoryHook, sleep, vmRssKiB, type ServerMemory } from "./support";
+import {
+  countGrowth,
+  heapObjectCounts,
+  loadAverage,
+  mapBatches,
+  mib,
+  serverGc,
+  serverMemoryHook,
+  sleep,
+  vmRssKiB,
+  type ServerMemory,
+} from "./support";
 
 const { values: args } = parseArgs({
   options: {
@@ -121,7 +132,13 @@ async function main(): Promise<void> {
 
   try {
     const t0 = performance.now();
-    labs.push(...(await mapBatches(Array.from({ length: HOSTS }, (_, i) => i), 10, (i) => startLabHost({ name: `mem${i}-${process.pid}` }))));
+    labs.push(
+      ...(await mapBatches(
+        Array.from({ length: HOSTS }, (_, i) => i),
+        10,
+        (i) => startLabHost({ name: `mem${i}-${process.pid}` }),
+      )),
+    );
     const pool = new SshPool();
     const actor = { userId: admin.id, username: "bench" };
     const hostIds = await mapBatches(labs, 10, (lab, i) => addPinnedLabHost({ db, ssh: pool, secret, actor }, lab, `mem-${i}`));
@@ -136,7 +153,9 @@ async function main(): Promise<void> {
       const row = await db.guest.create({ data: { hostId: hostIds[g] as string, name, definitionJson, createdBy: "bench" } });
       guestIds.push(row.id);
     }
-    console.log(`${HOSTS} lab hosts added with pinned keys and ${GUESTS} tiny guest(s) booted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `${HOSTS} lab hosts added with pinned keys and ${GUESTS} tiny guest(s) booted in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // The server applies migrations at start and wants the database to itself for that.
     await db.$disconnect();
@@ -163,11 +182,15 @@ async function main(): Promise<void> {
       const rss = await vmRssKiB(pid);
       const gc = await serverGc(pid, memFile, snapshot && snapDir ? path.join(snapDir, snapshot) : undefined);
       rows.push({ what, rss, gc });
-      console.log(`${what.padEnd(58)} RSS ${mib(rss * 1024)}  after GC ${mib(gc.rssAfterGc * 1024)}  heap ${mib(gc.heapUsed)}  external ${mib(gc.external)}`);
+      console.log(
+        `${what.padEnd(58)} RSS ${mib(rss * 1024)}  after GC ${mib(gc.rssAfterGc * 1024)}  heap ${mib(gc.heapUsed)}  external ${mib(gc.external)}`,
+      );
     };
     await measure("idle after start (no request yet)", 5000);
 
-    const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${base}/api/trpc`, transformer: superjson, headers: { cookie, origin: base } })] });
+    const trpc = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${base}/api/trpc`, transformer: superjson, headers: { cookie, origin: base } })],
+    });
     for (const page of ["/sign-in", "/", `/hosts/${hostIds[0]}`, `/guests/${guestIds[0]}/console`]) {
       const res = await fetch(`${base}${page}`, { headers: { cookie } });
       await res.arrayBuffer();
@@ -180,12 +203,16 @@ async function main(): Promise<void> {
     if (conns < HOSTS) throw new Error(`the server holds ${conns} SSH connections, expected ${HOSTS}`);
     await measure(`${HOSTS} hosts connected (${conns} SSH connections held)`);
 
-    const viewers = await mapBatches(Array.from({ length: VIEWERS }, (_, i) => guestIds[i % guestIds.length] as string), 10, async (id) => {
-      const { ticket } = await trpc.guests.consoleTicket.mutate({ id });
-      const c = await openConsole(base, id, { cookie, ticket });
-      await c.waitForState("live", 30_000);
-      return c;
-    });
+    const viewers = await mapBatches(
+      Array.from({ length: VIEWERS }, (_, i) => guestIds[i % guestIds.length] as string),
+      10,
+      async (id) => {
+        const { ticket } = await trpc.guests.consoleTicket.mutate({ id });
+        const c = await openConsole(base, id, { cookie, ticket });
+        await c.waitForState("live", 30_000);
+        return c;
+      },
+    );
     (viewers[0] ?? null)?.ws.send("echo viewers-$((25*2))\r");
     await Promise.all(viewers.map((v) => v.waitForText("viewers-50", 30_000)));
     await measure(`${HOSTS} hosts + ${VIEWERS} console viewers (all saw the same output)`);
@@ -213,7 +240,10 @@ async function main(): Promise<void> {
     const watchOnce = async (hostId: string) => {
       const input = encodeURIComponent(JSON.stringify(superjson.serialize({ hostId, refresh: [hostId] })));
       const ac = new AbortController();
-      const res = await fetch(`${base}/api/trpc/network.watch?input=${input}`, { headers: { cookie, accept: "text/event-stream" }, signal: ac.signal });
+      const res = await fetch(`${base}/api/trpc/network.watch?input=${input}`, {
+        headers: { cookie, accept: "text/event-stream" },
+        signal: ac.signal,
+      });
       if (!res.ok || !res.body) throw new Error(`network.watch answered ${res.status}`);
       const reader = res.body.getReader();
       let seen = "";
@@ -226,25 +256,38 @@ async function main(): Promise<void> {
       await reader.cancel().catch(() => undefined);
     };
     for (let done = 0; done < SUBSCRIPTIONS; done += 30) {
-      const wave = Array.from({ length: Math.min(30, SUBSCRIPTIONS - done) }, (_, k) => hostIds[(done + k) % Math.min(10, hostIds.length)] as string);
+      const wave = Array.from(
+        { length: Math.min(30, SUBSCRIPTIONS - done) },
+        (_, k) => hostIds[(done + k) % Math.min(10, hostIds.length)] as string,
+      );
       await Promise.all(wave.map(watchOnce));
     }
     await measure(`after ${SUBSCRIPTIONS} network.watch subscriptions opened and closed`, 8000);
     await measure("same, again", 2000, "after-subscriptions.heapsnapshot");
 
     const sorted = [...cycleMs].sort((a, b) => a - b);
-    console.log(`\none open/close cycle (ticket, WebSocket, live, close): p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`);
+    console.log(
+      `\none open/close cycle (ticket, WebSocket, live, close): p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${sorted[Math.floor(sorted.length * 0.99)]?.toFixed(1)} ms`,
+    );
     const byName = (prefix: string) => rows.find((r) => r.what.startsWith(prefix));
     const end = rows[rows.findIndex((r) => r.what.startsWith(`after ${CYCLES} console`)) + 1];
     const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
     const compare = (label: string, ref: Row | undefined, to: Row | undefined) => {
-      if (ref && to) console.log(`${label} vs "${ref.what}", both after GC: RSS ${pct(ref.gc.rssAfterGc, to.gc.rssAfterGc)}, JS heap ${pct(ref.gc.heapUsed, to.gc.heapUsed)}`);
+      if (ref && to)
+        console.log(
+          `${label} vs "${ref.what}", both after GC: RSS ${pct(ref.gc.rssAfterGc, to.gc.rssAfterGc)}, JS heap ${pct(ref.gc.heapUsed, to.gc.heapUsed)}`,
+        );
     };
-    for (const ref of [byName("same, again (what a second GC"), byName(`${HOSTS} hosts connected`), rows[0]]) compare(`after ${CYCLES} cycles`, ref, end);
+    for (const ref of [byName("same, again (what a second GC"), byName(`${HOSTS} hosts connected`), rows[0]])
+      compare(`after ${CYCLES} cycles`, ref, end);
     compare(`after ${SUBSCRIPTIONS} subscriptions`, end, rows[rows.length - 1]);
     if (snapDir !== undefined) {
       const counts = async (f: string) => heapObjectCounts(path.join(snapDir, `${f}.heapsnapshot`));
-      const [before, afterCycles, afterSubs] = await Promise.all([counts("before-cycles"), counts("after-cycles"), counts("after-subscriptions")]);
+      const [before, afterCycles, afterSubs] = await Promise.all([
+        counts("before-cycles"),
+        counts("after-cycles"),
+        counts("after-subscriptions"),
+      ]);
       console.log(`\nobjects per constructor that changed over the ${CYCLES} console cycles (heap snapshots in ${snapDir}):`);
       for (const line of countGrowth(before, afterCycles)) console.log(`  ${line}`);
       console.log(`\n... and over the ${SUBSCRIPTIONS} network.watch subscriptions:`);

@@ -22,7 +22,13 @@ import { guestName, insertGuests } from "../server/test-support/guest-rows";
 import { mapLimit } from "../server/concurrency";
 import { fmt, summarize, timeEach } from "./support";
 
-const { values: opt } = parseArgs({ options: { hosts: { type: "string", default: "100" }, guests: { type: "string", default: "10000" }, "no-browser": { type: "boolean", default: false } } });
+const { values: opt } = parseArgs({
+  options: {
+    hosts: { type: "string", default: "100" },
+    guests: { type: "string", default: "10000" },
+    "no-browser": { type: "boolean", default: false },
+  },
+});
 const HOSTS = Number(opt.hosts);
 const GUESTS = Number(opt.guests);
 
@@ -50,8 +56,20 @@ async function withRunQueue<T>(fn: () => Promise<T>): Promise<{ value: T; peakRu
 
 function plainSshArgs(host: LabHost, knownHosts: string): string[] {
   return [
-    "-F", "/dev/null", "-i", host.privateKeyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "LogLevel=ERROR",
+    "-F",
+    "/dev/null",
+    "-i",
+    host.privateKeyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHosts}`,
+    "-o",
+    "LogLevel=ERROR",
     `${host.username}@${host.address}`,
   ];
 }
@@ -76,11 +94,7 @@ const PROBE_BY_HAND =
   "ls -lLd /dev/kvm /dev/net/tun /vmlinuz; ls -1 /boot; find -H /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin /usr/libexec -maxdepth 1 -name 'qemu-*' -o -name ip -o -name lvm; " +
   "cat /proc/sys/net/ipv4/ip_forward; qemu-system-x86_64 --version; qemu-img --version; lvm version; ip -V; bridge -V; brctl -V; iptables -V";
 
-async function probeVariant(
-  label: string,
-  ids: string[],
-  o: { limit: number | null; batched: boolean },
-): Promise<void> {
+async function probeVariant(label: string, ids: string[], o: { limit: number | null; batched: boolean }): Promise<void> {
   const { db } = await import("../server/db");
   const { SshPool } = await import("../server/ssh/pool");
   const { JobRunner } = await import("../server/jobs/job-runner");
@@ -91,14 +105,21 @@ async function probeVariant(
   const jobService = await import("../server/services/job-service");
   const secret = runtime().secret;
   const ssh = new SshPool();
-  const jobs = new JobRunner({ db, ssh, targetFor: (id) => hostTarget(db, secret, id), ...(o.limit ? { kindLimits: { probe: o.limit } } : {}) });
+  const jobs = new JobRunner({
+    db,
+    ssh,
+    targetFor: (id) => hostTarget(db, secret, id),
+    ...(o.limit ? { kindLimits: { probe: o.limit } } : {}),
+  });
   jobs.register(
     "probe",
     o.batched
       ? probeJobHandler
       : async (ctx) => {
           // The probe as it was: every step on its own channel, the reads all at once.
-          const caps = await probeHost((s) => ctx.runStep({ argv: s.argv, purpose: s.purpose, timeoutMs: s.timeoutMs, optional: s.optional }));
+          const caps = await probeHost((s) =>
+            ctx.runStep({ argv: s.argv, purpose: s.purpose, timeoutMs: s.timeoutMs, optional: s.optional }),
+          );
           await db.host.update({ where: { id: ctx.hostId }, data: { probeJson: JSON.stringify(caps), probedAt: new Date() } });
         },
   );
@@ -106,7 +127,9 @@ async function probeVariant(
   const cpu = process.cpuUsage();
   const t = performance.now();
   const { value: jobIds, peakRunnable } = await withRunQueue(async () => {
-    const started = await Promise.all(ids.map((hostId) => jobService.startProbe({ db, jobs, actor: { userId: null, username: "bench" } }, { hostId })));
+    const started = await Promise.all(
+      ids.map((hostId) => jobService.startProbe({ db, jobs, actor: { userId: null, username: "bench" } }, { hostId })),
+    );
     await jobs.idle();
     return started.map((j) => j.jobId);
   });
@@ -142,7 +165,9 @@ async function sshLayerVariant(label: string, ids: string[], remote: string[], l
     return r?.exitStatus ?? -1;
   });
   const ms = performance.now() - t;
-  console.log(`${label.padEnd(50)}       ${(ms / 1000).toFixed(2)} s  failed ${codes.filter((c) => c !== 0).length}/${ids.length}  Labdeck CPU ${cpuSeconds(cpu)} s  load before ${before.split(" ").slice(0, 3).join(" ")}`);
+  console.log(
+    `${label.padEnd(50)}       ${(ms / 1000).toFixed(2)} s  failed ${codes.filter((c) => c !== 0).length}/${ids.length}  Labdeck CPU ${cpuSeconds(cpu)} s  load before ${before.split(" ").slice(0, 3).join(" ")}`,
+  );
   await ssh.closeAll();
 }
 
@@ -166,7 +191,15 @@ async function browserList(dataDir: string): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LABDECK_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LABDECK_DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let serverLog = "";
@@ -177,7 +210,10 @@ async function browserList(dataDir: string): Promise<void> {
   server.on("exit", (code) => (exited = code ?? -1));
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 1800 || exited !== null) throw new Error(`the server did not start (exit ${exited}):\n${serverLog}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -193,7 +229,11 @@ async function browserList(dataDir: string): Promise<void> {
       await page.getByTestId("current-user").waitFor();
       let bytes = 0;
       page.on("response", (r) => {
-        if (r.url().includes("/api/trpc/")) void r.body().then((b) => (bytes += b.length), () => undefined);
+        if (r.url().includes("/api/trpc/"))
+          void r.body().then(
+            (b) => (bytes += b.length),
+            () => undefined,
+          );
       });
       const stated = '[data-testid="guest-row"] [data-testid="guest-state"] [data-state]:not([data-state="loading"])';
       for (const run of ["cold (states never read)", "warm (states cached on the server)"]) {
@@ -205,13 +245,22 @@ async function browserList(dataDir: string): Promise<void> {
         const ms = performance.now() - t;
         const rows = await page.locator('[data-testid="guest-row"]').count();
         const total = await page.getByTestId("guest-total").getAttribute("data-total");
-        console.log(`list first screen with states, ${run.padEnd(36)} ${ms.toFixed(0)} ms  (${total} guests, ${rows} rows in the DOM, ${(bytes / 1024).toFixed(0)} KiB of tRPC answers)`);
+        console.log(
+          `list first screen with states, ${run.padEnd(36)} ${ms.toFixed(0)} ms  (${total} guests, ${rows} rows in the DOM, ${(bytes / 1024).toFixed(0)} KiB of tRPC answers)`,
+        );
       }
       const t = performance.now();
       await page.getByTestId("guest-list-scroll").evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
-      await page.locator(`[data-testid="guest-row"][data-guest-name^="${guestName(Math.floor(GUESTS / 2)).slice(0, 4)}"] [data-state]:not([data-state="loading"])`).first().waitFor();
+      await page
+        .locator(
+          `[data-testid="guest-row"][data-guest-name^="${guestName(Math.floor(GUESTS / 2)).slice(0, 4)}"] [data-state]:not([data-state="loading"])`,
+        )
+        .first()
+        .waitFor();
       console.log(`list scrolled to the middle, rows there with states            ${(performance.now() - t).toFixed(0)} ms`);
-      const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+      const heap = await page.evaluate(
+        () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+      );
       console.log(`list page JS heap after scrolling                              ${(heap / 2 ** 20).toFixed(1)} MiB`);
     } finally {
       await browser.close();
@@ -238,7 +287,9 @@ async function main(): Promise<void> {
     await rt.ssh.closeAll();
     for (const h of labs) {
       const pub = readFileSync(path.join(h.dir, "ssh_host_ed25519_key.pub"), "utf8").split(" ");
-      await import("node:fs/promises").then((fs) => fs.writeFile(path.join(sshDir, `known-${h.name}`), `${h.address} ${pub[0]} ${pub[1]}\n`));
+      await import("node:fs/promises").then((fs) =>
+        fs.writeFile(path.join(sshDir, `known-${h.name}`), `${h.address} ${pub[0]} ${pub[1]}\n`),
+      );
     }
     console.log(`\n${HOSTS} hosts started and added; load ${load()}\n`);
 
@@ -258,7 +309,9 @@ async function main(): Promise<void> {
       ["by hand: probe's commands in one ssh, 8 at a time", [PROBE_BY_HAND], 8],
     ] as const) {
       const r = await byHand(labs, sshDir, [...remote], parallel);
-      console.log(`${label.padEnd(50)}       ${(r.ms / 1000).toFixed(2)} s  failed ${r.failed}/${labs.length}  load ${load().split(" ").slice(0, 3).join(" ")}`);
+      console.log(
+        `${label.padEnd(50)}       ${(r.ms / 1000).toFixed(2)} s  failed ${r.failed}/${labs.length}  load ${load().split(" ").slice(0, 3).join(" ")}`,
+      );
     }
 
     const hosts = await db.host.findMany({ where: { id: { in: ids } }, select: { id: true, runDir: true } });
@@ -272,10 +325,14 @@ async function main(): Promise<void> {
     const wholeSamples = await timeEach(3, () => listGuests(db, {}));
     const whole = await listGuests(db, {});
     console.log(`\n${GUESTS} guests on ${HOSTS} hosts; load ${load()}`);
-    console.log(`guests.page, 100 rows at offset 5000 (server)   ${fmt(summarize(pageSamples))}  answer ${(JSON.stringify(page).length / 1024).toFixed(0)} KiB`);
+    console.log(
+      `guests.page, 100 rows at offset 5000 (server)   ${fmt(summarize(pageSamples))}  answer ${(JSON.stringify(page).length / 1024).toFixed(0)} KiB`,
+    );
     console.log(`guests.page, sorted by state (server)           ${fmt(summarize(stateSamples))}`);
     console.log(`guests.page, name filter (server)               ${fmt(summarize(filterSamples))}`);
-    console.log(`guests.list, the whole inventory (before)       ${fmt(summarize(wholeSamples))}  answer ${(JSON.stringify(whole).length / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `guests.list, the whole inventory (before)       ${fmt(summarize(wholeSamples))}  answer ${(JSON.stringify(whole).length / 2 ** 20).toFixed(1)} MiB`,
+    );
     if (!opt["no-browser"]) await browserList(dataDir);
     console.log(`\nload at end: ${load()}`);
   } finally {

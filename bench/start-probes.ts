@@ -36,7 +36,10 @@ export function watchQemuUp(dir: string, timeoutMs = 60_000): { done: Promise<Qe
       if (seen !== null || !existsSync(pidfile)) return;
       seen = now();
       const at = seen;
-      void qmpRunning(path.join(dir, "qmp.sock")).then((qmp) => finish(null, { pidfile: at, qmp }), (e: unknown) => finish(e as Error));
+      void qmpRunning(path.join(dir, "qmp.sock")).then(
+        (qmp) => finish(null, { pidfile: at, qmp }),
+        (e: unknown) => finish(e as Error),
+      );
     };
     check();
   });
@@ -128,7 +131,12 @@ export interface PageMarks {
 export async function armPage(page: Page, banner: string): Promise<void> {
   await page.evaluate((banner) => {
     const t = () => performance.timeOrigin + performance.now();
-    const marks = { click: null as number | null, live: null as number | null, banner: null as number | null, succeeded: null as number | null };
+    const marks = {
+      click: null as number | null,
+      live: null as number | null,
+      banner: null as number | null,
+      succeeded: null as number | null,
+    };
     (globalThis as unknown as { __startMarks: typeof marks }).__startMarks = marks;
     document.addEventListener(
       "click",
@@ -140,8 +148,13 @@ export async function armPage(page: Page, banner: string): Promise<void> {
     const look = () => {
       if (marks.click === null) return;
       if (marks.live === null && document.querySelector('[data-testid="console-state"] [data-phase="live"]')) marks.live = t();
-      if (marks.succeeded === null && document.querySelector('[data-testid="job-inline"] [data-testid="job-status"] [data-status="succeeded"]')) marks.succeeded = t();
-      if (marks.banner === null && document.querySelector('[data-testid="console-terminal"] .xterm-rows')?.textContent?.includes(banner)) marks.banner = t();
+      if (
+        marks.succeeded === null &&
+        document.querySelector('[data-testid="job-inline"] [data-testid="job-status"] [data-status="succeeded"]')
+      )
+        marks.succeeded = t();
+      if (marks.banner === null && document.querySelector('[data-testid="console-terminal"] .xterm-rows')?.textContent?.includes(banner))
+        marks.banner = t();
     };
     new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   }, banner);

@@ -50,12 +50,24 @@ async function startServer(dataDir: string, port: number, cwd = process.cwd()): 
   const child = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
     cwd,
     stdio: ["ignore", process.stderr, "inherit"],
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LABDECK_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`, LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      LABDECK_DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`,
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   const end = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/trpc/auth.setupStatus`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/trpc/auth.setupStatus`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     if (Date.now() > end) throw new Error("server did not start");
     await sleep(250);
@@ -72,7 +84,8 @@ async function resetGuest(lab: LabHost, dir: string, tap: string): Promise<void>
   rmSync(path.join(dir, "serial.log.1"), { force: true });
 }
 
-const stepName = (argv: readonly string[]) => (argv[0] === "ip" ? [...argv.slice(0, 3), argv.at(-2) === "master" ? "master" : (argv.at(-1) ?? "")] : argv.slice(0, 1)).join(" ");
+const stepName = (argv: readonly string[]) =>
+  (argv[0] === "ip" ? [...argv.slice(0, 3), argv.at(-2) === "master" ? "master" : (argv.at(-1) ?? "")] : argv.slice(0, 1)).join(" ");
 
 interface PlanStep {
   argv: string[];
@@ -105,7 +118,11 @@ async function labdeckRound(page: Page, srv: Server, guestId: string, dir: strin
   const runResponse = page.waitForResponse((r) => r.url().includes("guests.run")).then((r) => ((responded = now()), r));
   await run.click();
   const [q, res] = await Promise.all([up.done, runResponse]);
-  await page.waitForFunction(() => (globalThis as unknown as { __startMarks: { banner: number | null } }).__startMarks.banner !== null, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (globalThis as unknown as { __startMarks: { banner: number | null } }).__startMarks.banner !== null,
+    undefined,
+    { timeout: 60_000 },
+  );
   const inLog = await log;
   const m = await pageMarks(page);
   if (m.click === null) throw new Error("the click was not seen");
@@ -192,7 +209,14 @@ async function main(): Promise<void> {
   let baseline: ChildProcess | null = null;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   const stop = () => void lab.stop().finally(() => process.exit(130));
   process.once("SIGINT", stop);
@@ -236,7 +260,12 @@ async function main(): Promise<void> {
       const basePort = await freePort();
       baseline = await startServer(baseData, basePort, path.resolve(args.baseline));
       const { createDb } = await import("../server/db");
-      servers.push({ label: "baseline", base: `http://127.0.0.1:${basePort}`, db: createDb(`file:${path.join(baseData, "labdeck.db")}`), left: 0 });
+      servers.push({
+        label: "baseline",
+        base: `http://127.0.0.1:${basePort}`,
+        db: createDb(`file:${path.join(baseData, "labdeck.db")}`),
+        left: 0,
+      });
     }
     server = await startServer(dataDir, port);
     const base = `http://127.0.0.1:${port}`;
@@ -247,9 +276,10 @@ async function main(): Promise<void> {
     const page = await ctx.newPage();
 
     const target = labHostTarget(lab);
-    const pool: Runner = (argv) => rt.ssh.exec(target, argv, { timeoutMs: 30_000 }).then((r) => {
-      if (r.exitStatus !== 0) throw new Error(`${argv[0]} exited ${r.exitStatus}: ${r.stderr}`);
-    });
+    const pool: Runner = (argv) =>
+      rt.ssh.exec(target, argv, { timeoutMs: 30_000 }).then((r) => {
+        if (r.exitStatus !== 0) throw new Error(`${argv[0]} exited ${r.exitStatus}: ${r.stderr}`);
+      });
     const sshArgs = await openSshArgs(lab, tmp);
     const openssh: Runner = (argv) => sshProcess([...sshArgs, "--", quoteArgv(argv)]);
     await pool(["true"]);
@@ -275,11 +305,19 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
     }
-    console.log(`\nstart of the tiny guest (TCG, 1 TAP NIC), ${ROUNDS} rounds, load average ${(await import("node:fs")).readFileSync("/proc/loadavg", "utf8").trim()}`);
+    console.log(
+      `\nstart of the tiny guest (TCG, 1 TAP NIC), ${ROUNDS} rounds, load average ${(await import("node:fs")).readFileSync("/proc/loadavg", "utf8").trim()}`,
+    );
     console.log(`plan: ${steps.map((st) => stepName(st.argv)).join(" | ")}`);
     for (const [k, v] of Object.entries(s)) {
       const sum = summarize(v);
-      console.log(`  ${k.padEnd(48)} p50 ${sum.p50.toFixed(1).padStart(7)} ms  min ${Math.min(...v).toFixed(1).padStart(7)}  max ${Math.max(...v).toFixed(1).padStart(7)}  (n=${v.length})`);
+      console.log(
+        `  ${k.padEnd(48)} p50 ${sum.p50.toFixed(1).padStart(7)} ms  min ${Math.min(...v)
+          .toFixed(1)
+          .padStart(7)}  max ${Math.max(...v)
+          .toFixed(1)
+          .padStart(7)}  (n=${v.length})`,
+      );
     }
   } finally {
     await browser.close();

@@ -57,20 +57,29 @@ export async function openSshArgs(host: LabHost, dir: string): Promise<string[]>
   const knownHosts = path.join(dir, "known_hosts");
   await writeFile(knownHosts, `${host.address} ${pub[0]} ${pub[1]}\n`);
   return [
-    "-F", "/dev/null",
-    "-i", host.privateKeyFile,
-    "-o", "IdentitiesOnly=yes",
-    "-o", "BatchMode=yes",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${knownHosts}`,
-    "-o", "ControlMaster=auto",
-    "-o", `ControlPath=${path.join(dir, "cm")}`,
-    "-o", "ControlPersist=60",
-    "-o", "LogLevel=ERROR",
+    "-F",
+    "/dev/null",
+    "-i",
+    host.privateKeyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHosts}`,
+    "-o",
+    "ControlMaster=auto",
+    "-o",
+    `ControlPath=${path.join(dir, "cm")}`,
+    "-o",
+    "ControlPersist=60",
+    "-o",
+    "LogLevel=ERROR",
     `${host.username}@${host.address}`,
   ];
 }
-
 
 // ---- Memory of a server process, measured from outside (bench/memory.ts) ----
 
@@ -146,10 +155,19 @@ export async function serverGc(pid: number, memFile: string, snapshot?: string):
   if (snapshot !== undefined) await writeFile(`${memFile}.snapshot`, snapshot);
   process.kill(pid, "SIGUSR2");
   for (let i = 0; i < 1200; i++) {
-    const m = await readFile(memFile, "utf8").then((s) => JSON.parse(s) as { seq: number } & Omit<ServerMemory, "rssAfterGc">, () => null);
+    const m = await readFile(memFile, "utf8").then(
+      (s) => JSON.parse(s) as { seq: number } & Omit<ServerMemory, "rssAfterGc">,
+      () => null,
+    );
     if (m && m.seq >= want) {
       await sleep(200);
-      return { rssAfterGc: await vmRssKiB(pid), heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+      return {
+        rssAfterGc: await vmRssKiB(pid),
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+      };
     }
     await sleep(100);
   }
@@ -182,5 +200,10 @@ export function countGrowth(before: Map<string, number>, after: Map<string, numb
   for (const [name, n] of after) if (n !== (before.get(name) ?? 0)) rows.push([name, before.get(name) ?? 0, n]);
   for (const [name, n] of before) if (!after.has(name)) rows.push([name, n, 0]);
   rows.sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
-  return rows.slice(0, top).map(([name, a, b]) => `${name.slice(0, 60).padEnd(60)} ${String(a).padStart(7)} → ${String(b).padStart(7)} (${b - a >= 0 ? "+" : ""}${b - a})`);
+  return rows
+    .slice(0, top)
+    .map(
+      ([name, a, b]) =>
+        `${name.slice(0, 60).padEnd(60)} ${String(a).padStart(7)} → ${String(b).padStart(7)} (${b - a >= 0 ? "+" : ""}${b - a})`,
+    );
 }

@@ -34,9 +34,11 @@ async function populate(host: LabHost): Promise<void> {
   for (let i = 0; i < RULES; i++) {
     const kind = i % 5;
     if (kind === 0) rules.push(`-A FORWARD -s 10.${i % 250}.0.0/16 -i bv${i % PAIRS}a -p tcp -m tcp --dport ${1000 + i} -j ACCEPT`);
-    else if (kind === 1) rules.push(`-A FORWARD -d 192.168.${i % 250}.0/24 -p udp -m udp --dport ${2000 + i} -m comment --comment "bench rule ${i}" -j DROP`);
+    else if (kind === 1)
+      rules.push(`-A FORWARD -d 192.168.${i % 250}.0/24 -p udp -m udp --dport ${2000 + i} -m comment --comment "bench rule ${i}" -j DROP`);
     else if (kind === 2) rules.push(`-A LABBENCH -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
-    else if (kind === 3) rules.push(`-A LABBENCH -p tcp -m multiport --dports ${i},${i + 1},${i + 2}:${i + 9} -j REJECT --reject-with tcp-reset`);
+    else if (kind === 3)
+      rules.push(`-A LABBENCH -p tcp -m multiport --dports ${i},${i + 1},${i + 2}:${i + 9} -j REJECT --reject-with tcp-reset`);
     else rules.push(`-A FORWARD -o bv${i % PAIRS}b -j LOG --log-prefix "bench${i} " --log-level 6`);
   }
   rules.push("COMMIT");

@@ -19,7 +19,9 @@ describe("tRPC responses the server's edge refused", () => {
   });
 
   it("shows a plain-text refusal's own words, cut and without control characters", async () => {
-    const err = await checkedResponse(new Response(`Host not served here\u001b[31m${"x".repeat(500)}`, { status: 421, headers: { "content-type": "text/plain" } })).catch((e: unknown) => e);
+    const err = await checkedResponse(
+      new Response(`Host not served here\u001b[31m${"x".repeat(500)}`, { status: 421, headers: { "content-type": "text/plain" } }),
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toContain("HTTP 421): Host not served here [31m");
     expect((err as Error).message.length).toBeLessThan(400);
   });

@@ -10,8 +10,13 @@ const REFUSED_TEXT: Record<number, string> = {
 };
 
 export class RequestRefusedError extends Error {
-  constructor(readonly status: number, detail: string) {
-    super(`The server refused the request (HTTP ${status}): ${detail}. Reload the page; if it happens again, report it with what you were doing.`);
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(
+      `The server refused the request (HTTP ${status}): ${detail}. Reload the page; if it happens again, report it with what you were doing.`,
+    );
     this.name = "RequestRefusedError";
   }
 }
@@ -24,7 +29,10 @@ function isJson(res: Response): boolean {
 export async function checkedResponse(res: Response): Promise<Response> {
   if (res.ok || isJson(res)) return res;
   // The body is the edge's own short text (or empty); shown only as a hint, never parsed.
-  const text = (await res.text().catch(() => "")).slice(0, 200).replace(/[^\x20-\x7e]/g, " ").trim();
+  const text = (await res.text().catch(() => ""))
+    .slice(0, 200)
+    .replace(/[^\x20-\x7e]/g, " ")
+    .trim();
   throw new RequestRefusedError(res.status, REFUSED_TEXT[res.status] ?? (text || res.statusText || "no explanation given"));
 }
 

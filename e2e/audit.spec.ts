@@ -12,7 +12,14 @@ const hostName = randomName("audhost");
 
 test("opening the network page is one read row, its commands expandable and searchable", async ({ page }) => {
   const { labHost: lab } = readRunState();
-  const hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, configRoot: `${lab.dir}/etc-audit`, privateKey: lab.privateKey });
+  const hostId = await addHost(page, {
+    name: hostName,
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    configRoot: `${lab.dir}/etc-audit`,
+    privateKey: lab.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
   await page.goto(`/hosts/${hostId}/network`);
@@ -33,8 +40,12 @@ test("opening the network page is one read row, its commands expandable and sear
   await row.getByTestId("audit-expand").click();
   const commands = page.getByTestId("audit-read-command");
   expect(await commands.count()).toBeGreaterThanOrEqual(11);
-  await expect(commands.filter({ has: page.getByTestId("audit-read-argv").getByText("iptables-save -c", { exact: true }) })).toHaveAttribute("data-outcome", "ok");
-  const absent = commands.filter({ has: page.getByTestId("audit-read-argv").getByText(`cat ${lab.dir}/etc-audit/etc/iproute2/rt_tables.d/labdeck.conf`, { exact: true }) });
+  await expect(
+    commands.filter({ has: page.getByTestId("audit-read-argv").getByText("iptables-save -c", { exact: true }) }),
+  ).toHaveAttribute("data-outcome", "ok");
+  const absent = commands.filter({
+    has: page.getByTestId("audit-read-argv").getByText(`cat ${lab.dir}/etc-audit/etc/iproute2/rt_tables.d/labdeck.conf`, { exact: true }),
+  });
   await expect(absent).toHaveAttribute("data-outcome", "absent");
   await expect(absent.getByTestId("audit-read-note")).toContainText("optional");
 

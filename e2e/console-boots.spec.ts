@@ -21,9 +21,10 @@ async function trpc<T>(page: Page, path: string, input: unknown, kind: "query" |
   return page.evaluate(
     async ({ path, input, kind }) => {
       const body = JSON.stringify({ json: input });
-      const r = kind === "mutation"
-        ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body })
-        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(body)}`);
+      const r =
+        kind === "mutation"
+          ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body })
+          : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(body)}`);
       const j = (await r.json()) as { result?: { data: { json: unknown } }; error?: unknown };
       if (!j.result) throw new Error(`${path}: ${JSON.stringify(j.error)}`);
       return j.result.data.json;
@@ -35,7 +36,10 @@ async function trpc<T>(page: Page, path: string, input: unknown, kind: "query" |
 async function runAction(page: Page, id: string, action: "start" | "force-stop"): Promise<void> {
   const { jobId } = await trpc<{ jobId: string }>(page, "guests.run", { id, action });
   await expect
-    .poll(async () => (await trpc<{ status: string }>(page, "jobs.get", { jobId }, "query")).status, { timeout: 60_000, intervals: [100, 200, 300] })
+    .poll(async () => (await trpc<{ status: string }>(page, "jobs.get", { jobId }, "query")).status, {
+      timeout: 60_000,
+      intervals: [100, 200, 300],
+    })
     .toBe("succeeded");
 }
 
@@ -44,19 +48,38 @@ async function createGuest(page: Page, hostId: string, name: string, append: str
   const tiny = tinyGuestPaths(labHost.runDir);
   const g = await trpc<{ id: string }>(page, "guests.create", {
     hostId,
-    definition: { name, accel: "tcg", memoryMiB: 128, boot: { kind: "kernel", kernel: tiny.kernel, initrd: tiny.initrd, append }, nics: [] },
+    definition: {
+      name,
+      accel: "tcg",
+      memoryMiB: 128,
+      boot: { kind: "kernel", kernel: tiny.kernel, initrd: tiny.initrd, append },
+      nics: [],
+    },
   });
   return g.id;
 }
 
 /** The terminal's whole buffer (scrollback included) once xterm has parsed every write. */
-const terminalText = (page: Page) => page.getByTestId("console-terminal").evaluate((el) => (el as HTMLElement & { labdeckConsoleText: () => Promise<string> }).labdeckConsoleText());
+const terminalText = (page: Page) =>
+  page
+    .getByTestId("console-terminal")
+    .evaluate((el) => (el as HTMLElement & { labdeckConsoleText: () => Promise<string> }).labdeckConsoleText());
 
-test("20 starts with the console open under load: each boot's first kernel line and banner exactly once, after its mark; never live over the old boot", async ({ page, browser, baseURL }) => {
+test("20 starts with the console open under load: each boot's first kernel line and banner exactly once, after its mark; never live over the old boot", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   // About 10 s a boot at a load average of 13-20 (the guest itself: its kernel stamps say 2.6 s).
   test.setTimeout(480_000);
   const { labHost: lab } = readRunState();
-  const hostId = await addHost(page, { name: randomName("boots"), address: lab.address, port: lab.port, runDir: lab.runDir, privateKey: lab.privateKey });
+  const hostId = await addHost(page, {
+    name: randomName("boots"),
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    privateKey: lab.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
 
@@ -64,14 +87,18 @@ test("20 starts with the console open under load: each boot's first kernel line 
   const loadPage = await (await browser.newContext({ baseURL, storageState: await page.context().storageState() })).newPage();
   await loadPage.goto("/");
   const loadIds: string[] = [];
-  for (let i = 0; i < LOAD_GUESTS; i++) loadIds.push(await createGuest(page, hostId, randomName(`load${i}`), "console=ttyS0 quiet panic=-1"));
+  for (let i = 0; i < LOAD_GUESTS; i++)
+    loadIds.push(await createGuest(page, hostId, randomName(`load${i}`), "console=ttyS0 quiet panic=-1"));
   await Promise.all(loadIds.map((id) => runAction(page, id, "start")));
   for (const id of loadIds) {
     const { path } = await trpc<{ path: string }>(loadPage, "guests.consoleTicket", { id });
     await loadPage.evaluate(async (path) => {
       const ws = new WebSocket(`ws://${location.host}${path}`);
       ws.binaryType = "arraybuffer";
-      (globalThis as unknown as { loadSockets?: WebSocket[] }).loadSockets = [...((globalThis as unknown as { loadSockets?: WebSocket[] }).loadSockets ?? []), ws];
+      (globalThis as unknown as { loadSockets?: WebSocket[] }).loadSockets = [
+        ...((globalThis as unknown as { loadSockets?: WebSocket[] }).loadSockets ?? []),
+        ws,
+      ];
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error("load guest never went live")), 60_000);
         ws.onmessage = (ev) => {
@@ -80,7 +107,10 @@ test("20 starts with the console open under load: each boot's first kernel line 
           if (m.type !== "state" || m.state !== "live") return;
           clearTimeout(t);
           // The shell may not be up at the first "live": type until it prints.
-          const type = () => ws.send(new TextEncoder().encode("while :; do echo load-$((n=n+1)) line of text to keep the serial busy; usleep 100000; done\r"));
+          const type = () =>
+            ws.send(
+              new TextEncoder().encode("while :; do echo load-$((n=n+1)) line of text to keep the serial busy; usleep 100000; done\r"),
+            );
           type();
           setTimeout(type, 4000);
           resolve();
@@ -93,7 +123,9 @@ test("20 starts with the console open under load: each boot's first kernel line 
   await page.goto(`/guests/${id}/console`);
   const phase = page.getByTestId("console");
   await expect(phase).toHaveAttribute("data-phase", /connecting|guest-not-running/);
-  await expect.poll(() => page.getByTestId("console-terminal").evaluate((el) => typeof (el as { labdeckConsoleText?: unknown }).labdeckConsoleText)).toBe("function");
+  await expect
+    .poll(() => page.getByTestId("console-terminal").evaluate((el) => typeof (el as { labdeckConsoleText?: unknown }).labdeckConsoleText))
+    .toBe("function");
   // Every time the badge turns live: how many boot marks the terminal holds then, against the starts begun.
   await page.evaluate((prefix) => {
     const w = window as unknown as { startsBegun: number; liveChecks: { begun: number; marks: number }[] };
@@ -116,10 +148,15 @@ test("20 starts with the console open under load: each boot's first kernel line 
     await page.evaluate((n) => ((window as unknown as { startsBegun: number }).startsBegun = n), n);
     await runAction(page, id, "start");
     await expect(phase).toHaveAttribute("data-phase", "live");
-    await expect.poll(async () => {
-      const boots = (await terminalText(page)).split(BOOT_MARK_PREFIX);
-      return boots.length - 1 === n && (boots[n] ?? "").includes(BANNER);
-    }, { timeout: 60_000, message: `boot ${n}: its mark and then its banner` }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const boots = (await terminalText(page)).split(BOOT_MARK_PREFIX);
+          return boots.length - 1 === n && (boots[n] ?? "").includes(BANNER);
+        },
+        { timeout: 60_000, message: `boot ${n}: its mark and then its banner` },
+      )
+      .toBe(true);
     await runAction(page, id, "force-stop");
     await expect(phase).toHaveAttribute("data-phase", "guest-not-running");
   }

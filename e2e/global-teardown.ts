@@ -12,7 +12,10 @@ export default async function globalTeardown(): Promise<void> {
     const { labHost, labVm } = readRunState();
     const { privateKey, publicKey, ...state } = labHost;
     const { privateKey: vmKey, publicKey: vmPublicKey, ...vmState } = labVm;
-    await Promise.all([attachLabHost(state, { privateKey, publicKey }).stop(), attachLabVm(vmState, { privateKey: vmKey, publicKey: vmPublicKey }).stop()]);
+    await Promise.all([
+      attachLabHost(state, { privateKey, publicKey }).stop(),
+      attachLabVm(vmState, { privateKey: vmKey, publicKey: vmPublicKey }).stop(),
+    ]);
   }
   if (process.env.LABDECK_E2E_KEEP === "1") {
     console.log(`kept the e2e run directory ${runDir()}`);

@@ -22,7 +22,11 @@ const guestIp = "10.78.0.2";
 async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
   return page.evaluate(
     async ({ path, input }) => {
-      const r = await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: input }) });
+      const r = await fetch(`/api/trpc/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: input }),
+      });
       const body = (await r.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } };
       if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? r.status}`);
       return body.result.data.json;
@@ -34,7 +38,13 @@ async function mutate<T>(page: Page, path: string, input: unknown): Promise<T> {
 test("a running TAP guest's address, learned from the host, shows in the list apart from the definition's", async ({ page }) => {
   const lab = labHost();
   const { labHost: state } = readRunState();
-  const hostId = await addHost(page, { name: hostName, address: state.address, port: state.port, runDir: state.runDir, privateKey: state.privateKey });
+  const hostId = await addHost(page, {
+    name: hostName,
+    address: state.address,
+    port: state.port,
+    runDir: state.runDir,
+    privateKey: state.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
   for (const argv of [

@@ -20,7 +20,11 @@ const ids: string[] = [];
 async function trpcPost(page: Page, path: string, input: unknown): Promise<unknown> {
   return page.evaluate(
     async ([p, body]) => {
-      const r = await fetch(`/api/trpc/${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: body }) });
+      const r = await fetch(`/api/trpc/${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: body }),
+      });
       const reply = (await r.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } };
       if (!reply.result) throw new Error(`${p}: ${reply.error?.json.message ?? r.status}`);
       return reply.result.data.json;
@@ -35,7 +39,13 @@ const firstRow = (page: Page) => rows(page).first();
 test("make a host with more guests than one page", async ({ page }) => {
   test.setTimeout(300_000);
   const { labHost: lab } = readRunState();
-  const hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, privateKey: lab.privateKey });
+  const hostId = await addHost(page, {
+    name: hostName,
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    privateKey: lab.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
   for (let i = 0; i < COUNT; i++) {
@@ -82,7 +92,8 @@ test("the list pages, sorts and filters on the server, and reads states for the 
   await page.getByTestId("guest-filter-host").selectOption({ label: hostName });
   await expect(page.getByTestId("guest-total")).toHaveAttribute("data-total", "10");
   await expect(rows(page)).toHaveCount(10);
-  for (const r of await rows(page).all()) await expect(r.getByTestId("guest-state").locator("[data-state]")).toHaveAttribute("data-state", "shut-off");
+  for (const r of await rows(page).all())
+    await expect(r.getByTestId("guest-state").locator("[data-state]")).toHaveAttribute("data-state", "shut-off");
   await page.getByTestId("guest-filter-state").selectOption("shut-off");
   await expect(page.getByTestId("guest-total")).toHaveAttribute("data-total", "10");
   await page.getByTestId("guest-filter-state").selectOption("running");

@@ -21,7 +21,13 @@ const row = (page: Page, text: RegExp) => terminalRows(page).filter({ hasText: t
 
 test("create a custom-kernel guest in the wizard; Show commands shows the QEMU line", async ({ page }) => {
   const { labHost: lab } = readRunState();
-  const hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, privateKey: lab.privateKey });
+  const hostId = await addHost(page, {
+    name: hostName,
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    privateKey: lab.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
   await createUser(page, { ...viewer, role: "viewer" });
@@ -29,7 +35,13 @@ test("create a custom-kernel guest in the wizard; Show commands shows the QEMU l
   await page.goto("/guests");
   await page.getByTestId("new-guest").click();
   const tiny = tinyGuestPaths(lab.runDir);
-  await fillKernelGuest(page, { hostLabel: `${hostName} (${lab.address})`, name: guestName, kernel: tiny.kernel, initrd: tiny.initrd, append: "console=ttyS0 quiet panic=-1" });
+  await fillKernelGuest(page, {
+    hostLabel: `${hostName} (${lab.address})`,
+    name: guestName,
+    kernel: tiny.kernel,
+    initrd: tiny.initrd,
+    append: "console=ttyS0 quiet panic=-1",
+  });
   await page.getByTestId("wizard-show-commands").click();
   const preview = page.getByTestId("wizard-preview");
   await expect(preview.getByTestId("wizard-accel")).toHaveText("tcg");
@@ -72,7 +84,9 @@ test("import a kvm recipe line: the page lists each default it filled in and kee
   await page.getByTestId("import-host").selectOption({ label: hostName });
   await page.getByTestId("import-parse").click();
   const rows = page.getByTestId("import-differences").getByTestId("import-difference");
-  await expect(rows.and(page.locator('[data-field="machine"][data-kind="default"]'))).toContainText("QEMU's default for qemu-system-x86_64 is pc");
+  await expect(rows.and(page.locator('[data-field="machine"][data-kind="default"]'))).toContainText(
+    "QEMU's default for qemu-system-x86_64 is pc",
+  );
   await expect(rows.and(page.locator('[data-field="nics.0.network"]'))).toContainText("/etc/qemu-ifdown");
   await expect(page.getByTestId("import-definition")).toContainText('"ifname": "tap3"');
   await page.getByTestId("import-continue").click();
@@ -125,7 +139,11 @@ test("a viewer sees the output but cannot type, in the page or on the raw socket
   await typeInConsole(vp, "echo viewer-$((1+1))");
 
   const refusal = await vp.evaluate(async (id) => {
-    const r = await fetch("/api/trpc/guests.consoleTicket", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: { id } }) });
+    const r = await fetch("/api/trpc/guests.consoleTicket", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ json: { id } }),
+    });
     const body = (await r.json()) as { result: { data: { json: { path: string; canWrite: boolean } } } };
     const { path, canWrite } = body.result.data.json;
     const ws = new WebSocket(`ws://${location.host}${path}`);

@@ -17,7 +17,14 @@ let jobId = "";
 
 test("add the harness host with a pasted private key", async ({ page }) => {
   const { labHost: lab } = readRunState();
-  hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, configRoot: `${lab.dir}/etc-root`, privateKey: lab.privateKey });
+  hostId = await addHost(page, {
+    name: hostName,
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    configRoot: `${lab.dir}/etc-root`,
+    privateKey: lab.privateKey,
+  });
   await expect(page.getByTestId("host-key-status").first()).toHaveText("not confirmed");
   await expect(page.getByTestId("public-key")).toContainText(lab.publicKey.split(" ")[1] ?? "");
   await page.goto("/");
@@ -33,7 +40,11 @@ test("check and confirm the host key; the probe fills the capability matrix", as
   await expect(page.getByTestId("pinned-fingerprint")).toHaveText(lab.hostKeyFingerprint);
 
   const caps = page.getByTestId("capabilities-card");
-  await expect(caps.getByTestId("job-inline").getByTestId("job-status").locator("[data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(caps.getByTestId("job-inline").getByTestId("job-status").locator("[data-status]")).toHaveAttribute(
+    "data-status",
+    "succeeded",
+    { timeout: 60_000 },
+  );
   const arch = (await lab.execInNs(["uname", "-m"])).stdout.trim();
   const kernel = (await lab.execInNs(["uname", "-r"])).stdout.trim();
   await expect(caps.getByTestId("cap-arch-value")).toHaveText(arch);

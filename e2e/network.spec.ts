@@ -54,13 +54,26 @@ test.afterAll(async () => {
 
 test("a host with two stopped guests on user-mode networking", async ({ page }) => {
   const { labHost: lab } = readRunState();
-  hostId = await addHost(page, { name: hostName, address: lab.address, port: lab.port, runDir: lab.runDir, configRoot: `${lab.dir}/etc-network`, privateKey: lab.privateKey });
+  hostId = await addHost(page, {
+    name: hostName,
+    address: lab.address,
+    port: lab.port,
+    runDir: lab.runDir,
+    configRoot: `${lab.dir}/etc-network`,
+    privateKey: lab.privateKey,
+  });
   await checkHostKey(page);
   await confirmHostKey(page);
   const tiny = tinyGuestPaths(lab.runDir);
   for (const name of guestNames) {
     await page.goto("/guests/new");
-    await fillKernelGuest(page, { hostLabel: `${hostName} (${lab.address})`, name, kernel: tiny.kernel, initrd: tiny.initrd, append: "console=ttyS0 quiet" });
+    await fillKernelGuest(page, {
+      hostLabel: `${hostName} (${lab.address})`,
+      name,
+      kernel: tiny.kernel,
+      initrd: tiny.initrd,
+      append: "console=ttyS0 quiet",
+    });
     await page.getByTestId("wizard-submit").click();
     await expect(page.getByTestId("guest-name")).toHaveText(name);
   }
@@ -93,7 +106,10 @@ test("draw a NATed bridge for both guests, preview, apply, keep; a second sessio
     await expect(node(page, `node-guest-${name}`)).toContainText(`→ ${BRIDGE}`);
   }
   await connect(bridge.getByTestId("handle-up"), node(page, "node-link-eth0").getByTestId("handle-nat"));
-  await expect(node(page, "node-link-eth0").getByTestId("node-badge").filter({ hasText: "NAT 192.168.2.0/24" })).toHaveAttribute("data-status", "added");
+  await expect(node(page, "node-link-eth0").getByTestId("node-badge").filter({ hasText: "NAT 192.168.2.0/24" })).toHaveAttribute(
+    "data-status",
+    "added",
+  );
   await expect(page.getByTestId("pending-edit")).toHaveCount(4);
 
   await page.getByTestId("pending-preview").click();
@@ -105,7 +121,10 @@ test("draw a NATed bridge for both guests, preview, apply, keep; a second sessio
 
   await expect(bridge).toHaveAttribute("data-status", "current");
   await expect(bridge.getByTestId("node-address")).toHaveText("192.168.2.1/24");
-  await expect(node(page, "node-link-eth0").getByTestId("node-badge").filter({ hasText: "NAT 192.168.2.0/24" })).toHaveAttribute("data-status", "current");
+  await expect(node(page, "node-link-eth0").getByTestId("node-badge").filter({ hasText: "NAT 192.168.2.0/24" })).toHaveAttribute(
+    "data-status",
+    "current",
+  );
   for (const name of guestNames) await expect(node(page, `node-guest-${name}`)).toContainText(`bridge ${BRIDGE}`);
 
   // The other session never reloaded: the server's change event made it read the host again.
@@ -114,7 +133,9 @@ test("draw a NATed bridge for both guests, preview, apply, keep; a second sessio
   await second.close();
 
   const lab = labHost();
-  const addr = JSON.parse((await lab.execInNs(["ip", "-j", "addr", "show", BRIDGE])).stdout) as { addr_info: { family: string; local: string; prefixlen: number }[] }[];
+  const addr = JSON.parse((await lab.execInNs(["ip", "-j", "addr", "show", BRIDGE])).stdout) as {
+    addr_info: { family: string; local: string; prefixlen: number }[];
+  }[];
   expect(addr[0]?.addr_info).toContainEqual(expect.objectContaining({ family: "inet", local: "192.168.2.1", prefixlen: 24 }));
   const nat = (await lab.execInNs(["iptables-save", "-t", "nat"])).stdout;
   expect(nat).toMatch(/-A POSTROUTING -s 192\.168\.2\.0\/24 -o eth0 .*-j MASQUERADE/);
@@ -153,7 +174,8 @@ test("a viewer sees the topology, drift and firewall, with no way to change them
   await signIn(vp, viewer);
   await vp.goto(`/hosts/${hostId}/network`);
   await expect(node(vp, `node-link-${BRIDGE}`).getByTestId("node-address")).toHaveText("192.168.2.1/24");
-  for (const id of ["palette-add-bridge", "pending-panel", "portforward-eth0", "drift-adopt"]) await expect(vp.getByTestId(id)).toHaveCount(0);
+  for (const id of ["palette-add-bridge", "pending-panel", "portforward-eth0", "drift-adopt"])
+    await expect(vp.getByTestId(id)).toHaveCount(0);
   await vp.getByTestId("tab-firewall").click();
   await expect(vp.getByTestId("fw-rule-text").first()).toBeVisible();
   await expect(vp.getByTestId("fw-append")).toHaveCount(0);
@@ -178,20 +200,26 @@ test("removing the bridge on the canvas detaches the guests and drops its NAT", 
   expect((await lab.execInNs(["iptables-save", "-t", "nat"])).stdout).not.toContain("192.168.2.0/24");
 });
 
-test("the editor tells the truth: new nodes in view, handle clicks answer, every bridge timer, statuses and counts as planned", async ({ page }) => {
+test("the editor tells the truth: new nodes in view, handle clicks answer, every bridge timer, statuses and counts as planned", async ({
+  page,
+}) => {
   await page.goto(`/hosts/${hostId}/network`);
   await expect(node(page, "node-link-eth0")).toBeVisible();
   // Panned away from the nodes: a new node must still come into view.
   const box = await page.getByTestId("network-canvas").boundingBox();
   if (!box) throw new Error("no canvas");
   // Grab the pane itself (not a node, the palette or the controls) near the right edge.
-  const grab = await page.evaluate(({ x, y, w, h }) => {
-    for (let dx = 40; dx < w / 2; dx += 20) for (let dy = 40; dy < h - 40; dy += 20) {
-      const el = document.elementFromPoint(x + w - dx, y + dy);
-      if (el?.classList.contains("react-flow__pane")) return { x: x + w - dx, y: y + dy };
-    }
-    return null;
-  }, { x: box.x, y: box.y, w: box.width, h: box.height });
+  const grab = await page.evaluate(
+    ({ x, y, w, h }) => {
+      for (let dx = 40; dx < w / 2; dx += 20)
+        for (let dy = 40; dy < h - 40; dy += 20) {
+          const el = document.elementFromPoint(x + w - dx, y + dy);
+          if (el?.classList.contains("react-flow__pane")) return { x: x + w - dx, y: y + dy };
+        }
+      return null;
+    },
+    { x: box.x, y: box.y, w: box.width, h: box.height },
+  );
   if (!grab) throw new Error("no empty pane to grab");
   await page.mouse.move(grab.x, grab.y);
   await page.mouse.down();
@@ -235,12 +263,16 @@ test("the editor tells the truth: new nodes in view, handle clicks answer, every
   await expect(bridge).toHaveAttribute("data-status", "current");
 
   const lab = labHost();
-  const info = JSON.parse((await lab.execInNs(["ip", "-j", "-d", "link", "show", TRUTH_BRIDGE])).stdout) as { linkinfo: { info_data: Record<string, number> } }[];
+  const info = JSON.parse((await lab.execInNs(["ip", "-j", "-d", "link", "show", TRUTH_BRIDGE])).stdout) as {
+    linkinfo: { info_data: Record<string, number> };
+  }[];
   expect(info[0]?.linkinfo.info_data).toMatchObject({ stp_state: 1, forward_delay: 400, hello_time: 100, max_age: 1200 });
   expect((await lab.execInNs(["ip", "-j", "link", "show", TRUTH_TAP])).stdout).toContain(`"master":"${TRUTH_BRIDGE}"`);
 });
 
-test("routes: a named table shows by name, the form follows it, copy main's routes is one edit, a rule's label has every selector", async ({ page }) => {
+test("routes: a named table shows by name, the form follows it, copy main's routes is one edit, a rule's label has every selector", async ({
+  page,
+}) => {
   await page.goto(`/hosts/${hostId}/network`);
   await page.getByTestId("tab-routes").click();
   const name = "truth2";
@@ -254,7 +286,9 @@ test("routes: a named table shows by name, the form follows it, copy main's rout
   await page.getByTestId(`route-table-${name}`).click();
   await expect(page.getByTestId("route-add").getByLabel("Table")).toHaveValue(name);
   await page.getByTestId("route-copy-main").click();
-  await expect(page.getByTestId("pending-edit").last()).toContainText(`Copy the main table's routes into table ${name}, except the default`);
+  await expect(page.getByTestId("pending-edit").last()).toContainText(
+    `Copy the main table's routes into table ${name}, except the default`,
+  );
   const rule = page.getByTestId("iprule-add");
   await rule.getByLabel("Priority").fill("2200");
   await rule.getByLabel("From").fill("192.168.9.0/24");
@@ -263,7 +297,9 @@ test("routes: a named table shows by name, the form follows it, copy main's rout
   await rule.getByLabel("fwmark").fill("2");
   await rule.getByLabel("Table").fill("122");
   await rule.locator("button[type=submit]").click();
-  await expect(page.getByTestId("pending-edit").last()).toHaveText(new RegExp(`Add ip rule 2200: from 192.168.9.0/24 to 10.9.0.0/16 iif eth0 fwmark 0x2 lookup ${name}`));
+  await expect(page.getByTestId("pending-edit").last()).toHaveText(
+    new RegExp(`Add ip rule 2200: from 192.168.9.0/24 to 10.9.0.0/16 iif eth0 fwmark 0x2 lookup ${name}`),
+  );
   await page.getByTestId("pending-preview").click();
   await applyAndKeep(page);
 
@@ -282,7 +318,13 @@ test("a running guest on user-mode networking is drawn running; persistence says
   const tiny = tinyGuestPaths(lab.runDir);
   const name = randomName("netrun");
   await page.goto("/guests/new");
-  await fillKernelGuest(page, { hostLabel: `${hostName} (${lab.address})`, name, kernel: tiny.kernel, initrd: tiny.initrd, append: "console=ttyS0 quiet" });
+  await fillKernelGuest(page, {
+    hostLabel: `${hostName} (${lab.address})`,
+    name,
+    kernel: tiny.kernel,
+    initrd: tiny.initrd,
+    append: "console=ttyS0 quiet",
+  });
   await page.getByTestId("wizard-submit").click();
   await expect(page.getByTestId("guest-name")).toHaveText(name);
   const guestUrl = page.url();
@@ -295,7 +337,9 @@ test("a running guest on user-mode networking is drawn running; persistence says
   await expect(files.first()).toHaveAttribute("data-state", "missing");
   await page.getByTestId("persistence-write").click();
   await expect(files.first()).toHaveAttribute("data-state", "current", { timeout: 60_000 });
-  await expect(files.filter({ hasText: "/etc/network/interfaces.d/labdeck" })).toContainText("Written by Labdeck when someone writes the Persistence tab's files");
+  await expect(files.filter({ hasText: "/etc/network/interfaces.d/labdeck" })).toContainText(
+    "Written by Labdeck when someone writes the Persistence tab's files",
+  );
   // A change behind the files' back: the tab says they are stale, and what differs.
   await labHost().execInNs(["ip", "addr", "add", "192.168.77.1/24", "dev", TRUTH_BRIDGE]);
   await page.reload();

@@ -41,7 +41,14 @@ async function previewAndApply(page: Page, expected: string | RegExp): Promise<v
 
 test("the lab VM added as a host shows its empty disk on the storage page", async ({ page }) => {
   const { labVm: vm } = readRunState();
-  hostId = await addHost(page, { name: hostName, address: vm.address, port: vm.port, runDir: vm.runDir, configRoot: `${vm.runDir}/config-root`, privateKey: vm.privateKey });
+  hostId = await addHost(page, {
+    name: hostName,
+    address: vm.address,
+    port: vm.port,
+    runDir: vm.runDir,
+    configRoot: `${vm.runDir}/config-root`,
+    privateKey: vm.privateKey,
+  });
   expect(await checkHostKey(page)).toBe(vm.hostKeyFingerprint);
   await confirmHostKey(page);
   await page.getByTestId("host-storage-link").click();

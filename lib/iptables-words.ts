@@ -6,4 +6,10 @@
 export const IPTABLES_TABLES = ["filter", "nat", "mangle"] as const;
 export const CTSTATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"] as const;
 export const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"] as const;
-export const REJECT_WITH = ["icmp-port-unreachable", "icmp-host-unreachable", "icmp-net-unreachable", "icmp-admin-prohibited", "tcp-reset"] as const;
+export const REJECT_WITH = [
+  "icmp-port-unreachable",
+  "icmp-host-unreachable",
+  "icmp-net-unreachable",
+  "icmp-admin-prohibited",
+  "tcp-reset",
+] as const;

@@ -59,7 +59,7 @@ export function parsePrefix(text: string): Ipv4Prefix | null {
 }
 
 export function prefixContains(prefix: Ipv4Prefix, ip: number): boolean {
-  return ((ip & mask(prefix.length)) >>> 0) === prefix.network;
+  return (ip & mask(prefix.length)) >>> 0 === prefix.network;
 }
 
 /** True/false for a readable prefix, null when the text is not IPv4. */

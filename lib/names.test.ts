@@ -16,6 +16,12 @@ describe("name patterns", () => {
 
   it("refuses LVM's reserved names", () => {
     expect(ZLvmName.safeParse("web").success).toBe(true);
-    expect(["-web", ".", "..", "snapshot1", "a_tmeta"].map((n) => ZLvmName.safeParse(n).success)).toEqual([false, false, false, false, false]);
+    expect(["-web", ".", "..", "snapshot1", "a_tmeta"].map((n) => ZLvmName.safeParse(n).success)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

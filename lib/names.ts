@@ -33,7 +33,20 @@ export const UNIX_NAME = /^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/;
 /** LVM VG/LV names: letters, digits and _ . + -; not starting with "-"; "." and ".." are refused by ZLvmName. */
 export const LVM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,62}$/;
 // LVM reserves these for its own sub-volumes and refuses them (lvcreate(8), "VALID NAMES").
-const RESERVED_PARTS = ["_cdata", "_cmeta", "_corig", "_mlog", "_mimage", "_pmspare", "_rimage", "_rmeta", "_tdata", "_tmeta", "_vorigin", "_vdata"];
+const RESERVED_PARTS = [
+  "_cdata",
+  "_cmeta",
+  "_corig",
+  "_mlog",
+  "_mimage",
+  "_pmspare",
+  "_rimage",
+  "_rmeta",
+  "_tdata",
+  "_tmeta",
+  "_vorigin",
+  "_vdata",
+];
 
 export const ZLvmName = z
   .string()

@@ -26,9 +26,7 @@ export interface DemoHostInfo {
   knownHostsFile: string;
 }
 
-export type DemoHostStatus =
-  | ({ running: true } & DemoHostInfo)
-  | { running: false; leftovers: boolean };
+export type DemoHostStatus = ({ running: true } & DemoHostInfo) | { running: false; leftovers: boolean };
 
 function demoDir(dataDir: string): string {
   return path.resolve(dataDir, "demo-host");

@@ -4,11 +4,17 @@ import fs from "node:fs";
 import path from "node:path";
 
 const dir = process.argv[2];
-let passed = 0, failed = 0, skipped = 0, missing = [];
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  missing = [];
 
 function read(name) {
   const file = path.join(dir, name);
-  if (!fs.existsSync(file)) { missing.push(name); return null; }
+  if (!fs.existsSync(file)) {
+    missing.push(name);
+    return null;
+  }
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
@@ -18,7 +24,9 @@ for (const name of ["unit.json", "integration.json"]) {
   passed += r.numPassedTests ?? 0;
   failed += r.numFailedTests ?? 0;
   // A file whose setup failed fails no test of its own: count it, so the line never says 0 failed.
-  failed += (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).every((a) => a.status !== "failed")).length;
+  failed += (r.testResults ?? []).filter(
+    (f) => f.status === "failed" && (f.assertionResults ?? []).every((a) => a.status !== "failed"),
+  ).length;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
 const e2e = read("e2e.json");

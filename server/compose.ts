@@ -98,7 +98,9 @@ export function createConsoleUpgrade(rt: Runtime, allowedOrigins: readonly strin
           hostId: target.hostId,
           hostName: target.name,
           action: "console.follow",
-          commands: [{ argv, purpose: "Follow the guest's serial log for its console", exitStatus: null, outcome: "ok", durationMs: 0, output: "" }],
+          commands: [
+            { argv, purpose: "Follow the guest's serial log for its console", exitStatus: null, outcome: "ok", durationMs: 0, output: "" },
+          ],
         }),
     },
   });

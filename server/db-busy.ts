@@ -35,7 +35,11 @@ export async function retryWhileBusy<T>(what: string, write: () => Promise<T>, o
       if (!isDbBusy(err)) throw err;
       const waited = Date.now() - started;
       if (waited >= budget) {
-        throw new LabdeckError("INTERNAL", `${what}: the database stayed locked by another writer for ${Math.round(waited / 1000)} s; not recorded`, { cause: err });
+        throw new LabdeckError(
+          "INTERNAL",
+          `${what}: the database stayed locked by another writer for ${Math.round(waited / 1000)} s; not recorded`,
+          { cause: err },
+        );
       }
       logger.warn({ what, attempt, waitedMs: waited }, "database locked by another writer; retrying the write");
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt - 1, 4), 1_000)));

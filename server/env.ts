@@ -3,10 +3,12 @@ import { z } from "zod";
 import { dataDir, databaseUrl } from "./db-url";
 import { splitList, type RequestPolicy, type SecureCookieMode } from "./auth/request-security";
 
-const ZOriginList = z.string().refine(
-  (v) => splitList(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
-  "each entry must be an origin such as https://labdeck.example.org (scheme, host, optional port; no path)",
-);
+const ZOriginList = z
+  .string()
+  .refine(
+    (v) => splitList(v).every((o) => URL.canParse(o) && new URL(o).origin === o),
+    "each entry must be an origin such as https://labdeck.example.org (scheme, host, optional port; no path)",
+  );
 
 // Parsed once at start so a bad setting fails at boot, not inside a request.
 const ZEnv = z.object({
@@ -64,7 +66,8 @@ export function env(): Env {
 
 /** The request policy (origins, trusted proxies, cookie security) the settings describe. */
 export function requestPolicyFromEnv(e: Env = env()): RequestPolicy {
-  const legacy: SecureCookieMode | undefined = e.LABDECK_INSECURE_COOKIES === "0" ? "always" : e.LABDECK_INSECURE_COOKIES === "1" ? "never" : undefined;
+  const legacy: SecureCookieMode | undefined =
+    e.LABDECK_INSECURE_COOKIES === "0" ? "always" : e.LABDECK_INSECURE_COOKIES === "1" ? "never" : undefined;
   return {
     allowedOrigins: splitList(e.LABDECK_ALLOWED_ORIGINS),
     trustedProxies: splitList(e.LABDECK_TRUSTED_PROXIES),

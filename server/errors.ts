@@ -21,11 +21,7 @@ export class LabdeckError extends Error {
   readonly field: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(
-    code: LabdeckErrorCode,
-    message: string,
-    opts: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: LabdeckErrorCode, message: string, opts: { field?: string; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: opts.cause });
     this.name = "LabdeckError";
     this.code = code;

@@ -23,14 +23,39 @@ const rule = (extra: Record<string, unknown>, target: Record<string, unknown> = 
   rule: { protocol: "tcp", ...extra, target },
 });
 
-const EDGE_FIELDS: readonly { name: string; parse: (v: string) => { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }; path: string }[] = [
+const EDGE_FIELDS: readonly {
+  name: string;
+  parse: (v: string) => { success: boolean; error?: { issues: { path: PropertyKey[] }[] } };
+  path: string;
+}[] = [
   { name: "rule comment", parse: (v) => ZNetOp.safeParse(rule({ comment: v })), path: "rule.comment" },
   { name: "LOG prefix", parse: (v) => ZNetOp.safeParse(rule({}, { kind: "LOG", prefix: v.slice(0, 29) })), path: "rule.target.prefix" },
-  { name: "rule.delete text", parse: (v) => ZNetOp.safeParse({ op: "rule.delete", table: "filter", chain: "INPUT", text: `-A INPUT -m comment --comment "${v}" -j ACCEPT` }), path: "text" },
-  { name: "rule.replace expect", parse: (v) => ZNetOp.safeParse({ ...rule({}), op: "rule.replace", position: 1, expect: `-A INPUT ${v}` }), path: "expect" },
-  { name: "storage size", parse: (v) => ZStorageOp.safeParse({ op: "lv.grow", vg: "vg0", lv: "web", size: `1${v}G`.slice(0, 32) }), path: "size" },
-  { name: "shrink confirm", parse: (v) => ZStorageOp.safeParse({ op: "lv.shrink", vg: "vg0", lv: "web", size: "1G", confirm: `vg0/web${v}` }), path: "confirm" },
-  { name: "kernel append", parse: (v) => ZGuestDefinition.safeParse({ name: "g1", boot: { kind: "kernel", kernel: "/srv/k", append: `console=ttyS0 ${v}` } }), path: "boot.append" },
+  {
+    name: "rule.delete text",
+    parse: (v) =>
+      ZNetOp.safeParse({ op: "rule.delete", table: "filter", chain: "INPUT", text: `-A INPUT -m comment --comment "${v}" -j ACCEPT` }),
+    path: "text",
+  },
+  {
+    name: "rule.replace expect",
+    parse: (v) => ZNetOp.safeParse({ ...rule({}), op: "rule.replace", position: 1, expect: `-A INPUT ${v}` }),
+    path: "expect",
+  },
+  {
+    name: "storage size",
+    parse: (v) => ZStorageOp.safeParse({ op: "lv.grow", vg: "vg0", lv: "web", size: `1${v}G`.slice(0, 32) }),
+    path: "size",
+  },
+  {
+    name: "shrink confirm",
+    parse: (v) => ZStorageOp.safeParse({ op: "lv.shrink", vg: "vg0", lv: "web", size: "1G", confirm: `vg0/web${v}` }),
+    path: "confirm",
+  },
+  {
+    name: "kernel append",
+    parse: (v) => ZGuestDefinition.safeParse({ name: "g1", boot: { kind: "kernel", kernel: "/srv/k", append: `console=ttyS0 ${v}` } }),
+    path: "boot.append",
+  },
 ];
 
 describe("free text at the API edge", () => {
@@ -63,13 +88,22 @@ describe("free text again in the builders", () => {
     const ops = [rule({ comment: value })] as unknown as TNetOp[];
     expect(fieldOf(() => buildNetworkPlan(labNatNetwork(), ops, { workDir: "/var/lib/labdeck/network/x" }))).toBe("ops.0.rule.comment");
     const log = [rule({}, { kind: "LOG", prefix: value })] as unknown as TNetOp[];
-    expect(fieldOf(() => buildNetworkPlan(labNatNetwork(), log, { workDir: "/var/lib/labdeck/network/x" }))).toBe("ops.0.rule.target.prefix");
+    expect(fieldOf(() => buildNetworkPlan(labNatNetwork(), log, { workDir: "/var/lib/labdeck/network/x" }))).toBe(
+      "ops.0.rule.target.prefix",
+    );
   });
 
   it.each(HOSTILE.filter(([k]) => k !== "LF" && k !== "TAB"))("persistence refuses a file whose content holds %s", (_kind, value) => {
-    const file = { path: "/etc/iptables/rules.v4", content: `*filter\n-A INPUT -m comment --comment "${value}" -j ACCEPT\nCOMMIT\n`, purpose: "rules", mode: "0640" };
+    const file = {
+      path: "/etc/iptables/rules.v4",
+      content: `*filter\n-A INPUT -m comment --comment "${value}" -j ACCEPT\nCOMMIT\n`,
+      purpose: "rules",
+      mode: "0640",
+    };
     expect(fieldOf(() => persistencePlanSteps([file], { root: "/" }))).toBe("files.0.content");
-    expect(fieldOf(() => persistencePlanSteps([{ ...file, content: "ok\n", purpose: `rules ${value}` }], { root: "/" }))).toBe("files.0.purpose");
+    expect(fieldOf(() => persistencePlanSteps([{ ...file, content: "ok\n", purpose: `rules ${value}` }], { root: "/" }))).toBe(
+      "files.0.purpose",
+    );
   });
 
   it("rules.v4 refuses a host rule whose comment holds a CR instead of writing or dropping it", () => {

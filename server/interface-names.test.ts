@@ -7,7 +7,10 @@ import { ZNetOp } from "./network/ops";
 // stricter one: a bridge made in the network editor (0br, _lab, lab:1) was refused as the
 // bridge of a guest's NIC.
 
-const tapNic = (bridge: string, ifname?: string) => ({ name: "g", nics: [{ network: { kind: "tap", bridge, ...(ifname ? { ifname } : {}) } }] });
+const tapNic = (bridge: string, ifname?: string) => ({
+  name: "g",
+  nics: [{ network: { kind: "tap", bridge, ...(ifname ? { ifname } : {}) } }],
+});
 
 describe("interface names across the network editor and the guest definition", () => {
   const editorNames = ["br0", "0br", "_lab", "lab:1", "br-lab.10", "abcdefghijklmno"];

@@ -4,7 +4,9 @@ import { lsblkEntries, lsblkMountpoints, lsblkSize } from "./lsblk-output";
 
 describe("lsblkEntries", () => {
   it("flattens a tree parent first, naming each child's parent", () => {
-    const text = JSON.stringify({ blockdevices: [{ name: "vda", children: [{ name: "vda1" }, { name: "vda2", children: [{ name: "vg-lv" }] }] }, { name: "vdb" }] });
+    const text = JSON.stringify({
+      blockdevices: [{ name: "vda", children: [{ name: "vda1" }, { name: "vda2", children: [{ name: "vg-lv" }] }] }, { name: "vdb" }],
+    });
     expect(lsblkEntries(text).map((e) => [e.fields.name, e.treeParent, e.hasChildren])).toEqual([
       ["vda", null, true],
       ["vda1", "vda", false],

@@ -118,15 +118,22 @@ describe("pattern safety", () => {
 
   it("covers every exported pattern, and only existing ones", async () => {
     const exported = scan.patterns.filter((p) => p.exportedAs !== null).map((p) => `${p.file}#${p.exportedAs}`);
-    expect(exported.filter((k) => !(k in EXPORTED)), "exported patterns missing from EXPORTED").toEqual([]);
-    expect(Object.keys(EXPORTED).filter((k) => !exported.includes(k)), "EXPORTED entries no longer in the sources").toEqual([]);
+    expect(
+      exported.filter((k) => !(k in EXPORTED)),
+      "exported patterns missing from EXPORTED",
+    ).toEqual([]);
+    expect(
+      Object.keys(EXPORTED).filter((k) => !exported.includes(k)),
+      "EXPORTED entries no longer in the sources",
+    ).toEqual([]);
     // The modules' actual exports, so a pattern exported some other way than a literal
     // (built by a function, re-exported under another name) is noticed too.
     const modules = [...new Set(exported.map((k) => k.split("#")[0] as string))].filter((f) => f.endsWith(".ts"));
     const uncovered: string[] = [];
     for (const file of modules) {
       const mod = (await import(path.join(ROOT, file))) as Record<string, unknown>;
-      for (const [name, value] of Object.entries(mod)) if (value instanceof RegExp && !(`${file}#${name}` in EXPORTED)) uncovered.push(`${file}#${name}`);
+      for (const [name, value] of Object.entries(mod))
+        if (value instanceof RegExp && !(`${file}#${name}` in EXPORTED)) uncovered.push(`${file}#${name}`);
     }
     expect(uncovered).toEqual([]);
   });
@@ -136,7 +143,9 @@ describe("pattern safety", () => {
     for (const p of scan.patterns.filter((x) => x.exportedAs !== null)) {
       const key = `${p.file}#${p.exportedAs}`;
       const max = EXPORTED[key] ?? 0;
-      const re = p.file.endsWith(".ts") ? ((await import(path.join(ROOT, p.file))) as Record<string, RegExp>)[p.exportedAs as string] : compile(p);
+      const re = p.file.endsWith(".ts")
+        ? ((await import(path.join(ROOT, p.file))) as Record<string, RegExp>)[p.exportedAs as string]
+        : compile(p);
       expect(re, key).toBeInstanceOf(RegExp);
       const lengths = [...SIZES.filter((n) => n < max), max, max + 1, max + 16, MAX_CHECKED_LENGTH, MAX_CHECKED_LENGTH + 64, 16_384];
       slow.push(...measure(re as RegExp, key, [...CLASSIC, ...familiesFor(p)], lengths));

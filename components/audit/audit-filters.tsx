@@ -56,7 +56,13 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterState; onC
         </Select>
       </Field>
       <Field label="Command" htmlFor="audit-command-search" className="w-52">
-        <Input id="audit-command-search" type="search" placeholder="e.g. iptables-save" value={value.command} onChange={(e) => set("command", e.target.value)} />
+        <Input
+          id="audit-command-search"
+          type="search"
+          placeholder="e.g. iptables-save"
+          value={value.command}
+          onChange={(e) => set("command", e.target.value)}
+        />
       </Field>
       <Field label="From" htmlFor="audit-from">
         <Input id="audit-from" type="datetime-local" value={value.from} onChange={(e) => set("from", e.target.value)} />
@@ -65,7 +71,12 @@ export function AuditFilters({ value, onChange }: { value: AuditFilterState; onC
         <Input id="audit-to" type="datetime-local" value={value.to} onChange={(e) => set("to", e.target.value)} />
       </Field>
       <label className="flex h-8 items-center gap-1.5">
-        <input type="checkbox" checked={value.failedOnly} onChange={(e) => set("failedOnly", e.target.checked)} data-testid="audit-failed-only" />
+        <input
+          type="checkbox"
+          checked={value.failedOnly}
+          onChange={(e) => set("failedOnly", e.target.checked)}
+          data-testid="audit-failed-only"
+        />
         failed only
       </label>
       <Button size="sm" variant="ghost" className="mb-0.5" onClick={() => onChange(NO_FILTER)}>

@@ -41,7 +41,9 @@ export function AuditLog() {
         {audit.isPending ? (
           <Loading label="Loading the audit log…" className="px-4" />
         ) : audit.isError ? (
-          <Notice tone="error" className="m-4">{errorMessage(audit.error)}</Notice>
+          <Notice tone="error" className="m-4">
+            {errorMessage(audit.error)}
+          </Notice>
         ) : items.length === 0 ? (
           <Empty className="m-4">Nothing matches these filters.</Empty>
         ) : (

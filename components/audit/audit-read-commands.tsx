@@ -29,7 +29,12 @@ export function AuditReadCommands({ commands, match }: { commands: readonly Read
         const line = shellLine(c.argv);
         const hit = needle !== "" && line.toLowerCase().includes(needle);
         return (
-          <li key={i} className={`rounded border p-2 ${hit ? "border-blue-400" : "border-slate-200"}`} data-testid="audit-read-command" data-outcome={c.outcome}>
+          <li
+            key={i}
+            className={`rounded border p-2 ${hit ? "border-blue-400" : "border-slate-200"}`}
+            data-testid="audit-read-command"
+            data-outcome={c.outcome}
+          >
             <div className="flex flex-wrap items-center gap-2 text-xs">
               <span className="font-mono break-all" data-testid="audit-read-argv">
                 {line}
@@ -39,8 +44,16 @@ export function AuditReadCommands({ commands, match }: { commands: readonly Read
               <span className="text-slate-500">{formatDuration(c.durationMs)}</span>
               {c.purpose && <span className="text-slate-500">{c.purpose}</span>}
             </div>
-            {c.note && <div className="mt-1 text-xs text-slate-600" data-testid="audit-read-note">{c.note}</div>}
-            {c.output && <pre className="theme-fixed mt-1 max-h-40 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{c.output}</pre>}
+            {c.note && (
+              <div className="mt-1 text-xs text-slate-600" data-testid="audit-read-note">
+                {c.note}
+              </div>
+            )}
+            {c.output && (
+              <pre className="theme-fixed mt-1 max-h-40 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">
+                {c.output}
+              </pre>
+            )}
           </li>
         );
       })}

@@ -23,13 +23,28 @@ export function AuditRow({ item, match }: { item: AuditItem; match?: string }) {
   const expandable = !!item.outputExcerpt || !!item.details || !!item.commands;
   return (
     <>
-      <Tr data-testid="audit-row" data-kind={item.kind} data-commands={item.commands?.length} data-action={item.action} data-outcome={item.outcome}>
+      <Tr
+        data-testid="audit-row"
+        data-kind={item.kind}
+        data-commands={item.commands?.length}
+        data-action={item.action}
+        data-outcome={item.outcome}
+      >
         <Td className="text-xs whitespace-nowrap text-slate-600">{formatTime(item.at)}</Td>
         <Td>{item.username}</Td>
         <Td className="whitespace-nowrap">
-          <span className="text-xs text-slate-500">{item.kind}</span> {item.kind !== "command" && <span className="font-medium">{item.action}</span>}
+          <span className="text-xs text-slate-500">{item.kind}</span>{" "}
+          {item.kind !== "command" && <span className="font-medium">{item.action}</span>}
         </Td>
-        <Td className="whitespace-nowrap">{item.hostId && item.hostName ? <Link href={`/hosts/${item.hostId}`} className="hover:underline">{item.hostName}</Link> : item.hostName ?? "—"}</Td>
+        <Td className="whitespace-nowrap">
+          {item.hostId && item.hostName ? (
+            <Link href={`/hosts/${item.hostId}`} className="hover:underline">
+              {item.hostName}
+            </Link>
+          ) : (
+            (item.hostName ?? "—")
+          )}
+        </Td>
         <Td className="min-w-[22rem] font-mono text-xs break-all" data-testid="audit-argv">
           {item.argv ? (
             <span data-testid="audit-command">{shellLine(item.argv)}</span>
@@ -51,7 +66,13 @@ export function AuditRow({ item, match }: { item: AuditItem; match?: string }) {
         <Td className="text-xs whitespace-nowrap text-slate-600">{formatDuration(item.durationMs)}</Td>
         <Td>
           {expandable && (
-            <button type="button" className="text-xs text-blue-700 hover:underline" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="audit-expand">
+            <button
+              type="button"
+              className="text-xs text-blue-700 hover:underline"
+              onClick={() => setOpen(!open)}
+              aria-expanded={open}
+              data-testid="audit-expand"
+            >
               {open ? "hide" : item.commands ? "commands" : item.outputExcerpt ? "output" : "details"}
             </button>
           )}
@@ -62,7 +83,10 @@ export function AuditRow({ item, match }: { item: AuditItem; match?: string }) {
           <td colSpan={9} className="px-3 py-2">
             {item.commands && <AuditReadCommands commands={item.commands} {...(match !== undefined ? { match } : {})} />}
             {item.outputExcerpt !== null && (
-              <pre className="theme-fixed max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100" data-testid="audit-output">
+              <pre
+                className="theme-fixed max-h-72 overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100"
+                data-testid="audit-output"
+              >
                 {item.outputExcerpt || "(no output)"}
               </pre>
             )}

@@ -33,6 +33,7 @@ export function AuthGuard({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  if (!me.data) return <Loading label={signedOut ? "Redirecting to sign in…" : "Checking your session…"} className="justify-center py-16" />;
+  if (!me.data)
+    return <Loading label={signedOut ? "Redirecting to sign in…" : "Checking your session…"} className="justify-center py-16" />;
   return <SessionProvider user={me.data}>{children}</SessionProvider>;
 }

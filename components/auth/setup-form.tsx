@@ -42,7 +42,11 @@ export function SetupForm() {
     return (
       <PublicShell title="Labdeck is set up">
         <p className="text-sm text-slate-700" data-testid="setup-done">
-          Its first admin exists. <Link href="/sign-in" className="font-medium underline">Sign in</Link>.
+          Its first admin exists.{" "}
+          <Link href="/sign-in" className="font-medium underline">
+            Sign in
+          </Link>
+          .
         </p>
       </PublicShell>
     );
@@ -58,16 +62,39 @@ export function SetupForm() {
   };
 
   return (
-    <PublicShell title="Create the first admin" subtitle="Labdeck has no users yet. This account can add hosts and invite the rest of the team.">
+    <PublicShell
+      title="Create the first admin"
+      subtitle="Labdeck has no users yet. This account can add hosts and invite the rest of the team."
+    >
       <form onSubmit={onSubmit} className="space-y-3" noValidate>
         <Field label="Admin user name" htmlFor="username" error={errors.username} hint="lowercase letters, digits, _ . -">
-          <Input id="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} invalid={!!errors.username} />
+          <Input
+            id="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            invalid={!!errors.username}
+          />
         </Field>
         <Field label="Password" htmlFor="password" error={errors.password} hint="at least 10 characters">
-          <Input id="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} invalid={!!errors.password} />
+          <Input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            invalid={!!errors.password}
+          />
         </Field>
         <Field label="Confirm password" htmlFor="confirm" error={mismatch ? "the passwords differ" : null}>
-          <Input id="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} invalid={mismatch} />
+          <Input
+            id="confirm"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            invalid={mismatch}
+          />
         </Field>
         <Field
           label="Setup token"
@@ -75,10 +102,28 @@ export function SetupForm() {
           error={errors.token}
           hint="The one-time token Labdeck printed in its log at start (also in <data dir>/setup-token on the Labdeck machine)."
         >
-          <Input id="token" className="font-mono" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} invalid={!!errors.token} />
+          <Input
+            id="token"
+            className="font-mono"
+            autoComplete="off"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            invalid={!!errors.token}
+          />
         </Field>
-        {message && <Notice tone="error" testId="setup-error">{message}</Notice>}
-        <Button type="submit" variant="primary" className="w-full" pending={create.isPending} disabled={!username || !password || !confirm || !token.trim()} data-testid="setup-submit">
+        {message && (
+          <Notice tone="error" testId="setup-error">
+            {message}
+          </Notice>
+        )}
+        <Button
+          type="submit"
+          variant="primary"
+          className="w-full"
+          pending={create.isPending}
+          disabled={!username || !password || !confirm || !token.trim()}
+          data-testid="setup-submit"
+        >
           Create admin and sign in
         </Button>
       </form>

@@ -66,13 +66,40 @@ export function SignInForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate>
       <Field label="User name" htmlFor="username" error={errors.username}>
-        <Input id="username" name="username" autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} invalid={!!errors.username} />
+        <Input
+          id="username"
+          name="username"
+          autoComplete="username"
+          autoFocus
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          invalid={!!errors.username}
+        />
       </Field>
       <Field label="Password" htmlFor="password" error={errors.password}>
-        <Input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} invalid={!!errors.password} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          invalid={!!errors.password}
+        />
       </Field>
-      {message && <Notice tone="error" testId="sign-in-error">{message}</Notice>}
-      <Button type="submit" variant="primary" className="w-full" pending={signIn.isPending} disabled={!username || !password || waitSeconds > 0} data-testid="sign-in-submit">
+      {message && (
+        <Notice tone="error" testId="sign-in-error">
+          {message}
+        </Notice>
+      )}
+      <Button
+        type="submit"
+        variant="primary"
+        className="w-full"
+        pending={signIn.isPending}
+        disabled={!username || !password || waitSeconds > 0}
+        data-testid="sign-in-submit"
+      >
         Sign in
       </Button>
     </form>

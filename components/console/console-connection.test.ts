@@ -99,9 +99,13 @@ describe("console connection", () => {
     const first = FakeSocket.all[0]!;
     first.open();
     first.onmessage?.({ data: JSON.stringify({ type: "stream", inode: "77", offset: 100, resumed: false }) });
-    first.onmessage?.({ data: JSON.stringify({ type: "boot", id: "b1", inode: "77", offset: 90, at: "2026-12-02T08:00:00Z", by: "alice", earlier: true }) });
+    first.onmessage?.({
+      data: JSON.stringify({ type: "boot", id: "b1", inode: "77", offset: 90, at: "2026-12-02T08:00:00Z", by: "alice", earlier: true }),
+    });
     first.onmessage?.({ data: new Uint8Array(5).buffer });
-    first.onmessage?.({ data: JSON.stringify({ type: "boot", id: "b2", inode: "77", offset: 105, at: "2026-12-02T08:01:00Z", by: "bob" }) });
+    first.onmessage?.({
+      data: JSON.stringify({ type: "boot", id: "b2", inode: "77", offset: 105, at: "2026-12-02T08:01:00Z", by: "bob" }),
+    });
     first.onmessage?.({ data: new Uint8Array(3).buffer });
     expect(conn.position()).toEqual({ inode: "77", offset: 108, lastBootId: "b2" });
     first.drop();

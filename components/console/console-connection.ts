@@ -72,7 +72,11 @@ export function backoffMs(failures: number, initial: number, max: number): numbe
   return Math.min(max, initial * 2 ** Math.max(0, failures - 1));
 }
 
-export function openConsole(o: ConsoleConnectionOptions): { send: (data: string) => void; close: () => void; position: () => StreamPosition | null } {
+export function openConsole(o: ConsoleConnectionOptions): {
+  send: (data: string) => void;
+  close: () => void;
+  position: () => StreamPosition | null;
+} {
   const initial = o.initialDelayMs ?? 1000;
   const max = o.maxDelayMs ?? 30_000;
   const encoder = new TextEncoder();

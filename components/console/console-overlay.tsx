@@ -17,7 +17,11 @@ export function ConsoleOverlay({ status }: { status: ConsoleStatus }) {
       <div className="theme-fixed max-w-md rounded border border-slate-600 bg-slate-800/95 px-3 py-2 text-center text-slate-100 shadow-lg">
         <div className="font-semibold">{t.title}</div>
         <div className="text-xs text-slate-300">{t.body}</div>
-        {status.detail && <div className="mt-1 font-mono text-[11px] break-all text-slate-400" data-testid="console-detail">{status.detail}</div>}
+        {status.detail && (
+          <div className="mt-1 font-mono text-[11px] break-all text-slate-400" data-testid="console-detail">
+            {status.detail}
+          </div>
+        )}
       </div>
     </div>
   );

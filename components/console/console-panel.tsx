@@ -20,7 +20,11 @@ export function ConsolePanel({ guestId, height }: { guestId: string; height?: st
         }
       />
       {history && (
-        <div className={height === "fill" ? "max-h-[45%] shrink-0 overflow-auto border-t border-slate-200 p-3" : "border-t border-slate-200 p-3"}>
+        <div
+          className={
+            height === "fill" ? "max-h-[45%] shrink-0 overflow-auto border-t border-slate-200 p-3" : "border-t border-slate-200 p-3"
+          }
+        >
           <ConsoleHistory guestId={guestId} />
         </div>
       )}

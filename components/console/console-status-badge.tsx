@@ -31,7 +31,10 @@ export function ConsoleStatusBadge({ status }: { status: ConsoleStatus }) {
     <span className="flex items-center gap-2">
       <Badge tone={look.tone} title={status.detail} testId="console-state">
         {(status.phase === "connecting" || status.phase === "reconnecting") && <Spinner className="size-3" />}
-        <span data-phase={status.phase}>{look.label}{secs !== null ? ` in ${secs} s` : ""}</span>
+        <span data-phase={status.phase}>
+          {look.label}
+          {secs !== null ? ` in ${secs} s` : ""}
+        </span>
       </Badge>
       {status.readOnly && (
         <Badge tone="violet" testId="console-read-only" title="The viewer role can watch but not type">

@@ -95,10 +95,19 @@ export function ConsoleTerminal({ guestId, height = "h-[28rem]", toolbar }: { gu
   }, [client, guestId]);
 
   return (
-    <div className={cx("flex flex-col", fill && "h-full min-h-0")} data-testid="console" data-phase={status.phase} data-read-only={status.readOnly || undefined}>
+    <div
+      className={cx("flex flex-col", fill && "h-full min-h-0")}
+      data-testid="console"
+      data-phase={status.phase}
+      data-read-only={status.readOnly || undefined}
+    >
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white px-3 py-1.5 text-xs text-slate-600">
         <ConsoleStatusBadge status={status} />
-        {notice && <span className="text-amber-800" data-testid="console-notice">{notice}</span>}
+        {notice && (
+          <span className="text-amber-800" data-testid="console-notice">
+            {notice}
+          </span>
+        )}
         <span className="ml-auto hidden text-slate-400 md:inline">Copy: select, Ctrl+Shift+C · Paste: Ctrl+Shift+V</span>
         {toolbar}
       </div>

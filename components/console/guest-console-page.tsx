@@ -12,7 +12,10 @@ import { Card } from "../ui/card";
 import { FillToWindowBottom } from "../ui/fill-to-window-bottom";
 import { Loading, Notice } from "../ui/states";
 
-const ConsolePanel = dynamic(() => import("./console-panel").then((m) => m.ConsolePanel), { ssr: false, loading: () => <Loading label="Loading the console…" /> });
+const ConsolePanel = dynamic(() => import("./console-panel").then((m) => m.ConsolePanel), {
+  ssr: false,
+  loading: () => <Loading label="Loading the console…" />,
+});
 
 export function GuestConsolePage({ guestId }: { guestId: string }) {
   const trpc = useTRPC();
@@ -26,7 +29,10 @@ export function GuestConsolePage({ guestId }: { guestId: string }) {
       <PageHeader
         title={
           <span className="flex items-center gap-2">
-            Console of <Link href={`/guests/${g.id}`} className="text-blue-700 hover:underline" data-testid="guest-name">{g.name}</Link>
+            Console of{" "}
+            <Link href={`/guests/${g.id}`} className="text-blue-700 hover:underline" data-testid="guest-name">
+              {g.name}
+            </Link>
             <GuestStateBadge view={states.data?.[g.id]} />
           </span>
         }

@@ -29,7 +29,13 @@ export function DemoCard() {
     <Card
       title="Demo host"
       description="A throwaway host on this machine: an SSH server in its own network namespace, made by the test harness."
-      actions={s?.supported && <Badge tone={s.running ? "green" : "gray"} testId="demo-state">{s.running ? "running" : "stopped"}</Badge>}
+      actions={
+        s?.supported && (
+          <Badge tone={s.running ? "green" : "gray"} testId="demo-state">
+            {s.running ? "running" : "stopped"}
+          </Badge>
+        )
+      }
       testId="demo-card"
     >
       {status.isPending ? (
@@ -59,12 +65,26 @@ export function DemoCard() {
               </Link>
             )}
           </div>
-          {s.hostId && !s.running && <Notice tone="warning">The demo host is in the inventory but its SSH server is not running (the machine restarted?). Restart it or remove it.</Notice>}
+          {s.hostId && !s.running && (
+            <Notice tone="warning">
+              The demo host is in the inventory but its SSH server is not running (the machine restarted?). Restart it or remove it.
+            </Notice>
+          )}
           {start.isPending && <p className="text-xs text-slate-500">Creating a network namespace, keys and an sshd; then a probe runs.</p>}
-          {start.error && <Notice tone="error" title="The demo host did not start">{errorMessage(start.error)}</Notice>}
-          {stop.error && <Notice tone="error" title="The demo host was not removed">{errorMessage(stop.error)}</Notice>}
+          {start.error && (
+            <Notice tone="error" title="The demo host did not start">
+              {errorMessage(start.error)}
+            </Notice>
+          )}
+          {stop.error && (
+            <Notice tone="error" title="The demo host was not removed">
+              {errorMessage(stop.error)}
+            </Notice>
+          )}
           {stop.data && <Notice tone="success">Demo host removed{stop.data.stopped ? " and its SSH server stopped" : ""}.</Notice>}
-          {start.data && <JobInline key={start.data.probeJobId} jobId={start.data.probeJobId} title="Probing the demo host" onFinished={refresh} />}
+          {start.data && (
+            <JobInline key={start.data.probeJobId} jobId={start.data.probeJobId} title="Probing the demo host" onFinished={refresh} />
+          )}
         </div>
       )}
     </Card>

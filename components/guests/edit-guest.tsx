@@ -13,7 +13,9 @@ import { formFromDefinition } from "./wizard-model";
 export function EditGuest({ guestId }: { guestId: string }) {
   const trpc = useTRPC();
   const canEdit = useCan("operator");
-  const guest = useQuery(trpc.guests.get.queryOptions({ id: guestId }, { refetchOnWindowFocus: false, staleTime: Number.POSITIVE_INFINITY }));
+  const guest = useQuery(
+    trpc.guests.get.queryOptions({ id: guestId }, { refetchOnWindowFocus: false, staleTime: Number.POSITIVE_INFINITY }),
+  );
   if (!canEdit) return <Notice tone="warning">Editing guests needs the operator role.</Notice>;
   if (guest.isPending) return <Loading label="Loading guest…" />;
   if (guest.isError) return <Notice tone="error">{errorMessage(guest.error)}</Notice>;
@@ -23,7 +25,10 @@ export function EditGuest({ guestId }: { guestId: string }) {
       <PageHeader
         title={
           <>
-            Edit <Link href={`/guests/${g.id}`} className="text-blue-700 hover:underline">{g.name}</Link>
+            Edit{" "}
+            <Link href={`/guests/${g.id}`} className="text-blue-700 hover:underline">
+              {g.name}
+            </Link>
           </>
         }
         subtitle={`on ${g.hostName} · version ${g.version}. Changes apply at the next start.`}

@@ -24,6 +24,9 @@ export function nicAddresses(def: GuestDefinition, hostName: string): NicAddress
   return def.nics.map((n) => ({
     mac: n.mac ?? null,
     network: n.network.kind === "user" ? "user networking" : `bridge ${n.network.bridge}`,
-    forwards: n.network.kind === "user" ? n.network.forwards.map((f) => `${f.hostAddress ?? hostName}:${f.hostPort} → ${f.guestPort}/${f.proto}`) : [],
+    forwards:
+      n.network.kind === "user"
+        ? n.network.forwards.map((f) => `${f.hostAddress ?? hostName}:${f.hostPort} → ${f.guestPort}/${f.proto}`)
+        : [],
   }));
 }

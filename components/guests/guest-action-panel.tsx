@@ -44,22 +44,44 @@ export function GuestActionPanel({
 
   return (
     <div className="space-y-3 rounded border border-blue-200 bg-blue-50/40 p-3" data-testid="guest-action-panel" data-action={action}>
-      <div className="font-medium">{ACTION_LABEL[action]} {guestName}</div>
+      <div className="font-medium">
+        {ACTION_LABEL[action]} {guestName}
+      </div>
       {isDelete && !jobId && (
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={removeImages} onChange={(e) => setRemoveImages(e.target.checked)} data-testid="delete-remove-images" />
-          Also remove the disk images Labdeck itself created for this guest (recorded when its start made them; the preview lists them); any other file, even one named as a new image, is always kept
+          <input
+            type="checkbox"
+            checked={removeImages}
+            onChange={(e) => setRemoveImages(e.target.checked)}
+            data-testid="delete-remove-images"
+          />
+          Also remove the disk images Labdeck itself created for this guest (recorded when its start made them; the preview lists them); any
+          other file, even one named as a new image, is always kept
         </label>
       )}
       {preview.isPending && <Loading label="Building the plan…" />}
-      {preview.error && <Notice tone="error" title="The plan could not be built">{errorMessage(preview.error)}</Notice>}
+      {preview.error && (
+        <Notice tone="error" title="The plan could not be built">
+          {errorMessage(preview.error)}
+        </Notice>
+      )}
       {preview.data && !jobId && <PlanPreview preview={preview.data} />}
       {isDelete && !jobId && preview.data && (
         <Field label={`Type the guest's name (${guestName}) to delete it`} htmlFor="delete-confirm-name">
-          <Input id="delete-confirm-name" className="max-w-xs font-mono" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+          <Input
+            id="delete-confirm-name"
+            className="max-w-xs font-mono"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+          />
         </Field>
       )}
-      {run.error && <Notice tone="error" title="Not run" testId="guest-run-error">{errorMessage(run.error)}</Notice>}
+      {run.error && (
+        <Notice tone="error" title="Not run" testId="guest-run-error">
+          {errorMessage(run.error)}
+        </Notice>
+      )}
       {jobId && (
         <JobInline
           jobId={jobId}
@@ -75,9 +97,14 @@ export function GuestActionPanel({
           tone="warning"
           title="The guest did not power off"
           testId="shutdown-failed"
-          action={<Button variant="danger" size="sm" onClick={onForceStop} data-testid="offer-force-stop">Force stop</Button>}
+          action={
+            <Button variant="danger" size="sm" onClick={onForceStop} data-testid="offer-force-stop">
+              Force stop
+            </Button>
+          }
         >
-          It ignored the ACPI power button (or the shutdown could not be confirmed). A force stop ends QEMU without the guest&apos;s cooperation.
+          It ignored the ACPI power button (or the shutdown could not be confirmed). A force stop ends QEMU without the guest&apos;s
+          cooperation.
         </Notice>
       )}
       <div className="flex gap-2">

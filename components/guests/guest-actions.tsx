@@ -33,7 +33,11 @@ export function GuestActions({ guestId, guestName, state }: { guestId: string; g
   };
   const choose = (action: GuestAction) => setOpen((o) => ({ action, n: (o?.n ?? 0) + 1 }));
   return (
-    <Card title="Lifecycle" description={state ? `State read ${new Date(state.at).toLocaleTimeString()}: ${state.detail}` : "Reading the state…"} testId="guest-actions">
+    <Card
+      title="Lifecycle"
+      description={state ? `State read ${new Date(state.at).toLocaleTimeString()}: ${state.detail}` : "Reading the state…"}
+      testId="guest-actions"
+    >
       <div className="space-y-3">
         <div className="flex flex-wrap gap-2">
           {ORDER.map((a) => {
@@ -44,7 +48,11 @@ export function GuestActions({ guestId, guestName, state }: { guestId: string; g
                 size="sm"
                 variant={a === "delete" || a === "force-stop" ? "danger" : a === "start" ? "primary" : "secondary"}
                 disabled={!allowed || busy}
-                title={allowed ? `Show the commands to ${ACTION_LABEL[a].toLowerCase()}` : `Not possible while the guest is ${state?.state ?? "being read"}`}
+                title={
+                  allowed
+                    ? `Show the commands to ${ACTION_LABEL[a].toLowerCase()}`
+                    : `Not possible while the guest is ${state?.state ?? "being read"}`
+                }
                 onClick={() => choose(a)}
                 data-testid={`guest-action-${a}`}
               >

@@ -31,7 +31,8 @@ export function useGuestAddressesLive(hostIds: readonly string[]) {
     trpc.guests.watchAddresses.subscriptionOptions(input, {
       onData: (event) => {
         // Keep the last addresses drawn when a refresh fails; the next one says more.
-        if (event.reason === "refreshed") queryClient.setQueryData(trpc.guests.addresses.queryKey({ hostId: event.hostId }), event.addresses);
+        if (event.reason === "refreshed")
+          queryClient.setQueryData(trpc.guests.addresses.queryKey({ hostId: event.hostId }), event.addresses);
       },
       onError: (err) => onUnauthorized(queryClient, err),
     }),
@@ -39,15 +40,26 @@ export function useGuestAddressesLive(hostIds: readonly string[]) {
 }
 
 function howLabel(how: "neighbour" | "slirp", detail: string): string {
-  return how === "neighbour" ? `seen by the host (${detail.toLowerCase()})` : detail === "forward target" ? "QEMU user net (forward target)" : "QEMU user net (guest connection)";
+  return how === "neighbour"
+    ? `seen by the host (${detail.toLowerCase()})`
+    : detail === "forward target"
+      ? "QEMU user net (forward target)"
+      : "QEMU user net (guest connection)";
 }
 
 /** The addresses learned for one guest, marked apart from the definition's. */
 export function GuestAddresses({ guestId, hostId }: { guestId: string; hostId: string }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.guests.addresses.queryOptions({ hostId }, { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: false }));
+  const query = useQuery(
+    trpc.guests.addresses.queryOptions({ hostId }, { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: false }),
+  );
   const now = useServerNow(5000);
-  if (query.isPending) return <div className="mt-1 text-slate-400" data-testid="guest-learned" data-state="reading">reading addresses…</div>;
+  if (query.isPending)
+    return (
+      <div className="mt-1 text-slate-400" data-testid="guest-learned" data-state="reading">
+        reading addresses…
+      </div>
+    );
   if (query.isError) {
     return (
       <div className="mt-1 text-slate-500" data-testid="guest-learned" data-state="unknown" title={errorMessage(query.error)}>
@@ -66,7 +78,11 @@ export function GuestAddresses({ guestId, hostId }: { guestId: string; hostId: s
   if (!learned?.running) return null;
   const found = learned.nics.flatMap((n) => n.addresses.map((a) => ({ nic: n.index, ...a })));
   return (
-    <div className="mt-1 border-t border-dashed border-slate-300 pt-1 dark:border-slate-600" data-testid="guest-learned" data-state={found.length > 0 ? "learned" : "none"}>
+    <div
+      className="mt-1 border-t border-dashed border-slate-300 pt-1 dark:border-slate-600"
+      data-testid="guest-learned"
+      data-state={found.length > 0 ? "learned" : "none"}
+    >
       <div className="text-[10px] font-medium tracking-wide text-emerald-700 uppercase dark:text-emerald-400">from the guest</div>
       {found.length === 0 && <div className="text-slate-500">none seen yet</div>}
       {found.map((a) => (

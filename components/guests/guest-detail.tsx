@@ -16,7 +16,10 @@ import { GuestStateBadge } from "./guest-state-badge";
 import { GuestSummary } from "./guest-summary";
 import { useGuestStates } from "./use-guest-states";
 
-const ConsolePanel = dynamic(() => import("../console/console-panel").then((m) => m.ConsolePanel), { ssr: false, loading: () => <Loading label="Loading the console…" /> });
+const ConsolePanel = dynamic(() => import("../console/console-panel").then((m) => m.ConsolePanel), {
+  ssr: false,
+  loading: () => <Loading label="Loading the console…" />,
+});
 
 export function GuestDetail({ guestId }: { guestId: string }) {
   const trpc = useTRPC();
@@ -26,7 +29,11 @@ export function GuestDetail({ guestId }: { guestId: string }) {
   const [showConsole, setShowConsole] = useState(false);
   if (guest.isPending) return <Loading label="Loading guest…" />;
   if (guest.isError) {
-    return <Notice tone="error" title={errorCode(guest.error) === "NOT_FOUND" ? "No such guest" : "Could not load the guest"}>{errorMessage(guest.error)}</Notice>;
+    return (
+      <Notice tone="error" title={errorCode(guest.error) === "NOT_FOUND" ? "No such guest" : "Could not load the guest"}>
+        {errorMessage(guest.error)}
+      </Notice>
+    );
   }
   const g = guest.data;
   const state = states.data?.[g.id];
@@ -41,7 +48,10 @@ export function GuestDetail({ guestId }: { guestId: string }) {
         }
         subtitle={
           <>
-            on <Link href={`/hosts/${g.hostId}`} className="text-blue-700 hover:underline">{g.hostName}</Link>
+            on{" "}
+            <Link href={`/hosts/${g.hostId}`} className="text-blue-700 hover:underline">
+              {g.hostName}
+            </Link>
           </>
         }
         actions={

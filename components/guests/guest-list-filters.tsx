@@ -9,7 +9,15 @@ const STATES: GuestStateFilter[] = ["running", "paused", "shut-off", "crashed", 
 const HYPERVISORS: HypervisorFilter[] = ["qemu", "xen", "uml"];
 
 /** The list's filters; each change goes to the server (guests.page), which filters all guests. */
-export function GuestListFilters({ query, onChange, showHost }: { query: GuestListQuery; onChange: (q: GuestListQuery) => void; showHost: boolean }) {
+export function GuestListFilters({
+  query,
+  onChange,
+  showHost,
+}: {
+  query: GuestListQuery;
+  onChange: (q: GuestListQuery) => void;
+  showHost: boolean;
+}) {
   const trpc = useTRPC();
   const hosts = useQuery({ ...trpc.hosts.list.queryOptions(), enabled: showHost });
   return (
@@ -27,7 +35,11 @@ export function GuestListFilters({ query, onChange, showHost }: { query: GuestLi
       {showHost && (
         <label className="flex flex-col gap-1">
           <span className="font-medium text-slate-700">Host</span>
-          <Select value={query.hostId ?? ""} data-testid="guest-filter-host" onChange={(e) => onChange({ ...query, hostId: e.target.value || null })}>
+          <Select
+            value={query.hostId ?? ""}
+            data-testid="guest-filter-host"
+            onChange={(e) => onChange({ ...query, hostId: e.target.value || null })}
+          >
             <option value="">all hosts</option>
             {hosts.data?.map((h) => (
               <option key={h.id} value={h.id}>
@@ -54,7 +66,11 @@ export function GuestListFilters({ query, onChange, showHost }: { query: GuestLi
       </label>
       <label className="flex flex-col gap-1" title="Matches guests whose state Labdeck has read (the list reads the rows it shows)">
         <span className="font-medium text-slate-700">State (where read)</span>
-        <Select value={query.state ?? ""} data-testid="guest-filter-state" onChange={(e) => onChange({ ...query, state: (e.target.value || null) as GuestStateFilter | null })}>
+        <Select
+          value={query.state ?? ""}
+          data-testid="guest-filter-state"
+          onChange={(e) => onChange({ ...query, state: (e.target.value || null) as GuestStateFilter | null })}
+        >
           <option value="">any</option>
           {STATES.map((s) => (
             <option key={s} value={s}>

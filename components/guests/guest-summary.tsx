@@ -21,15 +21,29 @@ export function GuestSummary({ guest }: { guest: GuestView }) {
     <Card title="Definition" description={`version ${guest.version}, created by ${guest.createdBy}`} testId="guest-summary">
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5">
         <Row label="Binary">{mono(`qemu-system-${d.arch}`)}</Row>
-        <Row label="Machine">{mono(d.machine)}{d.cpuModel ? <> · CPU {mono(d.cpuModel)}</> : null}</Row>
+        <Row label="Machine">
+          {mono(d.machine)}
+          {d.cpuModel ? <> · CPU {mono(d.cpuModel)}</> : null}
+        </Row>
         <Row label="Accelerator">{d.accel === "auto" ? "auto (KVM where usable, else TCG)" : d.accel}</Row>
-        <Row label="CPU / memory">{d.vcpus} vCPU · {formatMemory(d.memoryMiB)}</Row>
+        <Row label="CPU / memory">
+          {d.vcpus} vCPU · {formatMemory(d.memoryMiB)}
+        </Row>
         <Row label="Disks">
-          {d.disks.length === 0 ? "none" : (
+          {d.disks.length === 0 ? (
+            "none"
+          ) : (
             <ul>
               {d.disks.map((x, i) => (
                 <li key={i}>
-                  {x.kind === "new-image" ? `new ${x.format} ${wholeUnitBytes(x.sizeBytes)}` : x.kind === "existing-image" ? "existing image" : x.kind === "block" ? `LVM volume${x.readOnly ? " (read-only)" : ""}` : "CD-ROM"} {mono(x.path)}
+                  {x.kind === "new-image"
+                    ? `new ${x.format} ${wholeUnitBytes(x.sizeBytes)}`
+                    : x.kind === "existing-image"
+                      ? "existing image"
+                      : x.kind === "block"
+                        ? `LVM volume${x.readOnly ? " (read-only)" : ""}`
+                        : "CD-ROM"}{" "}
+                  {mono(x.path)}
                 </li>
               ))}
             </ul>
@@ -46,12 +60,23 @@ export function GuestSummary({ guest }: { guest: GuestView }) {
           )}
         </Row>
         <Row label="Network">
-          {d.nics.length === 0 ? "none" : (
+          {d.nics.length === 0 ? (
+            "none"
+          ) : (
             <ul>
               {d.nics.map((n, i) => (
                 <li key={i} data-testid="guest-summary-nic">
                   {n.model} <span data-testid="guest-summary-mac">{mono(n.mac ?? "")}</span> ·{" "}
-                  {n.network.kind === "tap" ? <>TAP {n.network.ifname ? <>{mono(n.network.ifname)} </> : null}on {mono(n.network.bridge)}</> : <>user-mode{n.network.forwards.map((f) => ` · ${f.proto} ${f.hostAddress ?? ""}:${f.hostPort} → ${f.guestPort}`).join("")}</>}
+                  {n.network.kind === "tap" ? (
+                    <>
+                      TAP {n.network.ifname ? <>{mono(n.network.ifname)} </> : null}on {mono(n.network.bridge)}
+                    </>
+                  ) : (
+                    <>
+                      user-mode
+                      {n.network.forwards.map((f) => ` · ${f.proto} ${f.hostAddress ?? ""}:${f.hostPort} → ${f.guestPort}`).join("")}
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

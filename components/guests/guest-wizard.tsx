@@ -12,7 +12,15 @@ import { Loading, Notice } from "../ui/states";
 import { WizardBoot } from "./wizard-boot";
 import { useNewLvs, WizardDisks } from "./wizard-disks";
 import { WizardMachine } from "./wizard-machine";
-import { definitionFieldErrors, markLvsMade, newLvsOf, toDefinition, withPreviewValues, type FieldErrors, type WizardForm } from "./wizard-model";
+import {
+  definitionFieldErrors,
+  markLvsMade,
+  newLvsOf,
+  toDefinition,
+  withPreviewValues,
+  type FieldErrors,
+  type WizardForm,
+} from "./wizard-model";
 import { WizardNics } from "./wizard-nics";
 import { WizardPreview } from "./wizard-preview";
 
@@ -99,7 +107,18 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
       </Card>
       <Card
         title="Disks"
-        description={roots ? <>Disk, ISO, kernel and initrd paths must lie under the host&apos;s roots: <span className="font-mono" data-testid="wizard-root">{roots.join(", ")}</span></> : "Choose a host to see where images may live"}
+        description={
+          roots ? (
+            <>
+              Disk, ISO, kernel and initrd paths must lie under the host&apos;s roots:{" "}
+              <span className="font-mono" data-testid="wizard-root">
+                {roots.join(", ")}
+              </span>
+            </>
+          ) : (
+            "Choose a host to see where images may live"
+          )
+        }
       >
         <WizardDisks disks={form.disks} onChange={(disks) => set({ disks })} errors={errors} root={root} hostId={form.hostId} />
       </Card>
@@ -114,14 +133,28 @@ export function GuestWizard({ initial, editing, onReload }: { initial: WizardFor
           tone="error"
           title="Someone else saved this guest while you were editing"
           testId="guest-conflict"
-          action={onReload && <Button size="sm" onClick={onReload} data-testid="guest-conflict-reload">Reload (discards your edits)</Button>}
+          action={
+            onReload && (
+              <Button size="sm" onClick={onReload} data-testid="guest-conflict-reload">
+                Reload (discards your edits)
+              </Button>
+            )
+          }
         >
           {errorMessage(save.error)}
         </Notice>
       )}
-      {otherError && <Notice tone="error" title={editing ? "Not saved" : "Not created"} testId="wizard-error">{otherError}</Notice>}
+      {otherError && (
+        <Notice tone="error" title={editing ? "Not saved" : "Not created"} testId="wizard-error">
+          {otherError}
+        </Notice>
+      )}
       {Object.keys(clientErrors).length > 0 && <Notice tone="error">Some fields need attention (marked in red).</Notice>}
-      <WizardPreview data={preview.data} pending={previewInput !== null && preview.isPending} error={preview.error ? formError(preview.error, shownOf(preview.error)) ?? "see the fields marked in red" : null} />
+      <WizardPreview
+        data={preview.data}
+        pending={previewInput !== null && preview.isPending}
+        error={preview.error ? (formError(preview.error, shownOf(preview.error)) ?? "see the fields marked in red") : null}
+      />
       {newLvs.view}
       <div className="flex gap-2 border-t border-slate-200 pt-3">
         <Button onClick={onShow} data-testid="wizard-show-commands">

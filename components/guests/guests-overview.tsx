@@ -28,7 +28,11 @@ export function GuestsOverview() {
         }
       />
       <Card bodyClassName="p-0">
-        <GuestsTable empty={canChange ? "No guests yet. Create one, or import an existing QEMU command line." : "No guests yet. An operator can create one."} />
+        <GuestsTable
+          empty={
+            canChange ? "No guests yet. Create one, or import an existing QEMU command line." : "No guests yet. An operator can create one."
+          }
+        />
       </Card>
     </div>
   );

@@ -20,11 +20,26 @@ import { useGuestStates } from "./use-guest-states";
 const ROW_ESTIMATE_PX = 44;
 const NO_COLUMNS: readonly GuestListColumn[] = [];
 
-function SortTh({ field, query, onSort, children }: { field: GuestSortField; query: GuestListQuery; onSort: (f: GuestSortField) => void; children: ReactNode }) {
+function SortTh({
+  field,
+  query,
+  onSort,
+  children,
+}: {
+  field: GuestSortField;
+  query: GuestListQuery;
+  onSort: (f: GuestSortField) => void;
+  children: ReactNode;
+}) {
   const active = query.sort === field;
   return (
     <Th aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"}>
-      <button type="button" className="inline-flex items-center gap-1 hover:text-slate-900" data-testid={`guest-sort-${field}`} onClick={() => onSort(field)}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 hover:text-slate-900"
+        data-testid={`guest-sort-${field}`}
+        onClick={() => onSort(field)}
+      >
         {children}
         <span aria-hidden className={active ? "" : "invisible"}>
           {query.dir === "asc" ? "▲" : "▼"}
@@ -56,7 +71,12 @@ export function GuestsTable({
   const pages = useGuestPages(effective, range);
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = pages.total ?? 0;
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_ESTIMATE_PX, overscan: 8 });
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: 8,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
@@ -72,7 +92,8 @@ export function GuestsTable({
   useGuestAddressesLive([...new Set(items.flatMap((i) => pages.rowAt(i.index)?.hostId ?? []))]);
   // Hooks of the extra columns, in a fixed order (the list is constant for a mounted table).
   const columnData = columns.map((c) => c.useRowsData(visibleIds));
-  const filtered = effective.name !== "" || effective.state !== null || effective.hypervisor !== null || (!hostId && effective.hostId !== null);
+  const filtered =
+    effective.name !== "" || effective.state !== null || effective.hypervisor !== null || (!hostId && effective.hostId !== null);
   const colCount = 9 + (showHost ? 1 : 0) + columns.length;
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
@@ -81,7 +102,11 @@ export function GuestsTable({
   return (
     <div>
       <GuestListFilters query={query} onChange={setQuery} showHost={showHost && !hostId} />
-      {pages.error !== null && <Notice tone="error" className="m-3">{errorMessage(pages.error)}</Notice>}
+      {pages.error !== null && (
+        <Notice tone="error" className="m-3">
+          {errorMessage(pages.error)}
+        </Notice>
+      )}
       {states.isError && (
         <Notice tone="warning" className="m-3">
           Could not read the guests&apos; states: {errorMessage(states.error)}
@@ -136,7 +161,13 @@ export function GuestsTable({
                   const row = pages.rowAt(item.index);
                   if (!row) {
                     return (
-                      <tr key={item.key} data-index={item.index} ref={virtualizer.measureElement} style={{ height: ROW_ESTIMATE_PX }} data-testid="guest-row-loading">
+                      <tr
+                        key={item.key}
+                        data-index={item.index}
+                        ref={virtualizer.measureElement}
+                        style={{ height: ROW_ESTIMATE_PX }}
+                        data-testid="guest-row-loading"
+                      >
                         <td colSpan={colCount} className="px-3 text-xs text-slate-400">
                           loading…
                         </td>

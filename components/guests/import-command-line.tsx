@@ -46,13 +46,27 @@ export function ImportCommandLine() {
   if (!canImport) return <Notice tone="warning">Importing guests needs the operator role.</Notice>;
   return (
     <div className="space-y-4">
-      <PageHeader title="Import a QEMU command line" subtitle="kvm, qemu and qemu-system-* forms, with -drive, -hda, -cdrom, -net/-netdev/-device, -kernel/-initrd/-append, -boot." />
+      <PageHeader
+        title="Import a QEMU command line"
+        subtitle="kvm, qemu and qemu-system-* forms, with -drive, -hda, -cdrom, -net/-netdev/-device, -kernel/-initrd/-append, -boot."
+      />
       <Card>
         <form onSubmit={onSubmit} className="space-y-3" noValidate>
           <Field label="Command line" htmlFor="import-text" hint="Shell quoting and backslash-newlines are understood; nothing is run.">
-            <Textarea id="import-text" rows={5} value={text} placeholder={EXAMPLE} onChange={(e) => setText(e.target.value)} data-testid="import-text" />
+            <Textarea
+              id="import-text"
+              rows={5}
+              value={text}
+              placeholder={EXAMPLE}
+              onChange={(e) => setText(e.target.value)}
+              data-testid="import-text"
+            />
           </Field>
-          <Field label="Host for the new guest" htmlFor="import-host" hint="With a host, the result also says what that host changes (e.g. KVM where its probe found none).">
+          <Field
+            label="Host for the new guest"
+            htmlFor="import-host"
+            hint="With a host, the result also says what that host changes (e.g. KVM where its probe found none)."
+          >
             <Select id="import-host" value={hostId} onChange={(e) => onHost(e.target.value)} data-testid="import-host">
               <option value="">Choose in the wizard</option>
               {hosts.data?.map((h) => (
@@ -67,12 +81,19 @@ export function ImportCommandLine() {
           </Button>
         </form>
       </Card>
-      {parse.error && <Notice tone="error" title="Could not read it">{errorMessage(parse.error)}</Notice>}
+      {parse.error && (
+        <Notice tone="error" title="Could not read it">
+          {errorMessage(parse.error)}
+        </Notice>
+      )}
       {parse.data && (
         <Card title="Result" testId="import-result">
           <div className="space-y-3">
             <WizardImportNotes unmapped={parse.data.unmapped} warnings={parse.data.warnings} differences={parse.data.differences} />
-            <pre className="max-h-64 overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs" data-testid="import-definition">
+            <pre
+              className="max-h-64 overflow-auto rounded border border-slate-200 bg-slate-50 p-2 font-mono text-xs"
+              data-testid="import-definition"
+            >
               {JSON.stringify(parse.data.definition, null, 2)}
             </pre>
             <div className="flex items-end gap-2">

@@ -20,8 +20,13 @@ export function NewGuest() {
   if (!canCreate) return <Notice tone="warning">Creating guests needs the operator role.</Notice>;
   return (
     <div className="space-y-4">
-      <PageHeader title={imported ? "New guest from an imported command line" : "New guest"} subtitle="Show commands builds the exact start plan (the QEMU command line) before anything is saved." />
-      {importKey && !imported && <Notice tone="warning">The imported command line is no longer available in this tab; import it again.</Notice>}
+      <PageHeader
+        title={imported ? "New guest from an imported command line" : "New guest"}
+        subtitle="Show commands builds the exact start plan (the QEMU command line) before anything is saved."
+      />
+      {importKey && !imported && (
+        <Notice tone="warning">The imported command line is no longer available in this tab; import it again.</Notice>
+      )}
       {imported && <WizardImportNotes unmapped={imported.unmapped} warnings={imported.warnings} differences={imported.differences} />}
       <GuestWizard initial={initial} />
     </div>

@@ -30,7 +30,9 @@ export function useGuestPages(query: GuestListQuery, visible: { first: number; l
   const trpc = useTRPC();
   const pages = pagesFor(visible.first, visible.last);
   const results = useQueries({
-    queries: pages.map((p) => trpc.guests.page.queryOptions(pageInput(query, p), { staleTime: 5_000, refetchInterval: 30_000, placeholderData: (prev) => prev })),
+    queries: pages.map((p) =>
+      trpc.guests.page.queryOptions(pageInput(query, p), { staleTime: 5_000, refetchInterval: 30_000, placeholderData: (prev) => prev }),
+    ),
   });
   const byPage = new Map<number, GuestPage>();
   pages.forEach((p, i) => {

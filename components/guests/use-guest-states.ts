@@ -20,7 +20,7 @@ function combine(results: StateChunk[]) {
   const withData = results.filter((r) => r.data !== undefined);
   const failed = results.find((r) => r.isError);
   return {
-    data: withData.length === 0 ? undefined : Object.assign({}, ...withData.map((r) => r.data)) as Record<string, GuestStateView>,
+    data: withData.length === 0 ? undefined : (Object.assign({}, ...withData.map((r) => r.data)) as Record<string, GuestStateView>),
     isError: failed !== undefined,
     error: failed?.error ?? null,
     isPending: results.some((r) => r.isPending),

@@ -18,7 +18,12 @@ import { newDisk, newLvsOf, SIZE_UNITS, type DiskRow, type FieldErrors, type Siz
 // storage jobs and waits for them before the guest is saved): the guest's definition
 // only ever names an LV path, and the start plan asks LVM that it is there.
 
-const KIND_LABEL: Record<DiskRow["kind"], string> = { "new-image": "New image", "existing-image": "Existing image", cdrom: "CD-ROM / ISO", block: "LVM volume" };
+const KIND_LABEL: Record<DiskRow["kind"], string> = {
+  "new-image": "New image",
+  "existing-image": "Existing image",
+  cdrom: "CD-ROM / ISO",
+  block: "LVM volume",
+};
 
 type StorageView = RouterOutputs["storage"]["read"];
 type StorageLv = StorageView["storage"]["lvs"][number];
@@ -36,14 +41,28 @@ function lvLabel(lv: StorageLv, users: readonly string[]): string {
   return `${lv.name} (${notes.join("; ")})`;
 }
 
-function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; errors: FieldErrors; storage: StorageState; onChange: (d: DiskRow) => void }) {
+function LvPicker({
+  d,
+  i,
+  errors,
+  storage,
+  onChange,
+}: {
+  d: DiskRow;
+  i: number;
+  errors: FieldErrors;
+  storage: StorageState;
+  onChange: (d: DiskRow) => void;
+}) {
   const pathErr = errors[`disks.${i}.path`] ?? errors[`disks.${i}`];
   const sizeErr = errors[`disks.${i}.sizeBytes`];
-  if (storage.hostId === undefined || storage.hostId === "") return <p className="text-xs text-slate-500">Choose a host to see its volume groups.</p>;
+  if (storage.hostId === undefined || storage.hostId === "")
+    return <p className="text-xs text-slate-500">Choose a host to see its volume groups.</p>;
   if (storage.pending) return <Loading label="Reading the host's LVM…" />;
   if (storage.error) return <Notice tone="error">Cannot read the host&apos;s storage: {errorMessage(storage.error)}</Notice>;
   const st = storage.data?.storage;
-  if (!st?.lvmAvailable) return <Notice tone="warning">LVM does not answer on this host (not installed, or the SSH user is not root).</Notice>;
+  if (!st?.lvmAvailable)
+    return <Notice tone="warning">LVM does not answer on this host (not installed, or the SSH user is not root).</Notice>;
   if (st.vgs.length === 0) return <Notice tone="warning">This host has no volume groups; make one on its storage page first.</Notice>;
   const vg = st.vgs.find((v) => v.name === d.vg);
   const lvs = st.lvs.filter((lv) => lv.vg === d.vg && !lv.hidden && GUEST_LV_KINDS.has(lv.attr.kind));
@@ -54,13 +73,26 @@ function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; 
   return (
     <div className="grid gap-2 sm:grid-cols-[auto_auto_1fr_auto]">
       <Field label="Volume" htmlFor={`g-disk-${i}-lvmode`}>
-        <Select id={`g-disk-${i}-lvmode`} value={d.lvMode} onChange={(e) => onChange({ ...d, lvMode: e.target.value as DiskRow["lvMode"], lv: "" })}>
+        <Select
+          id={`g-disk-${i}-lvmode`}
+          value={d.lvMode}
+          onChange={(e) => onChange({ ...d, lvMode: e.target.value as DiskRow["lvMode"], lv: "" })}
+        >
           <option value="existing">Existing LV</option>
           <option value="new">New LV, made on Create</option>
         </Select>
       </Field>
-      <Field label="Volume group" htmlFor={`g-disk-${i}-vg`} hint={vg && `${wholeUnitBytes(vg.freeBytes)} free of ${wholeUnitBytes(vg.sizeBytes)}`}>
-        <Select id={`g-disk-${i}-vg`} value={d.vg} onChange={(e) => onChange({ ...d, vg: e.target.value, lv: "" })} invalid={!!pathErr && d.vg === ""}>
+      <Field
+        label="Volume group"
+        htmlFor={`g-disk-${i}-vg`}
+        hint={vg && `${wholeUnitBytes(vg.freeBytes)} free of ${wholeUnitBytes(vg.sizeBytes)}`}
+      >
+        <Select
+          id={`g-disk-${i}-vg`}
+          value={d.vg}
+          onChange={(e) => onChange({ ...d, vg: e.target.value, lv: "" })}
+          invalid={!!pathErr && d.vg === ""}
+        >
           <option value="">Choose…</option>
           {st.vgs.map((v) => (
             <option key={v.name} value={v.name}>
@@ -74,9 +106,20 @@ function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; 
           label="Logical volume"
           htmlFor={`g-disk-${i}-lv`}
           error={pathErr}
-          hint={picked && (pickedUsers.length > 0 ? `${wholeUnitBytes(picked.sizeBytes)}, already a disk of ${pickedUsers.join(", ")}` : `${wholeUnitBytes(picked.sizeBytes)}, ${picked.path ?? ""}`)}
+          hint={
+            picked &&
+            (pickedUsers.length > 0
+              ? `${wholeUnitBytes(picked.sizeBytes)}, already a disk of ${pickedUsers.join(", ")}`
+              : `${wholeUnitBytes(picked.sizeBytes)}, ${picked.path ?? ""}`)
+          }
         >
-          <Select id={`g-disk-${i}-lv`} value={d.lv} onChange={(e) => onChange({ ...d, lv: e.target.value })} invalid={!!pathErr} disabled={d.vg === ""}>
+          <Select
+            id={`g-disk-${i}-lv`}
+            value={d.lv}
+            onChange={(e) => onChange({ ...d, lv: e.target.value })}
+            invalid={!!pathErr}
+            disabled={d.vg === ""}
+          >
             <option value="">{d.vg === "" ? "Choose a volume group first" : lvs.length === 0 ? "No LVs in this group" : "Choose…"}</option>
             {lvs.map((lv) => (
               // A mounted LV is the host's own filesystem: a guest writing to it corrupts it.
@@ -88,14 +131,31 @@ function LvPicker({ d, i, errors, storage, onChange }: { d: DiskRow; i: number; 
         </Field>
       ) : (
         <div className="grid gap-2 sm:grid-cols-[1fr_auto]">
-          <Field label="New LV name" htmlFor={`g-disk-${i}-lvname`} error={pathErr ?? (clash ? `${d.vg} already has an LV named ${d.lv.trim()}` : undefined)}>
-            <Input id={`g-disk-${i}-lvname`} className="font-mono" value={d.lv} placeholder="web-root" onChange={(e) => onChange({ ...d, lv: e.target.value })} invalid={!!pathErr || clash} />
+          <Field
+            label="New LV name"
+            htmlFor={`g-disk-${i}-lvname`}
+            error={pathErr ?? (clash ? `${d.vg} already has an LV named ${d.lv.trim()}` : undefined)}
+          >
+            <Input
+              id={`g-disk-${i}-lvname`}
+              className="font-mono"
+              value={d.lv}
+              placeholder="web-root"
+              onChange={(e) => onChange({ ...d, lv: e.target.value })}
+              invalid={!!pathErr || clash}
+            />
           </Field>
           <SizeField d={d} i={i} error={sizeErr} onChange={onChange} />
         </div>
       )}
       <label className="mt-5 flex items-center gap-1 text-xs text-slate-700">
-        <input type="checkbox" checked={d.readOnly} onChange={(e) => onChange({ ...d, readOnly: e.target.checked })} data-testid={`disk-${i}-readonly`} /> read-only
+        <input
+          type="checkbox"
+          checked={d.readOnly}
+          onChange={(e) => onChange({ ...d, readOnly: e.target.checked })}
+          data-testid={`disk-${i}-readonly`}
+        />{" "}
+        read-only
       </label>
     </div>
   );
@@ -105,7 +165,14 @@ function SizeField({ d, i, error, onChange }: { d: DiskRow; i: number; error: st
   return (
     <Field label="Size" htmlFor={`g-disk-${i}-size`} error={error}>
       <div className="flex gap-1">
-        <Input id={`g-disk-${i}-size`} className="w-20" inputMode="decimal" value={d.size} onChange={(e) => onChange({ ...d, size: e.target.value })} invalid={!!error} />
+        <Input
+          id={`g-disk-${i}-size`}
+          className="w-20"
+          inputMode="decimal"
+          value={d.size}
+          onChange={(e) => onChange({ ...d, size: e.target.value })}
+          invalid={!!error}
+        />
         <Select aria-label="Size unit" value={d.unit} onChange={(e) => onChange({ ...d, unit: e.target.value as SizeUnit })}>
           {Object.keys(SIZE_UNITS).map((u) => (
             <option key={u}>{u}</option>
@@ -117,7 +184,8 @@ function SizeField({ d, i, error, onChange }: { d: DiskRow; i: number; error: st
 }
 
 function readingText(r: RouterOutputs["guests"]["readImageFormat"]): string {
-  if (r.format !== null) return `Read once from the file: ${r.format}${r.virtualSize !== null ? `, ${wholeUnitBytes(r.virtualSize)}` : ""}. Labdeck stores this and never guesses again.`;
+  if (r.format !== null)
+    return `Read once from the file: ${r.format}${r.virtualSize !== null ? `, ${wholeUnitBytes(r.virtualSize)}` : ""}. Labdeck stores this and never guesses again.`;
   return `Read once from the file${r.detected ? ` (it looks like ${r.detected})` : ""}: ${r.problem ?? "not usable"}`;
 }
 
@@ -125,7 +193,19 @@ function readingText(r: RouterOutputs["guests"]["readImageFormat"]): string {
  * An existing image's format: chosen, or read once from the file's first bytes (with its
  * chain checked) and shown here. The saved choice is what QEMU is told at every start.
  */
-function ExistingFormatField({ d, i, error, hostId, onChange }: { d: DiskRow; i: number; error: string | undefined; hostId: string | undefined; onChange: (d: DiskRow) => void }) {
+function ExistingFormatField({
+  d,
+  i,
+  error,
+  hostId,
+  onChange,
+}: {
+  d: DiskRow;
+  i: number;
+  error: string | undefined;
+  hostId: string | undefined;
+  onChange: (d: DiskRow) => void;
+}) {
   const trpc = useTRPC();
   const read = useMutation(trpc.guests.readImageFormat.mutationOptions());
   const canRead = !!hostId && d.path.trim().startsWith("/");
@@ -142,7 +222,12 @@ function ExistingFormatField({ d, i, error, hostId, onChange }: { d: DiskRow; i:
     <div className="space-y-1">
       <Field label="Format" htmlFor={`g-disk-${i}-imageformat`} error={error}>
         <div className="flex gap-1">
-          <Select id={`g-disk-${i}-imageformat`} value={d.imageFormat} onChange={(e) => onChange({ ...d, imageFormat: e.target.value as DiskRow["imageFormat"] })} invalid={!!error}>
+          <Select
+            id={`g-disk-${i}-imageformat`}
+            value={d.imageFormat}
+            onChange={(e) => onChange({ ...d, imageFormat: e.target.value as DiskRow["imageFormat"] })}
+            invalid={!!error}
+          >
             <option value="">Choose…</option>
             <option value="raw">raw</option>
             <option value="qcow2">qcow2</option>
@@ -181,12 +266,25 @@ function ImageFields({
   return (
     <div className="grid gap-2 sm:grid-cols-[1fr_auto_auto_auto]">
       <Field label="Path on the host" htmlFor={`g-disk-${i}-path`} error={pathErr}>
-        <Input id={`g-disk-${i}-path`} className="font-mono" value={d.path} placeholder={placeholder} onChange={(e) => onChange({ ...d, path: e.target.value, ...(d.kind === "existing-image" ? { imageFormat: "", formatReading: "" } : {}) })} invalid={!!pathErr} />
+        <Input
+          id={`g-disk-${i}-path`}
+          className="font-mono"
+          value={d.path}
+          placeholder={placeholder}
+          onChange={(e) =>
+            onChange({ ...d, path: e.target.value, ...(d.kind === "existing-image" ? { imageFormat: "", formatReading: "" } : {}) })
+          }
+          invalid={!!pathErr}
+        />
       </Field>
       {d.kind === "new-image" && (
         <>
           <Field label="Format" htmlFor={`g-disk-${i}-format`}>
-            <Select id={`g-disk-${i}-format`} value={d.format} onChange={(e) => onChange({ ...d, format: e.target.value as DiskRow["format"] })}>
+            <Select
+              id={`g-disk-${i}-format`}
+              value={d.format}
+              onChange={(e) => onChange({ ...d, format: e.target.value as DiskRow["format"] })}
+            >
               <option value="qcow2">qcow2</option>
               <option value="raw">raw</option>
             </Select>
@@ -194,7 +292,9 @@ function ImageFields({
           <SizeField d={d} i={i} error={sizeErr} onChange={onChange} />
         </>
       )}
-      {d.kind === "existing-image" && <ExistingFormatField d={d} i={i} error={errors[`disks.${i}.format`]} hostId={hostId} onChange={onChange} />}
+      {d.kind === "existing-image" && (
+        <ExistingFormatField d={d} i={i} error={errors[`disks.${i}.format`]} hostId={hostId} onChange={onChange} />
+      )}
       {d.kind === "cdrom" && <p className="mt-5 text-xs text-slate-500">opened as raw, read-only</p>}
       {d.kind !== "cdrom" && (
         <Field label="Bus" htmlFor={`g-disk-${i}-bus`}>
@@ -227,7 +327,10 @@ function DiskEditor({
   storage: StorageState;
 }) {
   return (
-    <div className="grid items-start gap-2 rounded border border-slate-200 bg-slate-50/60 p-2 sm:grid-cols-[10rem_1fr_auto]" data-testid="disk-row">
+    <div
+      className="grid items-start gap-2 rounded border border-slate-200 bg-slate-50/60 p-2 sm:grid-cols-[10rem_1fr_auto]"
+      data-testid="disk-row"
+    >
       <Field label="Kind" htmlFor={`g-disk-${i}-kind`}>
         <Select id={`g-disk-${i}-kind`} value={d.kind} onChange={(e) => onChange({ ...d, kind: e.target.value as DiskRow["kind"] })}>
           {Object.entries(KIND_LABEL).map(([k, l]) => (
@@ -271,7 +374,11 @@ export function WizardDisks({
   return (
     <div className="space-y-2">
       {disks.length === 0 && <p className="text-xs text-slate-500">No disks (fine for a custom kernel with an initramfs).</p>}
-      {errors.disks && <p className="text-xs text-red-700" role="alert">{errors.disks}</p>}
+      {errors.disks && (
+        <p className="text-xs text-red-700" role="alert">
+          {errors.disks}
+        </p>
+      )}
       {disks.map((d, i) => (
         <DiskEditor
           key={d.key}
@@ -307,7 +414,11 @@ export function WizardDisks({
  * job has ended. `made` holds the keys of the rows whose LV now exists (markLvsMade turns
  * them into picks), so a failure half-way never makes an LV twice on the next Create.
  */
-export function useNewLvs(): { make: (hostId: string, disks: readonly DiskRow[]) => Promise<{ ok: boolean; made: Set<number> }>; busy: boolean; view: ReactNode } {
+export function useNewLvs(): {
+  make: (hostId: string, disks: readonly DiskRow[]) => Promise<{ ok: boolean; made: Set<number> }>;
+  busy: boolean;
+  view: ReactNode;
+} {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const run = useMutation(trpc.storage.run.mutationOptions());

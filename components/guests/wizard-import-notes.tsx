@@ -34,9 +34,21 @@ function Differences({ differences }: { differences: readonly Difference[] }) {
 }
 
 /** What an import could not carry over or changed; shown above the wizard so nobody misses it. */
-export function WizardImportNotes({ unmapped, warnings, differences = [] }: { unmapped: string[]; warnings: string[]; differences?: readonly Difference[] | undefined }) {
+export function WizardImportNotes({
+  unmapped,
+  warnings,
+  differences = [],
+}: {
+  unmapped: string[];
+  warnings: string[];
+  differences?: readonly Difference[] | undefined;
+}) {
   if (unmapped.length === 0 && warnings.length === 0 && differences.length === 0) {
-    return <Notice tone="success" testId="import-notes">Every option of the imported command line was mapped, and the guest runs as the line did.</Notice>;
+    return (
+      <Notice tone="success" testId="import-notes">
+        Every option of the imported command line was mapped, and the guest runs as the line did.
+      </Notice>
+    );
   }
   return (
     <div className="space-y-2" data-testid="import-notes">

@@ -1,10 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { defaultForwardAddress, definitionFieldErrors, emptyForm, newForward, newNic, formFromDefinition, markLvsMade, newDisk, newLvsOf, toDefinition, withPreviewValues } from "./wizard-model";
+import {
+  defaultForwardAddress,
+  definitionFieldErrors,
+  emptyForm,
+  newForward,
+  newNic,
+  formFromDefinition,
+  markLvsMade,
+  newDisk,
+  newLvsOf,
+  toDefinition,
+  withPreviewValues,
+} from "./wizard-model";
 import { lvOfPath } from "@/lib/volume-path";
 
 describe("wizard model", () => {
   it("turns sizes with units into bytes and back", () => {
-    const form = { ...emptyForm("h1"), name: "vm-1", disks: [{ ...newDisk(), path: "/srv/images/a.qcow2", size: "1.5", unit: "GiB" as const }] };
+    const form = {
+      ...emptyForm("h1"),
+      name: "vm-1",
+      disks: [{ ...newDisk(), path: "/srv/images/a.qcow2", size: "1.5", unit: "GiB" as const }],
+    };
     const { definition, errors } = toDefinition(form);
     expect(errors).toEqual({});
     expect(definition.disks?.[0]).toMatchObject({ kind: "new-image", sizeBytes: 1.5 * 2 ** 30, format: "qcow2" });
@@ -13,7 +29,17 @@ describe("wizard model", () => {
   });
 
   it("names the fields it cannot read the way the server does", () => {
-    const form = { ...emptyForm(), name: "vm", vcpus: "two", nics: [{ ...emptyForm().nics[0]!, forwards: [{ key: 1, proto: "tcp" as const, hostAddress: "127.0.0.1", hostPort: "x", guestPort: "22" }] }] };
+    const form = {
+      ...emptyForm(),
+      name: "vm",
+      vcpus: "two",
+      nics: [
+        {
+          ...emptyForm().nics[0]!,
+          forwards: [{ key: 1, proto: "tcp" as const, hostAddress: "127.0.0.1", hostPort: "x", guestPort: "22" }],
+        },
+      ],
+    };
     expect(Object.keys(toDefinition(form).errors)).toEqual(["vcpus", "nics.0.network.forwards.0.hostPort"]);
   });
 
@@ -26,7 +52,9 @@ describe("wizard model", () => {
 
   it("asks for an existing image's format instead of leaving it to a guess, and reads it back", () => {
     const row = { ...newDisk("existing-image"), path: "/srv/images/a.img" };
-    expect(toDefinition({ ...emptyForm(), name: "vm", disks: [row] }).errors).toEqual({ "disks.0.format": expect.stringMatching(/choose raw or qcow2/) });
+    expect(toDefinition({ ...emptyForm(), name: "vm", disks: [row] }).errors).toEqual({
+      "disks.0.format": expect.stringMatching(/choose raw or qcow2/),
+    });
     const { definition, errors } = toDefinition({ ...emptyForm(), name: "vm", disks: [{ ...row, imageFormat: "raw" }] });
     expect(errors).toEqual({});
     expect(definition.disks?.[0]).toEqual({ kind: "existing-image", path: "/srv/images/a.img", format: "raw", bus: "virtio" });
@@ -40,24 +68,36 @@ describe("wizard model", () => {
     expect(defaultForwardAddress("10.203.0.2")).toBe("10.203.0.2");
     expect(defaultForwardAddress("lab1.example.org")).toBe("");
     const nic = { ...emptyForm().nics[0]!, forwards: [{ ...newForward(""), hostPort: "2222", guestPort: "22" }] };
-    expect(toDefinition({ ...emptyForm(), name: "vm", nics: [nic] }).errors).toEqual({ "nics.0.network.forwards.0.hostAddress": expect.any(String) });
+    expect(toDefinition({ ...emptyForm(), name: "vm", nics: [nic] }).errors).toEqual({
+      "nics.0.network.forwards.0.hostAddress": expect.any(String),
+    });
   });
 
   it("keeps the MACs Show commands generated, so Create saves the address the plan showed", () => {
     const typed = { ...newNic(), mac: "52:54:00:00:00:07" };
     const form = { ...emptyForm("h1"), name: "vm", nics: [newNic(), typed] };
     // What previewDefinition returns: the definition with every blank MAC filled in.
-    const previewed = { nics: [{ mac: "52:54:00:12:34:56", network: { kind: "user" as const } }, { mac: "52:54:00:00:00:07", network: { kind: "user" as const } }] };
+    const previewed = {
+      nics: [
+        { mac: "52:54:00:12:34:56", network: { kind: "user" as const } },
+        { mac: "52:54:00:00:00:07", network: { kind: "user" as const } },
+      ],
+    };
     const after = withPreviewValues(form, previewed);
     expect(after.nics.map((n) => n.mac)).toEqual(["52:54:00:12:34:56", "52:54:00:00:00:07"]);
     expect(toDefinition(after).definition.nics?.map((n) => n.mac)).toEqual(["52:54:00:12:34:56", "52:54:00:00:00:07"]);
     // A typed MAC is never replaced, and a second identical preview changes nothing.
-    expect(withPreviewValues(form, { nics: [{ network: { kind: "user" } }, { mac: "52:54:00:99:99:99", network: { kind: "user" } }] }).nics[1]?.mac).toBe("52:54:00:00:00:07");
+    expect(
+      withPreviewValues(form, { nics: [{ network: { kind: "user" } }, { mac: "52:54:00:99:99:99", network: { kind: "user" } }] }).nics[1]
+        ?.mac,
+    ).toBe("52:54:00:00:00:07");
     expect(withPreviewValues(after, previewed)).toBe(after);
   });
 
   it("keeps a TAP NIC's own interface name through the form, and leaves a blank one to Labdeck", () => {
-    const back = formFromDefinition({ nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }] });
+    const back = formFromDefinition({
+      nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }],
+    });
     expect(back.nics.map((n) => n.ifname)).toEqual(["tap3", ""]);
     expect(toDefinition({ ...back, name: "vm" }).definition.nics?.map((n) => n.network)).toEqual([
       { kind: "tap", bridge: "br0", ifname: "tap3" },
@@ -66,18 +106,31 @@ describe("wizard model", () => {
   });
 
   it("strips the definition prefix from server field names", () => {
-    expect(definitionFieldErrors({ "definition.disks.0.path": "outside", "boot.kernel": "x" })).toEqual({ "disks.0.path": "outside", "boot.kernel": "x" });
+    expect(definitionFieldErrors({ "definition.disks.0.path": "outside", "boot.kernel": "x" })).toEqual({
+      "disks.0.path": "outside",
+      "boot.kernel": "x",
+    });
   });
 
   describe("LVM volumes", () => {
     const lvRow = (over: Partial<ReturnType<typeof newDisk>>) => ({ ...newDisk("block"), ...over });
 
     it("names an existing LV by its /dev path, read-only only when asked, and reads it back", () => {
-      const form = { ...emptyForm("h1"), name: "vm", disks: [lvRow({ vg: "vg0", lv: "web" }), lvRow({ vg: "vg0", lv: "seed", readOnly: true })] };
+      const form = {
+        ...emptyForm("h1"),
+        name: "vm",
+        disks: [lvRow({ vg: "vg0", lv: "web" }), lvRow({ vg: "vg0", lv: "seed", readOnly: true })],
+      };
       const { definition, errors } = toDefinition(form);
       expect(errors).toEqual({});
-      expect(definition.disks).toEqual([{ kind: "block", path: "/dev/vg0/web" }, { kind: "block", path: "/dev/vg0/seed", readOnly: true }]);
-      const back = formFromDefinition({ ...definition, disks: [...(definition.disks ?? []), { kind: "block", path: "/dev/mapper/my--vg-data" }] });
+      expect(definition.disks).toEqual([
+        { kind: "block", path: "/dev/vg0/web" },
+        { kind: "block", path: "/dev/vg0/seed", readOnly: true },
+      ]);
+      const back = formFromDefinition({
+        ...definition,
+        disks: [...(definition.disks ?? []), { kind: "block", path: "/dev/mapper/my--vg-data" }],
+      });
       expect(back.disks.map((d) => [d.kind, d.lvMode, d.vg, d.lv, d.readOnly])).toEqual([
         ["block", "existing", "vg0", "web", false],
         ["block", "existing", "vg0", "seed", true],
@@ -89,7 +142,12 @@ describe("wizard model", () => {
       const form = {
         ...emptyForm(),
         name: "vm",
-        disks: [lvRow({}), lvRow({ vg: "vg0" }), lvRow({ vg: "vg0", lvMode: "new", lv: "-x" }), lvRow({ vg: "vg0", lvMode: "new", lv: "ok", size: "lots" })],
+        disks: [
+          lvRow({}),
+          lvRow({ vg: "vg0" }),
+          lvRow({ vg: "vg0", lvMode: "new", lv: "-x" }),
+          lvRow({ vg: "vg0", lvMode: "new", lv: "ok", size: "lots" }),
+        ],
       };
       expect(toDefinition(form).errors).toEqual({
         "disks.0.path": "choose a volume group",
@@ -110,7 +168,10 @@ describe("wizard model", () => {
       const after = markLvsMade([a, b, c], new Set([a.key]));
       expect(after.map((d) => d.lvMode)).toEqual(["existing", "existing", "new"]);
       expect(newLvsOf(after).map((n) => n.op.name)).toEqual(["data"]);
-      expect(toDefinition({ ...emptyForm(), name: "vm", disks: after }).definition.disks?.[0]).toEqual({ kind: "block", path: "/dev/vg0/web-root" });
+      expect(toDefinition({ ...emptyForm(), name: "vm", disks: after }).definition.disks?.[0]).toEqual({
+        kind: "block",
+        path: "/dev/vg0/web-root",
+      });
     });
 
     it("splits LV paths the way device-mapper names them", () => {

@@ -103,7 +103,16 @@ export function defaultForwardAddress(hostAddress: string | undefined): string {
 
 export const newForward = (hostAddress = ""): ForwardRow => ({ key: newKey(), proto: "tcp", hostAddress, hostPort: "", guestPort: "" });
 // New user-mode NICs start restricted: the guest reaches its forwards, not the host's loopback.
-export const newNic = (): NicRow => ({ key: newKey(), model: "virtio", mac: "", net: "user", restrict: true, bridge: "", ifname: "", forwards: [] });
+export const newNic = (): NicRow => ({
+  key: newKey(),
+  model: "virtio",
+  mac: "",
+  net: "user",
+  restrict: true,
+  bridge: "",
+  ifname: "",
+  forwards: [],
+});
 
 export function emptyForm(hostId = ""): WizardForm {
   return {
@@ -171,7 +180,13 @@ export function formFromDefinition(def: Partial<Def>, hostId = ""): WizardForm {
             ifname: n.network.kind === "tap" ? (n.network.ifname ?? "") : "",
             forwards:
               n.network.kind === "user"
-                ? (n.network.forwards ?? []).map((f) => ({ ...newForward(), proto: f.proto ?? "tcp", hostAddress: f.hostAddress ?? "", hostPort: String(f.hostPort), guestPort: String(f.guestPort) }))
+                ? (n.network.forwards ?? []).map((f) => ({
+                    ...newForward(),
+                    proto: f.proto ?? "tcp",
+                    hostAddress: f.hostAddress ?? "",
+                    hostPort: String(f.hostPort),
+                    guestPort: String(f.guestPort),
+                  }))
                 : [],
           })),
     display: def.display ?? base.display,
@@ -243,7 +258,8 @@ function nic(errors: FieldErrors, n: NicRow, i: number): NicIn {
   const ifname = n.ifname.trim();
   if (n.net === "tap") return { ...base, network: { kind: "tap", bridge: n.bridge.trim(), ...(ifname ? { ifname } : {}) } };
   const forwards = n.forwards.map((f, j) => {
-    if (!f.hostAddress.trim()) errors[`nics.${i}.network.forwards.${j}.hostAddress`] = "the host address to listen on (never every address)";
+    if (!f.hostAddress.trim())
+      errors[`nics.${i}.network.forwards.${j}.hostAddress`] = "the host address to listen on (never every address)";
     return {
       proto: f.proto,
       ...(f.hostAddress.trim() ? { hostAddress: f.hostAddress.trim() } : {}),
@@ -295,7 +311,14 @@ const UNIT_LETTER: Record<SizeUnit, string> = { MiB: "M", GiB: "G", TiB: "T" };
 /** The LVs to make before the guest is created ("new LV" rows), as storage ops. */
 export function newLvsOf(disks: readonly DiskRow[]): NewLv[] {
   return disks.flatMap((d) =>
-    d.kind === "block" && d.lvMode === "new" ? [{ key: d.key, op: { op: "lv.create" as const, vg: d.vg.trim(), name: d.lv.trim(), size: `${d.size.trim()}${UNIT_LETTER[d.unit]}` } }] : [],
+    d.kind === "block" && d.lvMode === "new"
+      ? [
+          {
+            key: d.key,
+            op: { op: "lv.create" as const, vg: d.vg.trim(), name: d.lv.trim(), size: `${d.size.trim()}${UNIT_LETTER[d.unit]}` },
+          },
+        ]
+      : [],
   );
 }
 

@@ -52,16 +52,31 @@ export function CapabilitiesCard({
       }
       actions={
         canProbe && (
-          <Button size="sm" pending={probePending} disabled={!pinned} title={pinned ? "Run the read-only probe again" : "Confirm the host key first"} onClick={onProbe} data-testid="probe-refresh">
+          <Button
+            size="sm"
+            pending={probePending}
+            disabled={!pinned}
+            title={pinned ? "Run the read-only probe again" : "Confirm the host key first"}
+            onClick={onProbe}
+            data-testid="probe-refresh"
+          >
             Refresh
           </Button>
         )
       }
     >
       <div className="space-y-3">
-        {probeError ? <Notice tone="error" title="Could not start the probe">{errorMessage(probeError)}</Notice> : null}
+        {probeError ? (
+          <Notice tone="error" title="Could not start the probe">
+            {errorMessage(probeError)}
+          </Notice>
+        ) : null}
         {lastFailed && (
-          <Notice tone="error" title={`The last probe ${last.status === "failed" ? "failed" : `ended ${last.status}`}`} testId="probe-failed">
+          <Notice
+            tone="error"
+            title={`The last probe ${last.status === "failed" ? "failed" : `ended ${last.status}`}`}
+            testId="probe-failed"
+          >
             {last.error ?? "no error message"}
             {last.finishedAt && (
               <>
@@ -73,7 +88,8 @@ export function CapabilitiesCard({
             <Link href={`/jobs/${last.jobId}`} className="underline" data-testid="probe-failed-job">
               See the job
             </Link>
-            . {host.probedAt ? "The capabilities below are from the last probe that succeeded." : "No probe of this host has succeeded yet."}
+            .{" "}
+            {host.probedAt ? "The capabilities below are from the last probe that succeeded." : "No probe of this host has succeeded yet."}
           </Notice>
         )}
         {probeJobId && <JobInline key={probeJobId} jobId={probeJobId} title="Probe" onFinished={onProbeFinished} />}
@@ -85,7 +101,12 @@ export function CapabilitiesCard({
           !probeJobId &&
           !lastFailed && (
             <Empty>
-              This host has never been probed. {pinned ? (canProbe ? "Refresh runs a read-only probe of its tools, devices and KVM." : "An operator can run a probe.") : "Confirm its host key first; a probe starts right after."}
+              This host has never been probed.{" "}
+              {pinned
+                ? canProbe
+                  ? "Refresh runs a read-only probe of its tools, devices and KVM."
+                  : "An operator can run a probe."
+                : "Confirm its host key first; a probe starts right after."}
             </Empty>
           )
         )}

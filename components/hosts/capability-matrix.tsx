@@ -6,7 +6,13 @@ type CapStatus = NonNullable<HostView["capabilityRows"]>[number]["status"];
 
 const TONE: Record<CapStatus, Tone> = { yes: "green", no: "red", unknown: "amber" };
 
-export function CapabilityMatrix({ facts, rows }: { facts: NonNullable<HostView["capabilityFacts"]>; rows: NonNullable<HostView["capabilityRows"]> }) {
+export function CapabilityMatrix({
+  facts,
+  rows,
+}: {
+  facts: NonNullable<HostView["capabilityFacts"]>;
+  rows: NonNullable<HostView["capabilityRows"]>;
+}) {
   return (
     <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
       <dl className="grid grid-cols-[max-content_1fr] content-start gap-x-4 gap-y-1.5">

@@ -36,13 +36,26 @@ export function ChangePanel({
   return (
     <div className="space-y-3 rounded border border-blue-200 bg-blue-50/40 p-3" data-testid="change-panel">
       {previewPending && <Loading label="Building the plan…" />}
-      {previewError && <Notice tone="error" title="The plan could not be built">{previewError}</Notice>}
+      {previewError && (
+        <Notice tone="error" title="The plan could not be built">
+          {previewError}
+        </Notice>
+      )}
       {preview && !jobId && <PlanPreview preview={preview} />}
-      {apply.error && <Notice tone="error" title="Not applied" testId="apply-error">{errorMessage(apply.error)}</Notice>}
+      {apply.error && (
+        <Notice tone="error" title="Not applied" testId="apply-error">
+          {errorMessage(apply.error)}
+        </Notice>
+      )}
       {jobId && <JobInline jobId={jobId} title={preview?.plan.title ?? "Change"} onFinished={onFinished} />}
       <div className="flex gap-2">
         {!jobId && preview && (
-          <Button variant={op.kind === "scratch.remove" ? "danger" : "primary"} pending={apply.isPending} onClick={() => apply.mutate({ hostId, op })} data-testid="apply-plan">
+          <Button
+            variant={op.kind === "scratch.remove" ? "danger" : "primary"}
+            pending={apply.isPending}
+            onClick={() => apply.mutate({ hostId, op })}
+            data-testid="apply-plan"
+          >
             Apply
           </Button>
         )}

@@ -46,23 +46,42 @@ export function HostDetail({ hostId }: { hostId: string }) {
 
   if (host.isPending) return <Loading label="Loading host…" />;
   if (host.isError) {
-    return <Notice tone="error" title={errorCode(host.error) === "NOT_FOUND" ? "No such host" : "Could not load the host"}>{errorMessage(host.error)}</Notice>;
+    return (
+      <Notice tone="error" title={errorCode(host.error) === "NOT_FOUND" ? "No such host" : "Could not load the host"}>
+        {errorMessage(host.error)}
+      </Notice>
+    );
   }
   const h = host.data;
   return (
     <div className="space-y-4">
       <HostHeader host={h} />
       {mismatch && (
-        <Notice tone="error" title="The host presents a different SSH key than the one pinned" testId="host-key-mismatch" className="border-2 border-red-500 text-base">
+        <Notice
+          tone="error"
+          title="The host presents a different SSH key than the one pinned"
+          testId="host-key-mismatch"
+          className="border-2 border-red-500 text-base"
+        >
           <p>{mismatch}</p>
-          <p className="mt-1 text-sm">Labdeck refuses to connect. If the host was reinstalled or its key rotated on purpose, an admin can re-pin it; otherwise treat this as a possible interception.</p>
+          <p className="mt-1 text-sm">
+            Labdeck refuses to connect. If the host was reinstalled or its key rotated on purpose, an admin can re-pin it; otherwise treat
+            this as a possible interception.
+          </p>
         </Notice>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
         <HostKeyCard host={h} onPinned={onPinned} onRepinned={onRepinned} reportError={reportError} />
         <PublicKeyCard host={h} />
       </div>
-      <CapabilitiesCard host={h} probeJobId={probeJobId} probePending={probe.isPending} probeError={probe.error} onProbe={startProbe} onProbeFinished={onProbeFinished} />
+      <CapabilitiesCard
+        host={h}
+        probeJobId={probeJobId}
+        probePending={probe.isPending}
+        probeError={probe.error}
+        onProbe={startProbe}
+        onProbeFinished={onProbeFinished}
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         <HostGuestsCard host={h} />
         <UnmanagedCard host={h} />

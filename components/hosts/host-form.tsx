@@ -26,7 +26,12 @@ export interface HostFormValues {
   key: KeyInput | undefined;
 }
 
-type HostFormInitial = Omit<HostFormValues, "key" | "runDir" | "storageRoots" | "configRoot" | "qemuRunAs"> & { runDir: string; storageRoots: string[]; configRoot: string; qemuRunAs: string };
+type HostFormInitial = Omit<HostFormValues, "key" | "runDir" | "storageRoots" | "configRoot" | "qemuRunAs"> & {
+  runDir: string;
+  storageRoots: string[];
+  configRoot: string;
+  qemuRunAs: string;
+};
 
 const FIELDS = ["name", "address", "port", "username", "runDir", "storageRoots", "configRoot", "qemuRunAs", "key", "privateKey"];
 
@@ -70,10 +75,18 @@ export function HostForm({
       return;
     }
     setPortError(null);
-    const key: KeyInput | undefined = keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
-    const storageRoots = v.storageRoots.split("\n").map((l) => l.trim()).filter(Boolean);
+    const key: KeyInput | undefined =
+      keyChoice === "keep" ? undefined : keyChoice === "generate" ? { source: "generate" } : { source: "paste", privateKey };
+    const storageRoots = v.storageRoots
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     const base = { name: v.name.trim(), address: v.address.trim(), port, username: v.username.trim(), key };
-    onSubmit(rootsEditable ? { ...base, runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), qemuRunAs: v.qemuRunAs.trim() } : base);
+    onSubmit(
+      rootsEditable
+        ? { ...base, runDir: v.runDir.trim(), storageRoots, configRoot: v.configRoot.trim(), qemuRunAs: v.qemuRunAs.trim() }
+        : base,
+    );
   };
 
   return (
@@ -87,20 +100,66 @@ export function HostForm({
             <Input id="host-address" value={v.address} onChange={set("address")} invalid={!!errors.address} placeholder="10.0.0.12" />
           </Field>
           <Field label="SSH port" htmlFor="host-port" error={portError ?? errors.port}>
-            <Input id="host-port" type="number" min={1} max={65535} value={v.port} onChange={set("port")} invalid={!!(portError ?? errors.port)} />
+            <Input
+              id="host-port"
+              type="number"
+              min={1}
+              max={65535}
+              value={v.port}
+              onChange={set("port")}
+              invalid={!!(portError ?? errors.port)}
+            />
           </Field>
         </div>
         <Field label="SSH user" htmlFor="host-username" error={errors.username}>
           <Input id="host-username" value={v.username} onChange={set("username")} invalid={!!errors.username} />
         </Field>
-        <Field label="Run directory" htmlFor="host-runDir" error={errors.runDir} hint={`where Labdeck keeps its files on the host; not / or a system directory${adminOnly}`}>
-          <Input id="host-runDir" className="font-mono" value={v.runDir} onChange={set("runDir")} invalid={!!errors.runDir} disabled={!rootsEditable} />
+        <Field
+          label="Run directory"
+          htmlFor="host-runDir"
+          error={errors.runDir}
+          hint={`where Labdeck keeps its files on the host; not / or a system directory${adminOnly}`}
+        >
+          <Input
+            id="host-runDir"
+            className="font-mono"
+            value={v.runDir}
+            onChange={set("runDir")}
+            invalid={!!errors.runDir}
+            disabled={!rootsEditable}
+          />
         </Field>
-        <Field label="Storage roots" htmlFor="host-storageRoots" error={rootsError} hint={`one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images. Not / or a system directory${adminOnly}`}>
-          <Textarea id="host-storageRoots" rows={2} className="font-mono" spellCheck={false} value={v.storageRoots} onChange={set("storageRoots")} invalid={!!rootsError} disabled={!rootsEditable} />
+        <Field
+          label="Storage roots"
+          htmlFor="host-storageRoots"
+          error={rootsError}
+          hint={`one absolute path per line; guest images, ISOs and kernels must lie under one. Empty: <run directory>/images. Not / or a system directory${adminOnly}`}
+        >
+          <Textarea
+            id="host-storageRoots"
+            rows={2}
+            className="font-mono"
+            spellCheck={false}
+            value={v.storageRoots}
+            onChange={set("storageRoots")}
+            invalid={!!rootsError}
+            disabled={!rootsEditable}
+          />
         </Field>
-        <Field label="Persistence root" htmlFor="host-configRoot" error={errors.configRoot} hint={`network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host${adminOnly}`}>
-          <Input id="host-configRoot" className="font-mono" value={v.configRoot} onChange={set("configRoot")} invalid={!!errors.configRoot} disabled={!rootsEditable} />
+        <Field
+          label="Persistence root"
+          htmlFor="host-configRoot"
+          error={errors.configRoot}
+          hint={`network persistence files are written under it (/etc/network/interfaces.d, /etc/iptables); / on a real host${adminOnly}`}
+        >
+          <Input
+            id="host-configRoot"
+            className="font-mono"
+            value={v.configRoot}
+            onChange={set("configRoot")}
+            invalid={!!errors.configRoot}
+            disabled={!rootsEditable}
+          />
         </Field>
         <Field
           label="Run QEMU as"
@@ -108,17 +167,42 @@ export function HostForm({
           error={errors.qemuRunAs}
           hint={`an unprivileged user that exists on the host (e.g. labdeck or nobody): QEMU drops to it after opening its files, so a guest that breaks out of QEMU is not root. Empty: QEMU runs as the SSH user${adminOnly}`}
         >
-          <Input id="host-qemuRunAs" className="font-mono" value={v.qemuRunAs} onChange={set("qemuRunAs")} invalid={!!errors.qemuRunAs} placeholder="labdeck" disabled={!rootsEditable} />
+          <Input
+            id="host-qemuRunAs"
+            className="font-mono"
+            value={v.qemuRunAs}
+            onChange={set("qemuRunAs")}
+            invalid={!!errors.qemuRunAs}
+            placeholder="labdeck"
+            disabled={!rootsEditable}
+          />
         </Field>
       </div>
       <KeySourcePicker value={keyChoice} onChange={setKeyChoice} allowKeep={allowKeep} />
       {keyChoice === "paste" && (
-        <Field label="Private key" htmlFor="host-privateKey" error={keyError} hint="OpenSSH or PEM, unencrypted. It is stored sealed and never shown again.">
-          <Textarea id="host-privateKey" rows={6} spellCheck={false} value={privateKey} onChange={(e) => setPrivateKey(e.target.value)} invalid={!!keyError} placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+        <Field
+          label="Private key"
+          htmlFor="host-privateKey"
+          error={keyError}
+          hint="OpenSSH or PEM, unencrypted. It is stored sealed and never shown again."
+        >
+          <Textarea
+            id="host-privateKey"
+            rows={6}
+            spellCheck={false}
+            value={privateKey}
+            onChange={(e) => setPrivateKey(e.target.value)}
+            invalid={!!keyError}
+            placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+          />
         </Field>
       )}
       {keyChoice !== "paste" && keyError && <Notice tone="error">{keyError}</Notice>}
-      {message && <Notice tone="error" testId="host-form-error">{message}</Notice>}
+      {message && (
+        <Notice tone="error" testId="host-form-error">
+          {message}
+        </Notice>
+      )}
       <div className="flex gap-2">
         <Button type="submit" variant="primary" pending={pending} data-testid="host-form-submit">
           {submitLabel}

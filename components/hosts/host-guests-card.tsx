@@ -16,7 +16,11 @@ export function HostGuestsCard({ host }: { host: HostView }) {
       testId="host-guests-card"
       actions={
         canCreate && (
-          <Link href={`/guests/new?host=${encodeURIComponent(host.id)}`} className={buttonClass("secondary", "sm")} data-testid="host-new-guest">
+          <Link
+            href={`/guests/new?host=${encodeURIComponent(host.id)}`}
+            className={buttonClass("secondary", "sm")}
+            data-testid="host-new-guest"
+          >
             New guest
           </Link>
         )

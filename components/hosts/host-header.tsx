@@ -90,9 +90,22 @@ export function HostHeader({ host }: { host: HostView }) {
         </div>
       )}
       {editing && (
-        <Card title="Edit host" className="mb-4 max-w-3xl" description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed.">
+        <Card
+          title="Edit host"
+          className="mb-4 max-w-3xl"
+          description="Changing the address or port keeps the pinned host key; re-pin if the host itself changed."
+        >
           <HostForm
-            initial={{ name: host.name, address: host.address, port: host.port, username: host.username, runDir: host.runDir, storageRoots: host.storageRoots, configRoot: host.configRoot, qemuRunAs: host.qemuRunAs }}
+            initial={{
+              name: host.name,
+              address: host.address,
+              port: host.port,
+              username: host.username,
+              runDir: host.runDir,
+              storageRoots: host.storageRoots,
+              configRoot: host.configRoot,
+              qemuRunAs: host.qemuRunAs,
+            }}
             allowKeep
             rootsEditable={role === "admin"}
             submitLabel="Save"
@@ -119,7 +132,10 @@ export function HostHeader({ host }: { host: HostView }) {
           setConfirmRemove(false);
         }}
       >
-        <p>Labdeck forgets this host, its key and its jobs. Nothing on the host itself is changed; remove Labdeck&apos;s key from its authorized_keys by hand.</p>
+        <p>
+          Labdeck forgets this host, its key and its jobs. Nothing on the host itself is changed; remove Labdeck&apos;s key from its
+          authorized_keys by hand.
+        </p>
       </ConfirmDialog>
     </>
   );

@@ -62,25 +62,42 @@ export function HostKeyCard({
         {pinned ? (
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
             <dt className="text-xs text-slate-500">Fingerprint</dt>
-            <dd className="font-mono text-xs break-all" data-testid="pinned-fingerprint">{host.hostKeyFingerprint}</dd>
+            <dd className="font-mono text-xs break-all" data-testid="pinned-fingerprint">
+              {host.hostKeyFingerprint}
+            </dd>
             <dt className="text-xs text-slate-500">Pinned</dt>
             <dd className="text-xs">
               by {host.hostKeyPinnedBy ?? "?"}
-              {host.hostKeyPinnedAt && <> · <RelativeTime date={host.hostKeyPinnedAt} withAbsolute /></>}
+              {host.hostKeyPinnedAt && (
+                <>
+                  {" "}
+                  · <RelativeTime date={host.hostKeyPinnedAt} withAbsolute />
+                </>
+              )}
             </dd>
           </dl>
         ) : (
           <p className="text-slate-700">
-            Labdeck will not connect until someone confirms the key this host presents. Check it, then compare it with the host&apos;s own key over a channel you trust (console, an existing SSH session).
+            Labdeck will not connect until someone confirms the key this host presents. Check it, then compare it with the host&apos;s own
+            key over a channel you trust (console, an existing SSH session).
           </p>
         )}
         {!pinned && !canScan && <Notice tone="info">An operator must confirm this host&apos;s key.</Notice>}
         {canScan && !scan.data && (
-          <Button variant={pinned ? "secondary" : "primary"} pending={scan.isPending} onClick={() => scan.mutate({ id: host.id })} data-testid="scan-host-key">
+          <Button
+            variant={pinned ? "secondary" : "primary"}
+            pending={scan.isPending}
+            onClick={() => scan.mutate({ id: host.id })}
+            data-testid="scan-host-key"
+          >
             {pinned ? "Re-pin…" : "Check host key"}
           </Button>
         )}
-        {scan.error && <Notice tone="error" title="Could not read the host key" testId="scan-error">{errorMessage(scan.error)}</Notice>}
+        {scan.error && (
+          <Notice tone="error" title="Could not read the host key" testId="scan-error">
+            {errorMessage(scan.error)}
+          </Notice>
+        )}
         {scan.data && (
           <ScanResult
             scan={scan.data}

@@ -14,9 +14,19 @@ export function HostTools({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
   const isAdmin = useCan("admin");
   const host = useQuery(trpc.hosts.get.queryOptions({ id: hostId }));
-  if (!isAdmin) return <Notice tone="info" testId="tools-needs-admin">Admin tools are for admins.</Notice>;
+  if (!isAdmin)
+    return (
+      <Notice tone="info" testId="tools-needs-admin">
+        Admin tools are for admins.
+      </Notice>
+    );
   if (host.isPending) return <Loading label="Loading host…" />;
-  if (host.isError) return <Notice tone="error" title="Could not load the host">{errorMessage(host.error)}</Notice>;
+  if (host.isError)
+    return (
+      <Notice tone="error" title="Could not load the host">
+        {errorMessage(host.error)}
+      </Notice>
+    );
   const h = host.data;
   return (
     <div className="space-y-4">

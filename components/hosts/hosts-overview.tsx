@@ -29,7 +29,15 @@ export function HostsOverview() {
         <HostsTable />
       </Card>
       {role === "admin" && <DemoCard />}
-      <Card title="Recent jobs" bodyClassName="p-0" actions={<Link href="/jobs" className="text-xs text-blue-700 hover:underline">All jobs</Link>}>
+      <Card
+        title="Recent jobs"
+        bodyClassName="p-0"
+        actions={
+          <Link href="/jobs" className="text-xs text-blue-700 hover:underline">
+            All jobs
+          </Link>
+        }
+      >
         <JobsTable limit={8} />
       </Card>
     </div>

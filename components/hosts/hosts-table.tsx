@@ -16,12 +16,23 @@ export function HostsTable() {
   const canAdd = useCan("operator");
   const hosts = useQuery(trpc.hosts.list.queryOptions());
   if (hosts.isPending) return <Loading label="Loading hosts…" className="px-4" />;
-  if (hosts.isError) return <Notice tone="error" className="m-3">{errorMessage(hosts.error)}</Notice>;
+  if (hosts.isError)
+    return (
+      <Notice tone="error" className="m-3">
+        {errorMessage(hosts.error)}
+      </Notice>
+    );
   if (hosts.data.length === 0) {
     return (
       <Empty
         className="m-3"
-        action={canAdd && <Link href="/hosts/new" className={buttonClass("primary", "sm")}>Add host</Link>}
+        action={
+          canAdd && (
+            <Link href="/hosts/new" className={buttonClass("primary", "sm")}>
+              Add host
+            </Link>
+          )
+        }
       >
         No hosts yet. {canAdd ? "Add the first one: any Linux machine you can reach over SSH." : "An operator can add one."}
       </Empty>

@@ -23,13 +23,27 @@ export function NewHost() {
       },
     }),
   );
-  if (!canAdd) return <Notice tone="warning" title="Adding hosts needs the operator role">Ask an admin to change your role.</Notice>;
+  if (!canAdd)
+    return (
+      <Notice tone="warning" title="Adding hosts needs the operator role">
+        Ask an admin to change your role.
+      </Notice>
+    );
   return (
     <>
       <PageHeader title="Add host" subtitle="A plain Linux host reachable over SSH. Nothing is installed on it." />
       <Card className="max-w-3xl">
         <HostForm
-          initial={{ name: "", address: "", port: 22, username: "root", runDir: "/var/lib/labdeck", storageRoots: [], configRoot: "/", qemuRunAs: "" }}
+          initial={{
+            name: "",
+            address: "",
+            port: 22,
+            username: "root",
+            runDir: "/var/lib/labdeck",
+            storageRoots: [],
+            configRoot: "/",
+            qemuRunAs: "",
+          }}
           allowKeep={false}
           rootsEditable={isAdmin}
           submitLabel="Add host"

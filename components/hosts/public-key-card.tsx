@@ -11,7 +11,8 @@ export function PublicKeyCard({ host }: { host: HostView }) {
         <CodeBlock code={host.publicKey} wrap testId="public-key" copyTestId="copy-public-key" />
         <div>
           <p className="mb-1 text-xs text-slate-600">
-            On the host, as <span className="font-mono">{host.username}</span>, add it to <span className="font-mono">~/.ssh/authorized_keys</span>:
+            On the host, as <span className="font-mono">{host.username}</span>, add it to{" "}
+            <span className="font-mono">~/.ssh/authorized_keys</span>:
           </p>
           <CodeBlock code={line} wrap testId="authorized-keys-line" />
         </div>

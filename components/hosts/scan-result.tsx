@@ -6,7 +6,21 @@ import { hostKeyFile } from "./host-key-file";
 
 type Scan = RouterOutputs["hosts"]["scanHostKey"];
 
-export function ScanResult({ scan, pinned, pending, error, onConfirm, onCancel }: { scan: Scan; pinned: boolean; pending: boolean; error: unknown; onConfirm: () => void; onCancel: () => void }) {
+export function ScanResult({
+  scan,
+  pinned,
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  scan: Scan;
+  pinned: boolean;
+  pending: boolean;
+  error: unknown;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const unchanged = pinned && scan.matches;
   const fpError = fieldErrors(error).fingerprint;
   const message = formError(error, ["fingerprint"]);
@@ -20,16 +34,22 @@ export function ScanResult({ scan, pinned, pending, error, onConfirm, onCancel }
           </>
         )}
         <dt className="text-xs text-slate-500">Presented</dt>
-        <dd className="font-mono text-sm font-semibold break-all" data-testid="presented-fingerprint">{scan.presented}</dd>
+        <dd className="font-mono text-sm font-semibold break-all" data-testid="presented-fingerprint">
+          {scan.presented}
+        </dd>
         <dt className="text-xs text-slate-500">Algorithm</dt>
-        <dd className="font-mono text-xs" data-testid="presented-algorithm">{scan.algorithm}</dd>
+        <dd className="font-mono text-xs" data-testid="presented-algorithm">
+          {scan.algorithm}
+        </dd>
       </dl>
       {unchanged ? (
         <Notice tone="success">The host presents the pinned key; there is nothing to re-pin.</Notice>
       ) : (
         <p className="text-xs text-slate-700">
-          On the host, run <code className="rounded bg-white px-1 font-mono ring-1 ring-slate-200">ssh-keygen -lf {hostKeyFile(scan.algorithm)}</code> and compare the SHA256 fingerprint
-          it prints with the one above. Confirm only if they are identical{pinned ? "; re-pinning makes Labdeck trust the new key from now on" : ""}.
+          On the host, run{" "}
+          <code className="rounded bg-white px-1 font-mono ring-1 ring-slate-200">ssh-keygen -lf {hostKeyFile(scan.algorithm)}</code> and
+          compare the SHA256 fingerprint it prints with the one above. Confirm only if they are identical
+          {pinned ? "; re-pinning makes Labdeck trust the new key from now on" : ""}.
         </p>
       )}
       {fpError && <Notice tone="error">{fpError}</Notice>}

@@ -44,14 +44,26 @@ export function ScratchCard({ host, reportError }: { host: HostView; reportError
   };
 
   return (
-    <Card title="Scratch directories" description={<span className="font-mono">{host.runDir.replace(/\/$/, "")}/scratch</span>} testId="scratch-card">
+    <Card
+      title="Scratch directories"
+      description={<span className="font-mono">{host.runDir.replace(/\/$/, "")}/scratch</span>}
+      testId="scratch-card"
+    >
       <div className="space-y-3">
         {!pinned ? (
           <Notice tone="info">Confirm the host key to list and change scratch directories.</Notice>
         ) : list.isPending ? (
           <Loading label="Reading the host…" />
         ) : list.isError ? (
-          <Notice tone="error" title="Could not list scratch directories" action={<Button size="sm" onClick={() => void list.refetch()}>Retry</Button>}>
+          <Notice
+            tone="error"
+            title="Could not list scratch directories"
+            action={
+              <Button size="sm" onClick={() => void list.refetch()}>
+                Retry
+              </Button>
+            }
+          >
             {errorMessage(list.error)}
           </Notice>
         ) : list.data.names.length === 0 ? (
@@ -62,7 +74,13 @@ export function ScratchCard({ host, reportError }: { host: HostView; reportError
               <li key={n} className="flex items-center justify-between px-3 py-1.5" data-testid={`scratch-item-${n}`} data-name={n}>
                 <span className="font-mono text-xs">{n}</span>
                 {canChange && (
-                  <Button size="sm" variant="ghost" className="text-red-700" onClick={() => setOp({ kind: "scratch.remove", name: n })} data-testid={`scratch-remove-${n}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    className="text-red-700"
+                    onClick={() => setOp({ kind: "scratch.remove", name: n })}
+                    data-testid={`scratch-remove-${n}`}
+                  >
                     Remove…
                   </Button>
                 )}

@@ -41,7 +41,13 @@ export function UnmanagedCard({ host }: { host: HostView }) {
   const pinned = host.hostKeyFingerprint !== null;
   const list = useQuery(trpc.guests.unmanaged.queryOptions(scan ? { hostId: host.id } : skipToken, { staleTime: 0 }));
   const onImport = (p: UnmanagedQemu) => {
-    const key = storeImport({ definition: p.definition, unmapped: p.unmapped, warnings: p.warnings, differences: p.differences, hostId: host.id });
+    const key = storeImport({
+      definition: p.definition,
+      unmapped: p.unmapped,
+      warnings: p.warnings,
+      differences: p.differences,
+      hostId: host.id,
+    });
     router.push(`/guests/new?import=${key}`);
   };
   return (
@@ -50,7 +56,14 @@ export function UnmanagedCard({ host }: { host: HostView }) {
       description="QEMU running on this host that Labdeck did not start"
       testId="unmanaged-card"
       actions={
-        <Button size="sm" disabled={!pinned} pending={list.isFetching} title={pinned ? "List qemu processes with ps" : "Confirm the host key first"} onClick={() => (scan ? void list.refetch() : setScan(true))} data-testid="unmanaged-scan">
+        <Button
+          size="sm"
+          disabled={!pinned}
+          pending={list.isFetching}
+          title={pinned ? "List qemu processes with ps" : "Confirm the host key first"}
+          onClick={() => (scan ? void list.refetch() : setScan(true))}
+          data-testid="unmanaged-scan"
+        >
           Scan
         </Button>
       }

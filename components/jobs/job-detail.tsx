@@ -31,7 +31,11 @@ export function JobDetail({ jobId }: { jobId: string }) {
 
   if (job.isPending) return <Loading label="Loading job…" />;
   if (job.isError) {
-    return <Notice tone="error" title={errorCode(job.error) === "NOT_FOUND" ? "No such job" : "Could not load the job"}>{errorMessage(job.error)}</Notice>;
+    return (
+      <Notice tone="error" title={errorCode(job.error) === "NOT_FOUND" ? "No such job" : "Could not load the job"}>
+        {errorMessage(job.error)}
+      </Notice>
+    );
   }
   const j = job.data;
   return (
@@ -64,7 +68,12 @@ export function JobDetail({ jobId }: { jobId: string }) {
       />
       {cancel.error && <Notice tone="error">Cancel failed: {errorMessage(cancel.error)}</Notice>}
       {error && !finished && <Notice tone="warning">Live updates interrupted ({errorMessage(error)}); reconnecting…</Notice>}
-      <Card title="Steps" description={finished ? `${j.plan.steps.length} planned step(s)` : connection === "connecting" ? "connecting to the live stream…" : "live"}>
+      <Card
+        title="Steps"
+        description={
+          finished ? `${j.plan.steps.length} planned step(s)` : connection === "connecting" ? "connecting to the live stream…" : "live"
+        }
+      >
         {state.status === null ? <Loading label="Loading the job's transcript…" /> : <JobTimeline state={state} />}
       </Card>
     </div>

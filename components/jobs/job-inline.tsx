@@ -32,7 +32,12 @@ export function JobInline({ jobId, title, onFinished }: { jobId: string; title: 
         <span className="font-medium">{title}</span>
         {state.status && <JobStatusBadge status={state.status} />}
         {state.status === "succeeded" && (
-          <button type="button" className="text-xs text-blue-700 hover:underline" onClick={() => setExpanded(folded)} data-testid="job-inline-toggle">
+          <button
+            type="button"
+            className="text-xs text-blue-700 hover:underline"
+            onClick={() => setExpanded(folded)}
+            data-testid="job-inline-toggle"
+          >
             {folded ? `show ${stepCount} step(s)` : "hide steps"}
           </button>
         )}

@@ -50,7 +50,15 @@ describe("a finished job", () => {
       { type: "step-start", index: 0, argv: ["find", "/usr/bin"], purpose: "find tools", undo: false, at, timeoutMs: 45_000 },
       { type: "step-start", index: 1, argv: ["cat", "/proc/cpuinfo"], purpose: "cpus", undo: false, at },
     ];
-    const failed = applyJobEvents(EMPTY_JOB_STATE, [...started, { type: "step-end", index: 1, outcome: "timeout", exitStatus: null, durationMs: 20_000 }, { type: "status", status: "failed", failedStep: 1, at }], null);
+    const failed = applyJobEvents(
+      EMPTY_JOB_STATE,
+      [
+        ...started,
+        { type: "step-end", index: 1, outcome: "timeout", exitStatus: null, durationMs: 20_000 },
+        { type: "status", status: "failed", failedStep: 1, at },
+      ],
+      null,
+    );
     expect(failed.steps[0]?.timeoutMs).toBe(45_000);
     expect(failed.steps[0]?.end).toMatchObject({ outcome: "unknown", exitStatus: null });
     expect(failed.steps[1]?.end?.outcome).toBe("timeout");

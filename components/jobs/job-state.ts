@@ -67,7 +67,19 @@ function applyOne(state: JobState, e: JobEvent): JobState {
     case "step-start":
       return {
         ...state,
-        steps: { ...state.steps, [e.index]: { index: e.index, argv: e.argv, purpose: e.purpose, undo: e.undo, startedAt: e.at, timeoutMs: e.timeoutMs ?? null, output: [], end: null } },
+        steps: {
+          ...state.steps,
+          [e.index]: {
+            index: e.index,
+            argv: e.argv,
+            purpose: e.purpose,
+            undo: e.undo,
+            startedAt: e.at,
+            timeoutMs: e.timeoutMs ?? null,
+            output: [],
+            end: null,
+          },
+        },
         timeline: [...state.timeline, { kind: "step", index: e.index }],
       };
     case "output": {
@@ -95,7 +107,13 @@ function applyOne(state: JobState, e: JobEvent): JobState {
     case "note":
       return { ...state, timeline: [...state.timeline, { kind: "note", text: e.text, at: e.at }] };
     case "status":
-      return { ...state, status: e.status, error: e.error ?? state.error, code: e.code ?? state.code, failedStep: e.failedStep ?? state.failedStep };
+      return {
+        ...state,
+        status: e.status,
+        error: e.error ?? state.error,
+        code: e.code ?? state.code,
+        failedStep: e.failedStep ?? state.failedStep,
+      };
   }
 }
 
@@ -111,7 +129,8 @@ function closeOpenSteps(state: JobState): JobState {
   if (open.length === 0) return state;
   const outcome = state.status === "cancelled" ? "cancelled" : "unknown";
   const steps = { ...state.steps };
-  for (const s of open) steps[s.index] = { ...s, end: { outcome, exitStatus: null, durationMs: 0, error: "the job ended before this step's result was read" } };
+  for (const s of open)
+    steps[s.index] = { ...s, end: { outcome, exitStatus: null, durationMs: 0, error: "the job ended before this step's result was read" } };
   return { ...state, steps };
 }
 

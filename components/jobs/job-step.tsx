@@ -15,16 +15,25 @@ function EndBadge({ step, isFailing }: { step: StepState; isFailing: boolean }) 
   if (!end) {
     return (
       <Badge tone="blue">
-        <Spinner className="size-3" /> running{step.timeoutMs !== null && <span className="font-normal"> (limit {formatDuration(step.timeoutMs)})</span>}
+        <Spinner className="size-3" /> running
+        {step.timeoutMs !== null && <span className="font-normal"> (limit {formatDuration(step.timeoutMs)})</span>}
       </Badge>
     );
   }
   if (end.outcome === "exited") {
     const tone = end.exitStatus === 0 ? "green" : isFailing ? "red" : "amber";
-    return <Badge tone={tone} testId="step-exit">exit {end.exitStatus ?? "?"}</Badge>;
+    return (
+      <Badge tone={tone} testId="step-exit">
+        exit {end.exitStatus ?? "?"}
+      </Badge>
+    );
   }
   const tone = end.outcome === "connection-lost" || end.outcome === "unknown" ? "amber" : end.outcome === "cancelled" ? "slate" : "red";
-  return <Badge tone={tone} testId="step-exit">{end.outcome}</Badge>;
+  return (
+    <Badge tone={tone} testId="step-exit">
+      {end.outcome}
+    </Badge>
+  );
 }
 
 export function JobStep({ step, failedStep, compact = false }: { step: StepState; failedStep: number | null; compact?: boolean }) {
@@ -36,15 +45,26 @@ export function JobStep({ step, failedStep, compact = false }: { step: StepState
       data-testid="job-step"
       data-step-index={step.index}
       data-failed={isFailing || undefined}
-      className={cx("rounded border bg-white", isFailing ? "border-red-400 ring-1 ring-red-300" : "border-slate-200", step.undo && "border-dashed")}
+      className={cx(
+        "rounded border bg-white",
+        isFailing ? "border-red-400 ring-1 ring-red-300" : "border-slate-200",
+        step.undo && "border-dashed",
+      )}
     >
       <div className="flex flex-wrap items-center gap-2 px-3 py-1.5">
         <span className="w-6 text-right font-mono text-xs text-slate-500">{step.index + 1}.</span>
-        <span className="font-medium text-slate-800" data-testid="step-purpose">{step.purpose}</span>
+        <span className="font-medium text-slate-800" data-testid="step-purpose">
+          {step.purpose}
+        </span>
         {step.undo && <Badge tone="violet">undo</Badge>}
         <span className="ml-auto flex items-center gap-2 text-xs text-slate-500">
           {step.output.length > 0 && !isFailing && (
-            <button type="button" className="text-blue-700 hover:underline" onClick={() => setShowOutput(!showOutput)} aria-expanded={showOutput}>
+            <button
+              type="button"
+              className="text-blue-700 hover:underline"
+              onClick={() => setShowOutput(!showOutput)}
+              aria-expanded={showOutput}
+            >
               {showOutput ? "hide output" : "output"}
             </button>
           )}
@@ -67,9 +87,27 @@ export function JobStep({ step, failedStep, compact = false }: { step: StepState
         </div>
       )}
       {outputVisible && (
-        <pre className={cx("theme-fixed overflow-auto border-t border-slate-200 bg-slate-900 px-3 py-2 font-mono text-xs leading-snug break-words whitespace-pre-wrap", compact ? "max-h-40" : "max-h-96")} data-testid="step-output">
+        <pre
+          className={cx(
+            "theme-fixed overflow-auto border-t border-slate-200 bg-slate-900 px-3 py-2 font-mono text-xs leading-snug break-words whitespace-pre-wrap",
+            compact ? "max-h-40" : "max-h-96",
+          )}
+          data-testid="step-output"
+        >
           {step.output.map((chunk, i) => (
-            <span key={i} className={chunk.stream === "stderr" ? (isFailing ? "font-semibold text-red-300" : "text-amber-200") : chunk.stream === "dropped" ? "text-slate-400 italic" : "text-slate-100"} data-stream={chunk.stream}>
+            <span
+              key={i}
+              className={
+                chunk.stream === "stderr"
+                  ? isFailing
+                    ? "font-semibold text-red-300"
+                    : "text-amber-200"
+                  : chunk.stream === "dropped"
+                    ? "text-slate-400 italic"
+                    : "text-slate-100"
+              }
+              data-stream={chunk.stream}
+            >
               {chunk.text}
             </span>
           ))}

@@ -10,7 +10,15 @@ export function JobTimeline({ state, compact = false }: { state: JobState; compa
       {state.error && (state.status === "failed" || state.status === "unknown" || state.status === "cancelled") && (
         <Notice
           tone={state.status === "failed" ? "error" : "warning"}
-          title={state.code === "HOST_KEY_MISMATCH" ? "Host key changed: nothing was run" : failing ? `Step ${failing.index + 1} (${failing.purpose})` : state.status === "unknown" ? "Outcome unknown" : undefined}
+          title={
+            state.code === "HOST_KEY_MISMATCH"
+              ? "Host key changed: nothing was run"
+              : failing
+                ? `Step ${failing.index + 1} (${failing.purpose})`
+                : state.status === "unknown"
+                  ? "Outcome unknown"
+                  : undefined
+          }
           testId="job-error"
         >
           {state.error}

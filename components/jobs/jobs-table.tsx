@@ -19,7 +19,12 @@ export function JobsTable({ hostId, limit = 50, showHost = true }: { hostId?: st
     ),
   );
   if (jobs.isPending) return <Loading label="Loading jobs…" className="px-4" />;
-  if (jobs.isError) return <Notice tone="error" className="m-3">{errorMessage(jobs.error)}</Notice>;
+  if (jobs.isError)
+    return (
+      <Notice tone="error" className="m-3">
+        {errorMessage(jobs.error)}
+      </Notice>
+    );
   if (jobs.data.length === 0) return <Empty className="m-3">No jobs yet. Probing a host or applying a change creates one.</Empty>;
   return (
     <Table>
@@ -43,7 +48,11 @@ export function JobsTable({ hostId, limit = 50, showHost = true }: { hostId?: st
               <Link href={`/jobs/${j.id}`} className="font-medium text-blue-700 hover:underline">
                 {j.title}
               </Link>
-              {j.error && <div className="max-w-[22rem] truncate text-xs text-red-700" title={j.error}>{j.error}</div>}
+              {j.error && (
+                <div className="max-w-[22rem] truncate text-xs text-red-700" title={j.error}>
+                  {j.error}
+                </div>
+              )}
             </Td>
             {showHost && (
               <Td>

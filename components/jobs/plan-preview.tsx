@@ -5,7 +5,9 @@ import { PlanSteps } from "./plan-steps";
 export function PlanPreview({ preview }: { preview: TPlanPreview }) {
   return (
     <div className="space-y-3" data-testid="plan-preview">
-      <div className="font-medium" data-testid="plan-title">{preview.plan.title}</div>
+      <div className="font-medium" data-testid="plan-title">
+        {preview.plan.title}
+      </div>
       <PlanSteps steps={preview.plan.steps} script={preview.script} />
     </div>
   );

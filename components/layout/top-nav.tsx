@@ -51,7 +51,10 @@ export function TopNav() {
               key={l.href}
               href={l.href}
               data-testid={l.testId}
-              className={cx("rounded px-2.5 py-1 text-sm", isActive(pathname, l.href) ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white")}
+              className={cx(
+                "rounded px-2.5 py-1 text-sm",
+                isActive(pathname, l.href) ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white",
+              )}
             >
               {l.label}
             </Link>

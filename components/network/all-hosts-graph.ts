@@ -41,7 +41,8 @@ export function allHostsGraph(hosts: readonly HostEntry[], positions: Record<str
       parentId: groupId,
       expandParent: true,
       deletable: false,
-      position: positions[n.id] ?? (defaults ? { x: n.position.x - defaults.minX + PAD, y: n.position.y - defaults.minY + HEADER } : n.position),
+      position:
+        positions[n.id] ?? (defaults ? { x: n.position.x - defaults.minX + PAD, y: n.position.y - defaults.minY + HEADER } : n.position),
     })) as NetNode[];
     const box = children.length > 0 ? bounds(children.map((n) => n.position)) : null;
     const width = box ? Math.max(320, box.maxX + NODE_W + PAD) : 320;

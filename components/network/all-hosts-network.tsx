@@ -26,7 +26,12 @@ const READ_ONLY = { editable: false };
 // A stable combine keeps the result referentially equal between renders while no read
 // changed, so the canvas is not rebuilt on every render.
 function summarize(results: { data?: unknown; error: unknown; isPending: boolean; isError: boolean }[]) {
-  return results.map((r) => ({ view: (r.data as NetworkView | undefined) ?? null, error: r.error, isPending: r.isPending, isError: r.isError }));
+  return results.map((r) => ({
+    view: (r.data as NetworkView | undefined) ?? null,
+    error: r.error,
+    isPending: r.isPending,
+    isError: r.isError,
+  }));
 }
 
 export function AllHostsNetwork() {
@@ -68,15 +73,40 @@ export function AllHostsNetwork() {
   nodesRef.current = graph.nodes;
 
   if (hosts.isPending || layout.isPending) return <Loading label="Loading hosts…" />;
-  if (hosts.isError) return <Notice tone="error" title="Could not list the hosts">{errorMessage(hosts.error)}</Notice>;
+  if (hosts.isError)
+    return (
+      <Notice tone="error" title="Could not list the hosts">
+        {errorMessage(hosts.error)}
+      </Notice>
+    );
 
   return (
     <div className="space-y-4" data-testid="all-hosts-network">
       <PageHeader title="Network" subtitle="Every host's bridges, TAPs, guests and NAT, as last read. Open a host's editor to change it." />
       {hosts.data.length === 0 ? (
-        <Empty action={<Link href="/hosts/new" className="text-blue-700 hover:underline">Add a host</Link>}>No hosts yet.</Empty>
+        <Empty
+          action={
+            <Link href="/hosts/new" className="text-blue-700 hover:underline">
+              Add a host
+            </Link>
+          }
+        >
+          No hosts yet.
+        </Empty>
       ) : (
-        <NetworkCanvas nodes={graph.nodes} edges={graph.edges} actions={READ_ONLY} draggable={canArrange} onMoved={canArrange ? saver.onMoved : undefined} fitKey={entries.filter((e) => e.view).map((e) => e.hostId).join(",")} className="h-[70vh] rounded-md border border-slate-200 bg-white" testId="all-hosts-canvas" />
+        <NetworkCanvas
+          nodes={graph.nodes}
+          edges={graph.edges}
+          actions={READ_ONLY}
+          draggable={canArrange}
+          onMoved={canArrange ? saver.onMoved : undefined}
+          fitKey={entries
+            .filter((e) => e.view)
+            .map((e) => e.hostId)
+            .join(",")}
+          className="h-[70vh] rounded-md border border-slate-200 bg-white"
+          testId="all-hosts-canvas"
+        />
       )}
       {saver.error && <p className="text-xs text-red-700">Layout not saved: {errorMessage(saver.error)}</p>}
     </div>

@@ -40,7 +40,9 @@ export function BridgeDialog({
 }) {
   return (
     <Dialog open={open} onClose={onCancel} title={existing ? `Bridge ${existing.name}` : "Add a bridge"}>
-      {open && <BridgeFormBody key={existing?.name ?? "new"} existing={existing} takenNames={takenNames} onCancel={onCancel} onSubmit={onSubmit} />}
+      {open && (
+        <BridgeFormBody key={existing?.name ?? "new"} existing={existing} takenNames={takenNames} onCancel={onCancel} onSubmit={onSubmit} />
+      )}
     </Dialog>
   );
 }
@@ -54,7 +56,13 @@ function BridgeFormBody({ existing, takenNames, onCancel, onSubmit }: Omit<Param
   const [maxAge, setMaxAge] = useState(secondsText(existing?.maxAgeCs));
   const [tried, setTried] = useState(false);
 
-  const nameError = existing ? null : !IFNAME.test(name) ? "Letters, digits, _ . : -; at most 15 characters" : takenNames.includes(name) ? "A link with this name exists" : null;
+  const nameError = existing
+    ? null
+    : !IFNAME.test(name)
+      ? "Letters, digits, _ . : -; at most 15 characters"
+      : takenNames.includes(name)
+        ? "A link with this name exists"
+        : null;
   const cidrError = cidr !== "" && !isIpv4Cidr(cidr) ? "An address with prefix length, such as 192.168.2.1/24" : null;
   const timers = checkBridgeTimers({ stp, forwardDelay: delay, helloTime: hello, maxAge });
   const submit = () => {
@@ -74,25 +82,90 @@ function BridgeFormBody({ existing, takenNames, onCancel, onSubmit }: Omit<Param
     >
       {!existing && (
         <Field label="Name" htmlFor="bridge-name" error={tried ? nameError : null}>
-          <Input id="bridge-name" className="font-mono" value={name} onChange={(e) => setName(e.target.value)} placeholder="labbr0" autoFocus invalid={tried && !!nameError} />
+          <Input
+            id="bridge-name"
+            className="font-mono"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="labbr0"
+            autoFocus
+            invalid={tried && !!nameError}
+          />
         </Field>
       )}
-      <Field label={existing ? "Add an address (CIDR)" : "Address (CIDR)"} htmlFor="bridge-cidr" hint="The host's address on this bridge; guests use it as their gateway. Optional." error={cidrError}>
-        <Input id="bridge-cidr" className="font-mono" value={cidr} onChange={(e) => setCidr(e.target.value.trim())} placeholder="192.168.2.1/24" invalid={!!cidrError} />
+      <Field
+        label={existing ? "Add an address (CIDR)" : "Address (CIDR)"}
+        htmlFor="bridge-cidr"
+        hint="The host's address on this bridge; guests use it as their gateway. Optional."
+        error={cidrError}
+      >
+        <Input
+          id="bridge-cidr"
+          className="font-mono"
+          value={cidr}
+          onChange={(e) => setCidr(e.target.value.trim())}
+          placeholder="192.168.2.1/24"
+          invalid={!!cidrError}
+        />
       </Field>
       <label className="flex items-center gap-2">
         <input type="checkbox" checked={stp} onChange={(e) => setStp(e.target.checked)} data-testid="bridge-stp" />
         Spanning tree (STP): needed only when bridges form a loop
       </label>
-      <Field label="Forward delay (seconds)" htmlFor="bridge-delay" hint={`Time a new port listens and learns before it forwards. Empty: ${existing ? "unchanged" : "the kernel's default (15 s)"}.`} error={timers.errors.forwardDelay}>
-        <Input id="bridge-delay" type="number" step="0.01" min={0} max={30} className="w-28" value={delay} onChange={(e) => setDelay(e.target.value)} invalid={!!timers.errors.forwardDelay} />
+      <Field
+        label="Forward delay (seconds)"
+        htmlFor="bridge-delay"
+        hint={`Time a new port listens and learns before it forwards. Empty: ${existing ? "unchanged" : "the kernel's default (15 s)"}.`}
+        error={timers.errors.forwardDelay}
+      >
+        <Input
+          id="bridge-delay"
+          type="number"
+          step="0.01"
+          min={0}
+          max={30}
+          className="w-28"
+          value={delay}
+          onChange={(e) => setDelay(e.target.value)}
+          invalid={!!timers.errors.forwardDelay}
+        />
       </Field>
       <div className="flex gap-3">
-        <Field label="Hello time (seconds)" htmlFor="bridge-hello" hint={`STP hello interval, as brctl sethello. Empty: ${existing ? "unchanged" : "2 s"}.`} error={timers.errors.helloTime}>
-          <Input id="bridge-hello" type="number" step="0.01" min={1} max={10} className="w-28" value={hello} onChange={(e) => setHello(e.target.value)} invalid={!!timers.errors.helloTime} />
+        <Field
+          label="Hello time (seconds)"
+          htmlFor="bridge-hello"
+          hint={`STP hello interval, as brctl sethello. Empty: ${existing ? "unchanged" : "2 s"}.`}
+          error={timers.errors.helloTime}
+        >
+          <Input
+            id="bridge-hello"
+            type="number"
+            step="0.01"
+            min={1}
+            max={10}
+            className="w-28"
+            value={hello}
+            onChange={(e) => setHello(e.target.value)}
+            invalid={!!timers.errors.helloTime}
+          />
         </Field>
-        <Field label="Max age (seconds)" htmlFor="bridge-maxage" hint={`How long STP keeps a bridge's hello, as brctl setmaxage. Empty: ${existing ? "unchanged" : "20 s"}.`} error={timers.errors.maxAge}>
-          <Input id="bridge-maxage" type="number" step="0.01" min={6} max={40} className="w-28" value={maxAge} onChange={(e) => setMaxAge(e.target.value)} invalid={!!timers.errors.maxAge} />
+        <Field
+          label="Max age (seconds)"
+          htmlFor="bridge-maxage"
+          hint={`How long STP keeps a bridge's hello, as brctl setmaxage. Empty: ${existing ? "unchanged" : "20 s"}.`}
+          error={timers.errors.maxAge}
+        >
+          <Input
+            id="bridge-maxage"
+            type="number"
+            step="0.01"
+            min={6}
+            max={40}
+            className="w-28"
+            value={maxAge}
+            onChange={(e) => setMaxAge(e.target.value)}
+            invalid={!!timers.errors.maxAge}
+          />
         </Field>
       </div>
       <div className="flex justify-end gap-2 border-t border-slate-200 pt-3">

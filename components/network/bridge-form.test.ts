@@ -10,7 +10,12 @@ describe("bridge timers", () => {
     expect(edit.ops).toEqual([{ op: "bridge.create", name: "br9", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 }]);
     expect(edit.label).toBe("Add bridge br9 (STP on, forward delay 4 s, hello time 1 s, max age 12 s)");
     // `brctl sethello br0 1` on an existing bridge, nothing else.
-    const set = editBridgeEdit({ name: "br0", cidr: "", stp: false, ...checkBridgeTimers({ stp: false, forwardDelay: "", helloTime: "1", maxAge: "" }).values });
+    const set = editBridgeEdit({
+      name: "br0",
+      cidr: "",
+      stp: false,
+      ...checkBridgeTimers({ stp: false, forwardDelay: "", helloTime: "1", maxAge: "" }).values,
+    });
     expect(set.ops).toEqual([{ op: "bridge.set", name: "br0", stp: false, helloTimeCs: 100 }]);
   });
 
@@ -20,7 +25,9 @@ describe("bridge timers", () => {
       helloTime: "1 to 10 seconds",
       maxAge: "6 to 40 seconds",
     });
-    expect(checkBridgeTimers({ stp: true, forwardDelay: "1", helloTime: "", maxAge: "" }).errors).toEqual({ forwardDelay: "With STP on, at least 2 seconds" });
+    expect(checkBridgeTimers({ stp: true, forwardDelay: "1", helloTime: "", maxAge: "" }).errors).toEqual({
+      forwardDelay: "With STP on, at least 2 seconds",
+    });
     expect(checkBridgeTimers({ stp: false, forwardDelay: "1.234", helloTime: "", maxAge: "" }).errors.forwardDelay).toBe("0 to 30 seconds");
   });
 });

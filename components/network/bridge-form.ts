@@ -32,12 +32,17 @@ function seconds(text: string): number | null {
 export function checkBridgeTimers(f: BridgeTimerFields): { errors: Partial<Record<TimerKey, string>>; values: BridgeTimerValues } {
   const errors: Partial<Record<TimerKey, string>> = {};
   const values = { forwardDelayS: seconds(f.forwardDelay), helloTimeS: seconds(f.helloTime), maxAgeS: seconds(f.maxAge) };
-  const pairs: [TimerKey, number | null][] = [["forwardDelay", values.forwardDelayS], ["helloTime", values.helloTimeS], ["maxAge", values.maxAgeS]];
+  const pairs: [TimerKey, number | null][] = [
+    ["forwardDelay", values.forwardDelayS],
+    ["helloTime", values.helloTimeS],
+    ["maxAge", values.maxAgeS],
+  ];
   for (const [key, v] of pairs) {
     if (v === null) continue;
     // The kernel counts centiseconds: a finer value would be rounded without a word.
     if (!Number.isFinite(v) || v < RANGE[key].min || v > RANGE[key].max || Math.round(v * 100) !== v * 100) errors[key] = RANGE[key].label;
   }
-  if (!errors.forwardDelay && f.stp && values.forwardDelayS !== null && values.forwardDelayS < 2) errors.forwardDelay = "With STP on, at least 2 seconds";
+  if (!errors.forwardDelay && f.stp && values.forwardDelayS !== null && values.forwardDelayS < 2)
+    errors.forwardDelay = "With STP on, at least 2 seconds";
   return { errors, values };
 }

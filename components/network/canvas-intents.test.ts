@@ -5,7 +5,9 @@ import { lab } from "./test-lab-view";
 import { buildTopologyGraph } from "./topology-graph";
 
 const pendingBridge: PendingEdit = { id: "e1", ...addBridgeEdit({ name: "labbr0", cidr: "10.9.0.1/24", stp: false, forwardDelayS: 2 }) };
-const g = buildTopologyGraph(lab(), { edits: [pendingBridge, { id: "e2", ...addBridgeEdit({ name: "bare0", cidr: "", stp: true, forwardDelayS: null }) }] });
+const g = buildTopologyGraph(lab(), {
+  edits: [pendingBridge, { id: "e2", ...addBridgeEdit({ name: "bare0", cidr: "", stp: true, forwardDelayS: null }) }],
+});
 const connect = (source: string, sourceHandle: string | null, target: string, targetHandle: string | null) =>
   connectionIntent(g.nodes, g.edges, { source, sourceHandle, target, targetHandle });
 
@@ -17,7 +19,10 @@ describe("drawing a line", () => {
   });
 
   it("refuses a NIC already on that bridge, and guest to TAP", () => {
-    expect(connect("guest:g2", "nic-0", "link:br0", "down")).toMatchObject({ ok: false, reason: expect.stringContaining("already on br0") });
+    expect(connect("guest:g2", "nic-0", "link:br0", "down")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("already on br0"),
+    });
     expect(connect("guest:g2", "nic-1", "link:tap0", "down")).toMatchObject({ ok: false, reason: expect.stringContaining("bridge") });
   });
 
@@ -33,13 +38,22 @@ describe("drawing a line", () => {
         guestLinks: [],
       },
     });
-    expect(connect("link:bare0", "up", "link:eth0", "nat")).toMatchObject({ ok: false, reason: expect.stringContaining("IPv4 address first") });
+    expect(connect("link:bare0", "up", "link:eth0", "nat")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("IPv4 address first"),
+    });
     expect(connect("link:eth0", "nat", "link:br0", "up")).toMatchObject({ ok: false, reason: expect.stringContaining("already NATed") });
   });
 
   it("a TAP, or an uplink's port handle, to a bridge attaches it as a port", () => {
-    expect(connect("link:tap0", "up", "link:labbr0", "down")).toMatchObject({ ok: true, edit: { ops: [{ op: "port.attach", port: "tap0", bridge: "labbr0" }] } });
-    expect(connect("link:eth0", "down", "link:labbr0", "up")).toMatchObject({ ok: true, edit: { ops: [{ op: "port.attach", port: "eth0", bridge: "labbr0" }] } });
+    expect(connect("link:tap0", "up", "link:labbr0", "down")).toMatchObject({
+      ok: true,
+      edit: { ops: [{ op: "port.attach", port: "tap0", bridge: "labbr0" }] },
+    });
+    expect(connect("link:eth0", "down", "link:labbr0", "up")).toMatchObject({
+      ok: true,
+      edit: { ops: [{ op: "port.attach", port: "eth0", bridge: "labbr0" }] },
+    });
     expect(connect("link:tap0", "up", "link:br0", "down")).toMatchObject({ ok: false, reason: expect.stringContaining("already a port") });
   });
 
@@ -69,7 +83,13 @@ describe("deleting on the canvas", () => {
   });
 
   it("a port line detaches the port", () => {
-    expect(deletionIntent(g.nodes, [], g.edges.filter((e) => e.id === "port:tap0")).edits[0]?.ops).toEqual([{ op: "port.detach", port: "tap0" }]);
+    expect(
+      deletionIntent(
+        g.nodes,
+        [],
+        g.edges.filter((e) => e.id === "port:tap0"),
+      ).edits[0]?.ops,
+    ).toEqual([{ op: "port.detach", port: "tap0" }]);
   });
 });
 

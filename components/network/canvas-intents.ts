@@ -27,7 +27,8 @@ function ipv4Cidrs(l: LinkNodeData): string[] {
 
 function edgeBetween(edges: readonly NetEdge[], a: string, b: string, kind: string): NetEdge | undefined {
   return edges.find(
-    (e) => e.data?.kind === kind && e.data.status !== "removed" && ((e.source === a && e.target === b) || (e.source === b && e.target === a)),
+    (e) =>
+      e.data?.kind === kind && e.data.status !== "removed" && ((e.source === a && e.target === b) || (e.source === b && e.target === a)),
   );
 }
 
@@ -48,18 +49,25 @@ export function connectionIntent(nodes: readonly NetNode[], edges: readonly NetE
     const nic = /^nic-(\d+)$/.exec(aHandle ?? "");
     if (!nic) return refuse("Start from one of the guest's NIC handles.");
     if (!isLinkNode(b) || b.type !== "bridge") {
-      return refuse(b.type === "tap" ? "Connect the NIC to a bridge: Labdeck makes the guest's TAP itself." : "A guest NIC connects to a bridge.");
+      return refuse(
+        b.type === "tap" ? "Connect the NIC to a bridge: Labdeck makes the guest's TAP itself." : "A guest NIC connects to a bridge.",
+      );
     }
     const index = Number(nic[1]);
     const current = a.data.nics.find((n) => n.index === index);
     if (!current) return refuse(`${a.data.name} has no NIC ${index}.`);
-    const onBridge = current.pending !== null ? (current.pending === "user" ? null : current.pending) : current.kind === "tap" ? current.bridge : null;
+    const onBridge =
+      current.pending !== null ? (current.pending === "user" ? null : current.pending) : current.kind === "tap" ? current.bridge : null;
     if (onBridge === b.data.name) {
       return refuse(`${a.data.name} NIC ${index} is already on ${b.data.name}.`);
     }
     return {
       ok: true,
-      edit: { label: `Connect ${a.data.name} NIC ${index} to ${b.data.name}`, ops: [], guestLinks: [{ guestId: a.data.guestId, nic: index, bridge: b.data.name }] },
+      edit: {
+        label: `Connect ${a.data.name} NIC ${index} to ${b.data.name}`,
+        ops: [],
+        guestLinks: [{ guestId: a.data.guestId, nic: index, bridge: b.data.name }],
+      },
     };
   }
 
@@ -89,7 +97,14 @@ export function connectionIntent(nodes: readonly NetNode[], edges: readonly NetE
   }
 
   if (edgeBetween(edges, a.id, b.id, "port")) return refuse(`${other.name} is already a port of ${bridge.name}.`);
-  return { ok: true, edit: { label: `Attach ${other.name} to bridge ${bridge.name}`, ops: [{ op: "port.attach", port: other.name, bridge: bridge.name }], guestLinks: [] } };
+  return {
+    ok: true,
+    edit: {
+      label: `Attach ${other.name} to bridge ${bridge.name}`,
+      ops: [{ op: "port.attach", port: other.name, bridge: bridge.name }],
+      guestLinks: [],
+    },
+  };
 }
 
 export interface DeletionIntent {
@@ -131,7 +146,11 @@ export function deletionIntent(allNodes: readonly NetNode[], nodes: readonly Net
     }
     if (d.kind === "port" && d.port) {
       if (deletedIds.has(e.source) || deletedIds.has(e.target)) continue;
-      out.edits.push({ label: `Detach ${d.port} from ${d.bridge ?? "its bridge"}`, ops: [{ op: "port.detach", port: d.port }], guestLinks: [] });
+      out.edits.push({
+        label: `Detach ${d.port} from ${d.bridge ?? "its bridge"}`,
+        ops: [{ op: "port.detach", port: d.port }],
+        guestLinks: [],
+      });
     } else if (d.kind === "nat" && d.nat) {
       const { source, outInterface, toSource } = d.nat;
       out.edits.push({

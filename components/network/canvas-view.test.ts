@@ -13,7 +13,9 @@ describe("keeping new nodes in view", () => {
     expect(isOnScreen({ x: 500, y: 0 }, { x: 100, y: 50, zoom: 0.5 }, pane)).toBe(true);
   });
   it("lists only the nodes not there before", () => {
-    expect(newIds(new Set(["link:br0", "link:eth0"]), [{ id: "link:br0" }, { id: "link:tap9" }, { id: "link:eth0" }])).toEqual(["link:tap9"]);
+    expect(newIds(new Set(["link:br0", "link:eth0"]), [{ id: "link:br0" }, { id: "link:tap9" }, { id: "link:eth0" }])).toEqual([
+      "link:tap9",
+    ]);
   });
   it("names handles for the hint", () => {
     expect(handleWords("nic-1")).toBe("NIC 1");

@@ -15,7 +15,12 @@ export interface Viewport {
 export const NODE_SIZE = { width: 210, height: 90 } as const;
 
 /** Whether a node at `p` (flow coordinates) lies wholly inside a `size` pane shown through `vp`. */
-export function isOnScreen(p: Position, vp: Viewport, size: { width: number; height: number }, node: { width: number; height: number } = NODE_SIZE): boolean {
+export function isOnScreen(
+  p: Position,
+  vp: Viewport,
+  size: { width: number; height: number },
+  node: { width: number; height: number } = NODE_SIZE,
+): boolean {
   const left = p.x * vp.zoom + vp.x;
   const top = p.y * vp.zoom + vp.y;
   return left >= 0 && top >= 0 && left + node.width * vp.zoom <= size.width && top + node.height * vp.zoom <= size.height;

@@ -55,7 +55,13 @@ export function DriftTab({ view, canEdit, onChanged }: { view: NetworkView; canE
       ) : (
         <ul className="divide-y divide-slate-100 rounded border border-slate-200 bg-white">
           {drift.items.map((item) => (
-            <li key={`${item.kind}:${item.key}:${item.change}`} className="flex items-baseline gap-2 px-3 py-1.5 text-sm" data-testid="drift-item" data-change={item.change} data-key={item.key}>
+            <li
+              key={`${item.kind}:${item.key}:${item.change}`}
+              className="flex items-baseline gap-2 px-3 py-1.5 text-sm"
+              data-testid="drift-item"
+              data-change={item.change}
+              data-key={item.key}
+            >
               <Badge tone={CHANGE_TONE[item.change]}>{item.change}</Badge>
               <span className="font-mono text-xs">{item.key}</span>
               <span className="text-slate-700">{item.summary}</span>
@@ -65,18 +71,32 @@ export function DriftTab({ view, canEdit, onChanged }: { view: NetworkView; canE
       )}
       {canEdit && (
         <div className="flex flex-wrap gap-2">
-          <Button pending={adopt.isPending} onClick={() => adopt.mutate({ hostId })} data-testid="drift-adopt" disabled={drift.recordedAt !== null && drift.items.length === 0}>
+          <Button
+            pending={adopt.isPending}
+            onClick={() => adopt.mutate({ hostId })}
+            data-testid="drift-adopt"
+            disabled={drift.recordedAt !== null && drift.items.length === 0}
+          >
             Adopt into inventory
           </Button>
           {drift.recordedAt && drift.items.length > 0 && (
-            <Button variant="danger" pending={revertPreview.isPending} onClick={() => revertPreview.mutate({ hostId })} data-testid="drift-revert-preview">
+            <Button
+              variant="danger"
+              pending={revertPreview.isPending}
+              onClick={() => revertPreview.mutate({ hostId })}
+              data-testid="drift-revert-preview"
+            >
               Revert…
             </Button>
           )}
         </div>
       )}
       {adopt.error && <Notice tone="error">{errorMessage(adopt.error)}</Notice>}
-      {revertPreview.error && <Notice tone="error" title="The revert could not be planned">{errorMessage(revertPreview.error)}</Notice>}
+      {revertPreview.error && (
+        <Notice tone="error" title="The revert could not be planned">
+          {errorMessage(revertPreview.error)}
+        </Notice>
+      )}
       {preview && (
         <div className="space-y-3 rounded border border-red-200 bg-red-50/40 p-3" data-testid="drift-revert-panel">
           <div className="font-medium">Revert the host to the recorded topology</div>
@@ -100,7 +120,11 @@ export function DriftTab({ view, canEdit, onChanged }: { view: NetworkView; canE
           </div>
         </div>
       )}
-      {revert.error && <Notice tone="error" title="Not reverted">{errorMessage(revert.error)}</Notice>}
+      {revert.error && (
+        <Notice tone="error" title="Not reverted">
+          {errorMessage(revert.error)}
+        </Notice>
+      )}
       {jobId && <JobInline key={jobId} jobId={jobId} title="Revert to the recorded topology" onFinished={onChanged} />}
     </div>
   );

@@ -22,13 +22,24 @@ import { ruleSummary, type FirewallTable, type RuleSpecInput } from "./rule-spec
 const EDITABLE: readonly string[] = IPTABLES_TABLES;
 const POLICY_CHAINS: readonly string[] = ["INPUT", "FORWARD", "OUTPUT"];
 
-type FormAt = { chain: string; mode: "append" } | { chain: string; mode: "insert"; position: number } | { chain: string; mode: "replace"; position: number; expect: string };
+type FormAt =
+  | { chain: string; mode: "append" }
+  | { chain: string; mode: "insert"; position: number }
+  | { chain: string; mode: "replace"; position: number; expect: string };
 
 function counters(packets: number | null, bytes: number | null): string {
   return packets === null || bytes === null ? "" : `${packets} pkts, ${bytes} B`;
 }
 
-export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNetwork; canEdit: boolean; onAddEdit: (e: EditDraft) => void }) {
+export function FirewallTab({
+  network,
+  canEdit,
+  onAddEdit,
+}: {
+  network: THostNetwork;
+  canEdit: boolean;
+  onAddEdit: (e: EditDraft) => void;
+}) {
   const ipt = network.iptables;
   const [tableName, setTableName] = useState("filter");
   const [form, setForm] = useState<FormAt | null>(null);
@@ -42,9 +53,18 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
   const submitRule = (at: FormAt, rule: RuleSpecInput) => {
     const where = `${tname} ${at.chain}`;
     const summary = ruleSummary(rule);
-    if (at.mode === "append") onAddEdit({ label: `Append to ${where}: ${summary}`, ops: [{ op: "rule.append", table: tname, chain: at.chain, rule }], guestLinks: [] });
+    if (at.mode === "append")
+      onAddEdit({
+        label: `Append to ${where}: ${summary}`,
+        ops: [{ op: "rule.append", table: tname, chain: at.chain, rule }],
+        guestLinks: [],
+      });
     else if (at.mode === "insert")
-      onAddEdit({ label: `Insert at ${where} #${at.position}: ${summary}`, ops: [{ op: "rule.insert", table: tname, chain: at.chain, position: at.position, rule }], guestLinks: [] });
+      onAddEdit({
+        label: `Insert at ${where} #${at.position}: ${summary}`,
+        ops: [{ op: "rule.insert", table: tname, chain: at.chain, position: at.position, rule }],
+        guestLinks: [],
+      });
     else
       onAddEdit({
         label: `Replace ${where} #${at.position} with: ${summary}`,
@@ -67,7 +87,14 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
               onChange={(e) =>
                 onAddEdit({
                   label: `Policy of filter ${c.name}: ${e.target.value}`,
-                  ops: [{ op: "policy.set", table: "filter", chain: c.name as "INPUT" | "FORWARD" | "OUTPUT", policy: e.target.value === "DROP" ? "DROP" : "ACCEPT" }],
+                  ops: [
+                    {
+                      op: "policy.set",
+                      table: "filter",
+                      chain: c.name as "INPUT" | "FORWARD" | "OUTPUT",
+                      policy: e.target.value === "DROP" ? "DROP" : "ACCEPT",
+                    },
+                  ],
                   guestLinks: [],
                 })
               }
@@ -89,7 +116,17 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
               Append rule
             </Button>
             {!c.builtin && (
-              <Button size="sm" variant="ghost" onClick={() => onAddEdit({ label: `Delete chain ${tname} ${c.name}`, ops: [{ op: "chain.delete", table: tname, chain: c.name }], guestLinks: [] })}>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() =>
+                  onAddEdit({
+                    label: `Delete chain ${tname} ${c.name}`,
+                    ops: [{ op: "chain.delete", table: tname, chain: c.name }],
+                    guestLinks: [],
+                  })
+                }
+              >
                 Delete chain
               </Button>
             )}
@@ -107,16 +144,30 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
             </span>
             {editable && (
               <span className="flex shrink-0 gap-1 text-xs">
-                <button type="button" className="text-blue-700 hover:underline" onClick={() => setForm({ chain: c.name, mode: "insert", position: r.position })}>
+                <button
+                  type="button"
+                  className="text-blue-700 hover:underline"
+                  onClick={() => setForm({ chain: c.name, mode: "insert", position: r.position })}
+                >
                   insert above
                 </button>
-                <button type="button" className="text-blue-700 hover:underline" onClick={() => setForm({ chain: c.name, mode: "replace", position: r.position, expect: r.text })}>
+                <button
+                  type="button"
+                  className="text-blue-700 hover:underline"
+                  onClick={() => setForm({ chain: c.name, mode: "replace", position: r.position, expect: r.text })}
+                >
                   replace
                 </button>
                 <button
                   type="button"
                   className="text-red-700 hover:underline"
-                  onClick={() => onAddEdit({ label: `Delete from ${tname} ${c.name}: ${r.text}`, ops: [{ op: "rule.delete", table: tname, chain: c.name, text: r.text }], guestLinks: [] })}
+                  onClick={() =>
+                    onAddEdit({
+                      label: `Delete from ${tname} ${c.name}: ${r.text}`,
+                      ops: [{ op: "rule.delete", table: tname, chain: c.name, text: r.text }],
+                      guestLinks: [],
+                    })
+                  }
                   data-testid="fw-rule-delete"
                 >
                   delete
@@ -132,7 +183,13 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
             key={`${form.mode}:${"position" in form ? form.position : ""}`}
             table={tname}
             userChains={userChains}
-            submitLabel={form.mode === "append" ? "Append (pending)" : form.mode === "insert" ? `Insert at #${form.position} (pending)` : `Replace #${form.position} (pending)`}
+            submitLabel={
+              form.mode === "append"
+                ? "Append (pending)"
+                : form.mode === "insert"
+                  ? `Insert at #${form.position} (pending)`
+                  : `Replace #${form.position} (pending)`
+            }
             onCancel={() => setForm(null)}
             onSubmit={(rule) => submitRule(form, rule)}
           />
@@ -153,7 +210,12 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
           <button
             key={t.name}
             type="button"
-            className={cx("rounded px-2.5 py-1 text-sm", t.name === table?.name ? "theme-fixed bg-slate-800 text-white" : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100")}
+            className={cx(
+              "rounded px-2.5 py-1 text-sm",
+              t.name === table?.name
+                ? "theme-fixed bg-slate-800 text-white"
+                : "bg-white text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100",
+            )}
             onClick={() => {
               setTableName(t.name);
               setForm(null);
@@ -172,11 +234,21 @@ export function FirewallTab({ network, canEdit, onAddEdit }: { network: THostNet
           onSubmit={(e) => {
             e.preventDefault();
             if (!CHAIN_NAME.test(newChain)) return;
-            onAddEdit({ label: `New chain ${tname} ${newChain}`, ops: [{ op: "chain.create", table: tname, chain: newChain }], guestLinks: [] });
+            onAddEdit({
+              label: `New chain ${tname} ${newChain}`,
+              ops: [{ op: "chain.create", table: tname, chain: newChain }],
+              guestLinks: [],
+            });
             setNewChain("");
           }}
         >
-          <Input aria-label="New chain name" className="w-48 font-mono" placeholder="LAB-IN" value={newChain} onChange={(e) => setNewChain(e.target.value)} />
+          <Input
+            aria-label="New chain name"
+            className="w-48 font-mono"
+            placeholder="LAB-IN"
+            value={newChain}
+            onChange={(e) => setNewChain(e.target.value)}
+          />
           <Button size="sm" type="submit" disabled={!CHAIN_NAME.test(newChain)}>
             New chain in {tname}
           </Button>

@@ -14,7 +14,10 @@ export function isUp(state: string): boolean {
   return state === "running" || state === "paused";
 }
 
-export function withGuestStates<V extends Pick<NetworkView, "guests">>(view: V, states: Readonly<Record<string, GuestStateLike>> | undefined): V {
+export function withGuestStates<V extends Pick<NetworkView, "guests">>(
+  view: V,
+  states: Readonly<Record<string, GuestStateLike>> | undefined,
+): V {
   if (!states) return view;
   const guests: GuestOnHost[] = view.guests.map((g) => {
     const s = states[g.id];

@@ -43,7 +43,10 @@ export function HostNetwork({ hostId }: { hostId: string }) {
   const read = useQuery(trpc.network.read.queryOptions({ hostId }, { staleTime: 0, refetchOnWindowFocus: false }));
   const { refetch } = useNetworkLive({ hostId });
   const states = useGuestStates(read.data?.guests.map((g) => g.id) ?? []);
-  const view: NetworkView | undefined = useMemo(() => (read.data ? withGuestStates(read.data, states.data) : undefined), [read.data, states.data]);
+  const view: NetworkView | undefined = useMemo(
+    () => (read.data ? withGuestStates(read.data, states.data) : undefined),
+    [read.data, states.data],
+  );
   const [edits, setEdits] = useState<PendingEdit[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -95,7 +98,16 @@ export function HostNetwork({ hostId }: { hostId: string }) {
       onEditBridge: (name: string) => {
         const b = view?.network.bridges.find((x) => x.name === name);
         const o = b?.options;
-        setDialog({ kind: "bridge", existing: { name, stp: o?.stp ?? false, forwardDelayCs: o?.forwardDelayCs ?? null, helloTimeCs: o?.helloTimeCs ?? null, maxAgeCs: o?.maxAgeCs ?? null } });
+        setDialog({
+          kind: "bridge",
+          existing: {
+            name,
+            stp: o?.stp ?? false,
+            forwardDelayCs: o?.forwardDelayCs ?? null,
+            helloTimeCs: o?.helloTimeCs ?? null,
+            maxAgeCs: o?.maxAgeCs ?? null,
+          },
+        });
       },
     }),
     [canEdit, view],
@@ -104,7 +116,11 @@ export function HostNetwork({ hostId }: { hostId: string }) {
   if (!view) {
     if (read.isPending) return <Loading label="Reading the host's network…" />;
     return (
-      <Notice tone="error" title={errorCode(read.error) === "NOT_FOUND" ? "No such host" : "Could not read the host's network"} action={<Button onClick={reread}>Try again</Button>}>
+      <Notice
+        tone="error"
+        title={errorCode(read.error) === "NOT_FOUND" ? "No such host" : "Could not read the host's network"}
+        action={<Button onClick={reread}>Try again</Button>}
+      >
         {errorMessage(read.error)}
       </Notice>
     );
@@ -121,7 +137,8 @@ export function HostNetwork({ hostId }: { hostId: string }) {
         }
         subtitle={
           <span className="text-xs" data-testid="network-read-at">
-            Read from the host at {new Date(view.readAt).toLocaleTimeString()}; read again every {NETWORK_POLL_MS / 1000} s and after every change.
+            Read from the host at {new Date(view.readAt).toLocaleTimeString()}; read again every {NETWORK_POLL_MS / 1000} s and after every
+            change.
           </span>
         }
         actions={
@@ -143,19 +160,44 @@ export function HostNetwork({ hostId }: { hostId: string }) {
         </Notice>
       )}
       {message && (
-        <Notice tone="warning" testId="canvas-message" action={<Button size="sm" variant="ghost" onClick={() => setMessage(null)}>Dismiss</Button>}>
+        <Notice
+          tone="warning"
+          testId="canvas-message"
+          action={
+            <Button size="sm" variant="ghost" onClick={() => setMessage(null)}>
+              Dismiss
+            </Button>
+          }
+        >
           {message}
         </Notice>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="lg:col-span-2">
-          <NetworkCanvas nodes={graph.nodes} edges={graph.edges} actions={actions} onConnect={onConnect} onDelete={onDelete} onMoved={canEdit ? layout.onMoved : undefined} testId="network-canvas">
-            {canEdit && <Palette onAddBridge={() => setDialog({ kind: "bridge", existing: null })} onAddTap={() => setDialog({ kind: "tap" })} />}
+          <NetworkCanvas
+            nodes={graph.nodes}
+            edges={graph.edges}
+            actions={actions}
+            onConnect={onConnect}
+            onDelete={onDelete}
+            onMoved={canEdit ? layout.onMoved : undefined}
+            testId="network-canvas"
+          >
+            {canEdit && (
+              <Palette onAddBridge={() => setDialog({ kind: "bridge", existing: null })} onAddTap={() => setDialog({ kind: "tap" })} />
+            )}
           </NetworkCanvas>
           {layout.error && <p className="mt-1 text-xs text-red-700">Layout not saved: {errorMessage(layout.error)}</p>}
         </div>
         {canEdit ? (
-          <PendingPanel hostId={hostId} edits={edits} canEdit={canEdit} onRemove={(id) => setEdits((es) => es.filter((e) => e.id !== id))} onClear={() => setEdits([])} onApplied={onApplied} />
+          <PendingPanel
+            hostId={hostId}
+            edits={edits}
+            canEdit={canEdit}
+            onRemove={(id) => setEdits((es) => es.filter((e) => e.id !== id))}
+            onClear={() => setEdits([])}
+            onApplied={onApplied}
+          />
         ) : (
           <Notice tone="info">You can look at this host&apos;s network; changing it needs the operator role.</Notice>
         )}

@@ -16,7 +16,17 @@ function stroke(d: NetEdge["data"], selected: boolean | undefined): { color: str
   return { color: selected ? "#2563eb" : "#64748b", dash: d?.dashed ? "5 5" : undefined, width };
 }
 
-export function NetEdgeView({ id, data, selected, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition }: EdgeProps<NetEdge>) {
+export function NetEdgeView({
+  id,
+  data,
+  selected,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+}: EdgeProps<NetEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   const s = stroke(data, selected);
   const label = data?.status === "removed" ? `remove${data.label ? `: ${data.label}` : ""}` : data?.label;
@@ -34,7 +44,13 @@ export function NetEdgeView({ id, data, selected, sourceX, sourceY, targetX, tar
           <div
             className={cx(
               "nodrag nopan pointer-events-none absolute rounded px-1 py-px text-[10px] font-medium",
-              data?.status === "added" ? "bg-amber-100 text-amber-900" : data?.status === "removed" ? "bg-red-100 text-red-800 line-through" : data?.kind === "nat" ? "bg-green-100 text-green-800" : "bg-white text-slate-600",
+              data?.status === "added"
+                ? "bg-amber-100 text-amber-900"
+                : data?.status === "removed"
+                  ? "bg-red-100 text-red-800 line-through"
+                  : data?.kind === "nat"
+                    ? "bg-green-100 text-green-800"
+                    : "bg-white text-slate-600",
             )}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
             data-testid="edge-label"

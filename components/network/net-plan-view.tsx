@@ -33,14 +33,17 @@ export function NetPlanView({ preview, showOps = false }: { preview: NetworkPrev
       )}
       {preview.rollback.needed && preview.ssh.ok && !preview.nothingToDo && (
         <Notice tone="warning" title="Applied with automatic rollback" testId="rollback-note">
-          This change touches the firewall or routing. The host undoes it by itself unless someone confirms it within {preview.rollback.seconds} s, so a change that cuts Labdeck off repairs itself.
+          This change touches the firewall or routing. The host undoes it by itself unless someone confirms it within{" "}
+          {preview.rollback.seconds} s, so a change that cuts Labdeck off repairs itself.
         </Notice>
       )}
       {showOps && preview.ops.length > 0 && (
         <ul className="space-y-0.5 text-xs">
           {preview.ops.map((o) => (
             <li key={o.index} className="flex items-baseline gap-2" data-testid="net-plan-op" data-status={o.status}>
-              <Badge tone={o.status === "change" ? "blue" : "gray"}>{o.status === "change" ? "change" : o.status === "covered" ? "with earlier op" : "already so"}</Badge>
+              <Badge tone={o.status === "change" ? "blue" : "gray"}>
+                {o.status === "change" ? "change" : o.status === "covered" ? "with earlier op" : "already so"}
+              </Badge>
               {o.summary}
             </li>
           ))}

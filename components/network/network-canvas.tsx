@@ -58,7 +58,19 @@ function describe(n: NetNode | undefined, e: NetEdge | undefined): string {
   return "";
 }
 
-export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, draggable, fitKey, onConnect, onDelete, onMoved, children, className, testId }: NetworkCanvasProps) {
+export function NetworkCanvas({
+  nodes: graphNodes,
+  edges: graphEdges,
+  actions,
+  draggable,
+  fitKey,
+  onConnect,
+  onDelete,
+  onMoved,
+  children,
+  className,
+  testId,
+}: NetworkCanvasProps) {
   const [nodes, setNodes] = useState<NetNode[]>(graphNodes);
   const [edges, setEdges] = useState<NetEdge[]>(graphEdges);
   const flow = useRef<ReactFlowInstance<NetNode, NetEdge> | null>(null);
@@ -105,8 +117,26 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
     });
   }, [graphEdges]);
 
-  const onNodesChange = useCallback((changes: NodeChange<NetNode>[]) => setNodes((nds) => applyNodeChanges(changes.filter((c) => c.type !== "remove"), nds)), []);
-  const onEdgesChange = useCallback((changes: EdgeChange<NetEdge>[]) => setEdges((eds) => applyEdgeChanges(changes.filter((c) => c.type !== "remove"), eds)), []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<NetNode>[]) =>
+      setNodes((nds) =>
+        applyNodeChanges(
+          changes.filter((c) => c.type !== "remove"),
+          nds,
+        ),
+      ),
+    [],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<NetEdge>[]) =>
+      setEdges((eds) =>
+        applyEdgeChanges(
+          changes.filter((c) => c.type !== "remove"),
+          eds,
+        ),
+      ),
+    [],
+  );
 
   const reportDelete = useCallback(
     async ({ nodes: n, edges: e }: { nodes: NetNode[]; edges: NetEdge[] }) => {
@@ -120,10 +150,18 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
   const selectedEdge = edges.find((e) => e.selected && e.deletable);
   const removeSelected = () => {
     if (selectedEdge) onDelete?.([], [selectedEdge]);
-    else if (selectedNode) onDelete?.([selectedNode], edges.filter((e) => e.source === selectedNode.id || e.target === selectedNode.id));
+    else if (selectedNode)
+      onDelete?.(
+        [selectedNode],
+        edges.filter((e) => e.source === selectedNode.id || e.target === selectedNode.id),
+      );
   };
 
-  const nodeWords = (id: string | null) => describe(nodes.find((n) => n.id === id), undefined) || "this node";
+  const nodeWords = (id: string | null) =>
+    describe(
+      nodes.find((n) => n.id === id),
+      undefined,
+    ) || "this node";
 
   return (
     <CanvasActionsContext.Provider value={actions}>
@@ -153,11 +191,14 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           }}
           onConnectEnd={(_e, state) => {
             // A drag that ends away from any handle (a plain click ends here too, before its click event).
-            if (!connected.current && !state.toHandle && state.fromHandle) setHint(`Drop the line on a handle of another node to connect ${nodeWords(state.fromHandle.nodeId)}.`);
+            if (!connected.current && !state.toHandle && state.fromHandle)
+              setHint(`Drop the line on a handle of another node to connect ${nodeWords(state.fromHandle.nodeId)}.`);
           }}
           onClickConnectStart={(_e, p) => {
             connected.current = false;
-            setHint(`Connecting from ${nodeWords(p.nodeId)} (${handleWords(p.handleId)}): click a handle on another node to draw the line, or click the canvas to cancel.`);
+            setHint(
+              `Connecting from ${nodeWords(p.nodeId)} (${handleWords(p.handleId)}): click a handle on another node to draw the line, or click the canvas to cancel.`,
+            );
           }}
           onClickConnectEnd={(e) => {
             const onHandle = e.target instanceof Element && e.target.closest(".react-flow__handle") !== null;
@@ -166,7 +207,9 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           }}
           onBeforeDelete={reportDelete}
           deleteKeyCode={actions.editable ? ["Backspace", "Delete"] : null}
-          onNodeDragStop={(_e, _node, dragged) => onMoved?.(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))}
+          onNodeDragStop={(_e, _node, dragged) =>
+            onMoved?.(Object.fromEntries(dragged.map((n) => [n.id, { x: Math.round(n.position.x), y: Math.round(n.position.y) }])))
+          }
           onInit={(instance) => {
             flow.current = instance;
           }}
@@ -179,7 +222,11 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           {children && <Panel position="top-left">{children}</Panel>}
           {actions.editable && hint && (
             <Panel position="bottom-center">
-              <div className="flex items-center gap-2 rounded border border-blue-300 bg-blue-50 px-2 py-1 text-xs text-blue-900 shadow-sm" data-testid="canvas-hint" role="status">
+              <div
+                className="flex items-center gap-2 rounded border border-blue-300 bg-blue-50 px-2 py-1 text-xs text-blue-900 shadow-sm"
+                data-testid="canvas-hint"
+                role="status"
+              >
                 {hint}
                 <button type="button" className="text-blue-700 hover:underline" onClick={() => setHint(null)}>
                   dismiss
@@ -189,7 +236,10 @@ export function NetworkCanvas({ nodes: graphNodes, edges: graphEdges, actions, d
           )}
           {actions.editable && (selectedNode || selectedEdge) && (
             <Panel position="top-right">
-              <div className="flex items-center gap-2 rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow-sm" data-testid="canvas-selection">
+              <div
+                className="flex items-center gap-2 rounded border border-slate-200 bg-white px-2 py-1 text-xs shadow-sm"
+                data-testid="canvas-selection"
+              >
                 <span className="text-slate-600">{describe(selectedNode, selectedEdge)}</span>
                 <Button size="sm" variant="danger" onClick={removeSelected} data-testid="canvas-remove-selected">
                   Remove

@@ -15,7 +15,17 @@ import { RoutesTab } from "./routes-tab";
 
 type TabId = "drift" | "firewall" | "routes" | "persistence";
 
-export function NetworkTabs({ view, canEdit, onAddEdit, onChanged }: { view: NetworkView; canEdit: boolean; onAddEdit: (e: EditDraft) => void; onChanged: () => void }) {
+export function NetworkTabs({
+  view,
+  canEdit,
+  onAddEdit,
+  onChanged,
+}: {
+  view: NetworkView;
+  canEdit: boolean;
+  onAddEdit: (e: EditDraft) => void;
+  onChanged: () => void;
+}) {
   const [tab, setTab] = useState<TabId>("drift");
   const driftCount = view.drift.items.length;
   const tabs: { id: TabId; label: string }[] = [
@@ -35,7 +45,9 @@ export function NetworkTabs({ view, canEdit, onAddEdit, onChanged }: { view: Net
             aria-selected={tab === t.id}
             className={cx(
               "-mb-px rounded-t border px-3 py-1.5 text-sm",
-              tab === t.id ? "border-slate-200 border-b-white bg-white font-medium text-slate-900" : "border-transparent text-slate-600 hover:text-slate-900",
+              tab === t.id
+                ? "border-slate-200 border-b-white bg-white font-medium text-slate-900"
+                : "border-transparent text-slate-600 hover:text-slate-900",
               t.id === "drift" && driftCount > 0 && "text-amber-800",
             )}
             onClick={() => setTab(t.id)}

@@ -78,7 +78,10 @@ export interface NetworkPreview {
   script: string;
   /** The job's title if applied now (counts edits the way the pending panel does). */
   title?: string;
-  ops: ({ index: number; status: "change" | "in-place"; summary: string } | { index: number; status: "covered"; by: number | null; summary: string })[];
+  ops: (
+    | { index: number; status: "change" | "in-place"; summary: string }
+    | { index: number; status: "covered"; by: number | null; summary: string }
+  )[];
   guestEdits: { guestId: string; name: string; summary: string }[];
   /** The host as it would be afterwards; null when nothing was planned. */
   projected: THostNetwork | null;

@@ -17,7 +17,8 @@ export function Palette({ onAddBridge, onAddTap }: { onAddBridge: () => void; on
         </Button>
       </div>
       <p className="text-slate-500">
-        Drag between handles to connect (or click one handle, then the other). Select a node or line and press Delete to remove it. Nothing changes on the host until you apply.
+        Drag between handles to connect (or click one handle, then the other). Select a node or line and press Delete to remove it. Nothing
+        changes on the host until you apply.
       </p>
     </div>
   );

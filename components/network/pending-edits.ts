@@ -157,7 +157,14 @@ export function portForwardEdit(f: PortForwardForm): EditDraft {
   return {
     label: `Forward ${f.protocol} ${f.inInterface}:${f.hostPort} → ${f.toAddress}:${f.toPort}`,
     ops: [
-      { op: "portforward.add", protocol: f.protocol, hostPort: f.hostPort, inInterface: f.inInterface, toAddress: f.toAddress, toPort: f.toPort },
+      {
+        op: "portforward.add",
+        protocol: f.protocol,
+        hostPort: f.hostPort,
+        inInterface: f.inInterface,
+        toAddress: f.toAddress,
+        toPort: f.toPort,
+      },
       // A DNAT to a guest behind a bridge goes nowhere unless the host routes between links.
       { op: "forward.set", enabled: true },
     ],

@@ -97,14 +97,28 @@ export function PendingPanel({
                 <div className="flex items-start gap-2">
                   <span className="min-w-0 flex-1 break-words">{e.label}</span>
                   {canEdit && (
-                    <button type="button" className="shrink-0 text-xs text-slate-500 hover:text-red-700" onClick={() => onRemove(e.id)} data-testid="pending-remove" aria-label={`Remove: ${e.label}`}>
+                    <button
+                      type="button"
+                      className="shrink-0 text-xs text-slate-500 hover:text-red-700"
+                      onClick={() => onRemove(e.id)}
+                      data-testid="pending-remove"
+                      aria-label={`Remove: ${e.label}`}
+                    >
                       remove
                     </button>
                   )}
                 </div>
                 {opsOf(e.id).map((o) => (
-                  <div key={o.index} className="mt-0.5 flex items-baseline gap-1.5 text-xs text-slate-600" data-testid="pending-op" data-status={o.status}>
-                    <Badge tone={o.status === "change" ? "blue" : "gray"} title={o.status === "covered" ? `Done by ${byLabel(o.by, e.id)}` : undefined}>
+                  <div
+                    key={o.index}
+                    className="mt-0.5 flex items-baseline gap-1.5 text-xs text-slate-600"
+                    data-testid="pending-op"
+                    data-status={o.status}
+                  >
+                    <Badge
+                      tone={o.status === "change" ? "blue" : "gray"}
+                      title={o.status === "covered" ? `Done by ${byLabel(o.by, e.id)}` : undefined}
+                    >
                       {o.status === "change" ? "change" : o.status === "covered" ? "with earlier op" : "already so"}
                     </Badge>
                     {o.summary}
@@ -156,12 +170,7 @@ export function PendingPanel({
           </Notice>
         )}
         {applied?.jobId && (
-          <JobInline
-            key={applied.jobId}
-            jobId={applied.jobId}
-            title={applied.title}
-            onFinished={(status) => onApplied(status)}
-          />
+          <JobInline key={applied.jobId} jobId={applied.jobId} title={applied.title} onFinished={(status) => onApplied(status)} />
         )}
         {applied && !applied.jobId && (
           <Notice tone="success" testId="applied-inventory">

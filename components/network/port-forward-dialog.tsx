@@ -16,7 +16,15 @@ function port(text: string): number | null {
   return /^\d+$/.test(text) && n >= 1 && n <= 65535 ? n : null;
 }
 
-export function PortForwardDialog({ link, onCancel, onSubmit }: { link: string | null; onCancel: () => void; onSubmit: (f: PortForwardForm) => void }) {
+export function PortForwardDialog({
+  link,
+  onCancel,
+  onSubmit,
+}: {
+  link: string | null;
+  onCancel: () => void;
+  onSubmit: (f: PortForwardForm) => void;
+}) {
   return (
     <Dialog open={link !== null} onClose={onCancel} title={`Port forward on ${link ?? ""}`}>
       {link !== null && <Body link={link} onCancel={onCancel} onSubmit={onSubmit} />}
@@ -54,10 +62,22 @@ function Body({ link, onCancel, onSubmit }: { link: string; onCancel: () => void
           </Select>
         </Field>
         <Field label="Host port" htmlFor="pf-host-port" error={tried ? errors.hostPort : null}>
-          <Input id="pf-host-port" inputMode="numeric" value={hostPort} onChange={(e) => setHostPort(e.target.value.trim())} placeholder="8022" />
+          <Input
+            id="pf-host-port"
+            inputMode="numeric"
+            value={hostPort}
+            onChange={(e) => setHostPort(e.target.value.trim())}
+            placeholder="8022"
+          />
         </Field>
         <Field label="Guest address" htmlFor="pf-to-address" error={tried ? errors.toAddress : null}>
-          <Input id="pf-to-address" className="font-mono" value={toAddress} onChange={(e) => setToAddress(e.target.value.trim())} placeholder="192.168.2.10" />
+          <Input
+            id="pf-to-address"
+            className="font-mono"
+            value={toAddress}
+            onChange={(e) => setToAddress(e.target.value.trim())}
+            placeholder="192.168.2.10"
+          />
         </Field>
         <Field label="Guest port" htmlFor="pf-to-port" error={tried ? errors.toPort : null}>
           <Input id="pf-to-port" inputMode="numeric" value={toPort} onChange={(e) => setToPort(e.target.value.trim())} placeholder="22" />

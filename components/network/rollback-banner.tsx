@@ -14,7 +14,15 @@ import type { PendingChange } from "./network-types";
 // itself without Labdeck). The countdown is the host's deadline, not a browser timer;
 // when it passes, the page reads the host again to show what the host did.
 
-export function RollbackBanner({ pending, canEdit, onChanged }: { pending: PendingChange | null; canEdit: boolean; onChanged: () => void }) {
+export function RollbackBanner({
+  pending,
+  canEdit,
+  onChanged,
+}: {
+  pending: PendingChange | null;
+  canEdit: boolean;
+  onChanged: () => void;
+}) {
   const trpc = useTRPC();
   const armed = pending?.state === "armed";
   const now = useServerNow(250, armed);
@@ -64,7 +72,8 @@ export function RollbackBanner({ pending, canEdit, onChanged }: { pending: Pendi
   if (pending.state === "timer-lost") {
     return (
       <Notice tone="warning" testId="change-timer-lost" title={`Nobody decided${title}`}>
-        The host&apos;s rollback timer is gone (the host restarted, or its timer was killed) and the deadline has passed: nothing rolled the change back. What the host runs now is what it brought up; the Drift tab compares it with the recorded topology.
+        The host&apos;s rollback timer is gone (the host restarted, or its timer was killed) and the deadline has passed: nothing rolled the
+        change back. What the host runs now is what it brought up; the Drift tab compares it with the recorded topology.
       </Notice>
     );
   }
@@ -73,9 +82,14 @@ export function RollbackBanner({ pending, canEdit, onChanged }: { pending: Pendi
     <div className="rounded-md border-2 border-amber-500 bg-amber-50 px-4 py-3" role="alert" data-testid="rollback-banner">
       <div className="flex flex-wrap items-center gap-3">
         <div className="min-w-0 flex-1">
-          <div className="font-semibold text-amber-950">{expired ? "Deadline passed: the host is rolling this change back by itself…" : `Keep this change? The host rolls it back in ${left ?? "?"} s`}</div>
+          <div className="font-semibold text-amber-950">
+            {expired
+              ? "Deadline passed: the host is rolling this change back by itself…"
+              : `Keep this change? The host rolls it back in ${left ?? "?"} s`}
+          </div>
           <div className="text-sm text-amber-900">
-            Applied{title}. If Labdeck still reaches the host (this page updates), the change did not cut it off: keep it. Otherwise do nothing and the host undoes it.
+            Applied{title}. If Labdeck still reaches the host (this page updates), the change did not cut it off: keep it. Otherwise do
+            nothing and the host undoes it.
           </div>
         </div>
         {left !== null && !expired && (
@@ -85,10 +99,22 @@ export function RollbackBanner({ pending, canEdit, onChanged }: { pending: Pendi
         )}
         {canEdit && !expired && (
           <div className="flex gap-2">
-            <Button variant="primary" pending={confirm.isPending} disabled={rollback.isPending} onClick={() => confirm.mutate({ changeId: pending.changeId })} data-testid="confirm-change">
+            <Button
+              variant="primary"
+              pending={confirm.isPending}
+              disabled={rollback.isPending}
+              onClick={() => confirm.mutate({ changeId: pending.changeId })}
+              data-testid="confirm-change"
+            >
               Keep these changes
             </Button>
-            <Button variant="danger" pending={rollback.isPending} disabled={confirm.isPending} onClick={() => rollback.mutate({ changeId: pending.changeId })} data-testid="rollback-change">
+            <Button
+              variant="danger"
+              pending={rollback.isPending}
+              disabled={confirm.isPending}
+              onClick={() => rollback.mutate({ changeId: pending.changeId })}
+              data-testid="rollback-change"
+            >
               Roll back now
             </Button>
           </div>

@@ -19,7 +19,19 @@ const route = (r: Partial<TNetRoute>): TNetRoute => ({
   ...r,
 });
 
-const rule = (r: Partial<TNetRule>): TNetRule => ({ priority: 100, not: false, from: "all", to: null, iif: null, oif: null, fwmark: null, table: "100", tableId: 100, action: "lookup", ...r });
+const rule = (r: Partial<TNetRule>): TNetRule => ({
+  priority: 100,
+  not: false,
+  from: "all",
+  to: null,
+  iif: null,
+  oif: null,
+  fwmark: null,
+  table: "100",
+  tableId: 100,
+  action: "lookup",
+  ...r,
+});
 
 describe("routing ops from what was read", () => {
   it("deletes an IPv4 route by table, destination, gateway, device and metric", () => {

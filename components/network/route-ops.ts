@@ -96,7 +96,8 @@ export function ipRuleAddOp(f: RuleFormFields): { ok: true; op: RuleOp } | { ok:
   const errors: Record<string, string> = {};
   const priority = Number(f.priority);
   if (!/^\d+$/.test(f.priority) || priority < 1 || priority > 32765) errors.priority = "1 to 32765";
-  for (const key of ["from", "to"] as const) if (f[key] && f[key] !== "default" && !isIpv4(f[key]) && !isIpv4Cidr(f[key])) errors[key] = DST_ERROR;
+  for (const key of ["from", "to"] as const)
+    if (f[key] && f[key] !== "default" && !isIpv4(f[key]) && !isIpv4Cidr(f[key])) errors[key] = DST_ERROR;
   if (f.fwmark && !/^(0x[0-9a-fA-F]+|\d+)$/.test(f.fwmark)) errors.fwmark = "A number such as 2 or 0x2";
   if (!isTableRefText(f.table)) errors.table = "A table name or number";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -147,10 +148,16 @@ export function ipRuleLabel(net: Pick<THostNetworkLike, "rtTables">, op: RuleOp)
  * table reaches the local networks and only its own default differs. Routes through a
  * link that is down are left out: the kernel refuses them.
  */
-export function copyMainRoutesOps(net: { routes: TNetRoute[]; links: { name: string; adminUp: boolean }[] }, table: number | string): RouteOp[] {
+export function copyMainRoutesOps(
+  net: { routes: TNetRoute[]; links: { name: string; adminUp: boolean }[] },
+  table: number | string,
+): RouteOp[] {
   const up = new Set(net.links.filter((l) => l.adminUp).map((l) => l.name));
   return net.routes
-    .filter((r) => r.family === "inet" && r.table === "main" && r.type === "unicast" && r.dst !== "default" && (isIpv4(r.dst) || isIpv4Cidr(r.dst)))
+    .filter(
+      (r) =>
+        r.family === "inet" && r.table === "main" && r.type === "unicast" && r.dst !== "default" && (isIpv4(r.dst) || isIpv4Cidr(r.dst)),
+    )
     .filter((r) => r.dev === null || up.has(r.dev))
     .map((r) => ({
       op: "route.add" as const,

@@ -8,7 +8,18 @@ import { Input } from "../ui/input";
 import { Table, Td, Th, THead, Tr } from "../ui/table";
 import type { THostNetwork } from "./network-types";
 import type { EditDraft } from "./pending-edits";
-import { copyMainRoutesOps, ipRuleAddOp, ipRuleDeleteOp, ipRuleLabel, routeAddOp, routeDeleteOp, tableName, tableRef, type RouteFormFields, type RuleFormFields } from "./route-ops";
+import {
+  copyMainRoutesOps,
+  ipRuleAddOp,
+  ipRuleDeleteOp,
+  ipRuleLabel,
+  routeAddOp,
+  routeDeleteOp,
+  tableName,
+  tableRef,
+  type RouteFormFields,
+  type RuleFormFields,
+} from "./route-ops";
 
 // Routing as the host has it: routes per table, policy rules (which table a packet
 // consults) and the names of tables. Every change is a pending edit; route and rule
@@ -42,7 +53,13 @@ function FieldsForm<K extends string>({
     >
       {fields.map((f) => (
         <Field key={f.key} label={f.label} htmlFor={`${testId}-${f.key}`} error={errors[f.key]} className="w-36">
-          <Input id={`${testId}-${f.key}`} className="font-mono" placeholder={f.placeholder} value={values[f.key]} onChange={(e) => setValues({ ...values, [f.key]: e.target.value.trim() })} />
+          <Input
+            id={`${testId}-${f.key}`}
+            className="font-mono"
+            placeholder={f.placeholder}
+            value={values[f.key]}
+            onChange={(e) => setValues({ ...values, [f.key]: e.target.value.trim() })}
+          />
         </Field>
       ))}
       <Button size="sm" type="submit" className="mb-0.5">
@@ -59,7 +76,9 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
   // Tables with routes, and every table Labdeck has named (an empty one is where a
   // multi-gateway setup starts), all by the name Labdeck knows.
   const named = network.rtTables.filter((t) => t.id >= 1 && t.id <= 252).map((t) => t.name);
-  const tables = [...new Set([...Object.keys(network.routesByTable).map((t) => tableName(network, t)), ...named])].sort((a, b) => (a === "main" ? -1 : b === "main" ? 1 : a === "local" ? 1 : b === "local" ? -1 : a.localeCompare(b)));
+  const tables = [...new Set([...Object.keys(network.routesByTable).map((t) => tableName(network, t)), ...named])].sort((a, b) =>
+    a === "main" ? -1 : b === "main" ? 1 : a === "local" ? 1 : b === "local" ? -1 : a.localeCompare(b),
+  );
   const [table, setTable] = useState("main");
   const routes = Object.entries(network.routesByTable).flatMap(([t, rs]) => (tableName(network, t) === table ? rs : []));
   const copyOps = table === "main" || table === "local" ? [] : copyMainRoutesOps(network, tableRef(table));
@@ -73,7 +92,11 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             <button
               key={t}
               type="button"
-              className={t === table ? "theme-fixed rounded bg-slate-800 px-2.5 py-1 text-sm text-white" : "rounded bg-white px-2.5 py-1 text-sm text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100"}
+              className={
+                t === table
+                  ? "theme-fixed rounded bg-slate-800 px-2.5 py-1 text-sm text-white"
+                  : "rounded bg-white px-2.5 py-1 text-sm text-slate-700 ring-1 ring-slate-200 hover:bg-slate-100"
+              }
               onClick={() => setTable(t)}
               data-testid={`route-table-${t}`}
             >
@@ -106,7 +129,14 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
                   <Td className="font-mono text-xs">{r.prefsrc ?? ""}</Td>
                   <Td className="text-right">
                     {del && (
-                      <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Delete route ${r.dst} (table ${tableName(network, r.table)})`, ops: [del], guestLinks: [] })} data-testid="route-delete">
+                      <button
+                        type="button"
+                        className="text-xs text-red-700 hover:underline"
+                        onClick={() =>
+                          onAddEdit({ label: `Delete route ${r.dst} (table ${tableName(network, r.table)})`, ops: [del], guestLinks: [] })
+                        }
+                        data-testid="route-delete"
+                      >
                         delete
                       </button>
                     )}
@@ -120,7 +150,13 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
           <div className="flex items-center gap-2 text-xs">
             <Button
               size="sm"
-              onClick={() => onAddEdit({ label: `Copy the main table's routes into table ${table}, except the default (${copyOps.length} route(s))`, ops: copyOps, guestLinks: [] })}
+              onClick={() =>
+                onAddEdit({
+                  label: `Copy the main table's routes into table ${table}, except the default (${copyOps.length} route(s))`,
+                  ops: copyOps,
+                  guestLinks: [],
+                })
+              }
               data-testid="route-copy-main"
             >
               Copy main&apos;s routes here (except default)
@@ -146,7 +182,11 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
             build={(v) => {
               const r = routeAddOp(v);
               if (!r.ok) return r.errors;
-              onAddEdit({ label: `Add route ${v.dst}${v.via ? ` via ${v.via}` : ""}${v.dev ? ` dev ${v.dev}` : ""} (table ${tableName(network, r.op.table)})`, ops: [r.op], guestLinks: [] });
+              onAddEdit({
+                label: `Add route ${v.dst}${v.via ? ` via ${v.via}` : ""}${v.dev ? ` dev ${v.dev}` : ""} (table ${tableName(network, r.op.table)})`,
+                ops: [r.op],
+                guestLinks: [],
+              });
               return null;
             }}
           />
@@ -167,7 +207,16 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
           <tbody>
             {network.rules.map((r) => {
               const del = canEdit ? ipRuleDeleteOp(r) : null;
-              const selector = [r.not ? "not" : "", `from ${r.from}`, r.to ? `to ${r.to}` : "", r.iif ? `iif ${r.iif}` : "", r.oif ? `oif ${r.oif}` : "", r.fwmark ? `fwmark ${r.fwmark}` : ""].filter(Boolean).join(" ");
+              const selector = [
+                r.not ? "not" : "",
+                `from ${r.from}`,
+                r.to ? `to ${r.to}` : "",
+                r.iif ? `iif ${r.iif}` : "",
+                r.oif ? `oif ${r.oif}` : "",
+                r.fwmark ? `fwmark ${r.fwmark}` : "",
+              ]
+                .filter(Boolean)
+                .join(" ");
               return (
                 <Tr key={`${r.priority}-${selector}-${r.table}`} data-testid="iprule-row">
                   <Td className="font-mono text-xs">{r.priority}</Td>
@@ -175,7 +224,11 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
                   <Td className="font-mono text-xs">{r.action === "lookup" ? `lookup ${tableName(network, r.table ?? "")}` : r.action}</Td>
                   <Td className="text-right">
                     {del && (
-                      <button type="button" className="text-xs text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Delete ip rule ${r.priority} (${selector})`, ops: [del], guestLinks: [] })}>
+                      <button
+                        type="button"
+                        className="text-xs text-red-700 hover:underline"
+                        onClick={() => onAddEdit({ label: `Delete ip rule ${r.priority} (${selector})`, ops: [del], guestLinks: [] })}
+                      >
                         delete
                       </button>
                     )}
@@ -212,10 +265,24 @@ export function RoutesTab({ network, canEdit, onAddEdit }: { network: THostNetwo
         <div className="text-sm font-semibold">Routing table names</div>
         <ul className="flex flex-wrap gap-2 text-xs">
           {network.rtTables.map((t) => (
-            <li key={`${t.id}-${t.name}`} className="flex items-center gap-1 rounded border border-slate-200 bg-white px-2 py-0.5 font-mono" data-testid="rt-table">
+            <li
+              key={`${t.id}-${t.name}`}
+              className="flex items-center gap-1 rounded border border-slate-200 bg-white px-2 py-0.5 font-mono"
+              data-testid="rt-table"
+            >
               {t.id} {t.name}
               {canEdit && t.id >= 1 && t.id <= 252 && (
-                <button type="button" className="text-red-700 hover:underline" onClick={() => onAddEdit({ label: `Forget table name ${t.name} (${t.id})`, ops: [{ op: "rttable.delete", id: t.id, name: t.name }], guestLinks: [] })}>
+                <button
+                  type="button"
+                  className="text-red-700 hover:underline"
+                  onClick={() =>
+                    onAddEdit({
+                      label: `Forget table name ${t.name} (${t.id})`,
+                      ops: [{ op: "rttable.delete", id: t.id, name: t.name }],
+                      guestLinks: [],
+                    })
+                  }
+                >
                   ×
                 </button>
               )}

@@ -27,9 +27,31 @@ export function RuleFormView({
   const [f, setF] = useState<RuleForm>(EMPTY_RULE_FORM);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof RuleForm>(key: K, value: RuleForm[K]) => setF((prev) => ({ ...prev, [key]: value }));
-  const text = (key: "source" | "destination" | "inInterface" | "outInterface" | "sourcePort" | "destinationPort" | "comment" | "logPrefix" | "toSource" | "toDestination" | "toPort", label: string, placeholder = "") => (
+  const text = (
+    key:
+      | "source"
+      | "destination"
+      | "inInterface"
+      | "outInterface"
+      | "sourcePort"
+      | "destinationPort"
+      | "comment"
+      | "logPrefix"
+      | "toSource"
+      | "toDestination"
+      | "toPort",
+    label: string,
+    placeholder = "",
+  ) => (
     <Field label={label} htmlFor={`rule-${key}`} error={errors[key]}>
-      <Input id={`rule-${key}`} className="font-mono" value={f[key]} placeholder={placeholder} onChange={(e) => set(key, e.target.value)} invalid={!!errors[key]} />
+      <Input
+        id={`rule-${key}`}
+        className="font-mono"
+        value={f[key]}
+        placeholder={placeholder}
+        onChange={(e) => set(key, e.target.value)}
+        invalid={!!errors[key]}
+      />
     </Field>
   );
 
@@ -77,7 +99,11 @@ export function RuleFormView({
         <legend className="mb-1 font-medium text-slate-700">Connection state</legend>
         {CTSTATES.map((s) => (
           <label key={s} className="flex items-center gap-1">
-            <input type="checkbox" checked={f.ctstate.includes(s)} onChange={(e) => set("ctstate", e.target.checked ? [...f.ctstate, s] : f.ctstate.filter((x) => x !== s))} />
+            <input
+              type="checkbox"
+              checked={f.ctstate.includes(s)}
+              onChange={(e) => set("ctstate", e.target.checked ? [...f.ctstate, s] : f.ctstate.filter((x) => x !== s))}
+            />
             {s}
           </label>
         ))}

@@ -9,7 +9,14 @@ const parse = (rule: unknown) => ZNetOp.safeParse({ op: "rule.append", table: "f
 
 describe("firewall rule form", () => {
   it("an SSH accept with ctstate and a comment", () => {
-    const r = ruleSpecFromForm({ ...EMPTY_RULE_FORM, protocol: "tcp", destinationPort: "22", inInterface: "eth0", ctstate: ["NEW"], comment: "ssh in" });
+    const r = ruleSpecFromForm({
+      ...EMPTY_RULE_FORM,
+      protocol: "tcp",
+      destinationPort: "22",
+      inInterface: "eth0",
+      ctstate: ["NEW"],
+      comment: "ssh in",
+    });
     expect(r).toEqual({
       ok: true,
       rule: { protocol: "tcp", inInterface: "eth0", destinationPort: 22, ctstate: ["NEW"], comment: "ssh in", target: { kind: "ACCEPT" } },
@@ -32,14 +39,26 @@ describe("firewall rule form", () => {
       logPrefix: "lab in: ",
       logLevel: "info",
     });
-    expect(r.ok && r.rule).toMatchObject({ source: "10.0.0.0/8", sourceNegated: true, destinationPort: { from: 1000, to: 2000 }, target: { kind: "LOG", prefix: "lab in: ", level: "info" } });
+    expect(r.ok && r.rule).toMatchObject({
+      source: "10.0.0.0/8",
+      sourceNegated: true,
+      destinationPort: { from: 1000, to: 2000 },
+      target: { kind: "LOG", prefix: "lab in: ", level: "info" },
+    });
     if (r.ok) expect(parse(r.rule).success).toBe(true);
   });
 
   it("REJECT with, DNAT with port, jump to a user chain", () => {
     for (const form of [
       { ...EMPTY_RULE_FORM, protocol: "tcp" as const, target: "REJECT", rejectWith: "tcp-reset" },
-      { ...EMPTY_RULE_FORM, protocol: "tcp" as const, destinationPort: "8022", target: "DNAT", toDestination: "192.168.2.10", toPort: "22" },
+      {
+        ...EMPTY_RULE_FORM,
+        protocol: "tcp" as const,
+        destinationPort: "8022",
+        target: "DNAT",
+        toDestination: "192.168.2.10",
+        toPort: "22",
+      },
       { ...EMPTY_RULE_FORM, inInterface: "br+", target: "chain", chain: "LAB-IN" },
     ]) {
       const r = ruleSpecFromForm(form);
@@ -49,7 +68,14 @@ describe("firewall rule form", () => {
   });
 
   it("names each bad field", () => {
-    const r = ruleSpecFromForm({ ...EMPTY_RULE_FORM, source: "10.0.0", destinationPort: "22", comment: 'say "hi"', target: "SNAT", toSource: "x" });
+    const r = ruleSpecFromForm({
+      ...EMPTY_RULE_FORM,
+      source: "10.0.0",
+      destinationPort: "22",
+      comment: 'say "hi"',
+      target: "SNAT",
+      toSource: "x",
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(["comment", "destinationPort", "source", "toSource"]);
   });

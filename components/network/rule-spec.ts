@@ -18,7 +18,6 @@ export const TARGETS_BY_TABLE: Record<FirewallTable, readonly string[]> = {
   mangle: ["ACCEPT", "DROP", "RETURN", "LOG", "chain"],
 };
 
-
 export interface RuleForm {
   protocol: "" | "tcp" | "udp" | "icmp" | "all";
   source: string;
@@ -92,7 +91,11 @@ function target(f: RuleForm, errors: Record<string, string>): RuleSpecInput["tar
       return { kind: "REJECT", ...(f.rejectWith ? { with: f.rejectWith as (typeof REJECT_WITH)[number] } : {}) };
     case "LOG":
       if (f.logPrefix.length > 29 || !oneLine(f.logPrefix)) errors.logPrefix = "At most 29 characters, one line, no quotes or backslashes";
-      return { kind: "LOG", ...(f.logPrefix ? { prefix: f.logPrefix } : {}), ...(f.logLevel ? { level: f.logLevel as (typeof LOG_LEVELS)[number] } : {}) };
+      return {
+        kind: "LOG",
+        ...(f.logPrefix ? { prefix: f.logPrefix } : {}),
+        ...(f.logLevel ? { level: f.logLevel as (typeof LOG_LEVELS)[number] } : {}),
+      };
     case "SNAT":
       if (!isIpv4(f.toSource)) errors.toSource = "An IPv4 address";
       return { kind: "SNAT", toSource: f.toSource };

@@ -51,7 +51,15 @@ function rule(chain: string, text: string, r: Partial<TNetIptablesRule>, positio
   };
 }
 
-const bridgeOptions = { stp: true, forwardDelayCs: 800, helloTimeCs: 200, maxAgeCs: 2000, ageingTimeCs: 30000, priority: 32768, vlanFiltering: false };
+const bridgeOptions = {
+  stp: true,
+  forwardDelayCs: 800,
+  helloTimeCs: 200,
+  maxAgeCs: 2000,
+  ageingTimeCs: 30000,
+  priority: 32768,
+  vlanFiltering: false,
+};
 const tapOptions = { mode: "tap" as const, persist: true, multiQueue: false, vnetHdr: true, user: "lab", group: null };
 
 export function lab(): NetworkView {
@@ -118,7 +126,11 @@ export function lab(): NetworkView {
                       inInterface: { value: "eth0", negated: false },
                       protocol: { value: "tcp", negated: false },
                       matches: [{ module: "tcp", options: [{ name: "--dport", values: ["8022"], negated: false }] }],
-                      target: { name: "DNAT", goto: false, options: [{ name: "--to-destination", values: ["192.168.2.10:22"], negated: false }] },
+                      target: {
+                        name: "DNAT",
+                        goto: false,
+                        options: [{ name: "--to-destination", values: ["192.168.2.10:22"], negated: false }],
+                      },
                     },
                     1,
                   ),
@@ -134,7 +146,11 @@ export function lab(): NetworkView {
                   rule(
                     "POSTROUTING",
                     "-A POSTROUTING -s 192.168.2.0/24 -o eth0 -j MASQUERADE",
-                    { source: { value: "192.168.2.0/24", negated: false }, outInterface: { value: "eth0", negated: false }, target: { name: "MASQUERADE", goto: false, options: [] } },
+                    {
+                      source: { value: "192.168.2.0/24", negated: false },
+                      outInterface: { value: "eth0", negated: false },
+                      target: { name: "MASQUERADE", goto: false, options: [] },
+                    },
                     1,
                   ),
                 ],

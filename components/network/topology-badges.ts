@@ -37,7 +37,13 @@ export function natRules(net: THostNetwork): NatRuleView[] {
     const target = r.target?.name;
     if ((target !== "MASQUERADE" && target !== "SNAT") || !r.outInterface || r.outInterface.negated) return [];
     if (r.source?.negated) return [];
-    return [{ source: r.source?.value ?? null, outInterface: r.outInterface.value, toSource: target === "SNAT" ? optionValue(r, "--to-source") : null }];
+    return [
+      {
+        source: r.source?.value ?? null,
+        outInterface: r.outInterface.value,
+        toSource: target === "SNAT" ? optionValue(r, "--to-source") : null,
+      },
+    ];
   });
 }
 

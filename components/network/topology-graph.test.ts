@@ -41,8 +41,17 @@ describe("topology graph from a host's network", () => {
 
   it("draws ports to their bridge, NAT from the bridge to the uplink, and guests to TAP or bridge", () => {
     expect(edge(g.edges, "port:tap0")).toMatchObject({ source: "link:tap0", sourceHandle: "up", target: "link:br0", targetHandle: "down" });
-    expect(edge(g.edges, "nat:br0:eth0")).toMatchObject({ source: "link:br0", target: "link:eth0", data: { kind: "nat", nat: { source: "192.168.2.0/24", outInterface: "eth0" } } });
-    expect(edge(g.edges, "guest:g1:0")).toMatchObject({ source: "guest:g1", sourceHandle: "nic-0", target: "link:ldk-vm1-0", data: { dashed: false } });
+    expect(edge(g.edges, "nat:br0:eth0")).toMatchObject({
+      source: "link:br0",
+      target: "link:eth0",
+      data: { kind: "nat", nat: { source: "192.168.2.0/24", outInterface: "eth0" } },
+    });
+    expect(edge(g.edges, "guest:g1:0")).toMatchObject({
+      source: "guest:g1",
+      sourceHandle: "nic-0",
+      target: "link:ldk-vm1-0",
+      data: { dashed: false },
+    });
     expect(edge(g.edges, "guest:g2:0")).toMatchObject({ target: "link:br0", data: { dashed: true, label: "connects when started" } });
     // A user-mode NIC has nothing to connect to.
     expect(g.edges.filter((e) => e.source === "guest:g2")).toHaveLength(1);
@@ -66,14 +75,27 @@ describe("topology graph from a host's network", () => {
   });
 
   it("only bridges and TAPs can be deleted", () => {
-    expect(g.nodes.filter((n) => n.deletable).map((n) => n.id).sort()).toEqual(["link:br0", "link:ldk-vm1-0", "link:tap0"]);
+    expect(
+      g.nodes
+        .filter((n) => n.deletable)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(["link:br0", "link:ldk-vm1-0", "link:tap0"]);
   });
 });
 
 describe("pending edits on the canvas", () => {
   const edits: PendingEdit[] = [
     { id: "e1", ...addBridgeEdit({ name: "labbr0", cidr: "10.9.0.1/24", stp: false, forwardDelayS: 2 }) },
-    { id: "e2", label: "NAT", ops: [{ op: "nat.add", source: "10.9.0.0/24", outInterface: "eth0" }, { op: "forward.set", enabled: true }], guestLinks: [] },
+    {
+      id: "e2",
+      label: "NAT",
+      ops: [
+        { op: "nat.add", source: "10.9.0.0/24", outInterface: "eth0" },
+        { op: "forward.set", enabled: true },
+      ],
+      guestLinks: [],
+    },
     { id: "e3", label: "vm2 to labbr0", ops: [], guestLinks: [{ guestId: "g2", nic: 1, bridge: "labbr0" }] },
     { id: "e4", label: "detach tap0", ops: [{ op: "port.detach", port: "tap0" }], guestLinks: [] },
     { id: "e5", label: "vm1 off br0", ops: [], guestLinks: [{ guestId: "g1", nic: 0, bridge: null }] },
@@ -81,13 +103,24 @@ describe("pending edits on the canvas", () => {
   const g = buildTopologyGraph(lab(), { edits });
 
   it("adds a pending bridge with its address and timers", () => {
-    expect(linkData(g.nodes, "labbr0")).toMatchObject({ status: "added", editId: "e1", stp: false, forwardDelayCs: 200, addresses: [{ text: "10.9.0.1/24", status: "added" }] });
+    expect(linkData(g.nodes, "labbr0")).toMatchObject({
+      status: "added",
+      editId: "e1",
+      stp: false,
+      forwardDelayCs: 200,
+      addresses: [{ text: "10.9.0.1/24", status: "added" }],
+    });
   });
 
   it("a pending bridge and a pending timer change carry hello time and max age too", () => {
     const timed = buildTopologyGraph(lab(), {
       edits: [
-        { id: "t1", label: "add", ops: [{ op: "bridge.create", name: "labbr1", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 }], guestLinks: [] },
+        {
+          id: "t1",
+          label: "add",
+          ops: [{ op: "bridge.create", name: "labbr1", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 }],
+          guestLinks: [],
+        },
         { id: "t2", label: "set", ops: [{ op: "bridge.set", name: "br0", helloTimeCs: 100, maxAgeCs: 1200 }], guestLinks: [] },
       ],
     });
@@ -108,14 +141,23 @@ describe("pending edits on the canvas", () => {
 
   it("marks detached ports and deleted bridges as removed, with everything on them", () => {
     expect(edge(g.edges, "port:tap0")?.data?.status).toBe("removed");
-    const del = buildTopologyGraph(lab(), { edits: [{ id: "d", label: "delete br0", ops: [{ op: "bridge.delete", name: "br0" }], guestLinks: [] }] });
+    const del = buildTopologyGraph(lab(), {
+      edits: [{ id: "d", label: "delete br0", ops: [{ op: "bridge.delete", name: "br0" }], guestLinks: [] }],
+    });
     expect(linkData(del.nodes, "br0")).toMatchObject({ status: "removed", editId: "d" });
-    expect(del.edges.filter((e) => e.target === "link:br0" || e.source === "link:br0").every((e) => e.data?.status === "removed")).toBe(true);
+    expect(del.edges.filter((e) => e.target === "link:br0" || e.source === "link:br0").every((e) => e.data?.status === "removed")).toBe(
+      true,
+    );
     expect(byId(del.nodes, "link:br0")?.deletable).toBe(false);
   });
 
   it("moving a port to another bridge strikes the old edge and adds the new one", () => {
-    const moved = buildTopologyGraph(lab(), { edits: [...edits.slice(0, 1), { id: "m", label: "tap0 to labbr0", ops: [{ op: "port.attach", port: "tap0", bridge: "labbr0" }], guestLinks: [] }] });
+    const moved = buildTopologyGraph(lab(), {
+      edits: [
+        ...edits.slice(0, 1),
+        { id: "m", label: "tap0 to labbr0", ops: [{ op: "port.attach", port: "tap0", bridge: "labbr0" }], guestLinks: [] },
+      ],
+    });
     expect(edge(moved.edges, "port:tap0")?.data?.status).toBe("removed");
     expect(edge(moved.edges, "port:tap0~m")).toMatchObject({ target: "link:labbr0", data: { status: "added" } });
   });

@@ -82,7 +82,15 @@ function guestData(g: GuestOnHost, hostId: string | null): GuestNodeData {
     name: g.name,
     running: g.running,
     state: g.state ?? null,
-    nics: g.nics.map((n) => ({ index: n.index, model: n.model, kind: n.kind, bridge: n.bridge, tap: n.tap, handleId: nicHandleId(n.index), pending: null })),
+    nics: g.nics.map((n) => ({
+      index: n.index,
+      model: n.model,
+      kind: n.kind,
+      bridge: n.bridge,
+      tap: n.tap,
+      handleId: nicHandleId(n.index),
+      pending: null,
+    })),
     status: "current",
     hostId,
   };
@@ -107,7 +115,14 @@ export function baseDraft(view: Pick<NetworkView, "network" | "guests">, hostId:
     if (!out) continue;
     out.badges.push(current(`nat:${nat.source ?? "all"}`, natBadgeText(nat)));
     for (const b of draft.links.values()) {
-      if (b.role === "bridge" && nat.source !== null && natSourcesSubnet(nat, b.addresses.map((a) => a.text))) {
+      if (
+        b.role === "bridge" &&
+        nat.source !== null &&
+        natSourcesSubnet(
+          nat,
+          b.addresses.map((a) => a.text),
+        )
+      ) {
         draft.edges.set(`nat:${b.name}:${out.name}`, natEdge(b.name, out.name, { source: nat.source, toSource: nat.toSource }));
       }
     }

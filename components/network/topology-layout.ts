@@ -33,8 +33,20 @@ export function layeredPositions(draft: GraphDraft): Map<string, Position> {
   const guests = [...draft.guests.values()]
     .map((g) => ({ id: `guest:${g.guestId}`, name: g.name }))
     .sort((a, b) => {
-      const ra = Math.min(...[...draft.edges.values()].filter((e) => e.source === a.id).map((e) => anchorOrder.indexOf(e.target)).filter((i) => i >= 0), anchorOrder.length);
-      const rb = Math.min(...[...draft.edges.values()].filter((e) => e.source === b.id).map((e) => anchorOrder.indexOf(e.target)).filter((i) => i >= 0), anchorOrder.length);
+      const ra = Math.min(
+        ...[...draft.edges.values()]
+          .filter((e) => e.source === a.id)
+          .map((e) => anchorOrder.indexOf(e.target))
+          .filter((i) => i >= 0),
+        anchorOrder.length,
+      );
+      const rb = Math.min(
+        ...[...draft.edges.values()]
+          .filter((e) => e.source === b.id)
+          .map((e) => anchorOrder.indexOf(e.target))
+          .filter((i) => i >= 0),
+        anchorOrder.length,
+      );
       return ra - rb || a.name.localeCompare(b.name);
     })
     .map((g) => g.id);

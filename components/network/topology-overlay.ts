@@ -59,9 +59,24 @@ function addEdge(draft: GraphDraft, edge: DraftEdge, editId: string): void {
 }
 
 /** Every timer the bridge dialog sets, in the dialog's order ("STP on, forward delay 4 s, hello time 1 s, max age 12 s"). */
-export function bridgeTimersText(t: { stp?: boolean | null | undefined; forwardDelayCs?: number | null | undefined; helloTimeCs?: number | null | undefined; maxAgeCs?: number | null | undefined }, separator = ", "): string {
+export function bridgeTimersText(
+  t: {
+    stp?: boolean | null | undefined;
+    forwardDelayCs?: number | null | undefined;
+    helloTimeCs?: number | null | undefined;
+    maxAgeCs?: number | null | undefined;
+  },
+  separator = ", ",
+): string {
   const s = (cs: number | null | undefined, label: string) => (cs == null ? null : `${label} ${cs / 100} s`);
-  return [t.stp == null ? null : `STP ${t.stp ? "on" : "off"}`, s(t.forwardDelayCs, "forward delay"), s(t.helloTimeCs, "hello time"), s(t.maxAgeCs, "max age")].filter(Boolean).join(separator);
+  return [
+    t.stp == null ? null : `STP ${t.stp ? "on" : "off"}`,
+    s(t.forwardDelayCs, "forward delay"),
+    s(t.helloTimeCs, "hello time"),
+    s(t.maxAgeCs, "max age"),
+  ]
+    .filter(Boolean)
+    .join(separator);
 }
 
 function timersNote(op: { stp?: boolean; forwardDelayCs?: number; helloTimeCs?: number; maxAgeCs?: number }): string {

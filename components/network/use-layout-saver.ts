@@ -12,7 +12,11 @@ import type { Position } from "./network-types";
 
 const SAVE_DELAY_MS = 600;
 
-export function useLayoutSaver(scope: string, serverLayout: Record<string, Position> | undefined, currentPositions: () => Record<string, Position>) {
+export function useLayoutSaver(
+  scope: string,
+  serverLayout: Record<string, Position> | undefined,
+  currentPositions: () => Record<string, Position>,
+) {
   const trpc = useTRPC();
   const [moves, setMoves] = useState<Record<string, Position>>({});
   const save = useMutation(trpc.network.saveLayout.mutationOptions());
@@ -20,9 +24,12 @@ export function useLayoutSaver(scope: string, serverLayout: Record<string, Posit
   const latest = useRef(currentPositions);
   latest.current = currentPositions;
 
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   // A layout read from the server after our save already holds our moves (and may hold a
   // teammate's newer ones): drop the local copy then, unless a save is still to come.

@@ -41,7 +41,8 @@ export function useNetworkLive(opts: { hostId?: string; all?: boolean; refresh?:
         if (event.hostId === "all") return refetch("all");
         // A watched host is re-read by the server for everyone; only the rest is fetched.
         if (!refresh.includes(event.hostId)) refetch(event.hostId);
-        else if (event.reason !== "layout") void queryClient.invalidateQueries(trpc.network.persistence.queryFilter({ hostId: event.hostId }));
+        else if (event.reason !== "layout")
+          void queryClient.invalidateQueries(trpc.network.persistence.queryFilter({ hostId: event.hostId }));
       },
       onError: (err) => onUnauthorized(queryClient, err),
     }),

@@ -46,10 +46,18 @@ export function FreeDiskTable({ view, canEdit, onAction }: { view: StorageView; 
                 <Td className="font-mono text-xs">{d.serial ?? ""}</Td>
                 {canEdit && (
                   <Td className="space-x-1 text-right whitespace-nowrap">
-                    <Button size="sm" onClick={() => onAction({ action: "pv.create", fixed: { device: d.path } })} data-testid="disk-pv-create">
+                    <Button
+                      size="sm"
+                      onClick={() => onAction({ action: "pv.create", fixed: { device: d.path } })}
+                      data-testid="disk-pv-create"
+                    >
                       Create PV
                     </Button>
-                    <Button size="sm" onClick={() => onAction({ action: "vg.create", fixed: {}, preset: { devices: d.path } })} data-testid="disk-vg-create">
+                    <Button
+                      size="sm"
+                      onClick={() => onAction({ action: "vg.create", fixed: {}, preset: { devices: d.path } })}
+                      data-testid="disk-vg-create"
+                    >
                       Create VG
                     </Button>
                   </Td>
@@ -129,10 +137,18 @@ export function ImageTable({ view, canEdit, onAction }: { view: StorageView; can
                 </Td>
                 {canEdit && (
                   <Td className="space-x-1 text-right whitespace-nowrap">
-                    <Button size="sm" onClick={() => onAction({ action: "image.resize", fixed: { path: img.path } })} data-testid="image-resize">
+                    <Button
+                      size="sm"
+                      onClick={() => onAction({ action: "image.resize", fixed: { path: img.path } })}
+                      data-testid="image-resize"
+                    >
                       Resize
                     </Button>
-                    <Button size="sm" onClick={() => onAction({ action: "image.convert", fixed: { path: img.path } })} data-testid="image-convert">
+                    <Button
+                      size="sm"
+                      onClick={() => onAction({ action: "image.convert", fixed: { path: img.path } })}
+                      data-testid="image-convert"
+                    >
                       Convert
                     </Button>
                   </Td>

@@ -36,7 +36,11 @@ export function HostStorage({ hostId }: { hostId: string }) {
   if (!view) {
     if (read.isPending) return <Loading label="Reading the host's storage…" />;
     return (
-      <Notice tone="error" title={errorCode(read.error) === "NOT_FOUND" ? "No such host" : "Could not read the host's storage"} action={<Button onClick={reread}>Try again</Button>}>
+      <Notice
+        tone="error"
+        title={errorCode(read.error) === "NOT_FOUND" ? "No such host" : "Could not read the host's storage"}
+        action={<Button onClick={reread}>Try again</Button>}
+      >
         {errorMessage(read.error)}
       </Notice>
     );
@@ -69,7 +73,8 @@ export function HostStorage({ hostId }: { hostId: string }) {
       {read.error && <Notice tone="warning">The last re-read failed ({errorMessage(read.error)}); showing the previous one.</Notice>}
       {!view.storage.lvmAvailable && (
         <Notice tone="warning" title="LVM did not answer" testId="lvm-unavailable">
-          pvs/vgs/lvs failed on this host: lvm2 is not installed, or Labdeck&apos;s SSH user is not root. Disks and image files are still shown.
+          pvs/vgs/lvs failed on this host: lvm2 is not installed, or Labdeck&apos;s SSH user is not root. Disks and image files are still
+          shown.
         </Notice>
       )}
       {request && (

@@ -20,7 +20,13 @@ type OnAction = (r: OpRequest) => void;
 function ActionButton({ request, onAction, testId }: { request: OpRequest; onAction: OnAction; testId: string }) {
   const a = storageAction(request.action);
   return (
-    <Button size="sm" variant={a.danger ? "ghost" : "secondary"} className={a.danger ? "text-red-700!" : undefined} onClick={() => onAction(request)} data-testid={testId}>
+    <Button
+      size="sm"
+      variant={a.danger ? "ghost" : "secondary"}
+      className={a.danger ? "text-red-700!" : undefined}
+      onClick={() => onAction(request)}
+      data-testid={testId}
+    >
       {a.label}
     </Button>
   );
@@ -63,7 +69,13 @@ export function PvTable({ view, canEdit, onAction }: { view: StorageView; canEdi
                 </Td>
                 {canEdit && (
                   <Td className="space-x-1 text-right whitespace-nowrap">
-                    {pv.vg === null && <ActionButton request={{ action: "vg.create", fixed: {}, preset: { devices: pv.name } }} onAction={onAction} testId="pv-vg-create" />}
+                    {pv.vg === null && (
+                      <ActionButton
+                        request={{ action: "vg.create", fixed: {}, preset: { devices: pv.name } }}
+                        onAction={onAction}
+                        testId="pv-vg-create"
+                      />
+                    )}
                     <ActionButton request={{ action: "pv.remove", fixed: { device: pv.name } }} onAction={onAction} testId="pv-remove" />
                   </Td>
                 )}
@@ -123,7 +135,9 @@ export function VgTable({ view, canEdit, onAction }: { view: StorageView; canEdi
                 {canEdit && (
                   <Td className="space-x-1 text-right whitespace-nowrap">
                     <ActionButton request={{ action: "lv.create", fixed: { vg: vg.name } }} onAction={onAction} testId="vg-lv-create" />
-                    {canExtend && <ActionButton request={{ action: "vg.extend", fixed: { vg: vg.name } }} onAction={onAction} testId="vg-extend" />}
+                    {canExtend && (
+                      <ActionButton request={{ action: "vg.extend", fixed: { vg: vg.name } }} onAction={onAction} testId="vg-extend" />
+                    )}
                     <ActionButton request={{ action: "vg.remove", fixed: { vg: vg.name } }} onAction={onAction} testId="vg-remove" />
                   </Td>
                 )}
@@ -154,7 +168,12 @@ function Percent({ label, value }: { label: string; value: number | null }) {
 export function LvTable({ view, canEdit, onAction }: { view: StorageView; canEdit: boolean; onAction: OnAction }) {
   const { lvs } = view.storage;
   return (
-    <Card title="Logical volumes" description="Hidden pool internals are listed greyed under their pool." testId="lv-card" bodyClassName={lvs.length ? "p-0" : "p-4"}>
+    <Card
+      title="Logical volumes"
+      description="Hidden pool internals are listed greyed under their pool."
+      testId="lv-card"
+      bodyClassName={lvs.length ? "p-0" : "p-4"}
+    >
       {lvs.length === 0 ? (
         <Empty>No LVs on this host.</Empty>
       ) : (
@@ -175,7 +194,12 @@ export function LvTable({ view, canEdit, onAction }: { view: StorageView; canEdi
             {lvs.map((lv) => {
               const users = lvUsers(view, lv);
               return (
-                <Tr key={`${lv.vg}/${lv.name}`} data-testid="lv-row" data-lv={`${lv.vg}/${lv.name}`} className={lv.hidden ? "text-slate-400" : undefined}>
+                <Tr
+                  key={`${lv.vg}/${lv.name}`}
+                  data-testid="lv-row"
+                  data-lv={`${lv.vg}/${lv.name}`}
+                  className={lv.hidden ? "text-slate-400" : undefined}
+                >
                   <Td className="font-medium" title={lv.path ?? undefined}>
                     {lv.hidden ? `[${lv.vg}/${lv.name}]` : `${lv.vg}/${lv.name}`}
                   </Td>
@@ -206,7 +230,8 @@ export function LvTable({ view, canEdit, onAction }: { view: StorageView; canEdi
                     <span data-testid="lv-mounts">{lv.mountpoints.join(" ")}</span>
                     {lv.usage && (
                       <div className="font-sans text-[11px] text-slate-500" data-testid="lv-fs-usage">
-                        <Bytes value={lv.usage.usedBytes} testId="lv-fs-used" /> used, <Bytes value={lv.usage.availBytes} testId="lv-fs-free" /> free
+                        <Bytes value={lv.usage.usedBytes} testId="lv-fs-used" /> used,{" "}
+                        <Bytes value={lv.usage.availBytes} testId="lv-fs-free" /> free
                       </div>
                     )}
                   </Td>

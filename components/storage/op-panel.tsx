@@ -30,25 +30,46 @@ export interface OpRequest {
 
 function identity(fixed: FormValues): string {
   const { vg, lv, origin, name, device, path } = fixed;
-  if (typeof vg === "string") return `${vg}${typeof lv === "string" ? `/${lv}` : typeof origin === "string" ? `/${origin}` : typeof name === "string" ? `/${name}` : ""}`;
+  if (typeof vg === "string")
+    return `${vg}${typeof lv === "string" ? `/${lv}` : typeof origin === "string" ? `/${origin}` : typeof name === "string" ? `/${name}` : ""}`;
   return [device, path].filter((x): x is string => typeof x === "string").join(" ");
 }
 
-function FieldInput({ field, value, error, onChange }: { field: ActionField; value: string | boolean | undefined; error: string | undefined; onChange: (v: string | boolean) => void }) {
+function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: ActionField;
+  value: string | boolean | undefined;
+  error: string | undefined;
+  onChange: (v: string | boolean) => void;
+}) {
   const id = `op-${field.key}`;
   if (field.kind === "checkbox") {
     return (
       <label className="flex items-center gap-2 text-sm sm:col-span-2">
         <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid={id} />
         {field.label}
-        {error && <span className="text-xs text-red-700" role="alert" data-testid={`error-${id}`}>{error}</span>}
+        {error && (
+          <span className="text-xs text-red-700" role="alert" data-testid={`error-${id}`}>
+            {error}
+          </span>
+        )}
       </label>
     );
   }
   return (
     <Field label={field.label} htmlFor={id} hint={field.hint} error={error}>
       {field.kind === "select" ? (
-        <Select id={id} value={typeof value === "string" ? value : ""} invalid={!!error} onChange={(e) => onChange(e.target.value)} data-testid={id}>
+        <Select
+          id={id}
+          value={typeof value === "string" ? value : ""}
+          invalid={!!error}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={id}
+        >
           {(field.options ?? []).map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -56,21 +77,47 @@ function FieldInput({ field, value, error, onChange }: { field: ActionField; val
           ))}
         </Select>
       ) : (
-        <Input id={id} value={typeof value === "string" ? value : ""} placeholder={field.placeholder} invalid={!!error} onChange={(e) => onChange(e.target.value)} data-testid={id} autoComplete="off" />
+        <Input
+          id={id}
+          value={typeof value === "string" ? value : ""}
+          placeholder={field.placeholder}
+          invalid={!!error}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={id}
+          autoComplete="off"
+        />
       )}
     </Field>
   );
 }
 
-export function OpPanel({ hostId, view, request, onClose, onApplied }: { hostId: string; view: StorageView; request: OpRequest; onClose: () => void; onApplied: (status: JobStatus) => void }) {
+export function OpPanel({
+  hostId,
+  view,
+  request,
+  onClose,
+  onApplied,
+}: {
+  hostId: string;
+  view: StorageView;
+  request: OpRequest;
+  onClose: () => void;
+  onApplied: (status: JobStatus) => void;
+}) {
   const trpc = useTRPC();
   const action = storageAction(request.action);
-  const [values, setValues] = useState<FormValues>(() => ({ ...(action.defaults?.(view, request.fixed) ?? {}), ...request.preset, ...request.fixed }));
+  const [values, setValues] = useState<FormValues>(() => ({
+    ...(action.defaults?.(view, request.fixed) ?? {}),
+    ...request.preset,
+    ...request.fixed,
+  }));
   const [previewed, setPreviewed] = useState<{ key: string; preview: StoragePreview } | null>(null);
   const [applied, setApplied] = useState<{ jobId: string | null; summary: string } | null>(null);
   const op = action.toOp(values);
   const key = JSON.stringify(op);
-  const preview = useMutation(trpc.storage.preview.mutationOptions({ onSuccess: (p, input) => setPreviewed({ key: JSON.stringify(input.op), preview: p }) }));
+  const preview = useMutation(
+    trpc.storage.preview.mutationOptions({ onSuccess: (p, input) => setPreviewed({ key: JSON.stringify(input.op), preview: p }) }),
+  );
   const run = useMutation(
     trpc.storage.run.mutationOptions({
       onSuccess: (r) => {

@@ -36,7 +36,20 @@ function lv(name: string, kind: TStorageLv["attr"]["kind"], hidden = false): TSt
   };
 }
 
-const disk = (path: string) => ({ name: path.slice(5), path, type: "disk", sizeBytes: 2 ** 31, fstype: null, partitionTable: null, uuid: null, label: null, mountpoint: null, parent: null, serial: null, readOnly: false });
+const disk = (path: string) => ({
+  name: path.slice(5),
+  path,
+  type: "disk",
+  sizeBytes: 2 ** 31,
+  fstype: null,
+  partitionTable: null,
+  uuid: null,
+  label: null,
+  mountpoint: null,
+  parent: null,
+  serial: null,
+  readOnly: false,
+});
 
 const view: StorageView = {
   hostId: "h",
@@ -45,7 +58,16 @@ const view: StorageView = {
   roots: ["/var/lib/labdeck/images"],
   storage: {
     lvmAvailable: true,
-    pvs: [{ name: "/dev/vdc", vg: null, sizeBytes: 2 ** 30, freeBytes: 2 ** 30, uuid: "p", attr: { allocatable: false, exported: false, missing: false, duplicate: false, raw: "---" } }],
+    pvs: [
+      {
+        name: "/dev/vdc",
+        vg: null,
+        sizeBytes: 2 ** 30,
+        freeBytes: 2 ** 30,
+        uuid: "p",
+        attr: { allocatable: false, exported: false, missing: false, duplicate: false, raw: "---" },
+      },
+    ],
     vgs: [],
     lvs: [],
     blockDevices: [],
@@ -84,11 +106,20 @@ describe("storage forms become ops", () => {
   });
 
   it("shrink carries the typed confirmation as typed", () => {
-    expect(storageAction("lv.shrink").toOp({ vg: "labvg", lv: "data", size: "256M", confirm: "labvg/data" })).toEqual({ op: "lv.shrink", vg: "labvg", lv: "data", size: "256M", confirm: "labvg/data" });
+    expect(storageAction("lv.shrink").toOp({ vg: "labvg", lv: "data", size: "256M", confirm: "labvg/data" })).toEqual({
+      op: "lv.shrink",
+      vg: "labvg",
+      lv: "data",
+      size: "256M",
+      confirm: "labvg/data",
+    });
   });
 
   it("convert proposes the other format beside the source", () => {
-    expect(storageAction("image.convert").defaults?.(view, { path: "/var/lib/labdeck/images/a.qcow2" })).toEqual({ format: "raw", target: "/var/lib/labdeck/images/a.raw" });
+    expect(storageAction("image.convert").defaults?.(view, { path: "/var/lib/labdeck/images/a.qcow2" })).toEqual({
+      format: "raw",
+      target: "/var/lib/labdeck/images/a.raw",
+    });
   });
 });
 

@@ -81,7 +81,9 @@ const ACTIONS: StorageAction[] = [
     toOp: (v) => ({
       op: "vg.create",
       name: text(v, "name"),
-      devices: text(v, "devices").split(/[\s,]+/).filter((d) => d !== ""),
+      devices: text(v, "devices")
+        .split(/[\s,]+/)
+        .filter((d) => d !== ""),
       extentSize: opt(v, "extentSize"),
     }),
   },
@@ -89,7 +91,9 @@ const ACTIONS: StorageAction[] = [
     id: "vg.extend",
     label: "Extend VG",
     fixed: ["vg"],
-    fields: (view) => [{ key: "device", label: "Add device", kind: "select", options: vgCandidates(view).map((d) => ({ value: d, label: d })) }],
+    fields: (view) => [
+      { key: "device", label: "Add device", kind: "select", options: vgCandidates(view).map((d) => ({ value: d, label: d })) },
+    ],
     defaults: (view) => ({ device: vgCandidates(view)[0] ?? "" }),
     toOp: (v) => ({ op: "vg.extend", vg: text(v, "vg"), device: text(v, "device") }),
   },
@@ -143,7 +147,14 @@ const ACTIONS: StorageAction[] = [
     id: "lv.grow",
     label: "Grow",
     fixed: ["vg", "lv"],
-    fields: () => [{ key: "size", label: "New size", kind: "text", hint: `the new total size (${SIZE_HINT}) or +SIZE to add (+64M); the preview shows the result; the filesystem grows with it` }],
+    fields: () => [
+      {
+        key: "size",
+        label: "New size",
+        kind: "text",
+        hint: `the new total size (${SIZE_HINT}) or +SIZE to add (+64M); the preview shows the result; the filesystem grows with it`,
+      },
+    ],
     toOp: (v) => ({ op: "lv.grow", vg: text(v, "vg"), lv: text(v, "lv"), size: text(v, "size") }),
   },
   {
@@ -152,8 +163,18 @@ const ACTIONS: StorageAction[] = [
     danger: true,
     fixed: ["vg", "lv"],
     fields: (_view, f) => [
-      { key: "size", label: "New size", kind: "text", hint: "the new total size or -SIZE to take away (-64M); the preview shows the result; at least what the filesystem uses" },
-      { key: "confirm", label: `Type ${String(f.vg)}/${String(f.lv)} to confirm`, kind: "text", placeholder: `${String(f.vg)}/${String(f.lv)}` },
+      {
+        key: "size",
+        label: "New size",
+        kind: "text",
+        hint: "the new total size or -SIZE to take away (-64M); the preview shows the result; at least what the filesystem uses",
+      },
+      {
+        key: "confirm",
+        label: `Type ${String(f.vg)}/${String(f.lv)} to confirm`,
+        kind: "text",
+        placeholder: `${String(f.vg)}/${String(f.lv)}`,
+      },
     ],
     notice: (f) =>
       `Shrinking unmounts ${String(f.vg)}/${String(f.lv)} while it runs: the filesystem is checked and shrunk first, then the LV. Anything using the mount (a guest, a shell in it) must stop first. ext4 only.`,
@@ -173,7 +194,13 @@ const ACTIONS: StorageAction[] = [
     fixed: ["vg", "origin"],
     fields: () => [
       { key: "name", label: "Snapshot name", kind: "text" },
-      { key: "size", label: "COW space", kind: "text", placeholder: "512M", hint: "changes to the origin after the snapshot are kept here; a full snapshot becomes invalid" },
+      {
+        key: "size",
+        label: "COW space",
+        kind: "text",
+        placeholder: "512M",
+        hint: "changes to the origin after the snapshot are kept here; a full snapshot becomes invalid",
+      },
     ],
     defaults: (_view, f) => ({ name: `${String(f.origin)}-snap` }),
     toOp: (v) => ({ op: "snapshot.create", vg: text(v, "vg"), origin: text(v, "origin"), name: text(v, "name"), size: text(v, "size") }),
@@ -184,7 +211,8 @@ const ACTIONS: StorageAction[] = [
     danger: true,
     fixed: ["vg", "name"],
     fields: () => [],
-    notice: (f) => `The origin returns to the content of ${String(f.vg)}/${String(f.name)}; the snapshot is gone afterwards. A mounted origin finishes merging when it is next activated.`,
+    notice: (f) =>
+      `The origin returns to the content of ${String(f.vg)}/${String(f.name)}; the snapshot is gone afterwards. A mounted origin finishes merging when it is next activated.`,
     toOp: (v) => ({ op: "snapshot.merge", vg: text(v, "vg"), name: text(v, "name") }),
   },
   {
@@ -192,7 +220,13 @@ const ACTIONS: StorageAction[] = [
     label: "New image",
     fixed: [],
     fields: (view) => [
-      { key: "path", label: "Path", kind: "text", placeholder: `${view.roots[0] ?? "/var/lib/labdeck/images"}/disk.qcow2`, hint: `under ${view.roots.join(", ")}` },
+      {
+        key: "path",
+        label: "Path",
+        kind: "text",
+        placeholder: `${view.roots[0] ?? "/var/lib/labdeck/images"}/disk.qcow2`,
+        hint: `under ${view.roots.join(", ")}`,
+      },
       { key: "format", label: "Format", kind: "select", options: FORMATS },
       { key: "size", label: "Size", kind: "text", placeholder: "10G", hint: SIZE_HINT },
     ],
@@ -203,7 +237,14 @@ const ACTIONS: StorageAction[] = [
     id: "image.resize",
     label: "Resize",
     fixed: ["path"],
-    fields: () => [{ key: "size", label: "New size", kind: "text", hint: "grow only, a new total size or +SIZE (+1G): the guest grows its own partition and filesystem afterwards" }],
+    fields: () => [
+      {
+        key: "size",
+        label: "New size",
+        kind: "text",
+        hint: "grow only, a new total size or +SIZE (+1G): the guest grows its own partition and filesystem afterwards",
+      },
+    ],
     toOp: (v) => ({ op: "image.resize", path: text(v, "path"), size: text(v, "size") }),
   },
   {
@@ -226,7 +267,13 @@ const ACTIONS: StorageAction[] = [
     label: "Root/swap file",
     fixed: [],
     fields: (view) => [
-      { key: "path", label: "Path", kind: "text", placeholder: `${view.roots[0] ?? "/var/lib/labdeck/images"}/root.img`, hint: `under ${view.roots.join(", ")}` },
+      {
+        key: "path",
+        label: "Path",
+        kind: "text",
+        placeholder: `${view.roots[0] ?? "/var/lib/labdeck/images"}/root.img`,
+        hint: `under ${view.roots.join(", ")}`,
+      },
       { key: "size", label: "Size", kind: "text", placeholder: "2G", hint: SIZE_HINT },
       {
         key: "filesystem",
@@ -239,7 +286,12 @@ const ACTIONS: StorageAction[] = [
       },
     ],
     defaults: () => ({ filesystem: "ext4" }),
-    toOp: (v) => ({ op: "rootfile.create", path: text(v, "path"), size: text(v, "size"), filesystem: text(v, "filesystem") as "ext4" | "swap" }),
+    toOp: (v) => ({
+      op: "rootfile.create",
+      path: text(v, "path"),
+      size: text(v, "size"),
+      filesystem: text(v, "filesystem") as "ext4" | "swap",
+    }),
   },
 ];
 

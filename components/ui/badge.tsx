@@ -13,12 +13,28 @@ const TONES: Record<Tone, string> = {
   violet: "bg-violet-50 text-violet-800 ring-violet-600/30",
 };
 
-export function Badge({ tone = "gray", children, className, testId, title }: { tone?: Tone; children: ReactNode; className?: string; testId?: string; title?: string }) {
+export function Badge({
+  tone = "gray",
+  children,
+  className,
+  testId,
+  title,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  title?: string;
+}) {
   return (
     <span
       title={title}
       data-testid={testId}
-      className={cx("inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", TONES[tone], className)}
+      className={cx(
+        "inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset",
+        TONES[tone],
+        className,
+      )}
     >
       {children}
     </span>

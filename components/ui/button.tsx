@@ -28,9 +28,24 @@ export function buttonClass(variant: Variant = "secondary", size: "sm" | "md" = 
   );
 }
 
-export function Button({ variant = "secondary", size = "md", pending = false, className, disabled, children, type = "button", ...rest }: ButtonProps) {
+export function Button({
+  variant = "secondary",
+  size = "md",
+  pending = false,
+  className,
+  disabled,
+  children,
+  type = "button",
+  ...rest
+}: ButtonProps) {
   return (
-    <button type={type} className={cx(buttonClass(variant, size), className)} disabled={disabled || pending} aria-busy={pending || undefined} {...rest}>
+    <button
+      type={type}
+      className={cx(buttonClass(variant, size), className)}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      {...rest}
+    >
       {pending && <Spinner />}
       {children}
     </button>

@@ -40,13 +40,31 @@ export function CopyButton({ text, label = "Copy", testId }: { text: string; lab
   );
 }
 
-export function CodeBlock({ code, wrap = false, className, testId, copyTestId }: { code: string; wrap?: boolean; className?: string; testId?: string; copyTestId?: string }) {
+export function CodeBlock({
+  code,
+  wrap = false,
+  className,
+  testId,
+  copyTestId,
+}: {
+  code: string;
+  wrap?: boolean;
+  className?: string;
+  testId?: string;
+  copyTestId?: string;
+}) {
   return (
     <div className={cx("theme-fixed relative rounded border border-slate-200 bg-slate-900", className)}>
       <div className="absolute top-1.5 right-1.5">
         <CopyButton text={code} testId={copyTestId} />
       </div>
-      <pre className={cx("overflow-x-auto p-3 pr-20 font-mono text-xs leading-relaxed text-slate-100", wrap && "break-all whitespace-pre-wrap")} data-testid={testId}>
+      <pre
+        className={cx(
+          "overflow-x-auto p-3 pr-20 font-mono text-xs leading-relaxed text-slate-100",
+          wrap && "break-all whitespace-pre-wrap",
+        )}
+        data-testid={testId}
+      >
         {code}
       </pre>
     </div>

@@ -22,5 +22,7 @@ export function Select({ invalid, className, children, ...rest }: SelectHTMLAttr
 }
 
 export function Textarea({ invalid, className, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }) {
-  return <textarea aria-invalid={invalid || undefined} className={cx(BASE, "py-1.5 font-mono text-xs", border(invalid), className)} {...rest} />;
+  return (
+    <textarea aria-invalid={invalid || undefined} className={cx(BASE, "py-1.5 font-mono text-xs", border(invalid), className)} {...rest} />
+  );
 }

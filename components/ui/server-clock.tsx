@@ -42,7 +42,11 @@ export function ServerClockSync() {
 
 /** Server time, re-read every `intervalMs` while `active`. */
 export function useServerNow(intervalMs: number, active = true): number {
-  const synced = useSyncExternalStore(subscribe, () => offsetMs, () => 0);
+  const synced = useSyncExternalStore(
+    subscribe,
+    () => offsetMs,
+    () => 0,
+  );
   const [now, setNow] = useState(serverNow);
   useEffect(() => {
     setNow(serverNow());

@@ -12,7 +12,9 @@ export function Loading({ label = "Loading…", className }: { label?: string; c
 
 export function Empty({ children, action, className }: { children: ReactNode; action?: ReactNode; className?: string }) {
   return (
-    <div className={cx("flex flex-col items-start gap-2 rounded border border-dashed border-slate-300 px-4 py-5 text-slate-600", className)}>
+    <div
+      className={cx("flex flex-col items-start gap-2 rounded border border-dashed border-slate-300 px-4 py-5 text-slate-600", className)}
+    >
       <div>{children}</div>
       {action}
     </div>

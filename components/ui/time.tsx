@@ -26,7 +26,14 @@ export function relativeTime(date: Date, now: number): string {
 }
 
 export function formatTime(date: Date): string {
-  return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return date.toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 }
 
 export function formatDuration(ms: number | null | undefined): string {

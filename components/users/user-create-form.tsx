@@ -36,10 +36,23 @@ export function UserCreateForm() {
     <form onSubmit={submit} className="space-y-3" noValidate data-testid="user-create-form">
       <div className="flex flex-wrap items-start gap-3">
         <Field label="User name" htmlFor="new-username" error={errors.username} className="w-48">
-          <Input id="new-username" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} invalid={!!errors.username} />
+          <Input
+            id="new-username"
+            autoComplete="off"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            invalid={!!errors.username}
+          />
         </Field>
         <Field label="Password" htmlFor="new-password" error={errors.password} hint="at least 10 characters" className="w-56">
-          <Input id="new-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} invalid={!!errors.password} />
+          <Input
+            id="new-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            invalid={!!errors.password}
+          />
         </Field>
         <Field label="Role" htmlFor="new-role" error={errors.role} className="w-36">
           <Select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -50,12 +63,23 @@ export function UserCreateForm() {
             ))}
           </Select>
         </Field>
-        <Button type="submit" variant="primary" className="mt-5" pending={create.isPending} disabled={!username || !password} data-testid="user-create-submit">
+        <Button
+          type="submit"
+          variant="primary"
+          className="mt-5"
+          pending={create.isPending}
+          disabled={!username || !password}
+          data-testid="user-create-submit"
+        >
           Create user
         </Button>
       </div>
       {message && <Notice tone="error">{message}</Notice>}
-      {create.isSuccess && <Notice tone="success">Created {create.data.username} ({create.data.role}). Give them the password over a channel you trust.</Notice>}
+      {create.isSuccess && (
+        <Notice tone="success">
+          Created {create.data.username} ({create.data.role}). Give them the password over a channel you trust.
+        </Notice>
+      )}
     </form>
   );
 }

@@ -26,7 +26,14 @@ export function UsersAdmin() {
   const [removing, setRemoving] = useState<UserRow | null>(null);
   const refresh = () => void queryClient.invalidateQueries(trpc.users.list.queryFilter());
   const setRole = useMutation(trpc.users.setRole.mutationOptions({ onSettled: refresh }));
-  const remove = useMutation(trpc.users.remove.mutationOptions({ onSuccess: () => { setRemoving(null); refresh(); } }));
+  const remove = useMutation(
+    trpc.users.remove.mutationOptions({
+      onSuccess: () => {
+        setRemoving(null);
+        refresh();
+      },
+    }),
+  );
 
   if (!isAdmin) {
     return (
@@ -40,16 +47,25 @@ export function UsersAdmin() {
   }
   return (
     <div className="space-y-4">
-      <PageHeader title="Users" subtitle="Viewers read everything; operators add hosts and apply changes; admins also manage users, remove hosts and re-pin keys." />
+      <PageHeader
+        title="Users"
+        subtitle="Viewers read everything; operators add hosts and apply changes; admins also manage users, remove hosts and re-pin keys."
+      />
       <Card title="Add a user">
         <UserCreateForm />
       </Card>
       <Card bodyClassName="p-0">
-        {setRole.error && <Notice tone="error" className="m-3">Role not changed: {errorMessage(setRole.error)}</Notice>}
+        {setRole.error && (
+          <Notice tone="error" className="m-3">
+            Role not changed: {errorMessage(setRole.error)}
+          </Notice>
+        )}
         {users.isPending ? (
           <Loading className="px-4" />
         ) : users.isError ? (
-          <Notice tone="error" className="m-4">{errorMessage(users.error)}</Notice>
+          <Notice tone="error" className="m-4">
+            {errorMessage(users.error)}
+          </Notice>
         ) : (
           <Table>
             <THead>
@@ -67,7 +83,13 @@ export function UsersAdmin() {
                     {u.username} {u.id === me.id && <span className="text-xs text-slate-500">(you)</span>}
                   </Td>
                   <Td>
-                    <Select className="w-32" value={u.role} disabled={setRole.isPending} onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })} data-testid="user-role">
+                    <Select
+                      className="w-32"
+                      value={u.role}
+                      disabled={setRole.isPending}
+                      onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value as Role })}
+                      data-testid="user-role"
+                    >
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {r}

@@ -31,7 +31,9 @@ export async function runGuestAction(page: Page, action: string, status = "succe
   const panel = page.getByTestId("guest-action-panel");
   await expect(panel.getByTestId("plan-preview")).toBeVisible();
   await panel.getByTestId("guest-action-run").click();
-  await expect(panel.getByTestId("job-inline").getByTestId("job-status").locator("[data-status]")).toHaveAttribute("data-status", status, { timeout: 75_000 });
+  await expect(panel.getByTestId("job-inline").getByTestId("job-status").locator("[data-status]")).toHaveAttribute("data-status", status, {
+    timeout: 75_000,
+  });
   await panel.getByTestId("guest-action-close").click();
 }
 

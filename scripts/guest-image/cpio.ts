@@ -26,8 +26,7 @@ function record(ino: number, mode: number, data: Buffer, name: string, rdev: { m
   if (name.startsWith("/") || name.includes("\0")) throw new Error(`cpio: bad entry name ${JSON.stringify(name)}`);
   const nameBuf = Buffer.from(`${name}\0`);
   const header = Buffer.from(
-    "070701" +
-      [ino, mode, 0, 0, 1, 0, data.length, 0, 0, rdev.major, rdev.minor, nameBuf.length, 0].map(hex8).join(""),
+    "070701" + [ino, mode, 0, 0, 1, 0, data.length, 0, 0, rdev.major, rdev.minor, nameBuf.length, 0].map(hex8).join(""),
   );
   const headerAndName = Buffer.concat([header, nameBuf]);
   return Buffer.concat([headerAndName, pad4(headerAndName.length), data, pad4(data.length)]);

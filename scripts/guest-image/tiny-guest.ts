@@ -31,7 +31,11 @@ export function defaultCacheRoot(): string {
   return path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "labdeck");
 }
 
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 /** The versioned kernel package the meta package depends on, read from apt's local lists. */
 export async function resolveKernelPackage(): Promise<{ pkg: string; version: string }> {
@@ -84,9 +88,10 @@ async function buildInitramfs(modulesDir: string): Promise<Buffer> {
     { kind: "dir", path: "bin" },
     { kind: "dir", path: "usr" },
     ...(await busyboxEntries()).filter((e) => !(e.kind === "dir" && (e.path === "bin" || e.path === "usr"))),
-    ...["dev", "proc", "sys", "tmp", "root", "etc", "etc/acpi", "etc/acpi/PWRF", "lib", "lib/modules"].map(
-      (d): CpioEntry => ({ kind: "dir", path: d }),
-    ),
+    ...["dev", "proc", "sys", "tmp", "root", "etc", "etc/acpi", "etc/acpi/PWRF", "lib", "lib/modules"].map((d): CpioEntry => ({
+      kind: "dir",
+      path: d,
+    })),
     // The kernel opens /dev/console before devtmpfs is mounted: it must be in the archive.
     { kind: "char", path: "dev/console", major: 5, minor: 1 },
     { kind: "char", path: "dev/null", major: 1, minor: 3, mode: 0o666 },

@@ -10,16 +10,7 @@ import type { SshTarget } from "../../server/ssh/types";
 import { createNamespace, createNetwork, destroyNetwork, namespacePids } from "./netns";
 import { run, type RunResult } from "./run";
 import { claimSlot, recordSlotOwner, releaseSlot, slotAddresses, vethName } from "./slots";
-import {
-  generateKey,
-  keyFingerprint,
-  readPid,
-  sshdFiles,
-  startSshd,
-  stopSshd,
-  writeSshdConfig,
-  type SshdFiles,
-} from "./sshd";
+import { generateKey, keyFingerprint, readPid, sshdFiles, startSshd, stopSshd, writeSshdConfig, type SshdFiles } from "./sshd";
 
 export const DEFAULT_LAB_BASE_DIR = "/tmp/labdeck-lab";
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
@@ -113,9 +104,7 @@ function keyFiles(files: SshdFiles): string[] {
 async function removeAllBut(dir: string, keep: readonly string[]): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const kept = new Set(keep.map((f) => path.basename(f)));
-  await Promise.all(
-    names.filter((n) => !kept.has(n)).map((n) => rm(path.join(dir, n), { recursive: true, force: true })),
-  );
+  await Promise.all(names.filter((n) => !kept.has(n)).map((n) => rm(path.join(dir, n), { recursive: true, force: true })));
 }
 
 function writeState(state: LabHostState): Promise<void> {
@@ -123,7 +112,14 @@ function writeState(state: LabHostState): Promise<void> {
 }
 
 async function filesExist(files: readonly string[]): Promise<boolean> {
-  const found = await Promise.all(files.map((f) => access(f).then(() => true, () => false)));
+  const found = await Promise.all(
+    files.map((f) =>
+      access(f).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return !found.includes(false);
 }
 

@@ -88,8 +88,7 @@ export async function writeSshdConfig(files: SshdFiles, cfg: SshdConfig): Promis
 }
 
 // $1 is the empty file; the rest is the sshd command line. A missing /root/.bashrc needs no mask.
-const MASK_BASHRC_THEN_EXEC =
-  'if [ -e /root/.bashrc ]; then mount --bind "$1" /root/.bashrc || exit 1; fi; shift; exec "$@"';
+const MASK_BASHRC_THEN_EXEC = 'if [ -e /root/.bashrc ]; then mount --bind "$1" /root/.bashrc || exit 1; fi; shift; exec "$@"';
 
 export async function readPid(pidFile: string): Promise<number | null> {
   try {
@@ -110,10 +109,24 @@ export async function startSshd(namespace: string, files: SshdFiles, detached: b
   const child = spawn(
     "ip",
     [
-      "netns", "exec", namespace,
-      "unshare", "--mount", "--propagation", "private",
-      "sh", "-c", MASK_BASHRC_THEN_EXEC, "sh", files.emptyBashrcFile,
-      "/usr/sbin/sshd", "-D", "-f", files.configFile, "-E", files.logFile,
+      "netns",
+      "exec",
+      namespace,
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      MASK_BASHRC_THEN_EXEC,
+      "sh",
+      files.emptyBashrcFile,
+      "/usr/sbin/sshd",
+      "-D",
+      "-f",
+      files.configFile,
+      "-E",
+      files.logFile,
     ],
     { detached, stdio: "ignore" },
   );

@@ -18,9 +18,7 @@ async function isThisVmsQemu(pid: number, name: string): Promise<boolean> {
   return cmdline.split("\0").includes(`labdeck-${name}`);
 }
 
-export async function cleanupStaleLabVms(
-  opts: { baseDir?: string; includeDetached?: boolean } = {},
-): Promise<LabVmCleanupReport> {
+export async function cleanupStaleLabVms(opts: { baseDir?: string; includeDetached?: boolean } = {}): Promise<LabVmCleanupReport> {
   const baseDir = opts.baseDir ?? DEFAULT_LAB_VM_BASE_DIR;
   const report: LabVmCleanupReport = { stopped: [], kept: [] };
   for (const name of (await readdir(baseDir).catch(() => [] as string[])).sort()) {

@@ -106,7 +106,12 @@ async function main(): Promise<number> {
     case "list": {
       const names = await readdir(DEFAULT_LAB_VM_BASE_DIR).catch(() => [] as string[]);
       const states = await Promise.all(
-        names.map((n) => readFile(path.join(DEFAULT_LAB_VM_BASE_DIR, n, "state.json"), "utf8").then(JSON.parse, () => ({ name: n, state: "starting or broken" }))),
+        names.map((n) =>
+          readFile(path.join(DEFAULT_LAB_VM_BASE_DIR, n, "state.json"), "utf8").then(JSON.parse, () => ({
+            name: n,
+            state: "starting or broken",
+          })),
+        ),
       );
       print(states);
       return 0;

@@ -12,18 +12,7 @@ import { keyFingerprint } from "../lab-host/sshd";
 import { run, runOk } from "../lab-host/run";
 import { acquireBuildLock } from "./build-lock";
 import { machineMirror } from "./mirror";
-import {
-  BUILD_STEPS_VERSION,
-  ENABLE_UNITS,
-  FILES,
-  HOSTNAME,
-  MASK_UNITS,
-  PACKAGES,
-  ROOT_LABEL,
-  ROOT_SIZE,
-  RUN_DIR,
-  SUITE,
-} from "./recipe";
+import { BUILD_STEPS_VERSION, ENABLE_UNITS, FILES, HOSTNAME, MASK_UNITS, PACKAGES, ROOT_LABEL, ROOT_SIZE, RUN_DIR, SUITE } from "./recipe";
 
 export interface LabVmImage {
   /** The cache entry: disk.img, vmlinuz, initrd.img, keys, manifest.json, build.log. */
@@ -49,11 +38,17 @@ interface Manifest {
   buildSeconds: number;
 }
 
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 export function labVmRecipeKey(): string {
   return createHash("sha256")
-    .update(JSON.stringify({ SUITE, HOSTNAME, ROOT_LABEL, ROOT_SIZE, RUN_DIR, PACKAGES, FILES, ENABLE_UNITS, MASK_UNITS, BUILD_STEPS_VERSION }))
+    .update(
+      JSON.stringify({ SUITE, HOSTNAME, ROOT_LABEL, ROOT_SIZE, RUN_DIR, PACKAGES, FILES, ENABLE_UNITS, MASK_UNITS, BUILD_STEPS_VERSION }),
+    )
     .digest("hex")
     .slice(0, 16);
 }
@@ -149,7 +144,10 @@ async function configureTree(tree: string, work: string): Promise<{ hostKeyFinge
 /** The kernel package's postinst built the initrd in the chroot (virtio_blk is a module). */
 async function copyKernel(tree: string, work: string): Promise<string> {
   const boot = await readdir(path.join(tree, "boot"));
-  const vmlinuz = boot.filter((f) => f.startsWith("vmlinuz-")).sort().at(-1);
+  const vmlinuz = boot
+    .filter((f) => f.startsWith("vmlinuz-"))
+    .sort()
+    .at(-1);
   if (vmlinuz === undefined) throw new Error("debootstrap installed no kernel into /boot");
   const release = vmlinuz.slice("vmlinuz-".length);
   if (!boot.includes(`initrd.img-${release}`)) throw new Error(`no initrd.img-${release} in /boot`);
@@ -211,7 +209,9 @@ async function pruneOtherImages(cacheDir: string, keep: string, log: (line: stri
     if (name === keep || !/^[0-9a-f]{16}$/.test(name)) continue;
     const dir = path.join(cacheDir, name);
     if (cmdlines.some((c) => c.includes(`${dir}/`))) continue;
-    const built = await stat(dir).then((st) => st.mtimeMs).catch(() => 0);
+    const built = await stat(dir)
+      .then((st) => st.mtimeMs)
+      .catch(() => 0);
     if (Date.now() - built < KEEP_OTHER_IMAGES_MS) continue;
     log(`removing the image of an older recipe: ${dir}`);
     await removeTree(dir);
@@ -222,9 +222,7 @@ async function pruneOtherImages(cacheDir: string, keep: string, log: (line: stri
  * The cached lab VM image, built first when this recipe has none (a few minutes, as root,
  * with network access to the machine's Debian mirror). Safe to call from several processes.
  */
-export async function ensureLabVmImage(
-  opts: { cacheRoot?: string; log?: (line: string) => void } = {},
-): Promise<LabVmImage> {
+export async function ensureLabVmImage(opts: { cacheRoot?: string; log?: (line: string) => void } = {}): Promise<LabVmImage> {
   const log = opts.log ?? (() => undefined);
   const key = labVmRecipeKey();
   const cacheDir = labVmCacheDir(opts.cacheRoot);

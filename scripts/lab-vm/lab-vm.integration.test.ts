@@ -11,7 +11,11 @@ const support = labVmsSupported();
 // Cold: image build (about 2 min) plus boot under TCG on a busy 2-core machine.
 const SETUP_TIMEOUT_MS = 15 * 60_000;
 
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 describe.skipIf(!support.ok)(`lab VM harness${support.ok ? "" : ` (skipped: ${support.reason})`}`, () => {
   let vm: LabVm;
@@ -38,8 +42,9 @@ describe.skipIf(!support.ok)(`lab VM harness${support.ok ? "" : ` (skipped: ${su
   it("shows the LVM disk and the extra disk by serial, empty and at their sizes", async () => {
     const r = await pool.exec(vm.target(), ["lsblk", "-J", "-b", "-d", "-o", "NAME,SIZE,SERIAL,FSTYPE"]);
     expect(r.exitStatus).toBe(0);
-    const devices = (JSON.parse(r.stdout) as { blockdevices: { name: string; size: number; serial: string | null; fstype: string | null }[] })
-      .blockdevices;
+    const devices = (
+      JSON.parse(r.stdout) as { blockdevices: { name: string; size: number; serial: string | null; fstype: string | null }[] }
+    ).blockdevices;
     expect(devices.find((d) => d.serial === LVM_DISK_SERIAL)).toMatchObject({ size: 2 * 2 ** 30, fstype: null });
     expect(devices.find((d) => d.serial === "labdeck-extra")).toMatchObject({ size: 64 * 2 ** 20, fstype: null });
     const byId = await pool.exec(vm.target(), ["readlink", "-f", `/dev/disk/by-id/virtio-${LVM_DISK_SERIAL}`]);

@@ -124,7 +124,8 @@ function diskSpecs(opts: StartLabVmOptions): LabVmDiskSpec[] {
   for (const d of specs) {
     if (!SERIAL_PATTERN.test(d.serial)) throw new Error(`lab VM disk serial must match ${SERIAL_PATTERN}: ${d.serial}`);
     if (seen.has(d.serial)) throw new Error(`lab VM disk serial used twice: ${d.serial}`);
-    if (!Number.isInteger(d.sizeBytes) || d.sizeBytes < 2 ** 20) throw new Error(`lab VM disk ${d.serial}: size must be whole bytes, at least 1 MiB`);
+    if (!Number.isInteger(d.sizeBytes) || d.sizeBytes < 2 ** 20)
+      throw new Error(`lab VM disk ${d.serial}: size must be whole bytes, at least 1 MiB`);
     seen.add(d.serial);
   }
   return specs;
@@ -154,7 +155,9 @@ async function waitForSsh(vm: LabVm, deadline: number): Promise<void> {
       }
       pool.drop(vm.target().hostId);
       if (Date.now() > deadline) {
-        throw new Error(`lab VM ${vm.name}: no SSH within the boot timeout (last: ${last}); serial log tail:\n${(await vm.serialOutput()).slice(-3000)}`);
+        throw new Error(
+          `lab VM ${vm.name}: no SSH within the boot timeout (last: ${last}); serial log tail:\n${(await vm.serialOutput()).slice(-3000)}`,
+        );
       }
       await sleep(1000);
     }
@@ -212,10 +215,7 @@ export async function startLabVm(opts: StartLabVmOptions = {}): Promise<LabVm> {
       ...files,
     });
     qemuPid = Number((await readFile(files.pidFile, "utf8")).trim());
-    const [privateKey, publicKey] = await Promise.all([
-      readFile(image.privateKeyFile, "utf8"),
-      readFile(image.publicKeyFile, "utf8"),
-    ]);
+    const [privateKey, publicKey] = await Promise.all([readFile(image.privateKeyFile, "utf8"), readFile(image.publicKeyFile, "utf8")]);
     const state: LabVmState = {
       name,
       address: "127.0.0.1",

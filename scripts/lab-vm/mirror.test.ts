@@ -51,7 +51,10 @@ describe("apt sources", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "ldk-apt-"));
     try {
       await mkdir(path.join(dir, "sources.list.d"));
-      await writeFile(path.join(dir, "sources.list.d", "a.sources.disabled"), "Types: deb\nURIs: http://no.example/d\nSuites: bookworm\nComponents: main\n");
+      await writeFile(
+        path.join(dir, "sources.list.d", "a.sources.disabled"),
+        "Types: deb\nURIs: http://no.example/d\nSuites: bookworm\nComponents: main\n",
+      );
       await writeFile(path.join(dir, "sources.list.d", "debian.sources"), DEBIAN_SOURCES);
       expect(await machineMirror("bookworm", dir)).toBe("http://deb.debian.org/debian");
       await expect(machineMirror("trixie", dir)).rejects.toThrow(/trixie main/);

@@ -35,30 +35,46 @@ export function qemuArgv(spec: QemuSpec): string[] {
   }
   // cache=unsafe: every disk is thrown away with the VM, so host flushes buy nothing.
   const drives = spec.disks.flatMap((d, i) => [
-    "-drive", `file=${d.file},if=none,id=disk${i},format=${d.format},cache=unsafe,discard=unmap`,
-    "-device", `virtio-blk-pci,drive=disk${i}${d.serial === undefined ? "" : `,serial=${d.serial}`}`,
+    "-drive",
+    `file=${d.file},if=none,id=disk${i},format=${d.format},cache=unsafe,discard=unmap`,
+    "-device",
+    `virtio-blk-pci,drive=disk${i}${d.serial === undefined ? "" : `,serial=${d.serial}`}`,
   ]);
   return [
     "qemu-system-x86_64",
-    "-name", `labdeck-${spec.name}`,
+    "-name",
+    `labdeck-${spec.name}`,
     // KVM here is PVM and stalls a stock kernel (LAB-HOSTS.md); -cpu max lets the guest
     // see SVM, so /dev/kvm exists inside for nested tests.
-    "-accel", "tcg,thread=multi",
-    "-cpu", "max",
-    "-smp", String(spec.cpus),
-    "-m", String(spec.memoryMiB),
+    "-accel",
+    "tcg,thread=multi",
+    "-cpu",
+    "max",
+    "-smp",
+    String(spec.cpus),
+    "-m",
+    String(spec.memoryMiB),
     "-nodefaults",
-    "-display", "none",
-    "-kernel", spec.kernel,
-    "-initrd", spec.initrd,
-    "-append", spec.append,
+    "-display",
+    "none",
+    "-kernel",
+    spec.kernel,
+    "-initrd",
+    spec.initrd,
+    "-append",
+    spec.append,
     ...drives,
     // restrict=on: the VM reaches nothing outside, only the forwarded port reaches it.
-    "-netdev", `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
-    "-device", "virtio-net-pci,netdev=net0",
-    "-qmp", `unix:${spec.qmpSocket},server=on,wait=off`,
-    "-serial", `file:${spec.serialLog}`,
-    "-pidfile", spec.pidFile,
+    "-netdev",
+    `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
+    "-device",
+    "virtio-net-pci,netdev=net0",
+    "-qmp",
+    `unix:${spec.qmpSocket},server=on,wait=off`,
+    "-serial",
+    `file:${spec.serialLog}`,
+    "-pidfile",
+    spec.pidFile,
     "-daemonize",
   ];
 }
@@ -114,7 +130,10 @@ export async function qmpCommand(socket: string, command: string, args?: Record<
 export async function stopQemu(pid: number, qmpSocket: string, graceful: boolean): Promise<void> {
   if (!(await processAlive(pid))) return;
   if (graceful) {
-    const asked = await qmpCommand(qmpSocket, "system_powerdown").then(() => true, () => false);
+    const asked = await qmpCommand(qmpSocket, "system_powerdown").then(
+      () => true,
+      () => false,
+    );
     if (asked && (await waitForExit([pid], 30_000))) return;
   }
   // "quit" may lose its answer when QEMU exits first; the wait below is what counts.

@@ -52,7 +52,8 @@ export const FILES: Readonly<Record<string, string>> = {
   "etc/systemd/network/20-labdeck.network": "[Match]\nName=en* eth*\n\n[Network]\nDHCP=ipv4\n",
   // ifupdown configures only what it is told to: the uplink stays with systemd-networkd,
   // and the file Labdeck writes is pulled in by the same line a stock Debian install has.
-  "etc/network/interfaces": "# interfaces(5) file used by ifup(8) and ifdown(8)\nsource /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n",
+  "etc/network/interfaces":
+    "# interfaces(5) file used by ifup(8) and ifdown(8)\nsource /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n",
   // Debian's sshd_config includes sshd_config.d first, and the first value of a keyword wins.
   "etc/ssh/sshd_config.d/labdeck.conf": [
     "HostKey /etc/ssh/ssh_host_ed25519_key",

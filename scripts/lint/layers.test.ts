@@ -17,7 +17,10 @@ const dirs: string[] = [];
 async function tree(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "labdeck-layers-"));
   dirs.push(dir);
-  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "esnext", moduleResolution: "bundler", strict: true } }));
+  await writeFile(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { module: "esnext", moduleResolution: "bundler", strict: true } }),
+  );
   for (const [rel, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
     await writeFile(path.join(dir, rel), text);
@@ -43,12 +46,14 @@ afterEach(async () => {
 describe("the layer rule (.dependency-cruiser.cjs)", () => {
   it("passes a tree whose imports point down", async () => {
     const dir = await tree({
-      "lib/names.ts": 'export const NAME = /^[a-z]+$/;\n',
-      "server/ssh/quote.ts": 'export const q = (s: string) => s;\n',
-      "server/hosts/probe.ts": 'import { q } from "../ssh/quote";\nimport { NAME } from "../../lib/names";\nexport const p = () => q(String(NAME));\n',
+      "lib/names.ts": "export const NAME = /^[a-z]+$/;\n",
+      "server/ssh/quote.ts": "export const q = (s: string) => s;\n",
+      "server/hosts/probe.ts":
+        'import { q } from "../ssh/quote";\nimport { NAME } from "../../lib/names";\nexport const p = () => q(String(NAME));\n',
       "server/services/host-service.ts": 'import { p } from "../hosts/probe";\nexport const s = () => p();\n',
       "server/api/routers/hosts.ts": 'import { s } from "../../services/host-service";\nexport const r = () => s();\n',
-      "components/hosts.tsx": 'import type { r } from "../server/api/routers/hosts";\nimport { NAME } from "../lib/names";\nexport type R = typeof r;\nexport const n = NAME;\n',
+      "components/hosts.tsx":
+        'import type { r } from "../server/api/routers/hosts";\nimport { NAME } from "../lib/names";\nexport type R = typeof r;\nexport const n = NAME;\n',
     });
     expect(await violations(dir)).toEqual([]);
   }, 30_000);
@@ -59,10 +64,16 @@ describe("the layer rule (.dependency-cruiser.cjs)", () => {
       "server/services/network-job.ts": 'export const job = async () => (await import("./runtime")).runtime;\n',
       "server/hosts/probe.ts": 'import { runtime } from "../services/runtime";\nexport const p = runtime;\n',
       "server/services/demo.ts": 'import { h } from "../../scripts/lab-host";\nexport const d = h;\n',
-      "scripts/lab-host.ts": 'export const h = 1;\n',
+      "scripts/lab-host.ts": "export const h = 1;\n",
       "lib/sizes.ts": 'import { readFileSync } from "node:fs";\nexport const s = readFileSync;\n',
       "components/page.tsx": 'import { runtime } from "../server/services/runtime";\nexport const x = runtime;\n',
     });
-    expect(await violations(dir)).toEqual(["lib-no-node", "no-circular", "server-not-to-harness", "services-not-from-below", "ui-only-server-types"]);
+    expect(await violations(dir)).toEqual([
+      "lib-no-node",
+      "no-circular",
+      "server-not-to-harness",
+      "services-not-from-below",
+      "ui-only-server-types",
+    ]);
   }, 30_000);
 });

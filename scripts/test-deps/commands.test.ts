@@ -11,10 +11,29 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SCAN = ["server", "scripts", "e2e", "bench", "components", "app"];
 // Words that appear first in string arrays as data (QEMU option keys, state names, shell
 // builtins in constant scripts) and happen to be program names here too.
-const DATA_WORDS = new Set(["arch", "command", "false", "file", "hostname", "id", "jobs", "link", "local", "read", "shutdown", "size", "source", "type", "users", "x86_64"]);
+const DATA_WORDS = new Set([
+  "arch",
+  "command",
+  "false",
+  "file",
+  "hostname",
+  "id",
+  "jobs",
+  "link",
+  "local",
+  "read",
+  "shutdown",
+  "size",
+  "source",
+  "type",
+  "users",
+  "x86_64",
+]);
 const TOKEN = /(?:\[\s*|\b(?:spawn|spawnSync|execFile|execFileSync)\(\s*)"([a-z][a-z0-9._+-]{0,40})"/g;
 // npm's bin folders are on PATH under vitest; what they hold comes from package.json.
-const SEARCH_PATH = [...(process.env["PATH"] ?? "").split(":"), "/usr/sbin", "/sbin"].filter((d) => d !== "" && !d.includes("node_modules"));
+const SEARCH_PATH = [...(process.env["PATH"] ?? "").split(":"), "/usr/sbin", "/sbin"].filter(
+  (d) => d !== "" && !d.includes("node_modules"),
+);
 
 function table(): Map<string, string> {
   const rows = readFileSync(path.join(import.meta.dirname, "commands.tsv"), "utf8").split("\n");

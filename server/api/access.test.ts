@@ -93,7 +93,10 @@ beforeAll(async () => {
   const factory = createCallerFactory(appRouter);
   callerFor = (role) =>
     factory({
-      get rt() { return testRuntime(); }, db,
+      get rt() {
+        return testRuntime();
+      },
+      db,
       user: role ? { id: `u-${role}`, username: `test-${role}`, role } : null,
       sessionId: role ? `s-${role}` : null,
       ip: "192.0.2.1",

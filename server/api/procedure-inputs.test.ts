@@ -18,7 +18,10 @@ function boundedPattern(re: RegExp): boolean {
 function hasBound(d: Z["_zod"]["def"]): boolean {
   const checks = ((d.checks ?? []) as Array<{ _zod: { def: CheckDef } }>).map((c) => c._zod.def);
   return checks.some(
-    (c) => c.check === "max_length" || c.check === "length_equals" || (c.check === "string_format" && c.format === "regex" && c.pattern !== undefined && boundedPattern(c.pattern)),
+    (c) =>
+      c.check === "max_length" ||
+      c.check === "length_equals" ||
+      (c.check === "string_format" && c.format === "regex" && c.pattern !== undefined && boundedPattern(c.pattern)),
   );
 }
 

@@ -57,8 +57,14 @@ function isPrismaNotFound(err: unknown): boolean {
 export function toTRPCError(err: unknown): TRPCError | null {
   if (err instanceof TRPCError) return null;
   if (err instanceof LabdeckError) return new TRPCError({ code: CODE_MAP[err.code], message: err.message, cause: err });
-  if (err instanceof ZodError) return new TRPCError({ code: "BAD_REQUEST", message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), cause: err });
-  if (isPrismaNotFound(err)) return new TRPCError({ code: "NOT_FOUND", message: "no such record (it may have been removed)", cause: err as Error });
+  if (err instanceof ZodError)
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      cause: err,
+    });
+  if (isPrismaNotFound(err))
+    return new TRPCError({ code: "NOT_FOUND", message: "no such record (it may have been removed)", cause: err as Error });
   return null;
 }
 
@@ -98,7 +104,8 @@ const endWithSession = t.middleware(async ({ ctx, type, next }) => {
   const result = await next({ ctx: { sessionEnded: ended.signal } });
   if (!result.ok || ended.signal.aborted) off();
   if (!result.ok) return result;
-  if (ended.signal.aborted) throw new TRPCError({ code: "UNAUTHORIZED", message: endedMessage((ended.signal.reason as SessionEnd).reason) });
+  if (ended.signal.aborted)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: endedMessage((ended.signal.reason as SessionEnd).reason) });
   return { ...result, data: untilEnded(result.data as AsyncIterable<unknown>, ended.signal, off) };
 });
 

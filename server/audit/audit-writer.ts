@@ -35,7 +35,10 @@ export type AuditOutcome = "ok" | "failed" | "unknown" | "absent";
  * the host answered, and the answer is "not here". A timeout or a lost connection on an
  * optional command is still failed/unknown: then "absent" would be a guess.
  */
-export function auditOutcome(r: { outcome: string; exitStatus: number | null }, opts: { optional?: boolean | undefined } = {}): AuditOutcome {
+export function auditOutcome(
+  r: { outcome: string; exitStatus: number | null },
+  opts: { optional?: boolean | undefined } = {},
+): AuditOutcome {
   if (r.outcome === "connection-lost") return "unknown";
   if (r.outcome === "exited" && r.exitStatus === 0) return "ok";
   return opts.optional && r.outcome === "exited" ? "absent" : "failed";
@@ -86,7 +89,9 @@ export async function auditCommands(db: Db, actor: Actor, inputs: readonly z.inp
   const rows = inputs.map((i) => commandRow(actor, i));
   // One INSERT of many rows: one statement to compile and run, not one per command (a
   // probe of 100 hosts spent more time in the client's query compiler than on its hosts).
-  await retryWhileBusy(`audit rows for ${rows.length} commands on ${rows[0]?.hostName ?? "a host"}`, () => db.auditEvent.createMany({ data: rows }));
+  await retryWhileBusy(`audit rows for ${rows.length} commands on ${rows[0]?.hostName ?? "a host"}`, () =>
+    db.auditEvent.createMany({ data: rows }),
+  );
 }
 
 // A read of a host (a page opened, a refresh pressed, a preview) is one row with its
@@ -138,26 +143,28 @@ export async function auditRead(db: Db, actor: Actor, input: z.input<typeof ZRea
   const e = ZReadAudit.parse(input);
   const commands = e.commands.map((c) => ({ ...c, output: shortExcerpt(c.output) }));
   const durationMs = commands.reduce((max, c) => Math.max(max, c.durationMs), 0);
-  await retryWhileBusy(`audit row for a read of ${e.hostName}`, () => db.auditEvent.create({
-    data: {
-      userId: actor.userId,
-      username: actor.username,
-      kind: "read",
-      action: e.action,
-      hostId: e.hostId,
-      hostName: e.hostName,
-      outcome: readOutcome(commands, e.error),
-      durationMs,
-      commandText: commands.map((c) => commandLine(c.argv)).join("\n"),
-      detailsJson: JSON.stringify({
-        commands,
-        ...(e.background ? { background: e.background } : {}),
-        ...(e.changes ? { changes: e.changes } : {}),
-        ...(e.error ? { error: e.error } : {}),
-        ...(actor.ip ? { ip: actor.ip } : {}),
-      }),
-    },
-  }));
+  await retryWhileBusy(`audit row for a read of ${e.hostName}`, () =>
+    db.auditEvent.create({
+      data: {
+        userId: actor.userId,
+        username: actor.username,
+        kind: "read",
+        action: e.action,
+        hostId: e.hostId,
+        hostName: e.hostName,
+        outcome: readOutcome(commands, e.error),
+        durationMs,
+        commandText: commands.map((c) => commandLine(c.argv)).join("\n"),
+        detailsJson: JSON.stringify({
+          commands,
+          ...(e.background ? { background: e.background } : {}),
+          ...(e.changes ? { changes: e.changes } : {}),
+          ...(e.error ? { error: e.error } : {}),
+          ...(actor.ip ? { ip: actor.ip } : {}),
+        }),
+      },
+    }),
+  );
 }
 
 export const ZInventoryAudit = z.object({
@@ -171,16 +178,18 @@ export const ZInventoryAudit = z.object({
 
 export async function auditEvent(db: Db, actor: Actor, input: z.input<typeof ZInventoryAudit>): Promise<void> {
   const e = ZInventoryAudit.parse(input);
-  await retryWhileBusy(`audit row for ${e.action}`, () => db.auditEvent.create({
-    data: {
-      userId: actor.userId,
-      username: actor.username,
-      kind: e.kind,
-      action: e.action,
-      hostId: e.hostId ?? null,
-      hostName: e.hostName ?? null,
-      outcome: e.outcome,
-      detailsJson: JSON.stringify({ ...(e.details ?? {}), ...(actor.ip ? { ip: actor.ip } : {}) }),
-    },
-  }));
+  await retryWhileBusy(`audit row for ${e.action}`, () =>
+    db.auditEvent.create({
+      data: {
+        userId: actor.userId,
+        username: actor.username,
+        kind: e.kind,
+        action: e.action,
+        hostId: e.hostId ?? null,
+        hostName: e.hostName ?? null,
+        outcome: e.outcome,
+        detailsJson: JSON.stringify({ ...(e.details ?? {}), ...(actor.ip ? { ip: actor.ip } : {}) }),
+      },
+    }),
+  );
 }

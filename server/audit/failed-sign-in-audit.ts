@@ -47,7 +47,18 @@ export class FailedSignInAudit {
     const key = `${input.username}\u0000${input.ip}`;
     let e = this.entries.get(key);
     if (!e || now - e.windowStart >= this.windowMs) {
-      e = { username: input.username, ip: input.ip, windowStart: now, rowId: null, failures: 0, throttled: 0, firstAt: now, lastAt: now, writing: null, dirty: false };
+      e = {
+        username: input.username,
+        ip: input.ip,
+        windowStart: now,
+        rowId: null,
+        failures: 0,
+        throttled: 0,
+        firstAt: now,
+        lastAt: now,
+        writing: null,
+        dirty: false,
+      };
       this.entries.delete(key);
       this.entries.set(key, e);
       while (this.entries.size > this.maxEntries) {

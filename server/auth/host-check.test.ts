@@ -2,12 +2,21 @@ import { describe, expect, it } from "vitest";
 import { checkHost, hostAllowList, parseHostHeader } from "./host-check";
 
 describe("checkHost", () => {
-  const loopback = hostAllowList({ listenHost: "127.0.0.1", port: 3000, allowedOrigins: ["https://labdeck.example.org", "http://ops.example:8080"] });
+  const loopback = hostAllowList({
+    listenHost: "127.0.0.1",
+    port: 3000,
+    allowedOrigins: ["https://labdeck.example.org", "http://ops.example:8080"],
+  });
 
-  it.each(["127.0.0.1:3000", "localhost:3000", "LOCALHOST:3000", "[::1]:3000", "labdeck.example.org", "labdeck.example.org:443", "ops.example:8080"])(
-    "accepts %s on a loopback server",
-    (host) => expect(checkHost(host, loopback)).toEqual({ ok: true }),
-  );
+  it.each([
+    "127.0.0.1:3000",
+    "localhost:3000",
+    "LOCALHOST:3000",
+    "[::1]:3000",
+    "labdeck.example.org",
+    "labdeck.example.org:443",
+    "ops.example:8080",
+  ])("accepts %s on a loopback server", (host) => expect(checkHost(host, loopback)).toEqual({ ok: true }));
 
   it.each([
     ["evil.example:3000", 421],

@@ -29,10 +29,16 @@ function bracket(host: string): string {
   return net.isIPv6(h) ? `[${h}]` : h;
 }
 
-export function hostAllowList(opts: { listenHost: string; port: number; names?: readonly string[]; allowedOrigins: readonly string[] }): HostAllowList {
+export function hostAllowList(opts: {
+  listenHost: string;
+  port: number;
+  names?: readonly string[];
+  allowedOrigins: readonly string[];
+}): HostAllowList {
   const names = new Set<string>();
   const wildcard = ["0.0.0.0", "::", ""].includes(opts.listenHost);
-  for (const h of [opts.listenHost, ...(opts.names ?? [])]) if (h && !["0.0.0.0", "::"].includes(h)) names.add(`${bracket(h)}:${opts.port}`);
+  for (const h of [opts.listenHost, ...(opts.names ?? [])])
+    if (h && !["0.0.0.0", "::"].includes(h)) names.add(`${bracket(h)}:${opts.port}`);
   if (wildcard || isLoopback(opts.listenHost)) for (const h of LOOPBACK_NAMES) names.add(`${h}:${opts.port}`);
   for (const origin of opts.allowedOrigins) {
     try {

@@ -21,7 +21,10 @@ export interface RequestPolicy {
 export const DEFAULT_POLICY: RequestPolicy = { allowedOrigins: [], trustedProxies: [], secureCookies: "auto" };
 
 export function splitList(value: string): string[] {
-  return value.split(",").map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** `::ffff:1.2.3.4` and `1.2.3.4` are one client. */

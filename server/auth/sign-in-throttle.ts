@@ -48,7 +48,10 @@ export function addressKey(ip: string): string {
   const h = head ? head.split(":") : [];
   const t = a.includes("::") ? (tail ? tail.split(":") : []) : [];
   const groups = a.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 class KeyTable {
@@ -124,7 +127,10 @@ export class SignInThrottle {
     const now = this.now();
     const user = who.username.toLowerCase();
     const address = addressKey(who.ip);
-    const waits: [ThrottleScope, number][] = [["address", this.addresses.wait(address, now)], ["user", this.users.wait(user, now)]];
+    const waits: [ThrottleScope, number][] = [
+      ["address", this.addresses.wait(address, now)],
+      ["user", this.users.wait(user, now)],
+    ];
     const [scope, ms] = waits.reduce((a, b) => (b[1] > a[1] ? b : a));
     if (ms > 0) return { ok: false, scope, retryAfterSeconds: Math.ceil(ms / 1000) };
     this.users.start(user, now);

@@ -52,7 +52,11 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
   const open: ConsoleClient[] = [];
 
   const connect = async (resume?: string) => {
-    const c = await openConsole(base, guest.guestId, { cookie: user.cookie, ticket: tickets.issue({ userId: user.id, guestId: guest.guestId, canWrite: true }).ticket, resume });
+    const c = await openConsole(base, guest.guestId, {
+      cookie: user.cookie,
+      ticket: tickets.issue({ userId: user.id, guestId: guest.guestId, canWrite: true }).ticket,
+      resume,
+    });
     open.push(c);
     return c;
   };
@@ -88,7 +92,10 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
       tickets,
       hub: { boots, lingerMs: 0, retryInitialMs: 200, retryMaxMs: 2000 },
     });
-    server = createHttpServer({ get runtime() { return testRuntime(); },
+    server = createHttpServer({
+      get runtime() {
+        return testRuntime();
+      },
       pages: (_req, res) => res.writeHead(404).end(),
       upgrade: (req, socket, head) => {
         if (!handler(req, socket, head)) socket.destroy();
@@ -119,7 +126,11 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     expect(bytesBefore(c, (m) => m.type === "boot" && m.id === mark.id)).toBe(mark.offset);
     // "live" came before any byte of the kernel's first line.
     const liveAt = c.events.findIndex((e) => e.kind === "control" && e.msg.type === "state" && e.msg.state === "live");
-    const kernelAt = c.events.findIndex((e, i) => e.kind === "data" && Buffer.concat(c.events.slice(0, i + 1).flatMap((x) => (x.kind === "data" ? [x.bytes] : []))).includes(KERNEL_LINE));
+    const kernelAt = c.events.findIndex(
+      (e, i) =>
+        e.kind === "data" &&
+        Buffer.concat(c.events.slice(0, i + 1).flatMap((x) => (x.kind === "data" ? [x.bytes] : []))).includes(KERNEL_LINE),
+    );
     expect(liveAt).toBeGreaterThanOrEqual(0);
     expect(liveAt).toBeLessThan(kernelAt);
     const file = await log();
@@ -156,7 +167,11 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     await a.close();
     const shown = a.bytes().length;
     const b = await connect(`${mark.inode}:${start + shown}:${lastBoot.id}`);
-    await b.waitFor(() => count(textAfterBoot(a, mark.id) + b.bytes().toString("latin1"), BANNER) >= 1, "the banner after resuming", 90_000);
+    await b.waitFor(
+      () => count(textAfterBoot(a, mark.id) + b.bytes().toString("latin1"), BANNER) >= 1,
+      "the banner after resuming",
+      90_000,
+    );
     expect(firstStream(b)).toEqual({ type: "stream", inode: mark.inode, offset: start + shown, resumed: true });
     expect(b.controls.some((m) => m.type === "boot" && m.id === mark.id)).toBe(false);
     const joined = Buffer.concat([a.bytes(), b.bytes()]);
@@ -177,7 +192,10 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
     expect(mark.offset).toBe(0);
     await c.waitFor(() => textAfterBoot(c, mark.id).includes(BANNER), "the banner in the new log", 90_000);
     const streams = c.controls.filter((m): m is Stream => m.type === "stream");
-    expect(streams).toEqual([expect.objectContaining({ inode: oldInode }), { type: "stream", inode: mark.inode, offset: 0, resumed: true }]);
+    expect(streams).toEqual([
+      expect.objectContaining({ inode: oldInode }),
+      { type: "stream", inode: mark.inode, offset: 0, resumed: true },
+    ]);
     const switchAt = bytesBefore(c, (m) => m.type === "stream" && m.inode === mark.inode);
     const old = await log(`${guest.serialLog}.1`);
     expect(c.bytes().subarray(0, switchAt).equals(old.subarray(streams[0]!.offset))).toBe(true);

@@ -48,7 +48,9 @@ export class LogFollower {
       .then(
         (res) => {
           const lost = res.outcome === "connection-lost";
-          const why = lost ? "connection lost" : `follower ${res.outcome}${res.exitStatus !== null ? ` (status ${res.exitStatus})` : ""}${stderr ? `: ${stderr.trim()}` : ""}`;
+          const why = lost
+            ? "connection lost"
+            : `follower ${res.outcome}${res.exitStatus !== null ? ` (status ${res.exitStatus})` : ""}${stderr ? `: ${stderr.trim()}` : ""}`;
           this.finish(h, why, lost);
         },
         (err: unknown) => {

@@ -58,7 +58,10 @@ export type ConsoleControlMessage =
   | { type: "error"; message: string };
 
 /** Who a session cookie belongs to, or null (services/auth-service.ts sessionUser, passed in by the composition). */
-export type ConsoleSessionLookup = (db: Db, token: string | undefined) => Promise<{ sessionId: string; user: { id: string; username: string; role: Role } } | null>;
+export type ConsoleSessionLookup = (
+  db: Db,
+  token: string | undefined,
+) => Promise<{ sessionId: string; user: { id: string; username: string; role: Role } } | null>;
 
 export interface ConsoleGatewayOptions {
   db: Db;
@@ -89,7 +92,9 @@ export function consoleOriginAllowed(origin: string | undefined, host: string | 
   return checkOrigin(origin, host, allowed).ok;
 }
 
-export function parseConsoleUrl(url: string | undefined): { guestId: string; ticket: string | null; resume: ResumeRequest | null } | null | "bad" {
+export function parseConsoleUrl(
+  url: string | undefined,
+): { guestId: string; ticket: string | null; resume: ResumeRequest | null } | null | "bad" {
   if (!url?.startsWith(CONSOLE_PATH_PREFIX)) return null;
   if (url.length > 2048) return "bad";
   const u = new URL(url, "http://labdeck.invalid");
@@ -142,7 +147,16 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  type ServeContext = { guestId: string; resume: ResumeRequest | null; userId: string; sessionId: string; username: string; canWrite: boolean; ip: string; checkedAt: number };
+  type ServeContext = {
+    guestId: string;
+    resume: ResumeRequest | null;
+    userId: string;
+    sessionId: string;
+    username: string;
+    canWrite: boolean;
+    ip: string;
+    checkedAt: number;
+  };
   const serve = (ws: WebSocket, ctx: ServeContext) => {
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
@@ -150,26 +164,40 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     let bytesOut = 0;
     let bytesIn = 0;
     let toldReadOnly = false;
-    const session = hub.attach(ctx.guestId, {
-      onState: (state, detail) => send(ws, detail === undefined ? { type: "state", state } : { type: "state", state, detail }),
-      onStream: (s) => {
-        const msg: ConsoleControlMessage = { type: "stream", inode: s.position.inode, offset: s.position.offset, resumed: s.resumed };
-        if (s.gap !== undefined) msg.gap = s.gap;
-        send(ws, msg);
+    const session = hub.attach(
+      ctx.guestId,
+      {
+        onState: (state, detail) => send(ws, detail === undefined ? { type: "state", state } : { type: "state", state, detail }),
+        onStream: (s) => {
+          const msg: ConsoleControlMessage = { type: "stream", inode: s.position.inode, offset: s.position.offset, resumed: s.resumed };
+          if (s.gap !== undefined) msg.gap = s.gap;
+          send(ws, msg);
+        },
+        onBoot: (m, earlier) =>
+          send(ws, {
+            type: "boot",
+            id: m.id,
+            inode: m.inode,
+            offset: m.offset,
+            at: m.at,
+            by: m.by,
+            ...(earlier ? { earlier: true as const } : {}),
+          }),
+        onScrollbackEnd: () => send(ws, { type: "scrollback-end" }),
+        onData: (chunk) => {
+          if (ws.readyState !== ws.OPEN) return;
+          if (ws.bufferedAmount > maxBuffered) {
+            log.warn({ guestId: ctx.guestId, user: ctx.username }, "console client too slow; disconnected");
+            ws.terminate();
+            return;
+          }
+          bytesOut += chunk.length;
+          ws.send(chunk, { binary: true });
+        },
       },
-      onBoot: (m, earlier) => send(ws, { type: "boot", id: m.id, inode: m.inode, offset: m.offset, at: m.at, by: m.by, ...(earlier ? { earlier: true as const } : {}) }),
-      onScrollbackEnd: () => send(ws, { type: "scrollback-end" }),
-      onData: (chunk) => {
-        if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > maxBuffered) {
-          log.warn({ guestId: ctx.guestId, user: ctx.username }, "console client too slow; disconnected");
-          ws.terminate();
-          return;
-        }
-        bytesOut += chunk.length;
-        ws.send(chunk, { binary: true });
-      },
-    }, ctx.resume, { userId: ctx.userId, username: ctx.username });
+      ctx.resume,
+      { userId: ctx.userId, username: ctx.username },
+    );
     let ended = false;
     const who = { userId: ctx.userId, sessionId: ctx.sessionId };
     const endSocket = (reason: Parameters<typeof endedMessage>[0]) => {
@@ -201,12 +229,22 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     ws.on("close", (code) => {
       offEnd();
       session.detach();
-      log.info({ guestId: ctx.guestId, user: ctx.username, code, seconds: Math.round((Date.now() - opened) / 1000), bytesOut, bytesIn }, "console closed");
+      log.info(
+        { guestId: ctx.guestId, user: ctx.username, code, seconds: Math.round((Date.now() - opened) / 1000), bytesOut, bytesIn },
+        "console closed",
+      );
     });
     log.info({ guestId: ctx.guestId, user: ctx.username, canWrite: ctx.canWrite, ip: ctx.ip }, "console opened");
   };
 
-  const authorize = async (req: IncomingMessage, socket: Duplex, head: Buffer, guestId: string, ticket: string | null, resume: ResumeRequest | null) => {
+  const authorize = async (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    guestId: string,
+    ticket: string | null,
+    resume: ResumeRequest | null,
+  ) => {
     const ip = clientAddress(req, policy);
     if (!consoleOriginAllowed(req.headers.origin, req.headers.host, opts.allowedOrigins)) {
       log.warn({ guestId, ip, origin: req.headers.origin ?? null }, "console refused: cross-site origin");
@@ -230,7 +268,16 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
     const canWrite = grant.canWrite && roleAllows(session.user.role, "operator");
     wss.handleUpgrade(req, socket, head, (ws) => {
       (socket as Socket).setNoDelay?.(true);
-      serve(ws, { guestId, resume, userId: session.user.id, sessionId: session.sessionId, username: session.user.username, canWrite, ip, checkedAt });
+      serve(ws, {
+        guestId,
+        resume,
+        userId: session.user.id,
+        sessionId: session.sessionId,
+        username: session.user.username,
+        canWrite,
+        ip,
+        checkedAt,
+      });
     });
   };
 

@@ -17,7 +17,14 @@ function fakeHost() {
   const ssh = {
     exec: (_t: SshTarget, argv: readonly string[], opts: ExecOptions = {}) =>
       new Promise<ExecResult>((done) => {
-        const result = (outcome: ExecResult["outcome"]): ExecResult => ({ outcome, exitStatus: outcome === "exited" ? 0 : null, exitSignal: null, stdout: "", stderr: "", durationMs: 1 });
+        const result = (outcome: ExecResult["outcome"]): ExecResult => ({
+          outcome,
+          exitStatus: outcome === "exited" ? 0 : null,
+          exitSignal: null,
+          stdout: "",
+          stderr: "",
+          durationMs: 1,
+        });
         const f = { argv, out: (s: string) => opts.onStdout?.(Buffer.from(s)), end: () => done(result("exited")), stopped: false };
         opts.signal?.addEventListener("abort", () => {
           f.stopped = true;
@@ -28,7 +35,13 @@ function fakeHost() {
     openStreamLocal: vi.fn(async () => {
       if (!socketThere) throw new LabdeckError("NOT_FOUND", "open failed");
       const toGuest: Buffer[] = [];
-      const stream = new Duplex({ read() {}, write(c: Buffer, _e, cb) { toGuest.push(c); cb(); } });
+      const stream = new Duplex({
+        read() {},
+        write(c: Buffer, _e, cb) {
+          toGuest.push(c);
+          cb();
+        },
+      });
       sockets.push({ toGuest, stream });
       return stream;
     }),
@@ -51,12 +64,19 @@ function viewer() {
   const events: string[] = [];
   const v: ConsoleViewer = {
     onState: (s) => events.push(`state:${s}`),
-    onStream: (s) => events.push(`stream:${s.position.inode}:${s.position.offset}${s.resumed ? ":resumed" : ""}${s.gap !== undefined ? `:gap=${s.gap}` : ""}`),
+    onStream: (s) =>
+      events.push(
+        `stream:${s.position.inode}:${s.position.offset}${s.resumed ? ":resumed" : ""}${s.gap !== undefined ? `:gap=${s.gap}` : ""}`,
+      ),
     onData: (c) => events.push(`data:${c.toString()}`),
     onBoot: (m, earlier) => events.push(`boot:${m.id}${earlier ? ":earlier" : ""}`),
     onScrollbackEnd: () => events.push("end"),
   };
-  const text = () => events.filter((e) => e.startsWith("data:") || e.startsWith("boot:")).map((e) => (e.startsWith("data:") ? e.slice(5) : `[${e.slice(5)}]`)).join("");
+  const text = () =>
+    events
+      .filter((e) => e.startsWith("data:") || e.startsWith("boot:"))
+      .map((e) => (e.startsWith("data:") ? e.slice(5) : `[${e.slice(5)}]`))
+      .join("");
   return { v, events, text };
 }
 

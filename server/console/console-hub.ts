@@ -8,7 +8,15 @@
 // follower has caught up with the log and the input socket is open: never over stale output.
 import { logger } from "../logger";
 import type { BootEvent, BootMark } from "./console-boots";
-import type { ConsoleActor, ConsoleEndpoint, ConsoleHubOptions, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
+import type {
+  ConsoleActor,
+  ConsoleEndpoint,
+  ConsoleHubOptions,
+  ConsoleSession,
+  ConsoleState,
+  ConsoleViewer,
+  StreamStart,
+} from "./console-hub-types";
 import { LogFollower } from "./console-follower";
 import { ConsoleInput, type InputState } from "./console-input";
 import { gapBytes, interleave, OffsetRing, planReplay, type ResumeRequest, type StreamItem } from "./console-stream";
@@ -28,7 +36,17 @@ const DRAIN_WAIT_MS = 3000;
 const MAX_MARKS = 100;
 
 export { CONSOLE_STATES } from "./console-hub-types";
-export type { ConsoleActor, ConsoleEndpoint, ConsoleFollowAudit, ConsoleHubOptions, ConsoleResolver, ConsoleSession, ConsoleState, ConsoleViewer, StreamStart } from "./console-hub-types";
+export type {
+  ConsoleActor,
+  ConsoleEndpoint,
+  ConsoleFollowAudit,
+  ConsoleHubOptions,
+  ConsoleResolver,
+  ConsoleSession,
+  ConsoleState,
+  ConsoleViewer,
+  StreamStart,
+} from "./console-hub-types";
 
 interface GuestConsole {
   guestId: string;
@@ -89,7 +107,12 @@ export class ConsoleHub {
     }
   }
 
-  attach(guestId: string, viewer: ConsoleViewer, resume: ResumeRequest | null = null, who: ConsoleActor = { userId: null, username: "console" }): ConsoleSession {
+  attach(
+    guestId: string,
+    viewer: ConsoleViewer,
+    resume: ResumeRequest | null = null,
+    who: ConsoleActor = { userId: null, username: "console" },
+  ): ConsoleSession {
     const gc = this.guests.get(guestId) ?? this.create(guestId);
     if (gc.viewers.size === 0) gc.openedBy = who;
     if (gc.lingerTimer !== null) clearTimeout(gc.lingerTimer);
@@ -193,7 +216,8 @@ export class ConsoleHub {
     let state: ConsoleState;
     let detail: string | undefined;
     if (gc.followerError?.unreachable && gc.follower === null) [state, detail] = ["host-unreachable", gc.followerError.why];
-    else if (!gc.current && gc.logAbsent && input !== "open") [state, detail] = ["guest-not-running", "no serial log yet: the guest has not been started on this host"];
+    else if (!gc.current && gc.logAbsent && input !== "open")
+      [state, detail] = ["guest-not-running", "no serial log yet: the guest has not been started on this host"];
     else if (!gc.current) [state, detail] = ["connecting", gc.followerError ? `${gc.followerError.why}; retrying` : undefined];
     else if (input === "open") state = "live";
     else if (input === "absent") state = "guest-not-running";
@@ -231,7 +255,11 @@ export class ConsoleHub {
     const resume = resumeAt ?? (gc.known ? { inode: gc.ring.inode ?? "0", offset: gc.ring.end } : firstResume);
     let argv: string[];
     try {
-      argv = serialFollowArgv(endpoint.serialLog, { backBytes: FRESH_BACK_BYTES, resume, maxResumeBytes: gc.known || resumeAt ? MAX_CONTINUE_BYTES : this.scrollbackBytes });
+      argv = serialFollowArgv(endpoint.serialLog, {
+        backBytes: FRESH_BACK_BYTES,
+        resume,
+        maxResumeBytes: gc.known || resumeAt ? MAX_CONTINUE_BYTES : this.scrollbackBytes,
+      });
       await this.opts.auditFollow?.({ guestId: gc.guestId, target: endpoint.target, argv, actor: gc.openedBy });
     } catch (err) {
       if (!stale()) this.followerEnded(gc, err instanceof Error ? err.message : String(err), false);
@@ -240,25 +268,20 @@ export class ConsoleHub {
     if (stale()) return;
     gc.current = false;
     gc.logAbsent = false;
-    gc.follower = new LogFollower(
-      this.opts.ssh,
-      endpoint.target,
-      argv,
-      {
-        onHeader: (h) => this.onHeader(gc, h),
-        onBytes: (chunk) => this.onBytes(gc, chunk),
-        onWaiting: () => {
-          gc.logAbsent = true;
-          gc.followerError = null;
-          gc.failures = 0;
-          this.updateState(gc);
-        },
-        onEnd: (why, unreachable) => {
-          gc.follower = null;
-          this.followerEnded(gc, why, unreachable);
-        },
+    gc.follower = new LogFollower(this.opts.ssh, endpoint.target, argv, {
+      onHeader: (h) => this.onHeader(gc, h),
+      onBytes: (chunk) => this.onBytes(gc, chunk),
+      onWaiting: () => {
+        gc.logAbsent = true;
+        gc.followerError = null;
+        gc.failures = 0;
+        this.updateState(gc);
       },
-    );
+      onEnd: (why, unreachable) => {
+        gc.follower = null;
+        this.followerEnded(gc, why, unreachable);
+      },
+    });
     this.updateState(gc);
   }
 
@@ -331,7 +354,8 @@ export class ConsoleHub {
     }
     const streaming = gc.windowFlushes >= STREAM_FLUSHES || gc.pendingBytes >= STREAM_BYTES;
     const since = now - gc.lastFlush;
-    gc.flushTimer = !streaming || since >= BATCH_MS ? setImmediate(() => this.flush(gc)) : setTimeout(() => this.flush(gc), BATCH_MS - since);
+    gc.flushTimer =
+      !streaming || since >= BATCH_MS ? setImmediate(() => this.flush(gc)) : setTimeout(() => this.flush(gc), BATCH_MS - since);
   }
 
   private flush(gc: GuestConsole): void {
@@ -348,7 +372,11 @@ export class ConsoleHub {
     gc.pending = [];
     const start = gc.ring.end;
     gc.ring.append(chunk);
-    const items = interleave(start, chunk, this.marksHere(gc).filter((m) => m.offset > start && m.offset <= gc.ring.end));
+    const items = interleave(
+      start,
+      chunk,
+      this.marksHere(gc).filter((m) => m.offset > start && m.offset <= gc.ring.end),
+    );
     this.send(gc, (v) => deliver(v, items));
     if (!gc.current && gc.ring.end >= gc.catchUpTo) {
       gc.current = true;
@@ -382,7 +410,7 @@ export class ConsoleHub {
     this.flush(gc);
     this.addMarks(gc, [e.mark]);
     gc.input.wake();
-    if (!gc.known || gc.follower === null && gc.ring.inode !== e.mark.inode) {
+    if (!gc.known || (gc.follower === null && gc.ring.inode !== e.mark.inode)) {
       gc.expect = e;
       return;
     }

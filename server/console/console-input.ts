@@ -130,9 +130,12 @@ export class ConsoleInput {
     const n = this.failures++;
     const base = Math.min(this.o.retryMaxMs, this.o.retryInitialMs * 2 ** n);
     const delay = Date.now() < this.fastUntil || (justLost && n === 0) ? Math.min(base, FAST_MS) : base;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (!this.closed && this.stream === null) this.open();
-    }, delay * (0.8 + Math.random() * 0.4));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (!this.closed && this.stream === null) this.open();
+      },
+      delay * (0.8 + Math.random() * 0.4),
+    );
   }
 }

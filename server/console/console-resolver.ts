@@ -12,7 +12,10 @@ export interface GuestConsoleEndpoint extends ConsoleEndpoint {
 }
 
 /** `targetFor` resolves a host's SSH target (services/host-target.ts, passed in by the composition). */
-export function guestConsoleResolver(db: Db, targetFor: (hostId: string) => Promise<SshTarget>): (guestId: string) => Promise<GuestConsoleEndpoint> {
+export function guestConsoleResolver(
+  db: Db,
+  targetFor: (hostId: string) => Promise<SshTarget>,
+): (guestId: string) => Promise<GuestConsoleEndpoint> {
   return async (guestId) => {
     const guest = await db.guest.findUnique({ where: { id: guestId }, include: { host: { select: { runDir: true } } } });
     if (guest === null) throw new LabdeckError("NOT_FOUND", "guest not found", { details: { guestId } });

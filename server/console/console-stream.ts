@@ -106,14 +106,23 @@ export function planReplay(
   if (resume !== null && resume.inode === inode && resume.offset >= ring.start && resume.offset <= ring.end) {
     const seen = here.findIndex((m) => m.id === resume.lastBootId);
     const unseen = here.filter((m, i) => m.offset > resume.offset || (m.offset === resume.offset && i > seen));
-    return { from: { inode, offset: resume.offset }, resumed: true, earlier: null, items: interleave(resume.offset, ring.bytesFrom(resume.offset) ?? Buffer.alloc(0), unseen) };
+    return {
+      from: { inode, offset: resume.offset },
+      resumed: true,
+      earlier: null,
+      items: interleave(resume.offset, ring.bytesFrom(resume.offset) ?? Buffer.alloc(0), unseen),
+    };
   }
   const from = ring.start;
   const plan: ReplayPlan = {
     from: { inode, offset: from },
     resumed: false,
     earlier: [...here].reverse().find((m) => m.offset < from) ?? null,
-    items: interleave(from, ring.bytesFrom(from) ?? Buffer.alloc(0), here.filter((m) => m.offset >= from)),
+    items: interleave(
+      from,
+      ring.bytesFrom(from) ?? Buffer.alloc(0),
+      here.filter((m) => m.offset >= from),
+    ),
   };
   if (resume !== null) plan.gap = gapBytes(resume, plan.from, rotated);
   return plan;

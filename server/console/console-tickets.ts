@@ -16,9 +16,7 @@ export interface ConsoleTicketGrant {
   canWrite: boolean;
 }
 
-export type RedeemResult =
-  | { ok: true; canWrite: boolean }
-  | { ok: false; reason: "unknown" | "expired" | "wrong-user" | "wrong-guest" };
+export type RedeemResult = { ok: true; canWrite: boolean } | { ok: false; reason: "unknown" | "expired" | "wrong-user" | "wrong-guest" };
 
 interface Entry extends ConsoleTicketGrant {
   expiresAt: number;

@@ -10,7 +10,15 @@ import type { SshPool } from "../ssh/pool";
 import { useTempDataDir } from "../test-support/temp-data";
 import type { ConsoleUpgradeHandler } from "./console-gateway";
 import type { ConsoleTicketStore } from "./console-tickets";
-import { killSocketServer, openConsole, shellSocketArgv, startTinyGuest, waitForSocket, type ConsoleClient, type RunningTinyGuest } from "../test-support/console-clients";
+import {
+  killSocketServer,
+  openConsole,
+  shellSocketArgv,
+  startTinyGuest,
+  waitForSocket,
+  type ConsoleClient,
+  type RunningTinyGuest,
+} from "../test-support/console-clients";
 import { readSerialLogPage, searchSerialLog } from "./serial-log-reader";
 
 const support = labHostsSupported();
@@ -33,11 +41,19 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
   const ticket = (who: keyof typeof users, guestId = "g1", canWrite = who !== "vic") =>
     tickets.issue({ userId: users[who].id, guestId, canWrite }).ticket;
   const connect = async (who: keyof typeof users, guestId = "g1", extra: { origin?: string; ticket?: string } = {}) => {
-    const c = await openConsole(base, guestId, { cookie: users[who].cookie, ticket: extra.ticket ?? ticket(who, guestId), origin: extra.origin });
+    const c = await openConsole(base, guestId, {
+      cookie: users[who].cookie,
+      ticket: extra.ticket ?? ticket(who, guestId),
+      origin: extra.origin,
+    });
     open.push(c);
     return c;
   };
-  const refusal = (p: Promise<unknown>) => p.then(() => 0, (e: { status?: number }) => e.status ?? -1);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => 0,
+      (e: { status?: number }) => e.status ?? -1,
+    );
 
   beforeAll(async () => {
     await useTempDataDir();
@@ -50,7 +66,12 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     const { createHttpServer } = await import("../http/http-server");
     const { runtime: testRuntime } = await import("../test-support/runtime");
 
-    for (const [username, role] of [["olga", "operator"], ["vic", "viewer"], ["mallory", "operator"], ["oscar", "operator"]] as const) {
+    for (const [username, role] of [
+      ["olga", "operator"],
+      ["vic", "viewer"],
+      ["mallory", "operator"],
+      ["oscar", "operator"],
+    ] as const) {
       const user = await db.user.create({ data: { username, passwordHash: "x", role } });
       const token = newSessionToken();
       await db.session.create({ data: { id: sessionIdFromToken(token), userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
@@ -84,7 +105,10 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
       },
       heartbeatMs: 300,
     });
-    server = createHttpServer({ get runtime() { return testRuntime(); },
+    server = createHttpServer({
+      get runtime() {
+        return testRuntime();
+      },
       pages: (_req, res) => res.writeHead(404).end(),
       upgrade: (req, socket, head) => {
         if (!handler(req, socket, head)) socket.destroy();
@@ -151,7 +175,9 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     clock.offset = 0;
     expect(await refusal(openConsole(base, "g1", { cookie: users.olga.cookie, ticket: ticket("olga", "g2") }))).toBe(403);
     expect(await refusal(openConsole(base, "g1", { cookie: users.mallory.cookie, ticket: ticket("olga") }))).toBe(403);
-    expect(await refusal(openConsole(base, "g1", { cookie: users.olga.cookie, ticket: ticket("olga"), origin: "https://evil.example" }))).toBe(403);
+    expect(
+      await refusal(openConsole(base, "g1", { cookie: users.olga.cookie, ticket: ticket("olga"), origin: "https://evil.example" })),
+    ).toBe(403);
     expect(await refusal(openConsole(base, "g1.x", { cookie: users.olga.cookie, ticket: ticket("olga") }))).toBe(400);
     const allowed = await connect("olga", "g1", { origin: "https://labdeck.example" });
     await allowed.waitForState("live");

@@ -25,7 +25,14 @@ describe("parseFollowHeader", () => {
   it("reads the script's header and nothing else", () => {
     expect(parseFollowHeader("labdeck-follow 2148897 3 6 -")).toEqual({ inode: "2148897", start: 3, size: 6, rotatedSize: null });
     expect(parseFollowHeader("labdeck-follow 5 0 0 1200")).toEqual({ inode: "5", start: 0, size: 0, rotatedSize: 1200 });
-    for (const bad of ["", "labdeck-follow 1 2 3", "labdeck-follow a 1 2 -", "labdeck-follow 1 2 3 - extra", " labdeck-follow 1 2 3 -", "labdeck-follow 1 99999999999999999 3 -"]) {
+    for (const bad of [
+      "",
+      "labdeck-follow 1 2 3",
+      "labdeck-follow a 1 2 -",
+      "labdeck-follow 1 2 3 - extra",
+      " labdeck-follow 1 2 3 -",
+      "labdeck-follow 1 99999999999999999 3 -",
+    ]) {
       expect(parseFollowHeader(bad)).toBeNull();
     }
   });
@@ -36,7 +43,11 @@ describe("FollowStreamSplitter", () => {
     const headers: FollowHeader[] = [];
     const bytes: string[] = [];
     const broken: string[] = [];
-    const s = new FollowStreamSplitter((h) => headers.push(h), (b) => bytes.push(b.toString("latin1")), (w) => broken.push(w));
+    const s = new FollowStreamSplitter(
+      (h) => headers.push(h),
+      (b) => bytes.push(b.toString("latin1")),
+      (w) => broken.push(w),
+    );
     for (const c of chunks) s.push(Buffer.from(c, "latin1"));
     return { headers, bytes: bytes.join(""), broken };
   }
@@ -53,14 +64,24 @@ describe("FollowStreamSplitter", () => {
     const waits: number[] = [];
     const headers: FollowHeader[] = [];
     const bytes: string[] = [];
-    const s = new FollowStreamSplitter((h) => headers.push(h), (b) => bytes.push(b.toString("latin1")), () => undefined, () => waits.push(1));
+    const s = new FollowStreamSplitter(
+      (h) => headers.push(h),
+      (b) => bytes.push(b.toString("latin1")),
+      () => undefined,
+      () => waits.push(1),
+    );
     for (const c of ["labdeck-follow-w", "ait\nlabdeck-follow 7 0 0 -\nlabdeck-follow-wait\n"]) s.push(Buffer.from(c, "latin1"));
     expect(waits).toEqual([1]);
     expect(headers).toEqual([{ inode: "7", start: 0, size: 0, rotatedSize: null }]);
     // After the header, the same words from the guest are output.
     expect(bytes.join("")).toBe("labdeck-follow-wait\n");
     // A second wait line is not a header.
-    const again = new FollowStreamSplitter(() => undefined, () => undefined, (w) => waits.push(w.length), () => undefined);
+    const again = new FollowStreamSplitter(
+      () => undefined,
+      () => undefined,
+      (w) => waits.push(w.length),
+      () => undefined,
+    );
     again.push(Buffer.from("labdeck-follow-wait\nlabdeck-follow-wait\n", "latin1"));
     expect(waits.length).toBe(2);
   });

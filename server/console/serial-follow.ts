@@ -31,17 +31,17 @@ export interface FollowRequest {
 // The 5th field is the size of `<log>.1` when that is the file being resumed (it was rotated
 // away), so a gap can be counted in bytes.
 const SCRIPT = [
-  'p=$1; back=$2; want_ino=$3; want_off=$4; max_resume=$5',
+  "p=$1; back=$2; want_ino=$3; want_off=$4; max_resume=$5",
   'if [ ! -f "$p" ]; then echo labdeck-follow-wait; while [ ! -f "$p" ]; do sleep 0.2; done; fi',
   'st=$(stat -c "%i %s" -- "$p") || exit 1',
-  'ino=${st% *}; size=${st#* }',
+  "ino=${st% *}; size=${st#* }",
   'if [ "$size" -gt "$back" ]; then start=$((size - back)); else start=0; fi',
-  'prev=-',
+  "prev=-",
   'if [ "$ino" = "$want_ino" ]; then',
   '  if [ "$want_off" -le "$size" ] && [ $((size - want_off)) -le "$max_resume" ]; then start=$want_off; fi',
   'elif [ "$want_ino" != - ]; then',
   '  old=$(stat -c "%i %s" -- "$p.1" 2>/dev/null) && [ "${old% *}" = "$want_ino" ] && prev=${old#* }',
-  'fi',
+  "fi",
   'printf "labdeck-follow %s %s %s %s\\n" "$ino" "$start" "$size" "$prev"',
   'exec tail -c +$((start + 1)) -f -- "$p"',
 ].join("\n");

@@ -31,7 +31,10 @@ export async function readSerialLogPage(opts: {
 }): Promise<SerialLogPage> {
   const size = parseSerialLogSize(await opts.ssh.exec(opts.target, serialLogSizeArgv(opts.path), { timeoutMs: 15_000 }));
   // Only with the newest page: walking back does not need it again.
-  const rotated = opts.before === undefined ? parseRotatedLogStat(await opts.ssh.exec(opts.target, rotatedLogStatArgv(opts.path), { timeoutMs: 15_000 })) : null;
+  const rotated =
+    opts.before === undefined
+      ? parseRotatedLogStat(await opts.ssh.exec(opts.target, rotatedLogStatArgv(opts.path), { timeoutMs: 15_000 }))
+      : null;
   const w = serialLogPageWindow(size, { before: opts.before, pageBytes: opts.pageBytes });
   if (w.length === 0) return { size, offset: w.offset, text: "", rotated };
   const r = await opts.ssh.exec(opts.target, serialLogReadArgv(opts.path, w), { timeoutMs: 15_000 });
@@ -46,5 +49,7 @@ export async function searchSerialLog(opts: {
   term: string;
   limit?: number;
 }): Promise<SerialLogHit[]> {
-  return parseSerialLogSearch(await opts.ssh.exec(opts.target, serialLogSearchArgv(opts.path, opts.term, opts.limit), { timeoutMs: 15_000 }));
+  return parseSerialLogSearch(
+    await opts.ssh.exec(opts.target, serialLogSearchArgv(opts.path, opts.term, opts.limit), { timeoutMs: 15_000 }),
+  );
 }

@@ -15,10 +15,27 @@ describe("serial log argv", () => {
   it("builds stat, dd and grep argv", () => {
     expect(serialLogSizeArgv(LOG)).toEqual(["stat", "-c", "%s", "--", LOG]);
     expect(serialLogReadArgv(LOG, { offset: 4096, length: 100 })).toEqual([
-      "dd", `if=${LOG}`, "bs=65536", "skip=4096", "count=100", "iflag=skip_bytes,count_bytes", "status=none",
+      "dd",
+      `if=${LOG}`,
+      "bs=65536",
+      "skip=4096",
+      "count=100",
+      "iflag=skip_bytes,count_bytes",
+      "status=none",
     ]);
     expect(serialLogSearchArgv(LOG, "-e kernel panic", 50)).toEqual([
-      "grep", "-n", "-b", "-a", "-F", "-i", "-m", "50", "-e", "-e kernel panic", "--", LOG,
+      "grep",
+      "-n",
+      "-b",
+      "-a",
+      "-F",
+      "-i",
+      "-m",
+      "50",
+      "-e",
+      "-e kernel panic",
+      "--",
+      LOG,
     ]);
   });
 

@@ -55,7 +55,8 @@ export function serialLogPageWindow(size: number, opts: { before?: number; pageB
 export function serialLogReadArgv(path: string, w: ByteWindow): string[] {
   checkLogPath(path);
   if (!Number.isSafeInteger(w.offset) || w.offset < 0) throw badInput("offset", "must be a byte offset");
-  if (!Number.isInteger(w.length) || w.length < 0 || w.length > SERIAL_LOG_MAX_PAGE) throw badInput("length", `must be 0..${SERIAL_LOG_MAX_PAGE}`);
+  if (!Number.isInteger(w.length) || w.length < 0 || w.length > SERIAL_LOG_MAX_PAGE)
+    throw badInput("length", `must be 0..${SERIAL_LOG_MAX_PAGE}`);
   return ["dd", `if=${path}`, "bs=65536", `skip=${w.offset}`, `count=${w.length}`, "iflag=skip_bytes,count_bytes", "status=none"];
 }
 
@@ -104,7 +105,11 @@ export function parseSerialLogSearch(result: { exitStatus: number | null; stdout
     const m = /^(\d+):(\d+):(.*)$/s.exec(raw);
     if (m === null) continue;
     const text = plainText(m[3] ?? "");
-    hits.push({ line: Number(m[1]), offset: Number(m[2]), text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text });
+    hits.push({
+      line: Number(m[1]),
+      offset: Number(m[2]),
+      text: text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text,
+    });
   }
   return hits;
 }

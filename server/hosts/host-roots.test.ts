@@ -39,7 +39,20 @@ const REFUSED = [
   "/home",
 ];
 
-const ALLOWED = ["/var/lib/labdeck", "/var/lib/labdeck/images", "/srv/images", "/srv", "/opt/images", "/mnt/data", "/home/alice/images", "/tmp/labdeck-lab/lab1/run", "/data", "/library", "/usrdata", "/etcetera"];
+const ALLOWED = [
+  "/var/lib/labdeck",
+  "/var/lib/labdeck/images",
+  "/srv/images",
+  "/srv",
+  "/opt/images",
+  "/mnt/data",
+  "/home/alice/images",
+  "/tmp/labdeck-lab/lab1/run",
+  "/data",
+  "/library",
+  "/usrdata",
+  "/etcetera",
+];
 
 describe("host roots", () => {
   it.each(REFUSED)("refuses %s as a storage root or run directory", (p) => {
@@ -52,7 +65,16 @@ describe("host roots", () => {
 
   it.each(ALLOWED)("allows %s", (p) => {
     expect(rootProblem(p)).toBeNull();
-    expect(ZCreateHostInput.safeParse({ name: "h", address: "10.0.0.1", key: { source: "generate" }, runDir: p, storageRoots: [p], configRoot: p }).success).toBe(true);
+    expect(
+      ZCreateHostInput.safeParse({
+        name: "h",
+        address: "10.0.0.1",
+        key: { source: "generate" },
+        runDir: p,
+        storageRoots: [p],
+        configRoot: p,
+      }).success,
+    ).toBe(true);
   });
 
   it("keeps / as a persistence root, and refuses system directories there too", () => {
@@ -64,7 +86,9 @@ describe("host roots", () => {
   });
 
   it("says why, naming the field", () => {
-    expect(() => assertStorageRoot("storageRoots.1", "/usr/share")).toThrow(/^storageRoots\.1: "\/usr\/share" cannot be used: \/usr is a system directory$/);
+    expect(() => assertStorageRoot("storageRoots.1", "/usr/share")).toThrow(
+      /^storageRoots\.1: "\/usr\/share" cannot be used: \/usr is a system directory$/,
+    );
     expect(() => assertStorageRoot("storageRoots.0", "/var/lib")).toThrow(/contains the system directory \/var\/lib\/dpkg/);
   });
 

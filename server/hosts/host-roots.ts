@@ -24,7 +24,22 @@ import { ZAbsPath, assertAbsPath, trimTrailing } from "../names";
 // Do not break: changing any of these is an admin action (host-service.ts), and the
 // check runs again where the roots are used, so a row written before it is refused too.
 
-const SYSTEM_TREES = ["/etc", "/usr", "/boot", "/dev", "/proc", "/sys", "/root", "/bin", "/sbin", "/run", "/var/run", "/var/lib/dpkg", "/var/lib/apt", "/var/cache/apt"];
+const SYSTEM_TREES = [
+  "/etc",
+  "/usr",
+  "/boot",
+  "/dev",
+  "/proc",
+  "/sys",
+  "/root",
+  "/bin",
+  "/sbin",
+  "/run",
+  "/var/run",
+  "/var/lib/dpkg",
+  "/var/lib/apt",
+  "/var/cache/apt",
+];
 // /lib and its multilib and libexec siblings.
 const LIB_TREE = /^\/lib(32|64|x32|exec)?$/;
 const TOO_BROAD = new Set(["/tmp", "/var/tmp", "/home"]);

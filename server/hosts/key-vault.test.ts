@@ -87,17 +87,29 @@ describe("key vault", () => {
 
   it("does not make a new secret.key over a database that holds sealed keys", () => {
     const dir = tempDir();
-    expect(() => loadOrCreateSecret({ dataDir: dir, allowCreate: false, sealedCount: 3 })).toThrow(/missing but the database holds 3 sealed host key/);
+    expect(() => loadOrCreateSecret({ dataDir: dir, allowCreate: false, sealedCount: 3 })).toThrow(
+      /missing but the database holds 3 sealed host key/,
+    );
     expect(fs.existsSync(path.join(dir, "secret.key"))).toBe(false);
   });
 
-  it.each([["short", "ab".repeat(31)], ["long", "ab".repeat(33)], ["empty", ""], ["not hex", "g".repeat(64)]])("refuses a %s LABDECK_SECRET_KEY", (_kind, key) => {
+  it.each([
+    ["short", "ab".repeat(31)],
+    ["long", "ab".repeat(33)],
+    ["empty", ""],
+    ["not hex", "g".repeat(64)],
+  ])("refuses a %s LABDECK_SECRET_KEY", (_kind, key) => {
     expect(() => loadOrCreateSecret({ dataDir: tempDir(), envKey: key })).toThrow(/LABDECK_SECRET_KEY must be 64 hex characters/);
     expect(() => parseEnv({ LABDECK_SECRET_KEY: key })).toThrow(/LABDECK_SECRET_KEY: must be 64 hex characters/);
   });
 
   it("refuses a data directory others can read or write, and says how to fix it", () => {
-    for (const [mode, what] of [[0o755, "readable"], [0o750, "readable"], [0o777, "writable"], [0o770, "writable"]] as const) {
+    for (const [mode, what] of [
+      [0o755, "readable"],
+      [0o750, "readable"],
+      [0o777, "writable"],
+      [0o770, "writable"],
+    ] as const) {
       const dir = tempDir();
       fs.chmodSync(dir, mode);
       expect(dataDirProblem(dir)).toMatch(new RegExp(`is ${what} by group or others .*chmod 700`));

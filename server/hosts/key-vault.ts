@@ -45,12 +45,16 @@ function readSecretFile(file: string): Buffer | null {
     if (uid !== undefined && st.uid !== uid) throw refuse(`${file} belongs to uid ${st.uid}, not to the uid Labdeck runs as (${uid})`);
     if ((st.mode & 0o077) !== 0) {
       const mode = (st.mode & 0o777).toString(8).padStart(4, "0");
-      throw refuse(`${file} is readable or writable by group or others (mode ${mode}); run chmod 600 ${file} (and consider the key exposed)`);
+      throw refuse(
+        `${file} is readable or writable by group or others (mode ${mode}); run chmod 600 ${file} (and consider the key exposed)`,
+      );
     }
     const text = fs.readFileSync(fd, "utf8");
     const hex = text.endsWith("\n") ? text.slice(0, -1) : text;
     if (!SECRET_HEX.test(hex)) {
-      throw refuse(`${file} must hold exactly 64 hex characters (32 bytes) and an optional newline; it holds ${text.length} characters. Restore it from your backup`);
+      throw refuse(
+        `${file} must hold exactly 64 hex characters (32 bytes) and an optional newline; it holds ${text.length} characters. Restore it from your backup`,
+      );
     }
     return Buffer.from(hex, "hex");
   } finally {
@@ -72,7 +76,8 @@ export interface SecretOptions {
 
 export function loadOrCreateSecret(opts: SecretOptions): Buffer {
   if (opts.envKey !== undefined) {
-    if (!SECRET_HEX.test(opts.envKey)) throw refuse(`LABDECK_SECRET_KEY must be 64 hex characters (32 bytes); it has ${opts.envKey.length}`);
+    if (!SECRET_HEX.test(opts.envKey))
+      throw refuse(`LABDECK_SECRET_KEY must be 64 hex characters (32 bytes); it has ${opts.envKey.length}`);
     return Buffer.from(opts.envKey, "hex");
   }
   const file = path.join(opts.dataDir, "secret.key");
@@ -112,7 +117,11 @@ function open(secret: Buffer, parts: { iv: string; tag: string; body: string }, 
     decipher.setAuthTag(Buffer.from(parts.tag, "base64"));
     return Buffer.concat([decipher.update(Buffer.from(parts.body, "base64")), decipher.final()]).toString("utf8");
   } catch (cause) {
-    throw new LabdeckError("INTERNAL", "cannot unseal the host's private key (wrong LABDECK_SECRET_KEY or secret.key, or a key sealed for another host?)", { cause });
+    throw new LabdeckError(
+      "INTERNAL",
+      "cannot unseal the host's private key (wrong LABDECK_SECRET_KEY or secret.key, or a key sealed for another host?)",
+      { cause },
+    );
   }
 }
 
@@ -125,7 +134,8 @@ function split(sealed: string): { version: string; iv: string; tag: string; body
 /** Opens a key sealed for `hostId`; a key sealed for another host, or in the old format, is refused. */
 export function unseal(secret: Buffer, sealed: string, hostId: string): string {
   const parts = split(sealed);
-  if (parts?.version === LEGACY_VERSION) throw refuse("the host's private key is still in the old sealed format (v1); restart Labdeck to migrate it");
+  if (parts?.version === LEGACY_VERSION)
+    throw refuse("the host's private key is still in the old sealed format (v1); restart Labdeck to migrate it");
   if (!parts || parts.version !== VERSION) throw refuse("sealed key has an unknown format");
   return open(secret, parts, hostId);
 }

@@ -25,7 +25,9 @@ async function load() {
 }
 
 async function addLegacyHost(name: string, sealed: string): Promise<string> {
-  const row = await m.db.host.create({ data: { name, address: "192.0.2.1", username: "root", sealedPrivateKey: sealed, publicKey: `ssh-ed25519 AAAA ${name}` } });
+  const row = await m.db.host.create({
+    data: { name, address: "192.0.2.1", username: "root", sealedPrivateKey: sealed, publicKey: `ssh-ed25519 AAAA ${name}` },
+  });
   return row.id;
 }
 
@@ -84,8 +86,14 @@ describe("sealed keys bound to their host", () => {
     const before = await m.db.host.findMany({ select: { id: true, sealedPrivateKey: true }, orderBy: { id: "asc" } });
     await addLegacyHost("legacy-c", sealV1(m.vault.loadOrCreateSecret({ dataDir: dir }), "c"));
     const wrong = crypto.randomBytes(32).toString("hex");
-    await expect(m.start.startSecrets(m.db, { dataDir: dir, envKey: wrong })).rejects.toThrow(/none of the \d+ sealed host key\(s\) opens with this secret key/);
-    const after = await m.db.host.findMany({ select: { id: true, sealedPrivateKey: true }, where: { id: { in: before.map((r) => r.id) } }, orderBy: { id: "asc" } });
+    await expect(m.start.startSecrets(m.db, { dataDir: dir, envKey: wrong })).rejects.toThrow(
+      /none of the \d+ sealed host key\(s\) opens with this secret key/,
+    );
+    const after = await m.db.host.findMany({
+      select: { id: true, sealedPrivateKey: true },
+      where: { id: { in: before.map((r) => r.id) } },
+      orderBy: { id: "asc" },
+    });
     expect(after).toEqual(before);
     expect((await m.db.host.findUniqueOrThrow({ where: { name: "legacy-c" } })).sealedPrivateKey.startsWith("v1:")).toBe(true);
   });
@@ -94,7 +102,9 @@ describe("sealed keys bound to their host", () => {
     const file = path.join(dir, "secret.key");
     fs.renameSync(file, `${file}.bak`);
     try {
-      await expect(m.start.startSecrets(m.db, { dataDir: dir })).rejects.toThrow(/secret\.key is missing but the database holds \d+ sealed host key/);
+      await expect(m.start.startSecrets(m.db, { dataDir: dir })).rejects.toThrow(
+        /secret\.key is missing but the database holds \d+ sealed host key/,
+      );
       expect(fs.existsSync(file)).toBe(false);
     } finally {
       fs.renameSync(`${file}.bak`, file);

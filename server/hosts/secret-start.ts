@@ -13,7 +13,10 @@ export async function startSecrets(db: Db, opts: { dataDir: string; envKey?: str
   const report = await migrateSealedKeys(db, secret);
   if (report.migrated.length > 0) logger.info({ hosts: report.migrated }, "sealed host keys re-sealed bound to their host (v2)");
   if (report.unreadable.length > 0) {
-    logger.error({ hosts: report.unreadable }, "these hosts' sealed keys do not open with this secret key; give each a new key (Edit host) or restore the right secret");
+    logger.error(
+      { hosts: report.unreadable },
+      "these hosts' sealed keys do not open with this secret key; give each a new key (Edit host) or restore the right secret",
+    );
   }
   return secret;
 }

@@ -51,15 +51,21 @@ async function call(
 }
 
 /** A raw request, so the Host header is exactly what the test says (fetch fills it in). */
-function rawRequest(url: string, opts: { path: string; host: string; headers?: Record<string, string> }): Promise<{ status: number; body: string }> {
+function rawRequest(
+  url: string,
+  opts: { path: string; host: string; headers?: Record<string, string> },
+): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const headers = opts.host === "" ? { ...opts.headers } : { ...opts.headers, host: opts.host };
-    const req = http.request({ host: u.hostname, port: u.port, path: opts.path, method: "GET", headers, setHost: opts.host !== "" }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: opts.path, method: "GET", headers, setHost: opts.host !== "" },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("upgrade", (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 101, body: "" });
@@ -90,11 +96,30 @@ beforeAll(async () => {
   const token = issueSetupToken();
   // The product's limits, but a first wait long enough that a slow, shared test machine
   // cannot see it run out between two requests.
-  const signInGuard = { throttle: new SignInThrottle({ user: { free: 5, maxDelayMs: 600_000, baseDelayMs: 60_000 } }), failures: new FailedSignInAudit() };
+  const signInGuard = {
+    throttle: new SignInThrottle({ user: { free: 5, maxDelayMs: 600_000, baseDelayMs: 60_000 } }),
+    failures: new FailedSignInAudit(),
+  };
   const pages = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { "content-type": "text/plain" }).end("page");
-  direct = createHttpServer({ get runtime() { return testRuntime(); }, pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: [], secureCookies: "auto" }, signInGuard });
+  direct = createHttpServer({
+    get runtime() {
+      return testRuntime();
+    },
+    pages,
+    allowedOrigins: ["https://labdeck.example.org"],
+    policy: { trustedProxies: [], secureCookies: "auto" },
+    signInGuard,
+  });
   // The same app behind a TLS-terminating proxy on this machine, which it is told to trust.
-  proxied = createHttpServer({ get runtime() { return testRuntime(); }, pages, allowedOrigins: ["https://labdeck.example.org"], policy: { trustedProxies: ["127.0.0.1"], secureCookies: "auto" }, signInGuard });
+  proxied = createHttpServer({
+    get runtime() {
+      return testRuntime();
+    },
+    pages,
+    allowedOrigins: ["https://labdeck.example.org"],
+    policy: { trustedProxies: ["127.0.0.1"], secureCookies: "auto" },
+    signInGuard,
+  });
   base = await listen(direct);
   proxiedBase = await listen(proxied);
   const admin = await call(base, "mutation", "auth.createFirstAdmin", { username: "alice", password: "correct horse battery", token });
@@ -128,7 +153,13 @@ describe("the Host header", () => {
     const upgrade = await rawRequest(base, {
       path: "/api/console/g1?ticket=x",
       host: rebound,
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", origin: `http://${rebound}` },
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        origin: `http://${rebound}`,
+      },
     });
     expect(upgrade.status).toBe(421);
     expect((await rawRequest(base, { path: "/", host: "" })).status).toBe(400);
@@ -143,7 +174,13 @@ describe("cookies", () => {
   });
 
   it("is plain over http, even when an untrusted peer claims X-Forwarded-Proto: https", async () => {
-    const res = await call(base, "mutation", "auth.signIn", { username: "alice", password: "correct horse battery" }, { "x-forwarded-proto": "https" });
+    const res = await call(
+      base,
+      "mutation",
+      "auth.signIn",
+      { username: "alice", password: "correct horse battery" },
+      { "x-forwarded-proto": "https" },
+    );
     expect(res.status).toBe(200);
     const raw = res.setCookie.join("\n");
     expect(raw).toMatch(/^labdeck_session=/);
@@ -196,7 +233,9 @@ describe("sign-in backoff", () => {
   it("throttles a behind-proxy client by its forwarded address, not the proxy's", async () => {
     const from = (ip: string) => ({ "x-forwarded-for": ip, origin: "https://labdeck.example.org" });
     for (let i = 0; i < 5; i++) {
-      expect((await call(proxiedBase, "mutation", "auth.signIn", { username: `nobody${i}`, password: "x" }, from("203.0.113.50"))).status).toBe(401);
+      expect(
+        (await call(proxiedBase, "mutation", "auth.signIn", { username: `nobody${i}`, password: "x" }, from("203.0.113.50"))).status,
+      ).toBe(401);
     }
     const { db } = await import("../db");
     const row = await db.auditEvent.findFirst({ where: { kind: "auth", action: "sign-in", outcome: "failed", username: "nobody0" } });
@@ -230,12 +269,21 @@ function subscribe(url: string, path: string, input: unknown, cookie: string) {
 }
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)),
+  ]);
 }
 
 describe("subscriptions end with the session", () => {
   async function member(username: string, role: "viewer" | "operator") {
-    const created = await call(base, "mutation", "users.create", { username, password: "a long password 1", role }, { cookie: adminCookie });
+    const created = await call(
+      base,
+      "mutation",
+      "users.create",
+      { username, password: "a long password 1", role },
+      { cookie: adminCookie },
+    );
     expect(created.status).toBe(200);
     const signedIn = await call(base, "mutation", "auth.signIn", { username, password: "a long password 1" });
     expect(signedIn.status).toBe(200);

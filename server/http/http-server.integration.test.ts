@@ -18,7 +18,12 @@ interface Reply {
   data: unknown;
 }
 
-async function call(kind: "query" | "mutation", path: string, input?: unknown, opts: { cookie?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(
+  kind: "query" | "mutation",
+  path: string,
+  input?: unknown,
+  opts: { cookie?: string; origin?: string | null; contentType?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.cookie) headers.cookie = opts.cookie;
   let res: Response;
@@ -47,7 +52,13 @@ beforeAll(async () => {
   const { runtime: testRuntime } = await import("../test-support/runtime");
   const { issueSetupToken } = await import("../auth/setup-token");
   setupToken = issueSetupToken();
-  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  server = createHttpServer({
+    get runtime() {
+      return testRuntime();
+    },
+    pages: (_req, res) => res.writeHead(404).end(),
+    allowedOrigins: [],
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -70,7 +81,11 @@ describe("sign-in, sessions and roles over HTTP", () => {
     const ok = await call("mutation", "auth.createFirstAdmin", { ...input, token: setupToken });
     expect(ok.status).toBe(200);
     expect(ok.setCookie.some((c) => c.startsWith("labdeck_session="))).toBe(true);
-    const again = await call("mutation", "auth.createFirstAdmin", { username: "mallory", password: "correct horse battery", token: setupToken });
+    const again = await call("mutation", "auth.createFirstAdmin", {
+      username: "mallory",
+      password: "correct horse battery",
+      token: setupToken,
+    });
     expect(again.status).not.toBe(200);
   });
 
@@ -100,11 +115,21 @@ describe("sign-in, sessions and roles over HTTP", () => {
   });
 
   it("lets a viewer read but not add a host", async () => {
-    const created = await call("mutation", "users.create", { username: "victor", password: "viewer password 1", role: "viewer" }, { cookie: adminCookie });
+    const created = await call(
+      "mutation",
+      "users.create",
+      { username: "victor", password: "viewer password 1", role: "viewer" },
+      { cookie: adminCookie },
+    );
     expect(created.status).toBe(200);
     const viewer = cookieOf(await call("mutation", "auth.signIn", { username: "victor", password: "viewer password 1" }));
     expect((await call("query", "hosts.list", undefined, { cookie: viewer })).status).toBe(200);
-    const add = await call("mutation", "hosts.create", { name: "web1", address: "10.0.0.1", key: { source: "generate" } }, { cookie: viewer });
+    const add = await call(
+      "mutation",
+      "hosts.create",
+      { name: "web1", address: "10.0.0.1", key: { source: "generate" } },
+      { cookie: viewer },
+    );
     expect(add.status).toBe(403);
     expect(((await call("query", "hosts.list", undefined, { cookie: adminCookie })).data as unknown[]).length).toBe(0);
     expect((await call("query", "users.list", undefined, { cookie: viewer })).status).toBe(403);
@@ -115,7 +140,12 @@ describe("sign-in, sessions and roles over HTTP", () => {
     const pair = generateKeyPair("t");
     const secretLine = pair.privateKey.split("\n")[2] ?? "";
     expect(secretLine.length).toBeGreaterThan(20);
-    const created = await call("mutation", "hosts.create", { name: "web2", address: "10.0.0.2", key: { source: "paste", privateKey: pair.privateKey } }, { cookie: adminCookie });
+    const created = await call(
+      "mutation",
+      "hosts.create",
+      { name: "web2", address: "10.0.0.2", key: { source: "paste", privateKey: pair.privateKey } },
+      { cookie: adminCookie },
+    );
     expect(created.status).toBe(200);
     expect(JSON.stringify(created.body)).not.toContain(secretLine);
     expect((created.data as { publicKey: string }).publicKey.split(" ")[1]).toBe(pair.publicKey.split(" ")[1]);
@@ -128,7 +158,12 @@ describe("sign-in, sessions and roles over HTTP", () => {
   });
 
   it("refuses bad input naming the field, and changes nothing", async () => {
-    const bad = await call("mutation", "hosts.create", { name: "Bad Name!", address: "10.0.0.3", key: { source: "generate" } }, { cookie: adminCookie });
+    const bad = await call(
+      "mutation",
+      "hosts.create",
+      { name: "Bad Name!", address: "10.0.0.3", key: { source: "generate" } },
+      { cookie: adminCookie },
+    );
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.error)).toMatch(/name/);
     const { db } = await import("../db");

@@ -66,10 +66,16 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     // Computed on first use: the port is known only once listening (tests listen on port 0).
     if (!allow) {
       const addr = server.address() as AddressInfo | null;
-      allow = hostAllowList({ listenHost: addr?.address ?? "", port: addr?.port ?? 0, names: opts.hostNames, allowedOrigins: policy.allowedOrigins });
+      allow = hostAllowList({
+        listenHost: addr?.address ?? "",
+        port: addr?.port ?? 0,
+        names: opts.hostNames,
+        allowedOrigins: policy.allowedOrigins,
+      });
     }
     const verdict = checkHost(req.headers.host, allow);
-    if (!verdict.ok) logger.warn({ host: req.headers.host ?? null, ip: req.socket.remoteAddress, url: req.url }, "request refused: Host not served here");
+    if (!verdict.ok)
+      logger.warn({ host: req.headers.host ?? null, ip: req.socket.remoteAddress, url: req.url }, "request refused: Host not served here");
     return verdict;
   };
 
@@ -105,7 +111,10 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
   // plain, so the page's fetch (components/trpc-fetch.ts) can say what happened.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
     const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    logger.warn({ status, code: err.code ?? null, ip: (socket as { remoteAddress?: string }).remoteAddress ?? null }, status === 431 ? "request refused: headers too large (431)" : "request refused: unparseable HTTP");
+    logger.warn(
+      { status, code: err.code ?? null, ip: (socket as { remoteAddress?: string }).remoteAddress ?? null },
+      status === 431 ? "request refused: headers too large (431)" : "request refused: unparseable HTTP",
+    );
     if (!socket.writable) return socket.destroy();
     refuseUpgrade(socket, status, status === 431 ? "request headers too large" : "bad request");
   });

@@ -21,7 +21,13 @@ beforeAll(async () => {
   warn = vi.spyOn(logger, "warn") as unknown as typeof warn;
   const { createHttpServer } = await import("./http-server");
   const { runtime: testRuntime } = await import("../test-support/runtime");
-  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  server = createHttpServer({
+    get runtime() {
+      return testRuntime();
+    },
+    pages: (_req, res) => res.writeHead(404).end(),
+    allowedOrigins: [],
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { db } = await import("../db");

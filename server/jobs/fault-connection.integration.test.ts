@@ -81,7 +81,10 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
     expect(await exists(`${lab.runDir}/drop-before`)).toBe(true);
     expect(await exists(`${lab.runDir}/drop-after`)).toBe(false);
 
-    const next = await finishedJob(s.deps, await queuePlan(s.deps, hostId, "next", [{ argv: ["touch", "--", `${lab.runDir}/drop-next`], purpose: "next job" }]));
+    const next = await finishedJob(
+      s.deps,
+      await queuePlan(s.deps, hostId, "next", [{ argv: ["touch", "--", `${lab.runDir}/drop-next`], purpose: "next job" }]),
+    );
     expect(next.status, next.error ?? "").toBe("succeeded");
     expect(await exists(`${lab.runDir}/drop-next`)).toBe(true);
   });
@@ -89,7 +92,9 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
   it("sshd killed mid-step: unknown; while it is down the next job fails without running; back up, it succeeds", async () => {
     const jobId = await queuePlan(s.deps, hostId, "sshd killed", longPlan("kill", "5.2"));
     // A job queued behind it on the same host waits for the lock and must still end.
-    const queued = await queuePlan(s.deps, hostId, "queued behind", [{ argv: ["touch", "--", `${lab.runDir}/kill-queued`], purpose: "queued" }]);
+    const queued = await queuePlan(s.deps, hostId, "queued behind", [
+      { argv: ["touch", "--", `${lab.runDir}/kill-queued`], purpose: "queued" },
+    ]);
     await until("the long step to run on the host", async () => ((await sleeping(lab, "5.2")) ? true : undefined));
     await lab.killSshd();
 
@@ -101,11 +106,16 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
     const behind = await finishedJob(s.deps, queued);
     expect(behind.status).toBe("failed");
     expect(stepEnds(behind.transcript)).toMatchObject([{ index: 0, outcome: "not-run", code: "SSH_UNREACHABLE" }]);
-    expect(await auditRows(s.db, queued)).toEqual([{ argv: ["touch", "--", `${lab.runDir}/kill-queued`], outcome: "failed", exitStatus: null }]);
+    expect(await auditRows(s.db, queued)).toEqual([
+      { argv: ["touch", "--", `${lab.runDir}/kill-queued`], outcome: "failed", exitStatus: null },
+    ]);
     expect(await exists(`${lab.runDir}/kill-queued`)).toBe(false);
 
     await lab.restartSshd();
-    const next = await finishedJob(s.deps, await queuePlan(s.deps, hostId, "after restart", [{ argv: ["touch", "--", `${lab.runDir}/kill-next`], purpose: "next job" }]));
+    const next = await finishedJob(
+      s.deps,
+      await queuePlan(s.deps, hostId, "after restart", [{ argv: ["touch", "--", `${lab.runDir}/kill-next`], purpose: "next job" }]),
+    );
     expect(next.status, next.error ?? "").toBe("succeeded");
     expect(await exists(`${lab.runDir}/kill-next`)).toBe(true);
   });
@@ -116,7 +126,9 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
       ["INPUT", "-p", "tcp", "--dport", "22", "-j", "DROP"],
       ["OUTPUT", "-p", "tcp", "--sport", "22", "-j", "DROP"],
     ];
-    const jobId = await queuePlan(s.deps, hostId, "partitioned", [{ argv: ["sleep", "8.3"], purpose: "a step that times out", timeoutMs: 1_500 }]);
+    const jobId = await queuePlan(s.deps, hostId, "partitioned", [
+      { argv: ["sleep", "8.3"], purpose: "a step that times out", timeoutMs: 1_500 },
+    ]);
     await until("the step to run on the host", async () => ((await sleeping(lab, "8.3")) ? true : undefined));
     for (const c of cuts) expect((await lab.execInNs(["iptables", "-I", ...c])).code).toBe(0);
     try {
@@ -152,7 +164,9 @@ describe.skipIf(!support.ok)(`connection faults${support.ok ? "" : ` (skipped: $
     expect(probed.status, probed.error ?? "").toBe("succeeded");
     expect(stepEnds(probed.transcript).filter((e) => e.outcome !== "exited")).toEqual([]);
     // The probe's steps run (and flush the transcript) concurrently: none may be missing from it.
-    const ended = stepEnds(probed.transcript).map((e) => e.index).sort((a, b) => a - b);
+    const ended = stepEnds(probed.transcript)
+      .map((e) => e.index)
+      .sort((a, b) => a - b);
     expect(ended).toEqual(Array.from({ length: ended.length }, (_, i) => i));
     expect(ended.length).toBe(await s.db.auditEvent.count({ where: { jobId: probe.jobId } }));
     const planned = await finishedJob(s.deps, planJob);

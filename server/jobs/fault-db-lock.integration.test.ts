@@ -40,7 +40,10 @@ async function holdWriteLock(file: string, ms: number): Promise<{ done: Promise<
     process.stdout.write("locked\\n");
     setTimeout(() => { db.exec("COMMIT"); db.close(); process.exit(0); }, Number(process.argv[2]));
   `;
-  const child = spawn(process.execPath, ["-e", script, file, String(ms), `other-writer-${++holders}`], { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", script, file, String(ms), `other-writer-${++holders}`], {
+    cwd: process.cwd(),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const done = new Promise<number | null>((resolve) => child.once("exit", resolve));
   await new Promise<void>((resolve, reject) => {
     child.stdout?.once("data", () => resolve());
@@ -77,7 +80,9 @@ describe.skipIf(!support.ok)(`database locked by another writer${support.ok ? ""
       { argv: ["sh", "-c", 'sleep 1.3; echo "$1" > "$2"', "sh", "written", file], purpose: "runs while the lock is taken" },
       { argv: ["echo", "second"], purpose: "a step after the lock" },
     ]);
-    await until("the job to start", async () => ((await lab.processes()).some((p) => p.argv.includes("sleep 1.3; echo \"$1\" > \"$2\"")) ? true : undefined));
+    await until("the job to start", async () =>
+      (await lab.processes()).some((p) => p.argv.includes('sleep 1.3; echo "$1" > "$2"')) ? true : undefined,
+    );
     const holder = await holdWriteLock(dbFile, HOLD_MS);
 
     const job = await finishedJob(s.deps, jobId, 90_000);
@@ -111,9 +116,13 @@ describe.skipIf(!support.ok)(`database locked by another writer${support.ok ? ""
       await lockTaken;
       ctx.note("ending under the lock");
     });
-    const job = await s.db.job.create({ data: { hostId, kind: "lock-at-end", title: "final write locked", planJson: "{}", status: "queued", createdBy: "tester" } });
+    const job = await s.db.job.create({
+      data: { hostId, kind: "lock-at-end", title: "final write locked", planJson: "{}", status: "queued", createdBy: "tester" },
+    });
     s.rt.jobs.enqueue(job.id);
-    await until("the job's command to be audited", async () => ((await s.db.auditEvent.count({ where: { jobId: job.id } })) > 0 ? true : undefined));
+    await until("the job's command to be audited", async () =>
+      (await s.db.auditEvent.count({ where: { jobId: job.id } })) > 0 ? true : undefined,
+    );
     const holder = await holdWriteLock(dbFile, HOLD_MS);
     locked();
 

@@ -63,7 +63,9 @@ describe.skipIf(!support.ok)(`host rebooted during a job${support.ok ? "" : ` (s
       { argv: ["sleep", "600"], purpose: "a long step" },
       { argv: ["touch", "--", `${vm.runDir}/after-reboot-mark`], purpose: "must not run" },
     ]);
-    await until("the long step to start", async () => (s.rt.jobs.liveEvents(jobId)?.some((e) => e.type === "step-start" && e.index === 1) ? true : undefined));
+    await until("the long step to start", async () =>
+      s.rt.jobs.liveEvents(jobId)?.some((e) => e.type === "step-start" && e.index === 1) ? true : undefined,
+    );
     // Give the exec request time to reach the guest before it is reset.
     await new Promise((r) => setTimeout(r, 1_000));
     await vm.qmp("system_reset");
@@ -83,7 +85,11 @@ describe.skipIf(!support.ok)(`host rebooted during a job${support.ok ? "" : ` (s
     // over a new connection whose host key is still the pinned one.
     const after = await until(
       "the rebooted host to answer Labdeck",
-      () => bootId().then((id) => id || undefined, () => undefined),
+      () =>
+        bootId().then(
+          (id) => id || undefined,
+          () => undefined,
+        ),
       BOOT_MS,
       2_000,
     );
@@ -91,9 +97,19 @@ describe.skipIf(!support.ok)(`host rebooted during a job${support.ok ? "" : ` (s
     const pinned = await s.db.host.findUniqueOrThrow({ where: { id: hostId } });
     expect(pinned.hostKeyFingerprint).toBe(vm.hostKeyFingerprint);
 
-    const next = await finishedJob(s.deps, await queuePlan(s.deps, hostId, "after the reboot", [{ argv: ["touch", "--", `${vm.runDir}/next-mark`], purpose: "next job" }]));
+    const next = await finishedJob(
+      s.deps,
+      await queuePlan(s.deps, hostId, "after the reboot", [{ argv: ["touch", "--", `${vm.runDir}/next-mark`], purpose: "next job" }]),
+    );
     expect(next.status, next.error ?? "").toBe("succeeded");
-    const mark = await readFromHost(s.deps, hostId, ["sh", "-c", 'test -e "$1" && echo yes; test -e "$2" || echo no', "sh", `${vm.runDir}/next-mark`, `${vm.runDir}/after-reboot-mark`]);
+    const mark = await readFromHost(s.deps, hostId, [
+      "sh",
+      "-c",
+      'test -e "$1" && echo yes; test -e "$2" || echo no',
+      "sh",
+      `${vm.runDir}/next-mark`,
+      `${vm.runDir}/after-reboot-mark`,
+    ]);
     expect(mark.stdout).toBe("yes\nno\n");
   }, 480_000);
 });

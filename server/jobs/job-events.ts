@@ -38,7 +38,14 @@ export const ZJobEvent = z.discriminatedUnion("type", [
     code: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal("note"), text: z.string(), at: z.number() }),
-  z.object({ type: z.literal("status"), status: ZJobStatus, error: z.string().nullable().optional(), failedStep: z.number().int().nullable().optional(), code: z.string().nullable().optional(), at: z.number() }),
+  z.object({
+    type: z.literal("status"),
+    status: ZJobStatus,
+    error: z.string().nullable().optional(),
+    failedStep: z.number().int().nullable().optional(),
+    code: z.string().nullable().optional(),
+    at: z.number(),
+  }),
 ]);
 export type JobEvent = z.infer<typeof ZJobEvent>;
 

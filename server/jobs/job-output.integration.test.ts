@@ -46,8 +46,13 @@ describe("job output bounds", () => {
     expect(total).toBeGreaterThan(50 * 1024 * 1024);
 
     const title = "print a lot";
-    const steps = [{ argv: ["seq", "1", String(N)], purpose: "print ~50 MiB" }, { argv: ["echo", "after"], purpose: "a later step" }];
-    const job = await s.db.job.create({ data: { hostId, kind: "plan", title, planJson: JSON.stringify({ title, steps }), status: "queued", createdBy: actor.username } });
+    const steps = [
+      { argv: ["seq", "1", String(N)], purpose: "print ~50 MiB" },
+      { argv: ["echo", "after"], purpose: "a later step" },
+    ];
+    const job = await s.db.job.create({
+      data: { hostId, kind: "plan", title, planJson: JSON.stringify({ title, steps }), status: "queued", createdBy: actor.username },
+    });
 
     let liveBytes = 0;
     let head = "";
@@ -89,8 +94,14 @@ describe("job output bounds", () => {
     expect(kept).toBeLessThanOrEqual(s.cap.STEP_HEAD_BYTES + s.cap.STEP_TAIL_BYTES);
     expect(kept).toBeGreaterThan(s.cap.STEP_HEAD_BYTES);
     const markerAt = step0.indexOf(marker as (typeof step0)[number]);
-    const before = step0.slice(0, markerAt).map((e) => (e.type === "output" ? e.text : "")).join("");
-    const after = step0.slice(markerAt + 1).map((e) => (e.type === "output" ? e.text : "")).join("");
+    const before = step0
+      .slice(0, markerAt)
+      .map((e) => (e.type === "output" ? e.text : ""))
+      .join("");
+    const after = step0
+      .slice(markerAt + 1)
+      .map((e) => (e.type === "output" ? e.text : ""))
+      .join("");
     expect(before.startsWith("1\n2\n3\n")).toBe(true);
     expect(after.endsWith(`${N}\n`)).toBe(true);
     expect(done.transcript.length).toBeLessThan(2 * (s.cap.STEP_HEAD_BYTES + s.cap.STEP_TAIL_BYTES));

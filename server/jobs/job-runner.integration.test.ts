@@ -60,7 +60,10 @@ afterAll(async () => {
 
 describe("jobs on a real host", () => {
   it("applies a scratch directory plan, audits every command, and the directory exists", async () => {
-    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "exp-1" } });
+    const { jobId } = await s.jobService.applyOperation(
+      { db: s.db, jobs: s.rt.jobs, actor },
+      { hostId, op: { kind: "scratch.create", name: "exp-1" } },
+    );
     const job = await waitJob(jobId);
     expect(job.status).toBe("succeeded");
     expect((await lab.execInNs(["test", "-d", `${lab.runDir}/scratch/exp-1`])).code).toBe(0);
@@ -73,7 +76,10 @@ describe("jobs on a real host", () => {
   });
 
   it("fails on the step that fails, with its stderr, and says so in the transcript", async () => {
-    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "exp-1" } });
+    const { jobId } = await s.jobService.applyOperation(
+      { db: s.db, jobs: s.rt.jobs, actor },
+      { hostId, op: { kind: "scratch.create", name: "exp-1" } },
+    );
     const job = await waitJob(jobId);
     expect(job.status).toBe("failed");
     expect(job.failedStep).toBe(1);
@@ -125,14 +131,25 @@ describe("jobs on a real host", () => {
     const { createCallerFactory } = await import("../api/trpc");
     const { runtime: testRuntime } = await import("../test-support/runtime");
     const caller = createCallerFactory(appRouter)({
-      get rt() { return testRuntime(); }, db: s.db, user: { id: "u", username: "viewer", role: "viewer" }, sessionId: "s", ip: "127.0.0.1", secureCookies: false, setCookie: () => undefined,
+      get rt() {
+        return testRuntime();
+      },
+      db: s.db,
+      user: { id: "u", username: "viewer", role: "viewer" },
+      sessionId: "s",
+      ip: "127.0.0.1",
+      secureCookies: false,
+      setCookie: () => undefined,
     });
     const seen: unknown[] = [];
     for await (const chunk of await caller.jobs.watch({ jobId })) seen.push(...chunk.events);
     const job = await waitJob(jobId);
     expect(job.status).toBe("succeeded");
     expect(seen).toEqual(s.parseTranscript(job.transcript));
-    const out = seen.filter((e) => (e as { type: string }).type === "output").map((e) => (e as { text: string }).text).join("");
+    const out = seen
+      .filter((e) => (e as { type: string }).type === "output")
+      .map((e) => (e as { text: string }).text)
+      .join("");
     expect(out).toBe("line1\nline2\nline3\nline4\nline5\ndone\n");
   });
 
@@ -148,7 +165,9 @@ describe("jobs on a real host", () => {
   });
 
   it("marks jobs left running by a previous process as unknown", async () => {
-    const job = await s.db.job.create({ data: { hostId, kind: "plan", title: "orphan", planJson: "{}", status: "running", createdBy: "x" } });
+    const job = await s.db.job.create({
+      data: { hostId, kind: "plan", title: "orphan", planJson: "{}", status: "running", createdBy: "x" },
+    });
     const other = new s.JobRunner({ db: s.db, ssh: s.rt.ssh, targetFor: () => Promise.reject(new Error("unused")) });
     await other.recoverAfterRestart();
     expect((await s.db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("unknown");
@@ -158,7 +177,10 @@ describe("jobs on a real host", () => {
     const oldFp = lab.hostKeyFingerprint;
     const newFp = await lab.rotateHostKey();
     s.rt.ssh.drop(hostId);
-    const { jobId } = await s.jobService.applyOperation({ db: s.db, jobs: s.rt.jobs, actor }, { hostId, op: { kind: "scratch.create", name: "never" } });
+    const { jobId } = await s.jobService.applyOperation(
+      { db: s.db, jobs: s.rt.jobs, actor },
+      { hostId, op: { kind: "scratch.create", name: "never" } },
+    );
     const job = await waitJob(jobId);
     expect(job.status).toBe("failed");
     expect(job.error).toContain(oldFp);
@@ -192,7 +214,9 @@ describe("a job that ends while one of its steps is still under way", () => {
         }),
       ]);
     });
-    const job = await s.db.job.create({ data: { hostId: hostB, kind: "parallel-test", title: "parallel", planJson: "{}", status: "queued", createdBy: actor.username } });
+    const job = await s.db.job.create({
+      data: { hostId: hostB, kind: "parallel-test", title: "parallel", planJson: "{}", status: "queued", createdBy: actor.username },
+    });
     s.rt.jobs.enqueue(job.id);
     const done = await waitJob(job.id);
     expect(done.status).toBe("failed");

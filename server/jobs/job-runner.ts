@@ -20,7 +20,6 @@ export type { StepSpec } from "./step-spec";
 // its step result is published, and a step whose exit status could not be read makes
 // the job "unknown": it is never reported as success.
 
-
 export interface JobContext {
   jobId: string;
   hostId: string;
@@ -54,7 +53,11 @@ export class JobEnd extends Error {
 }
 
 /** Sends one QMP command to a monitor socket on the host; the outcome reads like an exec's. */
-export type QmpExecutor = (target: SshTarget, call: TQmpCall, opts: { timeoutMs: number; signal?: AbortSignal | undefined }) => Promise<ExecResult>;
+export type QmpExecutor = (
+  target: SshTarget,
+  call: TQmpCall,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+) => Promise<ExecResult>;
 
 export interface JobRunnerDeps {
   db: Db;
@@ -94,7 +97,10 @@ export class JobRunner {
     const stale = await this.deps.db.job.findMany({ where: { status: { in: ["queued", "running"] } } });
     for (const job of stale) {
       const status: JobStatus = job.status === "running" ? "unknown" : "cancelled";
-      const error = job.status === "running" ? "Labdeck restarted while this job was running; its outcome is unknown" : "Labdeck restarted before this job ran";
+      const error =
+        job.status === "running"
+          ? "Labdeck restarted while this job was running; its outcome is unknown"
+          : "Labdeck restarted before this job ran";
       const event: JobEvent = { type: "status", status, error, at: now };
       await this.deps.db.job.update({
         where: { id: job.id },
@@ -248,9 +254,26 @@ export class JobRunner {
         b.output.end();
         await runningWritten();
         const message = err instanceof Error ? err.message : String(err);
-        await auditCommand(db, actor, { hostId: job.hostId, hostName: job.host.name, jobId, argv: b.step.argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - b.started, output: `not run: ${message}` });
+        await auditCommand(db, actor, {
+          hostId: job.hostId,
+          hostName: job.host.name,
+          jobId,
+          argv: b.step.argv,
+          exitStatus: null,
+          outcome: "failed",
+          durationMs: Date.now() - b.started,
+          output: `not run: ${message}`,
+        });
         const code = err instanceof LabdeckError ? err.code : null;
-        endStep({ type: "step-end", index: b.index, outcome: "not-run", exitStatus: null, durationMs: Date.now() - b.started, error: message, code });
+        endStep({
+          type: "step-end",
+          index: b.index,
+          outcome: "not-run",
+          exitStatus: null,
+          durationMs: Date.now() - b.started,
+          error: message,
+          code,
+        });
         lastFailedStep = b.index;
         throw new JobEnd("failed", message, b.index, code);
       };
@@ -258,20 +281,33 @@ export class JobRunner {
       // written before any of their ends is published (endBegun).
       const recordSteps = async (done: readonly { step: StepSpec; result: ExecResult }[]): Promise<void> => {
         await runningWritten();
-        await auditCommands(db, actor, done.map(({ step, result }) => ({
-          hostId: job.hostId,
-          hostName: job.host.name,
-          jobId,
-          argv: step.argv,
-          exitStatus: result.exitStatus,
-          outcome: auditOutcome(result, { optional: step.optional }),
-          durationMs: result.durationMs,
-          output: (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") + result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
-        })));
+        await auditCommands(
+          db,
+          actor,
+          done.map(({ step, result }) => ({
+            hostId: job.hostId,
+            hostName: job.host.name,
+            jobId,
+            argv: step.argv,
+            exitStatus: result.exitStatus,
+            outcome: auditOutcome(result, { optional: step.optional }),
+            durationMs: result.durationMs,
+            output:
+              (step.stdin !== undefined ? `[stdin]\n${step.stdin}\n[stdout]\n` : "") +
+              result.stdout +
+              (result.stderr ? `\n[stderr]\n${result.stderr}` : ""),
+          })),
+        );
       };
       const endBegun = (b: BegunStep, result: ExecResult): void => {
         b.output.end();
-        endStep({ type: "step-end", index: b.index, outcome: result.outcome, exitStatus: result.exitStatus, durationMs: result.durationMs });
+        endStep({
+          type: "step-end",
+          index: b.index,
+          outcome: result.outcome,
+          exitStatus: result.exitStatus,
+          durationMs: result.durationMs,
+        });
         const outcome = auditOutcome(result, { optional: b.step.optional });
         if (outcome === "failed" || outcome === "unknown") lastFailedStep = b.index;
       };
@@ -308,7 +344,16 @@ export class JobRunner {
           return result;
         },
         runSteps: async (steps) => {
-          const results = await runBatch({ steps, signal: controller.signal, beginStep, recordSteps, endStep: endBegun, notRun, note: ctx.note, exec: async (argv, opts) => this.deps.ssh.exec(await targetForJob(), argv, opts) });
+          const results = await runBatch({
+            steps,
+            signal: controller.signal,
+            beginStep,
+            recordSteps,
+            endStep: endBegun,
+            notRun,
+            note: ctx.note,
+            exec: async (argv, opts) => this.deps.ssh.exec(await targetForJob(), argv, opts),
+          });
           if (runningWriteError !== null) throw runningWriteError;
           if (!ended && Date.now() - lastFlush > FLUSH_EVERY_MS) await flush();
           return results;
@@ -371,7 +416,14 @@ export class JobRunner {
       }
       const endedAt = Date.now();
       for (const [index, startedAt] of [...open]) {
-        endStep({ type: "step-end", index, outcome: status === "cancelled" ? "cancelled" : "unknown", exitStatus: null, durationMs: endedAt - startedAt, error: "the job ended before this step's result was read" });
+        endStep({
+          type: "step-end",
+          index,
+          outcome: status === "cancelled" ? "cancelled" : "unknown",
+          exitStatus: null,
+          durationMs: endedAt - startedAt,
+          error: "the job ended before this step's result was read",
+        });
       }
       ended = true;
       publish({ type: "status", status, error, failedStep, code, at: endedAt });

@@ -16,7 +16,11 @@ function recorder(): { sinks: OutputSinks; log: Rec[] } {
   };
 }
 
-const live = (log: Rec[]) => log.filter((r) => r.kind === "publish" || r.kind === "live").map((r) => r.text).join("");
+const live = (log: Rec[]) =>
+  log
+    .filter((r) => r.kind === "publish" || r.kind === "live")
+    .map((r) => r.text)
+    .join("");
 const stored = (log: Rec[]) => log.filter((r) => r.kind === "publish" || r.kind === "store" || r.kind === "dropped");
 
 describe("StepOutput", () => {

@@ -24,13 +24,16 @@ async function undoCompleted(ctx: JobContext, done: readonly TPlanStep[]): Promi
   for (const step of undoable) {
     if (!step.undo) continue;
     const res = await ctx.runStep({ argv: step.undo, purpose: `undo: ${step.purpose}`, undo: true, ignoreCancel: true });
-    if (res.outcome === "connection-lost") throw new JobEnd("unknown", `connection lost while undoing "${step.purpose}"; the host's state is unknown`);
-    if (res.outcome !== "exited" || res.exitStatus !== 0) ctx.note(`undo of "${step.purpose}" failed (status ${res.exitStatus ?? "?"}): ${res.stderr.trim()}`);
+    if (res.outcome === "connection-lost")
+      throw new JobEnd("unknown", `connection lost while undoing "${step.purpose}"; the host's state is unknown`);
+    if (res.outcome !== "exited" || res.exitStatus !== 0)
+      ctx.note(`undo of "${step.purpose}" failed (status ${res.exitStatus ?? "?"}): ${res.stderr.trim()}`);
   }
 }
 
 /** A step that may share an exec: marked so, and nothing about it needs a result of its own kind. */
-const batchable = (s: TPlanStep): boolean => s.batch === true && !s.qmp && s.stdin === undefined && !s.bestEffort && (s.okExitStatuses ?? []).length === 0;
+const batchable = (s: TPlanStep): boolean =>
+  s.batch === true && !s.qmp && s.stdin === undefined && !s.bestEffort && (s.okExitStatuses ?? []).length === 0;
 
 const spec = (step: TPlanStep) => ({ argv: step.argv, qmp: step.qmp, purpose: step.purpose, timeoutMs: step.timeoutMs, stdin: step.stdin });
 
@@ -56,12 +59,19 @@ export async function runPlan(ctx: JobContext, payload: unknown): Promise<ExecRe
     // Consecutive batch steps run in one exec; their results are judged one by one below,
     // exactly as if each had run alone (the batch stops on the host after a failure).
     let group = 1;
-    while (ctx.runSteps && batchable(plan.steps[i] as TPlanStep) && i + group < plan.steps.length && batchable(plan.steps[i + group] as TPlanStep)) group++;
+    while (
+      ctx.runSteps &&
+      batchable(plan.steps[i] as TPlanStep) &&
+      i + group < plan.steps.length &&
+      batchable(plan.steps[i + group] as TPlanStep)
+    )
+      group++;
     let results: ExecResult[];
     try {
-      results = group > 1 && ctx.runSteps
-        ? await ctx.runSteps(plan.steps.slice(i, i + group).map(spec))
-        : [await ctx.runStep(spec(plan.steps[i] as TPlanStep))];
+      results =
+        group > 1 && ctx.runSteps
+          ? await ctx.runSteps(plan.steps.slice(i, i + group).map(spec))
+          : [await ctx.runStep(spec(plan.steps[i] as TPlanStep))];
     } catch (err) {
       await undoCompleted(ctx, done);
       throw err;
@@ -71,7 +81,12 @@ export async function runPlan(ctx: JobContext, payload: unknown): Promise<ExecRe
       await judge(ctx, plan.steps[i] as TPlanStep, i, res, done);
       i++;
     }
-    if (results.length < group) throw new JobEnd("unknown", `the session running steps ${i + 1}–${i + group - results.length} ended before their results were read`, i);
+    if (results.length < group)
+      throw new JobEnd(
+        "unknown",
+        `the session running steps ${i + 1}–${i + group - results.length} ended before their results were read`,
+        i,
+      );
   }
   return byStep;
 }
@@ -85,7 +100,8 @@ async function judge(ctx: JobContext, step: TPlanStep, i: number, res: ExecResul
     await undoCompleted(ctx, done);
     throw new JobEnd("cancelled", describe(step, i, res), i);
   }
-  const ok = res.outcome === "exited" && (res.exitStatus === 0 || (res.exitStatus !== null && (step.okExitStatuses ?? []).includes(res.exitStatus)));
+  const ok =
+    res.outcome === "exited" && (res.exitStatus === 0 || (res.exitStatus !== null && (step.okExitStatuses ?? []).includes(res.exitStatus)));
   if (!ok && step.bestEffort) {
     ctx.note(`${describe(step, i, res)}; going on`);
     return;

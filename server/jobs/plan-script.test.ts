@@ -7,7 +7,13 @@ import { qmpArgv, ZPlan } from "./plan";
 describe("planToShellScript", () => {
   it("quotes every argv element and keeps the order", () => {
     const script = planToShellScript(
-      { title: "t", steps: [{ argv: ["mkdir", "--", "/tmp/a b"], purpose: "make", undo: ["rmdir", "--", "/tmp/a b"] }, { argv: ["echo", "it's"], purpose: "say" }] },
+      {
+        title: "t",
+        steps: [
+          { argv: ["mkdir", "--", "/tmp/a b"], purpose: "make", undo: ["rmdir", "--", "/tmp/a b"] },
+          { argv: ["echo", "it's"], purpose: "say" },
+        ],
+      },
       "root@h",
     );
     expect(script).toContain("mkdir -- '/tmp/a b'");
@@ -19,13 +25,18 @@ describe("planToShellScript", () => {
 
   it("renders a QMP step as the handshake piped into socat", () => {
     const call = { socket: "/var/lib/labdeck/guests/g1/qmp.sock", execute: "system_powerdown" };
-    const script = planToShellScript({ title: "t", steps: [{ argv: qmpArgv(call), qmp: call, purpose: "ask the guest to power off" }] }, "h");
-    expect(script).toContain(`printf '%s\\n' '{"execute":"qmp_capabilities"}' '{"execute":"system_powerdown"}' | socat - UNIX-CONNECT:/var/lib/labdeck/guests/g1/qmp.sock`);
+    const script = planToShellScript(
+      { title: "t", steps: [{ argv: qmpArgv(call), qmp: call, purpose: "ask the guest to power off" }] },
+      "h",
+    );
+    expect(script).toContain(
+      `printf '%s\\n' '{"execute":"qmp_capabilities"}' '{"execute":"system_powerdown"}' | socat - UNIX-CONNECT:/var/lib/labdeck/guests/g1/qmp.sock`,
+    );
     expect(() => execFileSync("sh", ["-n", "-c", script])).not.toThrow();
   });
 
   it("gives a step's stdin as a quoted here-document that reproduces the text exactly", () => {
-    const text = "*filter\n-A FORWARD -m comment --comment \"$HOME `x`\" -j ACCEPT\nLABDECK_EOF\nCOMMIT\n";
+    const text = '*filter\n-A FORWARD -m comment --comment "$HOME `x`" -j ACCEPT\nLABDECK_EOF\nCOMMIT\n';
     const script = planToShellScript({ title: "t", steps: [{ argv: ["cat"], purpose: "write", stdin: text }] }, "h");
     expect(script).toContain("<<'LABDECK_EOF_1'");
     expect(execFileSync("sh", ["-c", script], { encoding: "utf8" })).toBe(text);
@@ -61,12 +72,18 @@ describe("planToShellScript", () => {
   });
 
   it.each(HOSTILE.filter(([k]) => k !== "LF" && k !== "TAB"))("refuses a plan whose stdin or argv holds %s", (_kind, value) => {
-    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["cat"], purpose: "w", stdin: `a${value}b\n` }] }, "h")).toThrow(/^plan\.steps\.0\.stdin: /);
-    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["echo", value], purpose: "w" }] }, "h")).toThrow(/^plan\.steps\.0\.argv\.1: /);
+    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["cat"], purpose: "w", stdin: `a${value}b\n` }] }, "h")).toThrow(
+      /^plan\.steps\.0\.stdin: /,
+    );
+    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["echo", value], purpose: "w" }] }, "h")).toThrow(
+      /^plan\.steps\.0\.argv\.1: /,
+    );
   });
 
   it.each(HOSTILE)("refuses a plan whose purpose or title holds %s", (_kind, value) => {
-    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["true"], purpose: `p${value}` }] }, "h")).toThrow(/^plan\.steps\.0\.purpose: /);
+    expect(() => planToShellScript({ title: "t", steps: [{ argv: ["true"], purpose: `p${value}` }] }, "h")).toThrow(
+      /^plan\.steps\.0\.purpose: /,
+    );
     expect(() => planToShellScript({ title: `t${value}`, steps: [{ argv: ["true"], purpose: "p" }] }, "h")).toThrow(/^plan\.title: /);
   });
 

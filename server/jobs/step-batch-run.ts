@@ -48,7 +48,10 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
   }
   if (steps.length > 1) h.note(`the next ${steps.length} steps run in one SSH session; each is audited as its own command`);
   const nonce = newBatchNonce();
-  const argv = batchArgv(nonce, steps.map((s) => s.argv));
+  const argv = batchArgv(
+    nonce,
+    steps.map((s) => s.argv),
+  );
   const results: ExecResult[] = [];
   // The step published as running; ends that arrive together are recorded in one commit,
   // then published in order, each later step started (with the time it began) right
@@ -62,7 +65,9 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
     const take = pending.splice(0);
     if (take.length === 0) return;
     const failedBefore = firstError !== null;
-    await h.recordSteps(take.map((t) => ({ step: steps[t.index] as StepSpec, result: t.result }))).catch((err: unknown) => void (firstError ??= err));
+    await h
+      .recordSteps(take.map((t) => ({ step: steps[t.index] as StepSpec, result: t.result })))
+      .catch((err: unknown) => void (firstError ??= err));
     // A row that could not be written keeps its result (and every later one) unpublished.
     if (failedBefore || firstError !== null) return;
     for (const t of take) {
@@ -89,7 +94,14 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
     if (step) timer = setTimeout(() => ((timedOut = true), stop.abort()), step.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   };
   const splitter = new BatchSplitter(nonce, (end) => {
-    const result: ExecResult = { outcome: "exited", exitStatus: end.exitStatus, exitSignal: null, stdout: end.stdout, stderr: end.stderr, durationMs: Math.max(0, end.at - lastAt) };
+    const result: ExecResult = {
+      outcome: "exited",
+      exitStatus: end.exitStatus,
+      exitSignal: null,
+      stdout: end.stdout,
+      stderr: end.stderr,
+      durationMs: Math.max(0, end.at - lastAt),
+    };
     pending.push({ index: end.index, began: lastAt, result });
     lastAt = end.at;
     results.push(result);
@@ -108,7 +120,11 @@ export async function runBatch(h: BatchHooks): Promise<ExecResult[]> {
   } catch (err) {
     await chain;
     const prev = results[results.length - 1];
-    const b = current ?? (results.length < steps.length && (prev === undefined || prev.exitStatus === 0) && firstError === null ? h.beginStep(steps[results.length] as StepSpec, lastAt) : null);
+    const b =
+      current ??
+      (results.length < steps.length && (prev === undefined || prev.exitStatus === 0) && firstError === null
+        ? h.beginStep(steps[results.length] as StepSpec, lastAt)
+        : null);
     if (b !== null) await h.notRun(b, err);
     throw err;
   } finally {

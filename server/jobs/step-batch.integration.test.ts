@@ -27,13 +27,29 @@ type Step = { argv: string[]; purpose: string; undo?: string[]; batch?: boolean;
 
 async function runPlan(steps: Step[], jobs = ctx.rt.jobs) {
   const job = await ctx.db.job.create({
-    data: { hostId, kind: "plan", title: "batch test", planJson: JSON.stringify({ title: "batch test", steps }), status: "queued", createdBy: actor.username },
+    data: {
+      hostId,
+      kind: "plan",
+      title: "batch test",
+      planJson: JSON.stringify({ title: "batch test", steps }),
+      status: "queued",
+      createdBy: actor.username,
+    },
   });
   jobs.enqueue(job.id);
   await jobs.idle();
   const done = await ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
   const audit = await ctx.db.auditEvent.findMany({ where: { jobId: job.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
-  return { job: done, events: ctx.parseTranscript(done.transcript), audit: audit.map((a) => ({ argv: JSON.parse(a.argvJson ?? "[]") as string[], exitStatus: a.exitStatus, outcome: a.outcome, output: a.outputExcerpt })) };
+  return {
+    job: done,
+    events: ctx.parseTranscript(done.transcript),
+    audit: audit.map((a) => ({
+      argv: JSON.parse(a.argvJson ?? "[]") as string[],
+      exitStatus: a.exitStatus,
+      outcome: a.outcome,
+      output: a.outputExcerpt,
+    })),
+  };
 }
 
 const exists = async (p: string) => (await lab.execInNs(["test", "-e", p])).code === 0;
@@ -68,7 +84,9 @@ describe("batch steps on a real host", () => {
     expect(audit[2]?.output).toBe("it's $(x) `y`");
     expect(JSON.stringify(audit)).not.toContain("ldk-batch-");
     // The transcript: each step started and ended in order, the first three in one session.
-    const kinds = events.flatMap((e) => (e.type === "step-start" ? [`start ${e.index}`] : e.type === "step-end" ? [`end ${e.index} ${e.exitStatus}`] : []));
+    const kinds = events.flatMap((e) =>
+      e.type === "step-start" ? [`start ${e.index}`] : e.type === "step-end" ? [`end ${e.index} ${e.exitStatus}`] : [],
+    );
     expect(kinds).toEqual(["start 0", "end 0 0", "start 1", "end 1 0", "start 2", "end 2 0", "start 3", "end 3 0"]);
     expect(events.some((e) => e.type === "note" && e.text.includes("3 steps run in one SSH session"))).toBe(true);
     const out = events.flatMap((e) => (e.type === "output" && e.index === 2 ? [e.text] : [])).join("");
@@ -85,7 +103,11 @@ describe("batch steps on a real host", () => {
     expect(job.status).toBe("failed");
     expect(job.failedStep).toBe(1);
     expect(job.error).toContain("exited with status 3: broken");
-    expect(audit.map((a) => [a.argv[0], a.exitStatus, a.outcome])).toEqual([["mkdir", 0, "ok"], ["sh", 3, "failed"], ["rmdir", 0, "ok"]]);
+    expect(audit.map((a) => [a.argv[0], a.exitStatus, a.outcome])).toEqual([
+      ["mkdir", 0, "ok"],
+      ["sh", 3, "failed"],
+      ["rmdir", 0, "ok"],
+    ]);
     expect(await exists(`${lab.runDir}/batch-never`)).toBe(false);
     expect(await exists(dir)).toBe(false);
   });
@@ -101,7 +123,11 @@ describe("batch steps on a real host", () => {
     ]);
     expect(job.status).toBe("failed");
     expect(events.find((e) => e.type === "step-end" && e.index === 1)).toMatchObject({ outcome: "timeout", exitStatus: null });
-    expect(audit.map((a) => [a.argv[0], a.outcome])).toEqual([["mkdir", "ok"], ["sleep", "failed"], ["rmdir", "ok"]]);
+    expect(audit.map((a) => [a.argv[0], a.outcome])).toEqual([
+      ["mkdir", "ok"],
+      ["sleep", "failed"],
+      ["rmdir", "ok"],
+    ]);
     expect(await exists(`${lab.runDir}/batch-after-timeout`)).toBe(false);
     expect(await exists(dir)).toBe(false);
     expect((await lab.processes()).some((p) => p.argv.join(" ") === "sleep 30")).toBe(false);
@@ -111,12 +137,19 @@ describe("batch steps on a real host", () => {
     const dir = `${lab.runDir}/batch-cancel`;
     const job = await ctx.db.job.create({
       data: {
-        hostId, kind: "plan", title: "cancel", status: "queued", createdBy: actor.username,
-        planJson: JSON.stringify({ title: "cancel", steps: [
-          { argv: ["mkdir", "--", dir], purpose: "make", undo: ["rmdir", "--", dir], batch: true },
-          { argv: ["sh", "-c", 'touch "$1.started"; sleep 30', "sh", dir], purpose: "hang", batch: true },
-          { argv: ["touch", "--", `${dir}.after`], purpose: "never", batch: true },
-        ] }),
+        hostId,
+        kind: "plan",
+        title: "cancel",
+        status: "queued",
+        createdBy: actor.username,
+        planJson: JSON.stringify({
+          title: "cancel",
+          steps: [
+            { argv: ["mkdir", "--", dir], purpose: "make", undo: ["rmdir", "--", dir], batch: true },
+            { argv: ["sh", "-c", 'touch "$1.started"; sleep 30', "sh", dir], purpose: "hang", batch: true },
+            { argv: ["touch", "--", `${dir}.after`], purpose: "never", batch: true },
+          ],
+        }),
       },
     });
     ctx.rt.jobs.enqueue(job.id);
@@ -137,22 +170,33 @@ describe("a batch whose connection drops", () => {
     const dir = `${lab.runDir}/batch-drop`;
     const job = await ctx.db.job.create({
       data: {
-        hostId, kind: "plan", title: "drop", status: "queued", createdBy: actor.username,
-        planJson: JSON.stringify({ title: "drop", steps: [
-          { argv: ["mkdir", "--", dir], purpose: "make", undo: ["rmdir", "--", dir], batch: true },
-          { argv: ["sleep", "419"], purpose: "hang", batch: true },
-          { argv: ["touch", "--", `${dir}/after`], purpose: "never", batch: true },
-        ] }),
+        hostId,
+        kind: "plan",
+        title: "drop",
+        status: "queued",
+        createdBy: actor.username,
+        planJson: JSON.stringify({
+          title: "drop",
+          steps: [
+            { argv: ["mkdir", "--", dir], purpose: "make", undo: ["rmdir", "--", dir], batch: true },
+            { argv: ["sleep", "419"], purpose: "hang", batch: true },
+            { argv: ["touch", "--", `${dir}/after`], purpose: "never", batch: true },
+          ],
+        }),
       },
     });
     ctx.rt.jobs.enqueue(job.id);
-    for (let i = 0; i < 200 && !(await lab.processes()).some((p) => p.argv.join(" ") === "sleep 419"); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await lab.processes()).some((p) => p.argv.join(" ") === "sleep 419"); i++)
+      await new Promise((r) => setTimeout(r, 25));
     await lab.dropConnections();
     await ctx.rt.jobs.idle();
     const done = await ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(done.status).toBe("unknown");
     const audit = await ctx.db.auditEvent.findMany({ where: { jobId: job.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
-    expect(audit.map((a) => [(JSON.parse(a.argvJson ?? "[]") as string[])[0], a.outcome, a.exitStatus])).toEqual([["mkdir", "ok", 0], ["sleep", "unknown", null]]);
+    expect(audit.map((a) => [(JSON.parse(a.argvJson ?? "[]") as string[])[0], a.outcome, a.exitStatus])).toEqual([
+      ["mkdir", "ok", 0],
+      ["sleep", "unknown", null],
+    ]);
     // Nothing was undone: after a lost connection the host's state is read, not guessed.
     expect(await exists(dir)).toBe(true);
     expect(await exists(`${dir}/after`)).toBe(false);
@@ -172,7 +216,14 @@ describe("a job's SSH target", () => {
       onTargetChange: ctx.target.onHostTargetChange,
     });
     runner.register("plan", ctx.planHandler);
-    const { job } = await runPlan([{ argv: ["true"], purpose: "one" }, { argv: ["true"], purpose: "two" }, { argv: ["true"], purpose: "three" }], runner);
+    const { job } = await runPlan(
+      [
+        { argv: ["true"], purpose: "one" },
+        { argv: ["true"], purpose: "two" },
+        { argv: ["true"], purpose: "three" },
+      ],
+      runner,
+    );
     expect(job.status).toBe("succeeded");
     expect(reads).toBe(1);
 
@@ -183,7 +234,14 @@ describe("a job's SSH target", () => {
       for (let i = 0; i < 200 && !(await exists(marker)); i++) await new Promise((r) => setTimeout(r, 25));
       ctx.target.hostTargetChanged(hostId);
     })();
-    const second = await runPlan([{ argv: ["sh", "-c", 'touch "$1"; sleep 1', "sh", marker], purpose: "one" }, { argv: ["true"], purpose: "two" }, { argv: ["true"], purpose: "three" }], runner);
+    const second = await runPlan(
+      [
+        { argv: ["sh", "-c", 'touch "$1"; sleep 1', "sh", marker], purpose: "one" },
+        { argv: ["true"], purpose: "two" },
+        { argv: ["true"], purpose: "three" },
+      ],
+      runner,
+    );
     await changed;
     expect(second.job.status).toBe("succeeded");
     expect(reads).toBe(2);

@@ -14,7 +14,8 @@ function runBatch(commands: string[][], chunk = Infinity): { ends: BatchCommandE
   const ends: BatchCommandEnd[] = [];
   const splitter = new BatchSplitter(nonce, (e) => ends.push(e));
   const feed = (buf: Buffer, to: (b: Buffer) => void) => {
-    for (let i = 0; i < buf.length; i += chunk === Infinity ? buf.length : chunk) to(buf.subarray(i, i + (chunk === Infinity ? buf.length : chunk)));
+    for (let i = 0; i < buf.length; i += chunk === Infinity ? buf.length : chunk)
+      to(buf.subarray(i, i + (chunk === Infinity ? buf.length : chunk)));
   };
   feed(res.stdout, (b) => splitter.stdout(b));
   feed(res.stderr, (b) => splitter.stderr(b));
@@ -25,11 +26,7 @@ const hostile = ["a b", "'", '"', "$(touch /tmp/ldk-batch-pwned)", "`id`", "${1}
 
 describe("one SSH exec for several plan steps", () => {
   it("passes every argument as it is, splitting output per command", () => {
-    const { ends } = runBatch([
-      ["printf", "%s|", ...hostile],
-      ["sh", "-c", 'printf "to err" >&2; printf "no newline"'],
-      ["true"],
-    ]);
+    const { ends } = runBatch([["printf", "%s|", ...hostile], ["sh", "-c", 'printf "to err" >&2; printf "no newline"'], ["true"]]);
     expect(ends.map((e) => e.exitStatus)).toEqual([0, 0, 0]);
     expect(ends[0]?.stdout).toBe(`${hostile.join("|")}|`);
     expect(ends[1]).toMatchObject({ stdout: "no newline", stderr: "to err" });
@@ -44,14 +41,21 @@ describe("one SSH exec for several plan steps", () => {
 
   it("stops after the first failing command and reports its status", () => {
     const { ends, splitter } = runBatch([["true"], ["sh", "-c", "echo bad >&2; exit 7"], ["touch", "/tmp/ldk-batch-never"]]);
-    expect(ends.map((e) => [e.index, e.exitStatus])).toEqual([[0, 0], [1, 7]]);
+    expect(ends.map((e) => [e.index, e.exitStatus])).toEqual([
+      [0, 0],
+      [1, 7],
+    ]);
     expect(ends[1]?.stderr).toBe("bad\n");
     expect(splitter.ended).toBe(2);
   });
 
   it("splits the same way when output arrives a byte at a time", () => {
     const { ends } = runBatch([["printf", "one\n"], ["printf", "two"], ["false"]], 1);
-    expect(ends.map((e) => [e.stdout, e.exitStatus])).toEqual([["one\n", 0], ["two", 0], ["", 1]]);
+    expect(ends.map((e) => [e.stdout, e.exitStatus])).toEqual([
+      ["one\n", 0],
+      ["two", 0],
+      ["", 1],
+    ]);
   });
 
   it("cannot be ended early by output that looks like a marker without the nonce", () => {

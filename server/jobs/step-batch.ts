@@ -12,14 +12,14 @@ import { randomBytes } from "node:crypto";
 
 /** The wrapper script; `$1` is the nonce, then (count, argv…) per command. */
 export const BATCH_SCRIPT = [
-  'n=$1; shift; k=0',
+  "n=$1; shift; k=0",
   'while [ "$#" -gt 0 ]; do',
-  '  c=$1; shift; i=1; cmd=',
+  "  c=$1; shift; i=1; cmd=",
   '  while [ "$i" -le "$c" ]; do cmd="$cmd \\"\\${$i}\\""; i=$((i+1)); done',
   '  eval "$cmd" </dev/null; s=$?',
-  "  printf '\\n%s end %d %d\\n' \"$n\" \"$k\" \"$s\"; printf '\\n%s end %d\\n' \"$n\" \"$k\" >&2",
+  '  printf \'\\n%s end %d %d\\n\' "$n" "$k" "$s"; printf \'\\n%s end %d\\n\' "$n" "$k" >&2',
   '  shift "$c"; [ "$s" -eq 0 ] || exit 0; k=$((k+1))',
-  'done',
+  "done",
 ].join("\n");
 
 export function newBatchNonce(): string {
@@ -29,10 +29,17 @@ export function newBatchNonce(): string {
 /** The one argv that runs every command of the batch on the host. */
 export function batchArgv(nonce: string, commands: readonly (readonly string[])[]): string[] {
   if (commands.length === 0) throw new Error("an empty batch");
-  return ["sh", "-c", BATCH_SCRIPT, "sh", nonce, ...commands.flatMap((argv) => {
-    if (argv.length === 0) throw new Error("an empty command in a batch");
-    return [String(argv.length), ...argv];
-  })];
+  return [
+    "sh",
+    "-c",
+    BATCH_SCRIPT,
+    "sh",
+    nonce,
+    ...commands.flatMap((argv) => {
+      if (argv.length === 0) throw new Error("an empty command in a batch");
+      return [String(argv.length), ...argv];
+    }),
+  ];
 }
 
 export interface BatchCommandEnd {
@@ -65,7 +72,10 @@ class StreamSplitter {
       if (at < 0) break;
       const nl = this.buf.indexOf(0x0a, at + this.marker.length);
       if (nl < 0) return; // the marker's line is not complete yet
-      const fields = this.buf.subarray(at + this.marker.length, nl).toString("latin1").split(" ");
+      const fields = this.buf
+        .subarray(at + this.marker.length, nl)
+        .toString("latin1")
+        .split(" ");
       const status = this.withStatus ? Number(fields[1]) : null;
       const text = this.buf.subarray(0, at).toString("utf8") + (this.dropped > 0 ? `\n… [${this.dropped} bytes omitted] …` : "");
       this.ends.push({ status: status !== null && Number.isInteger(status) ? status : null, text });
@@ -96,7 +106,10 @@ export class BatchSplitter {
   private readonly err: StreamSplitter;
   private reported = 0;
 
-  constructor(nonce: string, private readonly onEnd: (end: BatchCommandEnd) => void) {
+  constructor(
+    nonce: string,
+    private readonly onEnd: (end: BatchCommandEnd) => void,
+  ) {
     const marker = Buffer.from(`\n${nonce} end `);
     this.out = new StreamSplitter(marker, true, () => this.check());
     this.err = new StreamSplitter(marker, false, () => this.check());

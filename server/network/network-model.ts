@@ -63,7 +63,11 @@ function routeGetDev(stdout: string | null | undefined): string | null {
 }
 
 export function buildHostNetwork(outputs: NetworkReadOutputs): THostNetwork {
-  const tableNames = mergeRtTables(outputs["rt-tables-labdeck"] ?? null, outputs["rt-tables-etc"] ?? null, outputs["rt-tables-usr"] ?? null);
+  const tableNames = mergeRtTables(
+    outputs["rt-tables-labdeck"] ?? null,
+    outputs["rt-tables-etc"] ?? null,
+    outputs["rt-tables-usr"] ?? null,
+  );
   const links = parseLinks(required(outputs, "links"));
   const addresses = parseAddresses(required(outputs, "addresses"));
   const ports = outputs["bridge-ports"] ? parseBridgePorts(outputs["bridge-ports"]) : [];
@@ -73,9 +77,7 @@ export function buildHostNetwork(outputs: NetworkReadOutputs): THostNetwork {
   const ssh = parseSshConnection(outputs["ssh-connection"] ?? "");
   return ZHostNetwork.parse({
     links: links.map((l) => ({ ...l, addresses: addresses.get(l.name) ?? [] })),
-    bridges: links.flatMap((l) =>
-      l.bridge ? [{ name: l.name, options: l.bridge, ports: ports.filter((p) => p.bridge === l.name) }] : [],
-    ),
+    bridges: links.flatMap((l) => (l.bridge ? [{ name: l.name, options: l.bridge, ports: ports.filter((p) => p.bridge === l.name) }] : [])),
     taps: links.flatMap((l) => (l.tun ? [{ name: l.name, options: l.tun, bridge: l.master }] : [])),
     routes,
     routesByTable,
@@ -84,7 +86,12 @@ export function buildHostNetwork(outputs: NetworkReadOutputs): THostNetwork {
     iptables: typeof outputs.iptables === "string" ? parseIptablesSave(outputs.iptables) : null,
     ipForward: parseSysctlBool("net.ipv4.ip_forward", required(outputs, "ip-forward")),
     ssh: ssh
-      ? { clientAddress: ssh.clientAddress, serverAddress: ssh.serverAddress, serverPort: ssh.serverPort, interface: routeGetDev(outputs["route-get"]) }
+      ? {
+          clientAddress: ssh.clientAddress,
+          serverAddress: ssh.serverAddress,
+          serverPort: ssh.serverPort,
+          interface: routeGetDev(outputs["route-get"]),
+        }
       : null,
   });
 }

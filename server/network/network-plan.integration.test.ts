@@ -78,14 +78,19 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
     const done: TPlanStep[] = [];
     for (const step of steps) {
       const r = await pool.exec(target, step.argv, step.stdin === undefined ? {} : { stdin: step.stdin });
-      if (r.outcome !== "exited" || (r.exitStatus !== 0 && !step.okExitStatuses?.includes(r.exitStatus ?? -1))) return { done, failed: { step, stderr: r.stderr } };
+      if (r.outcome !== "exited" || (r.exitStatus !== 0 && !step.okExitStatuses?.includes(r.exitStatus ?? -1)))
+        return { done, failed: { step, stderr: r.stderr } };
       done.push(step);
     }
     return { done, failed: null };
   }
 
   function planFor(net: THostNetwork, ops: TNetOpInput[]) {
-    return buildNetworkPlan(net, ops.map((o) => ZNetOp.parse(o)), { workDir: `${host.runDir}/network/change-${++changes}` });
+    return buildNetworkPlan(
+      net,
+      ops.map((o) => ZNetOp.parse(o)),
+      { workDir: `${host.runDir}/network/change-${++changes}` },
+    );
   }
 
   /** Plan, apply, re-read; then the same ops plan to nothing and a second read is identical. */
@@ -141,15 +146,23 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
       { op: "forward.set", enabled: true },
     ]);
     const [br] = await nsJson("ip", "-j", "-d", "link", "show", "dev", "br-a");
-    expect((br?.linkinfo as { info_data: Record<string, unknown> }).info_data).toMatchObject({ stp_state: 1, forward_delay: 400, hello_time: 300, max_age: 2500 });
+    expect((br?.linkinfo as { info_data: Record<string, unknown> }).info_data).toMatchObject({
+      stp_state: 1,
+      forward_delay: 400,
+      hello_time: 300,
+      max_age: 2500,
+    });
     expect(await nsJson("bridge", "-j", "link", "show")).toContainEqual(expect.objectContaining({ ifname: "tap-a", master: "br-a" }));
     const [tap] = await nsJson("ip", "-j", "-d", "link", "show", "dev", "tap-a");
     expect(tap).toMatchObject({ linkinfo: { info_kind: "tun", info_data: { type: "tap", persist: true, user: "nobody" } } });
-    expect((await ns("ip", "-j", "addr", "show", "dev", "br-a"))).toContain('"local":"10.66.0.1","prefixlen":24');
+    expect(await ns("ip", "-j", "addr", "show", "dev", "br-a")).toContain('"local":"10.66.0.1","prefixlen":24');
     expect((await ns("cat", "/proc/sys/net/ipv4/ip_forward")).trim()).toBe("1");
     // The projection drew what the host now has.
     expect(plan.projected.bridges.find((b) => b.name === "br-a")?.options).toEqual(after.bridges.find((b) => b.name === "br-a")?.options);
-    expect(plan.projected.taps.find((t) => t.name === "tap-a")).toMatchObject({ bridge: "br-a", options: after.taps.find((t) => t.name === "tap-a")?.options });
+    expect(plan.projected.taps.find((t) => t.name === "tap-a")).toMatchObject({
+      bridge: "br-a",
+      options: after.taps.find((t) => t.name === "tap-a")?.options,
+    });
 
     // STP off with a forward delay STP would refuse: two steps, each accepted.
     await applyOps([{ op: "bridge.set", name: "br-a", stp: false, forwardDelayCs: 0 }]);
@@ -158,7 +171,12 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
 
     // The first plan's undo steps, in reverse, take the host back to where it was.
     await applyOps([{ op: "bridge.set", name: "br-a", stp: true, forwardDelayCs: 400 }]);
-    const undo = await run(done.filter((s) => s.undo).reverse().map((s) => ({ argv: s.undo as string[], purpose: `undo ${s.purpose}` })));
+    const undo = await run(
+      done
+        .filter((s) => s.undo)
+        .reverse()
+        .map((s) => ({ argv: s.undo as string[], purpose: `undo ${s.purpose}` })),
+    );
     expect(undo.failed).toBeNull();
     expect(withoutCounters(await read())).toEqual(withoutCounters(before));
 
@@ -166,8 +184,11 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
       { op: "bridge.create", name: "br-a" },
       { op: "tap.create", name: "tap-a", bridge: "br-a" },
     ]);
-    await applyOps([{ op: "tap.delete", name: "tap-a" }, { op: "bridge.delete", name: "br-a" }]);
-    expect((await ns("ip", "-j", "link", "show"))).not.toContain("br-a");
+    await applyOps([
+      { op: "tap.delete", name: "tap-a" },
+      { op: "bridge.delete", name: "br-a" },
+    ]);
+    expect(await ns("ip", "-j", "link", "show")).not.toContain("br-a");
   });
 
   it("detaches a port, takes a link down and removes an address", async () => {
@@ -190,7 +211,10 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
     expect(projected).toMatchObject({ adminUp: false, addresses: [] });
     expect(projected?.addresses).toEqual(after.links.find((l) => l.name === "br-d")?.addresses);
     expect(plan.projected.routes.filter((r) => r.dev === "br-d")).toEqual(after.routes.filter((r) => r.dev === "br-d"));
-    await applyOps([{ op: "tap.delete", name: "tap-d" }, { op: "bridge.delete", name: "br-d" }]);
+    await applyOps([
+      { op: "tap.delete", name: "tap-d" },
+      { op: "bridge.delete", name: "br-d" },
+    ]);
   });
 
   it("adds MASQUERADE with its FORWARD pair and removes them together", async () => {
@@ -218,7 +242,9 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
     expect(plan.steps.at(-1)?.argv[0]).toBe("iptables-restore");
     const saved = await saveLines();
     expect(saved).toContain(`-A PREROUTING -i eth0 -p tcp -m tcp --dport 2222 ${c} -j DNAT --to-destination 10.67.0.10:22`);
-    expect(saved).toContain(`-A FORWARD -d 10.67.0.10/32 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW,RELATED,ESTABLISHED ${c} -j ACCEPT`);
+    expect(saved).toContain(
+      `-A FORWARD -d 10.67.0.10/32 -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW,RELATED,ESTABLISHED ${c} -j ACCEPT`,
+    );
     await applyOps([
       { op: "portforward.remove", protocol: "tcp", hostPort: 2222, inInterface: "eth0", toAddress: "10.67.0.10", toPort: 22 },
       { op: "bridge.delete", name: "br-pf" },
@@ -239,7 +265,9 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
     const routes = await nsJson("ip", "-j", "route", "show", "table", "100");
     expect(routes).toContainEqual(expect.objectContaining({ dst: "default", gateway: "10.68.0.254", dev: "br-r" }));
     expect(routes).toContainEqual(expect.objectContaining({ dst: "10.9.0.0/16", dev: "br-r", metric: 20 }));
-    expect(await nsJson("ip", "-j", "rule", "show")).toContainEqual(expect.objectContaining({ priority: 1500, src: "10.9.9.9", table: "100" }));
+    expect(await nsJson("ip", "-j", "rule", "show")).toContainEqual(
+      expect.objectContaining({ priority: 1500, src: "10.9.9.9", table: "100" }),
+    );
     await applyOps([
       { op: "iprule.delete", priority: 1500, from: "10.9.9.9", table: 100 },
       { op: "route.delete", table: 100, dst: "10.9.0.0/16", dev: "br-r", metric: 20 },
@@ -252,7 +280,14 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
 
   it("edits a user chain and FORWARD in place, keeping the counters of untouched rules", async () => {
     // An ACCEPT that counts this very SSH session: its counters must survive a restore.
-    await applyOps([{ op: "rule.append", table: "filter", chain: "INPUT", rule: { protocol: "tcp", destinationPort: 22, comment: "count ssh", target: { kind: "ACCEPT" } } }]);
+    await applyOps([
+      {
+        op: "rule.append",
+        table: "filter",
+        chain: "INPUT",
+        rule: { protocol: "tcp", destinationPort: 22, comment: "count ssh", target: { kind: "ACCEPT" } },
+      },
+    ]);
     const counted = async () => Number(/^\[(\d+):\d+\] -A INPUT .*count ssh/m.exec(await ns("iptables-save", "-c"))?.[1]);
     const packets = await counted();
     expect(packets).toBeGreaterThan(0);
@@ -272,7 +307,14 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
       "-A LAB-FWD -p tcp -m tcp --dport 22 -j ACCEPT",
     ]);
     await applyOps([
-      { op: "rule.replace", table: "filter", chain: "LAB-FWD", position: 2, expect: "-A LAB-FWD -p tcp -m tcp --dport 22 -j ACCEPT", rule: { protocol: "tcp", destinationPort: { from: 22, to: 23 }, target: { kind: "ACCEPT" } } },
+      {
+        op: "rule.replace",
+        table: "filter",
+        chain: "LAB-FWD",
+        position: 2,
+        expect: "-A LAB-FWD -p tcp -m tcp --dport 22 -j ACCEPT",
+        rule: { protocol: "tcp", destinationPort: { from: 22, to: 23 }, target: { kind: "ACCEPT" } },
+      },
     ]);
     expect(await saveLines()).toContain("-A LAB-FWD -p tcp -m tcp --dport 22:23 -j ACCEPT");
     await applyOps([
@@ -301,9 +343,13 @@ describe.skipIf(!support.ok)(`network plans on a lab host${support.ok ? "" : ` (
 
   it("leaves the live tables untouched when the host rejects the rule set", async () => {
     const before = await savedRules();
-    const plan = planFor(await read(), [{ op: "rule.append", table: "filter", chain: "FORWARD", rule: { comment: "never applied", target: { kind: "ACCEPT" } } }]);
+    const plan = planFor(await read(), [
+      { op: "rule.append", table: "filter", chain: "FORWARD", rule: { comment: "never applied", target: { kind: "ACCEPT" } } },
+    ]);
     // What a rule set the builder would refuse looks like once it reaches the host.
-    const steps = plan.steps.map((s) => (s.stdin ? { ...s, stdin: s.stdin.replace("\nCOMMIT\n", "\n-A FORWARD -j LAB-NOPE\nCOMMIT\n") } : s));
+    const steps = plan.steps.map((s) =>
+      s.stdin ? { ...s, stdin: s.stdin.replace("\nCOMMIT\n", "\n-A FORWARD -j LAB-NOPE\nCOMMIT\n") } : s,
+    );
     const result = await run(steps);
     // Refused by --test (legacy) or, where --test only parses (nft), by the apply itself,
     // which replaces the tables atomically or not at all.

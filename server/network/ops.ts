@@ -26,10 +26,7 @@ export const ZIpv4Cidr = z
 export const ZRouteDst = z.union([z.literal("default"), ZIpv4Cidr, ZIpv4]);
 
 /** Routing table: a number 1..2^32-1 (not 0, 253..255 are built in) or a name from rt_tables. */
-export const ZTableRef = z.union([
-  z.number().int().min(1).max(4294967295),
-  z.string().regex(TABLE_NAME, "a routing table name or number"),
-]);
+export const ZTableRef = z.union([z.number().int().min(1).max(4294967295), z.string().regex(TABLE_NAME, "a routing table name or number")]);
 
 export const ZBridgeTimers = z.object({
   stp: z.boolean().optional(),
@@ -58,7 +55,11 @@ export type TIptablesTable = z.infer<typeof ZIptablesTable>;
  * character (server/safe-text.ts), and no quote or backslash, which iptables would escape.
  */
 function ZRuleText(max: number) {
-  return z.string().max(max).regex(/^[^"\\]*$/, "without quotes or backslashes").superRefine(safeTextCheck());
+  return z
+    .string()
+    .max(max)
+    .regex(/^[^"\\]*$/, "without quotes or backslashes")
+    .superRefine(safeTextCheck());
 }
 
 /** An iptables-save line as the page shows it (rule.delete, rule.replace's expect): it ends up in plan purposes. */
@@ -143,7 +144,13 @@ export const ZNetOp = z.discriminatedUnion("op", [
   z.object({ op: z.literal("address.add"), dev: ZIfName, cidr: ZIpv4Cidr }),
   z.object({ op: z.literal("address.delete"), dev: ZIfName, cidr: ZIpv4Cidr }),
   /** Persistent TAP; owner lets an unprivileged QEMU or UML open it. */
-  z.object({ op: z.literal("tap.create"), name: ZIfName, user: ZUnixName.optional(), group: ZUnixName.optional(), bridge: ZIfName.optional() }),
+  z.object({
+    op: z.literal("tap.create"),
+    name: ZIfName,
+    user: ZUnixName.optional(),
+    group: ZUnixName.optional(),
+    bridge: ZIfName.optional(),
+  }),
   z.object({ op: z.literal("tap.delete"), name: ZIfName }),
   z.object({ op: z.literal("forward.set"), enabled: z.boolean() }),
   /** nat POSTROUTING -s SUBNET -o OUT -j MASQUERADE (or SNAT --to-source) with FORWARD accepts both ways. */
@@ -157,12 +164,24 @@ export const ZNetOp = z.discriminatedUnion("op", [
   /** Ensure the rule is at 1-based position `position` (inserted there when absent). */
   z.object({ op: z.literal("rule.insert"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), rule: ZRuleSpec }),
   /** Replace the rule at `position`; `expect` is its current text, refused when the host has moved on. */
-  z.object({ op: z.literal("rule.replace"), table: ZIptablesTable, chain: ZChainName, position: z.number().int().min(1), expect: ZRuleLine, rule: ZRuleSpec }),
+  z.object({
+    op: z.literal("rule.replace"),
+    table: ZIptablesTable,
+    chain: ZChainName,
+    position: z.number().int().min(1),
+    expect: ZRuleLine,
+    rule: ZRuleSpec,
+  }),
   /** Delete by text (an iptables-save line without counters): deleting twice deletes once. */
   z.object({ op: z.literal("rule.delete"), table: ZIptablesTable, chain: ZChainName, text: ZRuleLine }),
   z.object({ op: z.literal("chain.create"), table: ZIptablesTable, chain: ZChainName }),
   z.object({ op: z.literal("chain.delete"), table: ZIptablesTable, chain: ZChainName }),
-  z.object({ op: z.literal("policy.set"), table: ZIptablesTable, chain: z.enum(["INPUT", "FORWARD", "OUTPUT"]), policy: z.enum(["ACCEPT", "DROP"]) }),
+  z.object({
+    op: z.literal("policy.set"),
+    table: ZIptablesTable,
+    chain: z.enum(["INPUT", "FORWARD", "OUTPUT"]),
+    policy: z.enum(["ACCEPT", "DROP"]),
+  }),
   z.object({ op: z.literal("route.add"), ...ZRouteSpec.shape }),
   z.object({ op: z.literal("route.delete"), ...ZRouteSpec.shape }),
   z.object({ op: z.literal("iprule.add"), ...ZPolicyRuleSpec.shape }),

@@ -31,7 +31,14 @@ export function parseBridgePorts(stdout: string): TBridgePort[] {
   for (const p of ZRaw.parse(parseIpJson("bridge link", stdout))) {
     // Without a master the entry is the bridge itself (printed on some versions): not a port.
     if (p.master === undefined) continue;
-    ports.push({ name: p.ifname, ifindex: p.ifindex, bridge: p.master, stpState: p.state, priority: p.priority ?? null, cost: p.cost ?? null });
+    ports.push({
+      name: p.ifname,
+      ifindex: p.ifindex,
+      bridge: p.master,
+      stpState: p.state,
+      priority: p.priority ?? null,
+      cost: p.cost ?? null,
+    });
   }
   return ports;
 }

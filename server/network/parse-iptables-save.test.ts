@@ -21,7 +21,11 @@ describe("iptables rules from the lab-nat capture", () => {
 
   it("reads MASQUERADE and SNAT", () => {
     const [masq, snat] = rules("nat", "POSTROUTING");
-    expect(masq).toMatchObject({ source: { value: "192.168.2.0/24", negated: false }, outInterface: { value: "eth0" }, target: { name: "MASQUERADE" } });
+    expect(masq).toMatchObject({
+      source: { value: "192.168.2.0/24", negated: false },
+      outInterface: { value: "eth0" },
+      target: { name: "MASQUERADE" },
+    });
     expect(ruleView(snat!).toSource).toBe("10.203.0.2");
   });
 
@@ -68,7 +72,9 @@ describe("iptables rules from the lab-nat capture", () => {
 
   for (const file of ["iptables.out", "iptables-legacy.out", "iptables-nft-with-legacy.out"]) {
     it(`round-trips every rule of ${file}`, () => {
-      const lines = read(LAB, file).split("\n").filter((l) => /^\[\d+:\d+\] -A /.test(l));
+      const lines = read(LAB, file)
+        .split("\n")
+        .filter((l) => /^\[\d+:\d+\] -A /.test(l));
       expect(lines.length).toBeGreaterThan(15);
       for (const line of lines) {
         const rule = parseRule(line);
@@ -85,7 +91,16 @@ describe("iptables rules from the lab-nat capture", () => {
 
 describe("rule tokens", () => {
   it("tokenises quoted strings with escapes", () => {
-    expect(tokenize('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual(["-A", "X", "-m", "comment", "--comment", 'a "b" c', "-j", "ACCEPT"]);
+    expect(tokenize('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual([
+      "-A",
+      "X",
+      "-m",
+      "comment",
+      "--comment",
+      'a "b" c',
+      "-j",
+      "ACCEPT",
+    ]);
   });
   it("keeps tokens it does not know, in order", () => {
     const r = parseRule("-A INPUT --weird 1 -j ACCEPT");
@@ -105,7 +120,7 @@ describe("rules the lab does not contain", () => {
     "-A PREROUTING -p tcp -m tcp --dport 2000:2010 -j DNAT --to-destination 192.168.2.10:3000-3010",
     "-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 192.168.2.11",
     "-A INPUT -s 10.0.0.0/8 -j",
-    "-A INPUT -m comment --comment \"--not an option\" -j ACCEPT",
+    '-A INPUT -m comment --comment "--not an option" -j ACCEPT',
   ];
 
   it("reads goto, negated ports and DNAT ranges", () => {

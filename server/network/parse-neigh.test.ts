@@ -54,17 +54,20 @@ describe("ip -j neigh show", () => {
 
   it("refuses output that is not a list, not JSON, or too large", () => {
     expect(() => parseNeigh('{"dst":"10.0.0.1"}')).toThrow(/not a list/);
-    expect(() => parseNeigh("Cannot find device \"br9\"")).toThrow(/not JSON/);
+    expect(() => parseNeigh('Cannot find device "br9"')).toThrow(/not JSON/);
     expect(() => parseNeigh(`[${" ".repeat(MAX_NEIGH_OUTPUT)}]`)).toThrow(/over/);
   });
 
   it("bounds how many entries it reads", () => {
-    const many = JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ dst: `10.${i >> 8}.${i & 255}.1`, lladdr: "52:54:00:aa:bb:01", state: ["STALE"] })));
+    const many = JSON.stringify(
+      Array.from({ length: 5000 }, (_, i) => ({ dst: `10.${i >> 8}.${i & 255}.1`, lladdr: "52:54:00:aa:bb:01", state: ["STALE"] })),
+    );
     expect(parseNeigh(many)).toHaveLength(4096);
   });
 
   it("normalises MACs strictly", () => {
     expect(normaliseMac("52:54:00:AA:bb:01")).toBe("52:54:00:aa:bb:01");
-    for (const bad of ["52:54:00:aa:bb", "52:54:00:aa:bb:0g", "5254.00aa.bb01", "52:54:00:aa:bb:01 ", 52, null]) expect(normaliseMac(bad)).toBeNull();
+    for (const bad of ["52:54:00:aa:bb", "52:54:00:aa:bb:0g", "5254.00aa.bb01", "52:54:00:aa:bb:01 ", 52, null])
+      expect(normaliseMac(bad)).toBeNull();
   });
 });

@@ -13,7 +13,10 @@ describe("sysctl and SSH_CONNECTION", () => {
     expect(() => parseSysctlBool("f", "")).toThrow();
   });
   it("reads SSH_CONNECTION and null when unset", () => {
-    expect(parseSshConnection(read(LAB, "ssh-connection.out"))).toMatchObject({ clientAddress: expect.stringMatching(/^10\.203\.\d+\.\d+$/), serverPort: 22 });
+    expect(parseSshConnection(read(LAB, "ssh-connection.out"))).toMatchObject({
+      clientAddress: expect.stringMatching(/^10\.203\.\d+\.\d+$/),
+      serverPort: 22,
+    });
     expect(parseSshConnection("\n")).toBeNull();
   });
 });

@@ -12,7 +12,9 @@ export function parseSysctlBool(name: string, stdout: string): boolean {
 }
 
 /** `$SSH_CONNECTION`: "client-ip client-port server-ip server-port"; null when unset. */
-export function parseSshConnection(stdout: string): { clientAddress: string; clientPort: number; serverAddress: string; serverPort: number } | null {
+export function parseSshConnection(
+  stdout: string,
+): { clientAddress: string; clientPort: number; serverAddress: string; serverPort: number } | null {
   const parts = stdout.trim().split(/\s+/);
   if (parts.length !== 4) return null;
   const [clientAddress, clientPort, serverAddress, serverPort] = parts as [string, string, string, string];

@@ -10,7 +10,13 @@ describe("read commands", () => {
   });
   it("refuses a route-get address that is not an IP", () => {
     expect(routeGetArgv({ clientAddress: "10.203.0.1", serverAddress: "10.203.0.2" })).toEqual([
-      "ip", "-j", "route", "get", "10.203.0.1", "from", "10.203.0.2",
+      "ip",
+      "-j",
+      "route",
+      "get",
+      "10.203.0.1",
+      "from",
+      "10.203.0.2",
     ]);
     expect(() => routeGetArgv({ clientAddress: "-h", serverAddress: "10.0.0.1" })).toThrow(/clientAddress/);
     expect(() => routeGetArgv({ clientAddress: "1.2.3.4 x", serverAddress: "10.0.0.1" })).toThrow();

@@ -43,7 +43,9 @@ export function iptablesSaveArgv(command: "iptables-save" | "iptables-legacy-sav
 /** Where Labdeck names routing tables (iproute2 also reads rt_tables.d/*.conf itself). */
 export const RT_TABLES_FILE = "/etc/iproute2/rt_tables.d/labdeck.conf";
 
-export function networkReadSteps(opts: { iptablesSave?: Parameters<typeof iptablesSaveArgv>[0]; rtTablesFile?: string } = {}): NetworkReadStep[] {
+export function networkReadSteps(
+  opts: { iptablesSave?: Parameters<typeof iptablesSaveArgv>[0]; rtTablesFile?: string } = {},
+): NetworkReadStep[] {
   return [
     // -d adds linkinfo (kind, bridge timers, tun owner) without which a TAP looks physical.
     { id: "links", argv: ["ip", "-j", "-d", "link", "show"], purpose: "list interfaces with their kind and options" },

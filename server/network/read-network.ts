@@ -11,7 +11,10 @@ import { parseSshConnection } from "./parse-sysctl";
 // multiplexes them over one connection, and a read costs one round trip, not ten.
 
 // The network reads say "optional" as a plain yes or no: a job step can carry only that.
-export async function readNetwork(read: HostReader<HostReadStep & { optional?: boolean | undefined }>, opts: { rtTablesFile?: string } = {}): Promise<THostNetwork> {
+export async function readNetwork(
+  read: HostReader<HostReadStep & { optional?: boolean | undefined }>,
+  opts: { rtTablesFile?: string } = {},
+): Promise<THostNetwork> {
   const steps = networkReadSteps(opts);
   const results = await Promise.all(steps.map((s) => read({ ...s, optional: s.optional === true })));
   const outputs: NetworkReadOutputs = {};

@@ -170,7 +170,11 @@ describe.skipIf(!support.ok)(`network rollback and SSH guard on a lab host${supp
     const apply: TPlanStep[] = [
       { argv: ["ip", "link", "add", "ldkscratch", "type", "bridge"], undo: ["ip", "link", "del", "ldkscratch"], purpose: "scratch bridge" },
       { argv: ["ip", "link", "set", "ldkscratch", "up"], purpose: "up" },
-      { argv: ["ip", "addr", "add", "10.77.0.1/24", "dev", "ldkscratch"], undo: ["ip", "addr", "del", "10.77.0.1/24", "dev", "ldkscratch"], purpose: "address" },
+      {
+        argv: ["ip", "addr", "add", "10.77.0.1/24", "dev", "ldkscratch"],
+        undo: ["ip", "addr", "del", "10.77.0.1/24", "dev", "ldkscratch"],
+        purpose: "address",
+      },
       {
         argv: ["ip", "route", "add", "10.78.0.0/16", "via", "10.77.0.254", "table", "100"],
         undo: ["ip", "route", "del", "10.78.0.0/16", "via", "10.77.0.254", "table", "100"],
@@ -201,9 +205,7 @@ describe.skipIf(!support.ok)(`network rollback and SSH guard on a lab host${supp
   }
 
   it("guards the SSH path of the real host", async () => {
-    await runSteps([
-      { argv: ["ip", "link", "add", "brunused", "type", "bridge"], purpose: "an unrelated bridge" },
-    ]);
+    await runSteps([{ argv: ["ip", "link", "add", "brunused", "type", "bridge"], purpose: "an unrelated bridge" }]);
     const before = await readNetwork();
     expect(before.ssh).toMatchObject({ interface: "eth0", serverAddress: host.address, serverPort: 22 });
 

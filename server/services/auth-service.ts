@@ -43,7 +43,11 @@ export async function createFirstAdmin(
   input: { username: string; password: string; proof: FirstAdminProof; ip?: string | undefined },
 ): Promise<SessionUser> {
   if (input.proof.via === "token" && !checkSetupToken(input.proof.token)) {
-    throw new LabdeckError("FORBIDDEN", "token: the setup token is missing or wrong; it is printed in the server log at start and kept in <data dir>/setup-token", { field: "token" });
+    throw new LabdeckError(
+      "FORBIDDEN",
+      "token: the setup token is missing or wrong; it is printed in the server log at start and kept in <data dir>/setup-token",
+      { field: "token" },
+    );
   }
   const passwordHash = await hashPassword(input.password);
   // The count check and the insert share one transaction so two racing requests cannot both win.
@@ -52,7 +56,11 @@ export async function createFirstAdmin(
     return tx.user.create({ data: { username: input.username, passwordHash, role: "admin" } });
   });
   consumeSetupToken();
-  await auditEvent(db, { userId: user.id, username: user.username, ip: input.ip }, { kind: "auth", action: "user.create-first-admin", details: { username: user.username, via: input.proof.via } });
+  await auditEvent(
+    db,
+    { userId: user.id, username: user.username, ip: input.ip },
+    { kind: "auth", action: "user.create-first-admin", details: { username: user.username, via: input.proof.via } },
+  );
   return { id: user.id, username: user.username, role: "admin" };
 }
 
@@ -81,7 +89,9 @@ export async function signIn(
   let ok = false;
   try {
     user = await db.user.findUnique({ where: { username: input.username } });
-    ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await (dummyHash ??= hashPassword("not-a-password")), input.password);
+    ok = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyPassword(await (dummyHash ??= hashPassword("not-a-password")), input.password);
   } finally {
     if (ok) gate.attempt.succeeded();
     else gate.attempt.failed();

@@ -20,7 +20,14 @@ import { useTempDataDir } from "../test-support/temp-data";
 const runDir = "/srv/labdeck";
 const root = `${runDir}/images`;
 const kernel = { kind: "kernel" as const, kernel: `${root}/vmlinuz`, append: "console=ttyS0" };
-const ok = (over: Partial<TGuestDefinitionInput> = {}): TGuestDefinitionInput => ({ name: "g", accel: "tcg", machine: "pc", boot: kernel, nics: [{ network: { kind: "user", restrict: true } }], ...over });
+const ok = (over: Partial<TGuestDefinitionInput> = {}): TGuestDefinitionInput => ({
+  name: "g",
+  accel: "tcg",
+  machine: "pc",
+  boot: kernel,
+  nics: [{ network: { kind: "user", restrict: true } }],
+  ...over,
+});
 const tap = (extra: Record<string, string> = {}) => ({ network: { kind: "tap" as const, bridge: "br0", ...extra } });
 
 /** A host's probe as recorded on the Debian 12 test machine, with its KVM verdict replaced. */
@@ -44,22 +51,93 @@ interface Refusal {
 }
 
 const REFUSALS: Refusal[] = [
-  { what: "a disk outside the roots", def: ok({ disks: [{ kind: "existing-image", path: "/etc/shadow", format: "raw" }] }), field: "disks.0.path", argv: true },
+  {
+    what: "a disk outside the roots",
+    def: ok({ disks: [{ kind: "existing-image", path: "/etc/shadow", format: "raw" }] }),
+    field: "disks.0.path",
+    argv: true,
+  },
   { what: "a kernel outside the roots", def: ok({ boot: { kind: "kernel", kernel: "/boot/vmlinuz" } }), field: "boot.kernel", argv: true },
   { what: "an initrd outside the roots", def: ok({ boot: { ...kernel, initrd: "/boot/initrd.img" } }), field: "boot.initrd", argv: true },
-  { what: "one image as two disks", def: ok({ disks: [{ kind: "existing-image", path: `${root}/a.img`, format: "raw" }, { kind: "existing-image", path: `${root}/a.img`, format: "raw" }] }), field: "disks.1.path" },
-  { what: "an existing image without a format", def: ok({ disks: [{ kind: "existing-image", path: `${root}/a.img` }] }), field: "disks.0.format", argv: true },
-  { what: "a vmdk format", def: ok({ disks: [{ kind: "existing-image", path: `${root}/a.img`, format: "vmdk" as "raw" }] }), field: "disks.0.format" },
+  {
+    what: "one image as two disks",
+    def: ok({
+      disks: [
+        { kind: "existing-image", path: `${root}/a.img`, format: "raw" },
+        { kind: "existing-image", path: `${root}/a.img`, format: "raw" },
+      ],
+    }),
+    field: "disks.1.path",
+  },
+  {
+    what: "an existing image without a format",
+    def: ok({ disks: [{ kind: "existing-image", path: `${root}/a.img` }] }),
+    field: "disks.0.format",
+    argv: true,
+  },
+  {
+    what: "a vmdk format",
+    def: ok({ disks: [{ kind: "existing-image", path: `${root}/a.img`, format: "vmdk" as "raw" }] }),
+    field: "disks.0.format",
+  },
   { what: "boot from CD-ROM without one", def: ok({ boot: { kind: "cdrom" } }), field: "boot", argv: true },
-  { what: "boot from disk without one", def: ok({ boot: { kind: "disk" }, disks: [{ kind: "cdrom", path: `${root}/d.iso` }] }), field: "boot", argv: true },
-  { what: "a multicast MAC (ff:ff:ff:ff:ff:ff)", def: ok({ nics: [{ mac: "ff:ff:ff:ff:ff:ff", network: { kind: "user" } }] }), field: "nics.0.mac", argv: true },
+  {
+    what: "boot from disk without one",
+    def: ok({ boot: { kind: "disk" }, disks: [{ kind: "cdrom", path: `${root}/d.iso` }] }),
+    field: "boot",
+    argv: true,
+  },
+  {
+    what: "a multicast MAC (ff:ff:ff:ff:ff:ff)",
+    def: ok({ nics: [{ mac: "ff:ff:ff:ff:ff:ff", network: { kind: "user" } }] }),
+    field: "nics.0.mac",
+    argv: true,
+  },
   { what: "a vendor MAC", def: ok({ nics: [{ mac: "00:16:3e:00:00:01", network: { kind: "user" } }] }), field: "nics.0.mac", argv: true },
-  { what: "the all-zero MAC", def: ok({ nics: [{ mac: "00:00:00:00:00:00", network: { kind: "user" } }] }), field: "nics.0.mac", argv: true },
-  { what: "one MAC on two NICs", def: ok({ nics: [{ mac: "52:54:00:00:00:01", network: { kind: "user" } }, { mac: "52:54:00:00:00:01", network: { kind: "user" } }] }), field: "nics.1.mac", argv: true },
-  { what: "a forward on every address", def: ok({ nics: [{ network: { kind: "user", forwards: [{ hostAddress: "0.0.0.0", hostPort: 2222, guestPort: 22 }] } }] }), field: "nics.0.network.forwards.0.hostAddress", argv: true },
-  { what: "one host port forwarded twice", def: ok({ nics: [{ network: { kind: "user", forwards: [{ hostAddress: "10.0.0.5", hostPort: 2222, guestPort: 22 }] } }, { network: { kind: "user", forwards: [{ hostAddress: "10.0.0.5", hostPort: 2222, guestPort: 80 }] } }] }), field: "nics.1.network.forwards" },
-  { what: "a bridge name longer than IFNAMSIZ", def: ok({ nics: [{ network: { kind: "tap", bridge: "br-much-too-long0" } }] }), field: "nics.0.network.bridge" },
-  { what: "one TAP name on two NICs", def: ok({ nics: [tap({ ifname: "tap3" }), tap({ ifname: "tap3" })] }), field: "nics.1.network.ifname", argv: true },
+  {
+    what: "the all-zero MAC",
+    def: ok({ nics: [{ mac: "00:00:00:00:00:00", network: { kind: "user" } }] }),
+    field: "nics.0.mac",
+    argv: true,
+  },
+  {
+    what: "one MAC on two NICs",
+    def: ok({
+      nics: [
+        { mac: "52:54:00:00:00:01", network: { kind: "user" } },
+        { mac: "52:54:00:00:00:01", network: { kind: "user" } },
+      ],
+    }),
+    field: "nics.1.mac",
+    argv: true,
+  },
+  {
+    what: "a forward on every address",
+    def: ok({ nics: [{ network: { kind: "user", forwards: [{ hostAddress: "0.0.0.0", hostPort: 2222, guestPort: 22 }] } }] }),
+    field: "nics.0.network.forwards.0.hostAddress",
+    argv: true,
+  },
+  {
+    what: "one host port forwarded twice",
+    def: ok({
+      nics: [
+        { network: { kind: "user", forwards: [{ hostAddress: "10.0.0.5", hostPort: 2222, guestPort: 22 }] } },
+        { network: { kind: "user", forwards: [{ hostAddress: "10.0.0.5", hostPort: 2222, guestPort: 80 }] } },
+      ],
+    }),
+    field: "nics.1.network.forwards",
+  },
+  {
+    what: "a bridge name longer than IFNAMSIZ",
+    def: ok({ nics: [{ network: { kind: "tap", bridge: "br-much-too-long0" } }] }),
+    field: "nics.0.network.bridge",
+  },
+  {
+    what: "one TAP name on two NICs",
+    def: ok({ nics: [tap({ ifname: "tap3" }), tap({ ifname: "tap3" })] }),
+    field: "nics.1.network.ifname",
+    argv: true,
+  },
   { what: "a TAP named like its bridge", def: ok({ nics: [tap({ ifname: "br0" })] }), field: "nics.0.network.ifname", argv: true },
   { what: "an append with a newline", def: ok({ boot: { ...kernel, append: "console=ttyS0\ninit=/bin/sh" } }), field: "boot.append" },
   { what: "an append with a NUL", def: ok({ boot: { ...kernel, append: "a\u0000b" } }), field: "boot.append" },
@@ -69,7 +147,12 @@ const REFUSALS: Refusal[] = [
   { what: "the x86 machine q35 on aarch64", def: ok({ arch: "aarch64", machine: "q35" }), field: "machine" },
   { what: "the ARM machine virt on x86_64", def: ok({ machine: "virt" }), field: "machine" },
   { what: "the POWER machine pseries on riscv64", def: ok({ arch: "riscv64", machine: "pseries" }), field: "machine" },
-  { what: "an architecture the host has no emulator for", def: ok({ arch: "s390x", machine: "s390-ccw-virtio" }), field: "arch", host: "stalled-kvm" },
+  {
+    what: "an architecture the host has no emulator for",
+    def: ok({ arch: "s390x", machine: "s390-ccw-virtio" }),
+    field: "arch",
+    host: "stalled-kvm",
+  },
 ];
 
 let ctx: Awaited<ReturnType<typeof load>>;
@@ -102,10 +185,25 @@ beforeAll(async () => {
   await useTempDataDir("labdeck-refusals-");
   ctx = await load();
   const host = (name: string, probe: THostCapabilities | null) =>
-    ctx.db.host.create({ data: { name, address: "10.0.0.5", username: "root", sealedPrivateKey: "-", publicKey: "-", runDir, probeJson: probe && JSON.stringify(probe) } });
+    ctx.db.host.create({
+      data: {
+        name,
+        address: "10.0.0.5",
+        username: "root",
+        sealedPrivateKey: "-",
+        publicKey: "-",
+        runDir,
+        probeJson: probe && JSON.stringify(probe),
+      },
+    });
   hosts.plain = (await host("plain", null)).id;
   hosts["stalled-kvm"] = (await host("pvm", await recordedProbe({ usable: false, check: "stalled", detail: "no banner within 20 s" }))).id;
-  hosts["no-kvm-device"] = (await host("nokvm", await recordedProbe({ device: false, usable: false, check: "not-run", detail: "/dev/kvm is not present as a character device" }))).id;
+  hosts["no-kvm-device"] = (
+    await host(
+      "nokvm",
+      await recordedProbe({ device: false, usable: false, check: "not-run", detail: "/dev/kvm is not present as a character device" }),
+    )
+  ).id;
 }, 30_000);
 
 describe("every refusal a start makes from the definition is made on save, with the same field", () => {
@@ -113,7 +211,13 @@ describe("every refusal a start makes from the definition is made on save, with 
     const parsed = ZGuestDefinition.parse(def);
     let got: string | undefined;
     try {
-      buildQemuArgv(parsed, { files: guestRunFiles(runDir, parsed.name), accel: "tcg", macs: fillMacs(parsed.nics, []), taps: guestTapNames(parsed), roots: [root] });
+      buildQemuArgv(parsed, {
+        files: guestRunFiles(runDir, parsed.name),
+        accel: "tcg",
+        macs: fillMacs(parsed.nics, []),
+        taps: guestTapNames(parsed),
+        roots: [root],
+      });
     } catch (e) {
       got = e instanceof LabdeckError ? e.field : String(e);
     }
@@ -127,7 +231,14 @@ describe("every refusal a start makes from the definition is made on save, with 
     // A schema-level refusal (e.g. a bridge name) cannot even be stored; the rest are
     // written as an older version might have written them, and started.
     if (parsed.success) {
-      const row = await ctx.db.guest.create({ data: { hostId, name: `old-${Math.random().toString(36).slice(2, 8)}`, definitionJson: JSON.stringify({ ...parsed.data, name: "g" }), createdBy: "old" } });
+      const row = await ctx.db.guest.create({
+        data: {
+          hostId,
+          name: `old-${Math.random().toString(36).slice(2, 8)}`,
+          definitionJson: JSON.stringify({ ...parsed.data, name: "g" }),
+          createdBy: "old",
+        },
+      });
       expect(await fieldOf(ctx.actions.previewGuestAction(ctx.deps, { id: row.id, action: "start" }))).toBe(want);
       await ctx.db.guest.delete({ where: { id: row.id } });
     }
@@ -144,9 +255,18 @@ describe("every refusal a start makes from the definition is made on save, with 
   it("refuses a TAP name another guest of the host uses, explicit or generated", async () => {
     const hostId = hosts.plain;
     const a = await ctx.guests.createGuest(ctx.deps, { hostId, definition: ok({ name: "a", nics: [tap({ ifname: "tap3" }), tap()] }) });
-    expect(await fieldOf(ctx.guests.createGuest(ctx.deps, { hostId, definition: ok({ name: "b", nics: [tap({ ifname: "tap3" })] }) }))).toBe("definition.nics.0.network.ifname");
+    expect(
+      await fieldOf(ctx.guests.createGuest(ctx.deps, { hostId, definition: ok({ name: "b", nics: [tap({ ifname: "tap3" })] }) })),
+    ).toBe("definition.nics.0.network.ifname");
     const generated = guestTapNames(a.definition)[1] as string;
-    expect(await fieldOf(ctx.guests.createGuest(ctx.deps, { hostId, definition: ok({ name: "c", nics: [{ network: { kind: "user" } }, tap({ ifname: generated })] }) }))).toBe("definition.nics.1.network.ifname");
+    expect(
+      await fieldOf(
+        ctx.guests.createGuest(ctx.deps, {
+          hostId,
+          definition: ok({ name: "c", nics: [{ network: { kind: "user" } }, tap({ ifname: generated })] }),
+        }),
+      ),
+    ).toBe("definition.nics.1.network.ifname");
     // Its own TAP names are not a conflict with itself on update.
     expect((await ctx.guests.updateGuest(ctx.deps, { id: a.id, version: 1, definition: { ...a.definition, vcpus: 2 } })).version).toBe(2);
     await ctx.db.guest.delete({ where: { id: a.id } });
@@ -154,7 +274,10 @@ describe("every refusal a start makes from the definition is made on save, with 
 
   it("accepts KVM where the probe could not decide, and auto resolves to TCG on a stalled host", async () => {
     const pvm = await ctx.db.host.findUniqueOrThrow({ where: { id: hosts["stalled-kvm"] } });
-    expect((await ctx.guests.prepareDefinition(ctx.db, { ...pvm, probeJson: JSON.stringify(await recordedProbe({})) }, ok({ accel: "kvm" }))).accel).toBe("kvm");
+    expect(
+      (await ctx.guests.prepareDefinition(ctx.db, { ...pvm, probeJson: JSON.stringify(await recordedProbe({})) }, ok({ accel: "kvm" })))
+        .accel,
+    ).toBe("kvm");
     expect(ctx.guests.resolveAccel(ZGuestDefinition.parse(ok({ accel: "auto" })), pvm)).toBe("tcg");
   });
 });

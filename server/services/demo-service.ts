@@ -28,7 +28,8 @@ export interface DemoDeps {
 export async function demoStatus(deps: DemoDeps) {
   const support = deps.demoHost.supported();
   const host = await deps.db.host.findUnique({ where: { name: DEMO_HOST_NAME } });
-  if (!support.ok) return { supported: false as const, reason: support.reason ?? "not supported here", running: false, hostId: host?.id ?? null };
+  if (!support.ok)
+    return { supported: false as const, reason: support.reason ?? "not supported here", running: false, hostId: host?.id ?? null };
   const status = await deps.demoHost.status();
   return { supported: true as const, reason: null, running: status.running, hostId: host?.id ?? null };
 }
@@ -52,7 +53,11 @@ export async function startDemo(deps: DemoDeps) {
   };
   // Sealed bound to the row's id (known only after the upsert), in the same transaction.
   const host = await deps.db.$transaction(async (tx) => {
-    const row = await tx.host.upsert({ where: { name: DEMO_HOST_NAME }, create: { name: DEMO_HOST_NAME, sealedPrivateKey: "", ...data }, update: data });
+    const row = await tx.host.upsert({
+      where: { name: DEMO_HOST_NAME },
+      create: { name: DEMO_HOST_NAME, sealedPrivateKey: "", ...data },
+      update: data,
+    });
     return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, privateKey, row.id) } });
   });
   deps.ssh.drop(host.id);
@@ -78,6 +83,12 @@ export async function stopDemo(deps: DemoDeps) {
   }
   const { stopped } = await deps.demoHost.stop();
   if (host) await deps.db.host.delete({ where: { id: host.id } });
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "demo.stop", hostId: host?.id ?? null, hostName: host?.name ?? null, details: { stopped } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "demo.stop",
+    hostId: host?.id ?? null,
+    hostName: host?.name ?? null,
+    details: { stopped },
+  });
   return { stopped, removedFromInventory: host !== null };
 }

@@ -2,7 +2,14 @@ import { z } from "zod";
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
 import { LabdeckError, badInput } from "../errors";
-import { allowedActions, GUEST_ACTIONS, guestRunFiles, ZGuestDefinition, type GuestAction, type TGuestDefinition } from "../hypervisors/qemu/guest-definition";
+import {
+  allowedActions,
+  GUEST_ACTIONS,
+  guestRunFiles,
+  ZGuestDefinition,
+  type GuestAction,
+  type TGuestDefinition,
+} from "../hypervisors/qemu/guest-definition";
 import {
   planDeleteGuest,
   planForceStop,
@@ -67,7 +74,11 @@ async function allChecks<T extends unknown[]>(checks: { [K in keyof T]: Promise<
 type HostForPlan = HostForImages & { runDir: string; storageRoots: string; address: string; probeJson: string | null };
 
 /** The start plan of a definition on a host; reads the host to learn which images exist. */
-export async function buildStartPlan(deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">, host: HostForPlan, def: TGuestDefinition): Promise<GuestPlan & { createsImages: string[] }> {
+export async function buildStartPlan(
+  deps: Pick<GuestActionDeps, "db" | "ssh" | "secret" | "actor">,
+  host: HostForPlan,
+  def: TGuestDefinition,
+): Promise<GuestPlan & { createsImages: string[] }> {
   // A definition still being written may name an LV the wizard makes on "Create", so its
   // LVs are checked when the saved guest starts, not here.
   return startPlan(deps, { host, def, files: guestRunFiles(host.runDir, def.name), roots: hostRoots(host) }, { checkLvs: false });
@@ -109,13 +120,18 @@ async function startPlan(
  * it. Generated names (ldt…) are Labdeck's own and are not asked about.
  */
 async function checkNamedTapsFree(def: TGuestDefinition, read: (argv: string[]) => Promise<{ exitStatus: number | null }>): Promise<void> {
-  await allChecks(def.nics.map(async (n, i) => {
-    if (n.network.kind !== "tap" || n.network.ifname === undefined) return;
-    const tap = n.network.ifname;
-    if ((await read(["ip", "link", "show", "dev", tap])).exitStatus === 0) {
-      throw badInput(`definition.nics.${i}.network.ifname`, `an interface named ${tap} already exists on the host; if it is left over from this guest, remove it (ip link del ${tap}), or choose another name`);
-    }
-  }));
+  await allChecks(
+    def.nics.map(async (n, i) => {
+      if (n.network.kind !== "tap" || n.network.ifname === undefined) return;
+      const tap = n.network.ifname;
+      if ((await read(["ip", "link", "show", "dev", tap])).exitStatus === 0) {
+        throw badInput(
+          `definition.nics.${i}.network.ifname`,
+          `an interface named ${tap} already exists on the host; if it is left over from this guest, remove it (ip link del ${tap}), or choose another name`,
+        );
+      }
+    }),
+  );
 }
 
 function shutdownPlan(g: Awaited<ReturnType<typeof loadGuest>>): GuestPlan {
@@ -170,17 +186,28 @@ export async function planForGuestAction(
 }
 
 /** A person's look at the host before an action (Show commands, the checks before a run): one audit row. */
-async function guestPreflight<T>(deps: GuestActionDeps, guestId: string, action: string, body: (d: GuestActionDeps) => Promise<T>): Promise<T> {
+async function guestPreflight<T>(
+  deps: GuestActionDeps,
+  guestId: string,
+  action: string,
+  body: (d: GuestActionDeps) => Promise<T>,
+): Promise<T> {
   const { hostId } = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, select: { hostId: true } });
   return withHostRead(deps, { hostId, action }, body);
 }
 
-export async function previewGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
+export async function previewGuestAction(
+  deps: GuestActionDeps,
+  input: { id: string; action: GuestAction; removeImages?: boolean | undefined },
+) {
   const { plan, hostLabel } = await guestPreflight(deps, input.id, "guest.preview", (d) => planForGuestAction(d, input));
   return { plan, script: planToShellScript(plan, hostLabel) };
 }
 
-export async function runGuestAction(deps: GuestActionDeps, input: { id: string; action: GuestAction; removeImages?: boolean | undefined }) {
+export async function runGuestAction(
+  deps: GuestActionDeps,
+  input: { id: string; action: GuestAction; removeImages?: boolean | undefined },
+) {
   const g = await loadGuest(deps.db, input.id);
   requireConfirmedHostKey(g.host);
   // One read row for the person's checks. A start reads the guest's state and makes its plan
@@ -197,5 +224,10 @@ export async function runGuestAction(deps: GuestActionDeps, input: { id: string;
     return planning ?? planForGuestAction(d, input, g);
   });
   const kind = input.action === "delete" ? "guest-delete" : input.action === "start" ? "guest-start" : "plan";
-  return startJob(deps, { hostId, kind, title: plan.title, plan: { ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) } });
+  return startJob(deps, {
+    hostId,
+    kind,
+    title: plan.title,
+    plan: { ...plan, guestId: input.id, ...(input.action === "start" ? { createsImages } : {}) },
+  });
 }

@@ -80,16 +80,24 @@ export class GuestAddressesLive {
 }
 
 function toEvent(r: Refreshed<HostLearnedAddresses>): GuestAddressEvent {
-  return r.ok ? { hostId: r.key, reason: "refreshed", at: r.at, addresses: r.value } : { hostId: r.key, reason: "refresh-failed", at: r.at, error: r.error, code: r.code };
+  return r.ok
+    ? { hostId: r.key, reason: "refreshed", at: r.at, addresses: r.value }
+    : { hostId: r.key, reason: "refresh-failed", at: r.at, error: r.error, code: r.code };
 }
 
 /**
  * The events of some hosts' shared refresh, for one subscriber (a list page), until the
  * signal ends (the page left, the session ended). Unknown hosts are refused up front.
  */
-export async function* watchGuestAddresses(opts: { db: Db; live: GuestAddressesLive; hostIds: readonly string[]; signal: AbortSignal | undefined }): AsyncGenerator<GuestAddressEvent> {
+export async function* watchGuestAddresses(opts: {
+  db: Db;
+  live: GuestAddressesLive;
+  hostIds: readonly string[];
+  signal: AbortSignal | undefined;
+}): AsyncGenerator<GuestAddressEvent> {
   const hostIds = [...new Set(opts.hostIds)];
-  if ((await opts.db.host.count({ where: { id: { in: hostIds } } })) !== hostIds.length) throw new LabdeckError("NOT_FOUND", "no such host");
+  if ((await opts.db.host.count({ where: { id: { in: hostIds } } })) !== hostIds.length)
+    throw new LabdeckError("NOT_FOUND", "no such host");
   const local = new EventEmitter();
   // The iterator first: a late subscriber gets the last refresh synchronously on subscribe.
   const events = on(local, "event", opts.signal ? { signal: opts.signal } : {}) as AsyncIterableIterator<[GuestAddressEvent]>;

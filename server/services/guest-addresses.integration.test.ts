@@ -52,7 +52,8 @@ async function mark(): Promise<Date> {
 
 /** Audit rows of this host since `since`, oldest first. */
 const rowsSince = (since: Date) => ctx.db.auditEvent.findMany({ where: { hostId, at: { gte: since } }, orderBy: { at: "asc" } });
-const commandsOf = (row: { detailsJson: string | null }) => ((JSON.parse(row.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? []).map((c) => c.argv);
+const commandsOf = (row: { detailsJson: string | null }) =>
+  ((JSON.parse(row.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? []).map((c) => c.argv);
 
 async function runJob(id: string, action: "start" | "force-stop") {
   const { jobId } = await ctx.actions.runGuestAction(ctx.deps, { id, action });
@@ -78,18 +79,34 @@ beforeAll(async () => {
   for (const argv of [
     // A fixed MAC: a bridge that takes its ports' lowest MAC changes address when the TAP
     // leaves, and the kernel then flushes its neighbour table.
-    ["ip", "link", "add", BRIDGE, "address", "02:00:00:77:00:01", "type", "bridge"], ["ip", "addr", "add", "10.77.0.1/24", "dev", BRIDGE], ["ip", "link", "set", BRIDGE, "up"],
+    ["ip", "link", "add", BRIDGE, "address", "02:00:00:77:00:01", "type", "bridge"],
+    ["ip", "addr", "add", "10.77.0.1/24", "dev", BRIDGE],
+    ["ip", "link", "set", BRIDGE, "up"],
     // A second port keeps the bridge's carrier up when the guest's TAP goes: with both, the
     // kernel keeps the guest's neighbour entry, the stale entry a stopped guest leaves behind.
     ["ip", "link", "add", "ldkv7a", "type", "veth", "peer", "name", "ldkv7b"],
     ["ip", "link", "set", "ldkv7b", "up"],
-    ["ip", "link", "set", "ldkv7a", "master", BRIDGE, "up"]]) {
+    ["ip", "link", "set", "ldkv7a", "master", BRIDGE, "up"],
+  ]) {
     expect((await lab.execInNs(argv)).code).toBe(0);
   }
-  const tap = await ctx.guests.createGuest(ctx.deps, { hostId, definition: { ...base, name: "addrtap", boot: kernelBoot(`${TAP_IP}/24`), nics: [{ network: { kind: "tap", bridge: BRIDGE } }] } });
+  const tap = await ctx.guests.createGuest(ctx.deps, {
+    hostId,
+    definition: { ...base, name: "addrtap", boot: kernelBoot(`${TAP_IP}/24`), nics: [{ network: { kind: "tap", bridge: BRIDGE } }] },
+  });
   const user = await ctx.guests.createGuest(ctx.deps, {
     hostId,
-    definition: { ...base, name: "addruser", disks: [{ kind: "new-image", path: `${images}/addruser.qcow2`, format: "qcow2", sizeBytes: 64 * 1024 * 1024 }], boot: kernelBoot("10.0.2.15/24", "10.0.2.2"), nics: [{ network: { kind: "user", restrict: true, forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10122, guestPort: 22 }] } }] },
+    definition: {
+      ...base,
+      name: "addruser",
+      disks: [{ kind: "new-image", path: `${images}/addruser.qcow2`, format: "qcow2", sizeBytes: 64 * 1024 * 1024 }],
+      boot: kernelBoot("10.0.2.15/24", "10.0.2.2"),
+      nics: [
+        {
+          network: { kind: "user", restrict: true, forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 10122, guestPort: 22 }] },
+        },
+      ],
+    },
   });
   tapGuest = tap.id;
   userGuest = user.id;
@@ -122,10 +139,15 @@ describe("addresses learned from outside the guest", () => {
   });
 
   it("the serial log, its search and the unmanaged scan are one read row each", async () => {
-    await until("the banners", async () => {
-      const pages = await Promise.all([tapGuest, userGuest].map((id) => ctx.reads.serialLogPage(ctx.deps, { id })));
-      return pages.every((p) => p.text.includes("labdeck tiny guest ready")) ? true : undefined;
-    }, 90_000, 1000);
+    await until(
+      "the banners",
+      async () => {
+        const pages = await Promise.all([tapGuest, userGuest].map((id) => ctx.reads.serialLogPage(ctx.deps, { id })));
+        return pages.every((p) => p.text.includes("labdeck tiny guest ready")) ? true : undefined;
+      },
+      90_000,
+      1000,
+    );
     const since = await mark();
     await ctx.reads.serialLogPage(ctx.deps, { id: tapGuest });
     expect((await ctx.reads.serialLogSearch(ctx.deps, { id: userGuest, term: "tiny guest ready" })).length).toBeGreaterThan(0);
@@ -139,12 +161,22 @@ describe("addresses learned from outside the guest", () => {
   });
 
   it("a TAP guest's address comes from the host's neighbour table on its bridge, by its MAC", async () => {
-    await until("the TAP guest answers a ping", async () => ((await lab.execInNs(["ping", "-c1", "-W2", TAP_IP])).code === 0 ? true : undefined), 60_000, 500);
+    await until(
+      "the TAP guest answers a ping",
+      async () => ((await lab.execInNs(["ping", "-c1", "-W2", TAP_IP])).code === 0 ? true : undefined),
+      60_000,
+      500,
+    );
     const since = await mark();
     const read = await ctx.addresses.readGuestAddresses(ctx.deps, hostId);
     const nic = read.guests[tapGuest]?.nics[0];
     expect(read.guests[tapGuest]?.running).toBe(true);
-    expect(nic?.addresses).toContainEqual({ address: TAP_IP, family: "inet", how: "neighbour", detail: expect.stringContaining(`on ${BRIDGE}`) as unknown as string });
+    expect(nic?.addresses).toContainEqual({
+      address: TAP_IP,
+      family: "inet",
+      how: "neighbour",
+      detail: expect.stringContaining(`on ${BRIDGE}`) as unknown as string,
+    });
     // The entry really is the guest's MAC on that bridge, as the host sees it.
     expect((await lab.execInNs(["ip", "neigh", "show", "dev", BRIDGE, TAP_IP])).stdout).toContain(tapMac);
     // One person's read: one row, with the neighbour read and QEMU's slirp table inside.

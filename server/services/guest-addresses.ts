@@ -82,7 +82,14 @@ async function askMonitor(deps: ReadDeps, hostId: string, target: SshTarget, soc
     try {
       const ret = await client.execute<unknown>(execute, args, { timeoutMs: QMP_TIMEOUT_MS });
       const text = wantUsernet ? (typeof ret === "string" ? ret : null) : null;
-      if (wantUsernet) noteChannelRead(deps, hostId, { argv, exitStatus: text === null ? 1 : 0, outcome: text === null ? "failed" : "ok", durationMs: Date.now() - started, output: text ?? "" });
+      if (wantUsernet)
+        noteChannelRead(deps, hostId, {
+          argv,
+          exitStatus: text === null ? 1 : 0,
+          outcome: text === null ? "failed" : "ok",
+          durationMs: Date.now() - started,
+          output: text ?? "",
+        });
       if (wantUsernet && text === null) return { running: false, problem: "QEMU answered info usernet with something that is not text" };
       return { running: true, usernet: text };
     } finally {
@@ -90,7 +97,15 @@ async function askMonitor(deps: ReadDeps, hostId: string, target: SshTarget, soc
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (wantUsernet) noteChannelRead(deps, hostId, { argv, exitStatus: null, outcome: "failed", durationMs: Date.now() - started, output: "", note: message });
+    if (wantUsernet)
+      noteChannelRead(deps, hostId, {
+        argv,
+        exitStatus: null,
+        outcome: "failed",
+        durationMs: Date.now() - started,
+        output: "",
+        note: message,
+      });
     return { running: false, problem: `the monitor did not answer: ${message}` };
   }
 }
@@ -110,15 +125,37 @@ function guestRows(rows: { id: string; name: string; definitionJson: string }[])
 
 /** The learned addresses of every guest with a NIC on the host, without writing an audit row itself. */
 export async function readHostAddresses(deps: ReadDeps, hostId: string): Promise<HostLearnedAddresses> {
-  const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId }, select: { id: true, name: true, runDir: true, hostKeyFingerprint: true } });
-  const guests = guestRows(await deps.db.guest.findMany({ where: { hostId }, select: { id: true, name: true, definitionJson: true }, orderBy: { name: "asc" }, take: MAX_GUESTS_PER_READ }));
+  const host = await deps.db.host.findUniqueOrThrow({
+    where: { id: hostId },
+    select: { id: true, name: true, runDir: true, hostKeyFingerprint: true },
+  });
+  const guests = guestRows(
+    await deps.db.guest.findMany({
+      where: { hostId },
+      select: { id: true, name: true, definitionJson: true },
+      orderBy: { name: "asc" },
+      take: MAX_GUESTS_PER_READ,
+    }),
+  );
   if (guests.length === 0) return { hostId, at: Date.now(), guests: {} };
   requireConfirmedHostKey(host);
   const target = await hostTarget(deps.db, deps.secret, hostId);
   const monitors = await mapLimit(guests, READ_PARALLELISM, (g) =>
-    askMonitor(deps, hostId, target, guestRunFiles(host.runDir, g.name).qmpSocket, g.def.nics.some((n) => n.network.kind === "user")),
+    askMonitor(
+      deps,
+      hostId,
+      target,
+      guestRunFiles(host.runDir, g.name).qmpSocket,
+      g.def.nics.some((n) => n.network.kind === "user"),
+    ),
   );
-  const bridges = [...new Set(guests.flatMap((g, i) => (monitors[i]?.running ? g.def.nics.flatMap((n) => (n.network.kind === "tap" ? [n.network.bridge] : [])) : [])))].slice(0, MAX_BRIDGES_PER_READ);
+  const bridges = [
+    ...new Set(
+      guests.flatMap((g, i) =>
+        monitors[i]?.running ? g.def.nics.flatMap((n) => (n.network.kind === "tap" ? [n.network.bridge] : [])) : [],
+      ),
+    ),
+  ].slice(0, MAX_BRIDGES_PER_READ);
   const neighbours = new Map<string, NeighEntry[]>();
   await mapLimit(bridges, READ_PARALLELISM, async (bridge) => {
     // A bridge that is gone (deleted from the network page) has no neighbours: not a failure.
@@ -138,12 +175,23 @@ export async function readHostAddresses(deps: ReadDeps, hostId: string): Promise
   return { hostId, at: Date.now(), guests: out };
 }
 
-function learnedNic(index: number, nic: TGuestDefinition["nics"][number], neighbours: Map<string, NeighEntry[]>, tables: ReturnType<typeof parseUsernet>): LearnedNic {
+function learnedNic(
+  index: number,
+  nic: TGuestDefinition["nics"][number],
+  neighbours: Map<string, NeighEntry[]>,
+  tables: ReturnType<typeof parseUsernet>,
+): LearnedNic {
   if (nic.network.kind === "tap") {
     const bridge = nic.network.bridge;
     const mac = nic.mac?.toLowerCase();
     const seen = mac === undefined ? [] : (neighbours.get(bridge) ?? []).filter((e) => e.mac === mac);
-    return { index, forwards: [], addresses: seen.slice(0, 16).map((e) => ({ address: e.address, family: e.family, how: "neighbour", detail: `${e.state} on ${bridge}` })) };
+    return {
+      index,
+      forwards: [],
+      addresses: seen
+        .slice(0, 16)
+        .map((e) => ({ address: e.address, family: e.family, how: "neighbour", detail: `${e.state} on ${bridge}` })),
+    };
   }
   // Labdeck names NIC i's netdev n<i> (qemu-argv.ts).
   const u = usernetNic(`n${index}`, tables.get(`n${index}`) ?? []);
@@ -151,7 +199,12 @@ function learnedNic(index: number, nic: TGuestDefinition["nics"][number], neighb
   return {
     index,
     forwards: u.forwards,
-    addresses: u.guestAddresses.map((a) => ({ address: a, family: "inet", how: "slirp", detail: targets.has(a) ? "forward target" : "guest connection" })),
+    addresses: u.guestAddresses.map((a) => ({
+      address: a,
+      family: "inet",
+      how: "slirp",
+      detail: targets.has(a) ? "forward target" : "guest connection",
+    })),
   };
 }
 

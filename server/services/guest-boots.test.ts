@@ -19,9 +19,15 @@ beforeAll(async () => {
   await useTempDataDir();
   ({ db } = await import("../db"));
   ({ GuestBoots, withBootRecording } = await import("./guest-boots"));
-  const host = await db.host.create({ data: { name: "h1", address: "192.0.2.1", username: "root", sealedPrivateKey: "x", publicKey: "x" } });
+  const host = await db.host.create({
+    data: { name: "h1", address: "192.0.2.1", username: "root", sealedPrivateKey: "x", publicKey: "x" },
+  });
   guestId = (await db.guest.create({ data: { hostId: host.id, name: "g1", definitionJson: "{}", createdBy: "alice" } })).id;
-  jobId = (await db.job.create({ data: { hostId: host.id, kind: "guest-start", title: "Start g1", planJson: "{}", status: "running", createdBy: "alice" } })).id;
+  jobId = (
+    await db.job.create({
+      data: { hostId: host.id, kind: "guest-start", title: "Start g1", planJson: "{}", status: "running", createdBy: "alice" },
+    })
+  ).id;
 });
 
 const ok = (stdout = ""): ExecResult => ({ outcome: "exited", exitStatus: 0, exitSignal: null, stdout, stderr: "", durationMs: 1 });
@@ -60,7 +66,9 @@ describe("withBootRecording", () => {
     expect(log).toEqual(["step:rotate", "step:mark", "boot:true:12:345:alice:11", "step:qemu", "started:true"]);
     const rows = await db.guestBoot.findMany({ where: { guestId } });
     expect(rows).toMatchObject([{ jobId, startedBy: "alice", logInode: "12", logOffset: 345n }]);
-    expect(await boots.list(guestId)).toEqual([{ id: rows[0]!.id, inode: "12", offset: 345, at: rows[0]!.startedAt.toISOString(), by: "alice" }]);
+    expect(await boots.list(guestId)).toEqual([
+      { id: rows[0]!.id, inode: "12", offset: 345, at: rows[0]!.startedAt.toISOString(), by: "alice" },
+    ]);
   });
 
   it("a boot step that printed something else records nothing, says so, and still starts the guest", async () => {
@@ -68,7 +76,12 @@ describe("withBootRecording", () => {
     const log: string[] = [];
     boots.onBoot(() => log.push("boot"));
     await withBootRecording(runAll, { db, boots })(context(log, ok("garbage from a host\n")), { guestId });
-    expect(log).toEqual(["step:rotate", "step:mark", expect.stringMatching(/^note:the serial log's boot offset could not be recorded/), "step:qemu"]);
+    expect(log).toEqual([
+      "step:rotate",
+      "step:mark",
+      expect.stringMatching(/^note:the serial log's boot offset could not be recorded/),
+      "step:qemu",
+    ]);
     expect(await db.guestBoot.count({ where: { guestId } })).toBe(1);
   });
 });

@@ -20,7 +20,9 @@ export class GuestBoots implements BootSource {
 
   async list(guestId: string): Promise<BootMark[]> {
     const rows = await this.db.guestBoot.findMany({ where: { guestId }, orderBy: { startedAt: "desc" }, take: LIST_LIMIT });
-    return rows.reverse().map((r) => ({ id: r.id, inode: r.logInode, offset: Number(r.logOffset), at: r.startedAt.toISOString(), by: r.startedBy }));
+    return rows
+      .reverse()
+      .map((r) => ({ id: r.id, inode: r.logInode, offset: Number(r.logOffset), at: r.startedAt.toISOString(), by: r.startedBy }));
   }
 
   onBoot(listener: (e: BootEvent) => void): () => void {
@@ -69,7 +71,8 @@ export class GuestBoots implements BootSource {
  */
 export function withBootRecording(handler: JobHandler, deps: { db: Db; boots: GuestBoots }): JobHandler {
   return async (ctx, payload) => {
-    const guestId = typeof payload === "object" && payload !== null && "guestId" in payload ? String((payload as { guestId: unknown }).guestId) : null;
+    const guestId =
+      typeof payload === "object" && payload !== null && "guestId" in payload ? String((payload as { guestId: unknown }).guestId) : null;
     if (guestId === null) return handler(ctx, payload);
     let marked = false;
     let woke = false;
@@ -79,10 +82,12 @@ export function withBootRecording(handler: JobHandler, deps: { db: Db; boots: Gu
       if (ok && !marked && isSerialLogBootArgv(step.argv)) {
         marked = true;
         const job = await deps.db.job.findUnique({ where: { id: ctx.jobId }, select: { createdBy: true } });
-        const mark = await deps.boots.record({ guestId, jobId: ctx.jobId, by: job?.createdBy ?? "unknown", stdout: res.stdout }).catch((err: unknown) => {
-          log.warn({ guestId, err: err instanceof Error ? err.message : String(err) }, "boot not recorded");
-          return null;
-        });
+        const mark = await deps.boots
+          .record({ guestId, jobId: ctx.jobId, by: job?.createdBy ?? "unknown", stdout: res.stdout })
+          .catch((err: unknown) => {
+            log.warn({ guestId, err: err instanceof Error ? err.message : String(err) }, "boot not recorded");
+            return null;
+          });
         if (mark === null) ctx.note("the serial log's boot offset could not be recorded; the console will not mark this boot");
       } else if (ok && marked && !woke && !step.undo) {
         woke = true;

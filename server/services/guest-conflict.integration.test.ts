@@ -26,7 +26,11 @@ async function call(path: string, input: unknown, cookie?: string, kind: "query"
   if (kind === "query") {
     res = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { headers });
   } else {
-    res = await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json", origin: base }, body: JSON.stringify(superjson.serialize(input)) });
+    res = await fetch(`${base}/api/trpc/${path}`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json", origin: base },
+      body: JSON.stringify(superjson.serialize(input)),
+    });
   }
   const body = (await res.json()) as { result?: { data: unknown }; error?: { json: Reply["error"] } };
   return {
@@ -60,7 +64,13 @@ beforeAll(async () => {
   runDir = `${dir}/host-run`;
   const { createHttpServer } = await import("../http/http-server");
   const { runtime: testRuntime } = await import("../test-support/runtime");
-  server = createHttpServer({ get runtime() { return testRuntime(); }, pages: (_req, res) => res.writeHead(404).end(), allowedOrigins: [] });
+  server = createHttpServer({
+    get runtime() {
+      return testRuntime();
+    },
+    pages: (_req, res) => res.writeHead(404).end(),
+    allowedOrigins: [],
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The first admin needs the setup token printed at start (no trust in "a local request").
@@ -95,7 +105,9 @@ describe("two users editing one guest", () => {
     const mac = guest.definition.nics[0]?.mac;
 
     // Both open the edit page on version 1.
-    const [a, b] = await Promise.all([alice, bob].map(async (c) => (await call("guests.get", { id: guest.id }, c, "query")).data as GuestReply));
+    const [a, b] = await Promise.all(
+      [alice, bob].map(async (c) => (await call("guests.get", { id: guest.id }, c, "query")).data as GuestReply),
+    );
     expect([a?.version, b?.version]).toEqual([1, 1]);
 
     const won = await call("guests.update", { id: guest.id, version: 1, definition: { ...a?.definition, memoryMiB: 1024 } }, alice);
@@ -111,7 +123,9 @@ describe("two users editing one guest", () => {
     const saved = JSON.parse(row.definitionJson) as GuestReply["definition"];
     expect([row.version, saved.memoryMiB, saved.vcpus, saved.nics[0]?.mac]).toEqual([2, 1024, 1, mac]);
     const updates = await db.auditEvent.findMany({ where: { action: "guest.update" } });
-    expect(updates.map((u) => [u.username, (JSON.parse(u.detailsJson ?? "{}") as { fromVersion: number }).fromVersion])).toEqual([["alice", 1]]);
+    expect(updates.map((u) => [u.username, (JSON.parse(u.detailsJson ?? "{}") as { fromVersion: number }).fromVersion])).toEqual([
+      ["alice", 1],
+    ]);
   });
 
   it("two saves at the same moment: exactly one wins, the other gets CONFLICT, the winner's definition is what is stored", async () => {
@@ -121,7 +135,9 @@ describe("two users editing one guest", () => {
     ];
     const current = (await call("guests.get", { id: guest.id }, alice, "query")).data as GuestReply;
     const results = await Promise.all(
-      edits.map((e) => call("guests.update", { id: guest.id, version: current.version, definition: { ...current.definition, ...e.change } }, e.cookie)),
+      edits.map((e) =>
+        call("guests.update", { id: guest.id, version: current.version, definition: { ...current.definition, ...e.change } }, e.cookie),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const winner = results.findIndex((r) => r.status === 200);
@@ -140,7 +156,11 @@ describe("two users editing one guest", () => {
 
   it("the loser reloads, applies again on the current version, and keeps the winner's change", async () => {
     const current = (await call("guests.get", { id: guest.id }, bob, "query")).data as GuestReply;
-    const again = await call("guests.update", { id: guest.id, version: current.version, definition: { ...current.definition, display: "vnc" } }, bob);
+    const again = await call(
+      "guests.update",
+      { id: guest.id, version: current.version, definition: { ...current.definition, display: "vnc" } },
+      bob,
+    );
     expect(again.status, JSON.stringify(again.error)).toBe(200);
     const after = again.data as GuestReply & { definition: { display: string } };
     expect(after.version).toBe(current.version + 1);

@@ -16,6 +16,16 @@ export const guestDeleteJobHandler: JobHandler = async (ctx, payload) => {
   const job = await db.job.findUniqueOrThrow({ where: { id: ctx.jobId }, include: { host: true } });
   const guest = await db.guest.delete({ where: { id: guestId } });
   forgetGuestState(guestId);
-  await auditEvent(db, { userId: job.createdById, username: job.createdBy }, { kind: "inventory", action: "guest.delete", hostId: job.hostId, hostName: job.host.name, details: { guest: guest.name, jobId: job.id } });
+  await auditEvent(
+    db,
+    { userId: job.createdById, username: job.createdBy },
+    {
+      kind: "inventory",
+      action: "guest.delete",
+      hostId: job.hostId,
+      hostName: job.host.name,
+      details: { guest: guest.name, jobId: job.id },
+    },
+  );
   ctx.note(`guest ${guest.name} removed from the inventory`);
 };

@@ -51,7 +51,12 @@ async function run(id: string, action: import("./guest-actions").GuestAction, re
   return ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
 }
 
-const kernelBoot = () => ({ kind: "kernel" as const, kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1" });
+const kernelBoot = () => ({
+  kind: "kernel" as const,
+  kernel: `${images}/vmlinuz`,
+  initrd: `${images}/initramfs.cpio.gz`,
+  append: "console=ttyS0 quiet panic=-1",
+});
 const guestWith = (name: string, disks: import("../hypervisors/qemu/guest-definition").TGuestDefinitionInput["disks"]) => ({
   name,
   accel: "tcg" as const,
@@ -118,57 +123,95 @@ afterAll(async () => {
 
 describe("raw disks carrying another format's header", () => {
   it.each([
-    ["a VMDK descriptor with a FLAT extent naming an outside file", "vmdk-descriptor.raw", "vmdk-victim.bin", "vmdk", /looks like a vmdk image/],
+    [
+      "a VMDK descriptor with a FLAT extent naming an outside file",
+      "vmdk-descriptor.raw",
+      "vmdk-victim.bin",
+      "vmdk",
+      /looks like a vmdk image/,
+    ],
     ["a qcow2 header with data-file= an outside file", "qcow2-header.raw", "hdr-victim.bin", "qcow2", /external data file/],
-  ])("%s: the one-time read refuses to suggest it, and as raw the guest's writes stay in its own file", async (_what, file, victim, detected, problem) => {
-    const disk = `${images}/crafted/${file}`;
-    const victimPath = `${outside}/${victim}`;
-    const before = await sha(victimPath);
-    // The hazard is real: qemu-img's own probe reads this raw file as a format naming the victim.
-    const probed = JSON.parse(await sh(`qemu-img info --output=json -- "${disk}"`)) as { format: string };
-    expect(probed.format).toBe(detected);
-    expect(await sh(`qemu-img info --output=json -- "${disk}"`)).toContain(victimPath);
-    const read = await ctx.images.readImageFormat((argv) => ctx.hostRead.readFromHost(ctx.deps, hostId, argv), disk, [images]);
-    expect(read).toMatchObject({ detected, format: null, problem: expect.stringMatching(problem) });
+  ])(
+    "%s: the one-time read refuses to suggest it, and as raw the guest's writes stay in its own file",
+    async (_what, file, victim, detected, problem) => {
+      const disk = `${images}/crafted/${file}`;
+      const victimPath = `${outside}/${victim}`;
+      const before = await sha(victimPath);
+      // The hazard is real: qemu-img's own probe reads this raw file as a format naming the victim.
+      const probed = JSON.parse(await sh(`qemu-img info --output=json -- "${disk}"`)) as { format: string };
+      expect(probed.format).toBe(detected);
+      expect(await sh(`qemu-img info --output=json -- "${disk}"`)).toContain(victimPath);
+      const read = await ctx.images.readImageFormat((argv) => ctx.hostRead.readFromHost(ctx.deps, hostId, argv), disk, [images]);
+      expect(read).toMatchObject({ detected, format: null, problem: expect.stringMatching(problem) });
 
-    const name = file.startsWith("vmdk") ? "rawvmdk" : "rawqcow";
-    const g = await ctx.guests.createGuest(ctx.deps, { hostId, definition: guestWith(name, [{ kind: "existing-image", path: disk, format: "raw" }]) });
-    const job = await run(g.id, "start");
-    expect(job.status, job.error ?? "").toBe("succeeded");
-    expect(JSON.parse(job.planJson).steps.at(-1).argv).toEqual(expect.arrayContaining([`file=${disk},format=raw,if=virtio,id=disk0`, "-sandbox", "-runas", "nobody"]));
-    await until("the banner", async () => ((await ctx.reads.serialLogPage(ctx.deps, { id: g.id })).text.includes("labdeck tiny guest ready") ? true : undefined), 60_000);
-    // QEMU really dropped to the unprivileged user.
-    const pid = (await sh(`cat "${g.files.pidfile}"`)).trim();
-    expect((await sh(`ps -o user= -p ${pid}`)).trim()).toBe("nobody");
-    // The guest writes through its whole disk; a probing QEMU would send this to the victim.
-    await onConsole(g.id, `echo ${MARK} | dd of=/dev/vda bs=512 seek=1 conv=notrunc,fsync 2>/dev/null; sync; echo wrote-$((6*7))`, "wrote-42");
-    expect(await run(g.id, "force-stop")).toMatchObject({ status: "succeeded" });
-    expect(await sh(`dd if="${disk}" bs=512 skip=1 count=1 2>/dev/null | head -c ${MARK.length}`)).toBe(MARK);
-    expect(await sha(victimPath)).toBe(before);
-  }, 180_000);
+      const name = file.startsWith("vmdk") ? "rawvmdk" : "rawqcow";
+      const g = await ctx.guests.createGuest(ctx.deps, {
+        hostId,
+        definition: guestWith(name, [{ kind: "existing-image", path: disk, format: "raw" }]),
+      });
+      const job = await run(g.id, "start");
+      expect(job.status, job.error ?? "").toBe("succeeded");
+      expect(JSON.parse(job.planJson).steps.at(-1).argv).toEqual(
+        expect.arrayContaining([`file=${disk},format=raw,if=virtio,id=disk0`, "-sandbox", "-runas", "nobody"]),
+      );
+      await until(
+        "the banner",
+        async () => ((await ctx.reads.serialLogPage(ctx.deps, { id: g.id })).text.includes("labdeck tiny guest ready") ? true : undefined),
+        60_000,
+      );
+      // QEMU really dropped to the unprivileged user.
+      const pid = (await sh(`cat "${g.files.pidfile}"`)).trim();
+      expect((await sh(`ps -o user= -p ${pid}`)).trim()).toBe("nobody");
+      // The guest writes through its whole disk; a probing QEMU would send this to the victim.
+      await onConsole(
+        g.id,
+        `echo ${MARK} | dd of=/dev/vda bs=512 seek=1 conv=notrunc,fsync 2>/dev/null; sync; echo wrote-$((6*7))`,
+        "wrote-42",
+      );
+      expect(await run(g.id, "force-stop")).toMatchObject({ status: "succeeded" });
+      expect(await sh(`dd if="${disk}" bs=512 skip=1 count=1 2>/dev/null | head -c ${MARK.length}`)).toBe(MARK);
+      expect(await sha(victimPath)).toBe(before);
+    },
+    180_000,
+  );
 });
 
 describe("qcow2 images that reach outside the roots", () => {
   it.each([
-    ["a backing file outside the roots", "backing-outside.qcow2", "backing-victim.raw", /backing file ".*backing-victim.raw" is outside the host's roots/],
+    [
+      "a backing file outside the roots",
+      "backing-outside.qcow2",
+      "backing-victim.raw",
+      /backing file ".*backing-victim.raw" is outside the host's roots/,
+    ],
     ["an external data file", "data-file.qcow2", "df-victim.bin", /external data file ".*df-victim.bin"/],
-  ])("%s: the start is refused naming the disk, nothing runs, the outside file is unchanged", async (_what, file, victim, why) => {
-    const disk = `${images}/crafted/${file}`;
-    const before = await sha(`${outside}/${victim}`);
-    const read = await ctx.images.readImageFormat((argv) => ctx.hostRead.readFromHost(ctx.deps, hostId, argv), disk, [images]);
-    expect(read).toMatchObject({ detected: "qcow2", format: null, problem: expect.stringMatching(why) });
-    const name = file.startsWith("backing") ? "qbacking" : "qdatafile";
-    const g = await ctx.guests.createGuest(ctx.deps, { hostId, definition: guestWith(name, [{ kind: "existing-image", path: disk, format: "qcow2" }]) });
-    const err = await errorOf(ctx.actions.runGuestAction(ctx.deps, { id: g.id, action: "start" }));
-    expect(err).toMatchObject({ code: "BAD_INPUT", field: "definition.disks.0.path" });
-    expect(err.message).toMatch(why);
-    expect(await ctx.db.job.count({ where: { planJson: { contains: g.id } } })).toBe(0);
-    expect((await ctx.state.readGuestState(ctx.deps, g.id, { fresh: true })).state).toBe("shut-off");
-    expect(await sha(`${outside}/${victim}`)).toBe(before);
-  }, 60_000);
+  ])(
+    "%s: the start is refused naming the disk, nothing runs, the outside file is unchanged",
+    async (_what, file, victim, why) => {
+      const disk = `${images}/crafted/${file}`;
+      const before = await sha(`${outside}/${victim}`);
+      const read = await ctx.images.readImageFormat((argv) => ctx.hostRead.readFromHost(ctx.deps, hostId, argv), disk, [images]);
+      expect(read).toMatchObject({ detected: "qcow2", format: null, problem: expect.stringMatching(why) });
+      const name = file.startsWith("backing") ? "qbacking" : "qdatafile";
+      const g = await ctx.guests.createGuest(ctx.deps, {
+        hostId,
+        definition: guestWith(name, [{ kind: "existing-image", path: disk, format: "qcow2" }]),
+      });
+      const err = await errorOf(ctx.actions.runGuestAction(ctx.deps, { id: g.id, action: "start" }));
+      expect(err).toMatchObject({ code: "BAD_INPUT", field: "definition.disks.0.path" });
+      expect(err.message).toMatch(why);
+      expect(await ctx.db.job.count({ where: { planJson: { contains: g.id } } })).toBe(0);
+      expect((await ctx.state.readGuestState(ctx.deps, g.id, { fresh: true })).state).toBe("shut-off");
+      expect(await sha(`${outside}/${victim}`)).toBe(before);
+    },
+    60_000,
+  );
 
   it("refuses a definition saved before formats were stored, naming the format field, until one is chosen", async () => {
-    const g = await ctx.guests.createGuest(ctx.deps, { hostId, definition: guestWith("legacy", [{ kind: "existing-image", path: `${images}/crafted/vmdk-descriptor.raw`, format: "raw" }]) });
+    const g = await ctx.guests.createGuest(ctx.deps, {
+      hostId,
+      definition: guestWith("legacy", [{ kind: "existing-image", path: `${images}/crafted/vmdk-descriptor.raw`, format: "raw" }]),
+    });
     const stored = JSON.parse((await ctx.db.guest.findUniqueOrThrow({ where: { id: g.id } })).definitionJson);
     delete stored.disks[0].format;
     await ctx.db.guest.update({ where: { id: g.id }, data: { definitionJson: JSON.stringify(stored) } });
@@ -212,7 +255,10 @@ describe("MACs across the inventory", () => {
   it("lets only one of two saves taking the same MAC at once win", async () => {
     const mac = "52:54:00:aa:bb:cc";
     const def = (name: string) => ({ ...guestWith(name, []), nics: [{ mac, network: { kind: "user" as const, restrict: true } }] });
-    const results = await Promise.allSettled([ctx.guests.createGuest(ctx.deps, { hostId, definition: def("maca") }), ctx.guests.createGuest(ctx.deps, { hostId, definition: def("macb") })]);
+    const results = await Promise.allSettled([
+      ctx.guests.createGuest(ctx.deps, { hostId, definition: def("maca") }),
+      ctx.guests.createGuest(ctx.deps, { hostId, definition: def("macb") }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const lost = results.find((r) => r.status === "rejected");
     expect(lost?.reason).toMatchObject({ code: "BAD_INPUT", field: "definition.nics.0.mac" });
@@ -220,7 +266,12 @@ describe("MACs across the inventory", () => {
 
   it("refuses a vendor or all-zero MAC at the API edge, naming the NIC", async () => {
     for (const mac of ["00:16:3e:01:02:03", "00:00:00:00:00:00", "01:00:5e:00:00:01"]) {
-      const err = await errorOf(ctx.guests.createGuest(ctx.deps, { hostId, definition: { ...guestWith("badmac", []), nics: [{ mac, network: { kind: "user" as const } }] } }));
+      const err = await errorOf(
+        ctx.guests.createGuest(ctx.deps, {
+          hostId,
+          definition: { ...guestWith("badmac", []), nics: [{ mac, network: { kind: "user" as const } }] },
+        }),
+      );
       expect(err).toMatchObject({ code: "BAD_INPUT", field: "definition.nics.0.mac" });
     }
   });

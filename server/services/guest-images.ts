@@ -41,7 +41,10 @@ export async function checkDiskImages(def: TGuestDefinition, roots: readonly str
   for (const [i, d] of def.disks.entries()) {
     if (d.kind === "existing-image") {
       if (d.format === undefined) {
-        throw badInput(`definition.disks.${i}.format`, `no format is stored for ${d.path} (saved before Labdeck stored formats); edit the guest and choose raw or qcow2`);
+        throw badInput(
+          `definition.disks.${i}.format`,
+          `no format is stored for ${d.path} (saved before Labdeck stored formats); edit the guest and choose raw or qcow2`,
+        );
       }
       await inspect(read, d.path, d.format, roots, `definition.disks.${i}.path`);
     } else if (d.kind === "new-image" && existing.has(d.path)) {
@@ -52,7 +55,11 @@ export async function checkDiskImages(def: TGuestDefinition, roots: readonly str
 }
 
 /** The user QEMU drops to on this host, checked to exist there, with the host's QEMU version. */
-export async function qemuRunAs(host: HostForImages, def: TGuestDefinition, read: HostRead): Promise<{ user: string; qemuVersion: string | null } | null> {
+export async function qemuRunAs(
+  host: HostForImages,
+  def: TGuestDefinition,
+  read: HostRead,
+): Promise<{ user: string; qemuVersion: string | null } | null> {
   const user = host.qemuRunAs;
   if (user === null || user === "") return null;
   if (!SSH_USER.test(user)) throw badInput("host.qemuRunAs", `"${user}" is not a Unix user name`);
@@ -81,16 +88,24 @@ export interface ImageFormatReading {
 export async function readImageFormat(read: HostRead, path: string, roots: readonly string[]): Promise<ImageFormatReading> {
   assertUnderRoots("path", path, roots);
   const res = await read(sniffArgv(path));
-  if (res.exitStatus !== 0) throw new LabdeckError("INTERNAL", `cannot read the header of ${path}: ${firstLine(res.stderr) || res.outcome}`);
+  if (res.exitStatus !== 0)
+    throw new LabdeckError("INTERNAL", `cannot read the header of ${path}: ${firstLine(res.stderr) || res.outcome}`);
   const sniff = parseSniff(res.stdout);
   const base = { path, virtualSize: null };
   if (sniff.kind === "absent") return { ...base, detected: null, format: null, problem: `${path} is not a regular file on the host` };
-  if (sniff.kind === "other") return { ...base, detected: sniff.format, format: null, problem: `${path} looks like a ${sniff.format} image; Labdeck gives guests raw and qcow2 only (convert it, or choose raw to see its bytes as they are)` };
+  if (sniff.kind === "other")
+    return {
+      ...base,
+      detected: sniff.format,
+      format: null,
+      problem: `${path} looks like a ${sniff.format} image; Labdeck gives guests raw and qcow2 only (convert it, or choose raw to see its bytes as they are)`,
+    };
   try {
     const info = await inspect(read, path, sniff.format, roots, "path");
     return { path, detected: sniff.format, format: sniff.format, virtualSize: info.virtualSize, problem: null };
   } catch (e) {
-    if (e instanceof LabdeckError && e.code === "BAD_INPUT") return { ...base, detected: sniff.format, format: null, problem: e.message.replace(/^path: /, "") };
+    if (e instanceof LabdeckError && e.code === "BAD_INPUT")
+      return { ...base, detected: sniff.format, format: null, problem: e.message.replace(/^path: /, "") };
     throw e;
   }
 }
@@ -114,12 +129,18 @@ export async function recordCreatedImages(db: Db, guestId: string, paths: readon
  * The files "delete with images" removes: those Labdeck created for this guest that are
  * still its new-image disks, and that no other guest in the inventory names as a disk.
  */
-export async function imagesToDelete(db: Db, guest: { id: string; createdImagesJson: string | null }, def: TGuestDefinition): Promise<string[]> {
+export async function imagesToDelete(
+  db: Db,
+  guest: { id: string; createdImagesJson: string | null },
+  def: TGuestDefinition,
+): Promise<string[]> {
   const created = new Set(createdImagesOf(guest));
   const others = await db.guest.findMany({ where: { id: { not: guest.id } }, select: { definitionJson: true } });
-  const usedElsewhere = new Set(others.flatMap((o) => {
-    const parsed = ZGuestDefinition.safeParse(JSON.parse(o.definitionJson));
-    return parsed.success ? parsed.data.disks.map((d) => d.path) : [];
-  }));
+  const usedElsewhere = new Set(
+    others.flatMap((o) => {
+      const parsed = ZGuestDefinition.safeParse(JSON.parse(o.definitionJson));
+      return parsed.success ? parsed.data.disks.map((d) => d.path) : [];
+    }),
+  );
   return def.disks.flatMap((d) => (d.kind === "new-image" && created.has(d.path) && !usedElsewhere.has(d.path) ? [d.path] : []));
 }

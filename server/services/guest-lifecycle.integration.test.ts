@@ -39,8 +39,18 @@ const definition = () => ({
   machine: "pc",
   memoryMiB: 256,
   disks: [{ kind: "new-image" as const, path: `${images}/tiny1.qcow2`, format: "qcow2" as const, sizeBytes: 64 * 1024 * 1024 }],
-  boot: { kind: "kernel" as const, kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1 labdeck.ip=10.0.2.15/24 labdeck.gw=10.0.2.2" },
-  nics: [{ model: "virtio" as const, network: { kind: "user" as const, forwards: [{ proto: "tcp" as const, hostAddress: "127.0.0.1", hostPort: 10022, guestPort: 22 }] } }],
+  boot: {
+    kind: "kernel" as const,
+    kernel: `${images}/vmlinuz`,
+    initrd: `${images}/initramfs.cpio.gz`,
+    append: "console=ttyS0 quiet panic=-1 labdeck.ip=10.0.2.15/24 labdeck.gw=10.0.2.2",
+  },
+  nics: [
+    {
+      model: "virtio" as const,
+      network: { kind: "user" as const, forwards: [{ proto: "tcp" as const, hostAddress: "127.0.0.1", hostPort: 10022, guestPort: 22 }] },
+    },
+  ],
 });
 
 beforeAll(async () => {
@@ -149,12 +159,17 @@ describe("a guest's life on a real host", () => {
     expect((await lab.execInNs(["ip", "link", "add", "ldkbr9", "type", "bridge"])).code).toBe(0);
     // Someone else's persistent TAP: a start must not take it over (its stop would delete it).
     expect((await lab.execInNs(["ip", "tuntap", "add", "dev", "tap3", "mode", "tap"])).code).toBe(0);
-    const g = await ctx.guests.createGuest(ctx.deps, { hostId, definition: { ...definition(), name: "tiny3", disks: [], nics: [{ network: { kind: "tap", bridge: "ldkbr9", ifname: "tap3" } }] } });
+    const g = await ctx.guests.createGuest(ctx.deps, {
+      hostId,
+      definition: { ...definition(), name: "tiny3", disks: [], nics: [{ network: { kind: "tap", bridge: "ldkbr9", ifname: "tap3" } }] },
+    });
     const err = await errorOf(ctx.actions.runGuestAction(ctx.deps, { id: g.id, action: "start" }));
     expect(err).toMatchObject({ code: "BAD_INPUT", field: "definition.nics.0.network.ifname" });
     expect((await lab.execInNs(["ip", "link", "show", "dev", "tap3"])).code).toBe(0);
     await lab.execInNs(["ip", "link", "del", "tap3"]);
-    expect((await ctx.actions.previewGuestAction(ctx.deps, { id: g.id, action: "start" })).plan.steps.at(-1)?.argv).toContain("tap,id=n0,ifname=tap3,script=no,downscript=no");
+    expect((await ctx.actions.previewGuestAction(ctx.deps, { id: g.id, action: "start" })).plan.steps.at(-1)?.argv).toContain(
+      "tap,id=n0,ifname=tap3,script=no,downscript=no",
+    );
 
     const job = await run(g.id, "start");
     expect(job.status, job.error ?? "").toBe("succeeded");

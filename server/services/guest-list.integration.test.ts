@@ -24,7 +24,16 @@ beforeAll(async () => {
   s = await load();
   const hosts = await Promise.all(
     Array.from({ length: HOSTS }, (_, i) =>
-      s.db.host.create({ data: { name: `list-host-${String(i).padStart(2, "0")}`, address: `10.9.0.${i + 1}`, username: "root", sealedPrivateKey: "x", publicKey: "x", runDir: `/srv/lab${i}` } }),
+      s.db.host.create({
+        data: {
+          name: `list-host-${String(i).padStart(2, "0")}`,
+          address: `10.9.0.${i + 1}`,
+          username: "root",
+          sealedPrivateKey: "x",
+          publicKey: "x",
+          runDir: `/srv/lab${i}`,
+        },
+      }),
     ),
   );
   hostIds = hosts.map((h) => h.id);
@@ -89,7 +98,10 @@ describe("guest list paging over 10,000 rows", () => {
     // No host here answers: a read of these guests' states gives "unknown" for each.
     const { readGuestStates } = await import("./guest-state");
     const ids = (await s.page({ limit: 5, offset: 5000 })).rows.map((r) => r.id);
-    const views = await readGuestStates({ db: s.db, ssh: {} as never, secret: Buffer.alloc(32), actor: { userId: null, username: "t" } }, ids);
+    const views = await readGuestStates(
+      { db: s.db, ssh: {} as never, secret: Buffer.alloc(32), actor: { userId: null, username: "t" } },
+      ids,
+    );
     expect(Object.values(views).map((v) => v.state)).toEqual(["unknown", "unknown", "unknown", "unknown", "unknown"]);
     const unknown = await s.page({ state: "unknown" });
     expect(unknown.total).toBe(5);

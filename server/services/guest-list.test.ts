@@ -28,7 +28,8 @@ describe("guest page input", () => {
 
   it("takes a name filter only in the guest-name alphabet and length, so it holds no LIKE wildcard", () => {
     expect(ZGuestPageInput.safeParse({ name: "web-0" }).success).toBe(true);
-    for (const name of ["%", "a_b", "A", "a b", "x".repeat(33), "a\nb"]) expect(ZGuestPageInput.safeParse({ name }).success, name).toBe(false);
+    for (const name of ["%", "a_b", "A", "a b", "x".repeat(33), "a\nb"])
+      expect(ZGuestPageInput.safeParse({ name }).success, name).toBe(false);
     expect(ZGuestPageInput.safeParse({ hostId: "h".repeat(65) }).success).toBe(false);
   });
 });

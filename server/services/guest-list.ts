@@ -96,7 +96,19 @@ export function byKnownState<T extends { id: string; name: string; hostName: str
       if (rb === null) return -1;
       return sign * (ra - rb);
     }
-    return a.name < b.name ? -1 : a.name > b.name ? 1 : a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : a.hostName < b.hostName
+          ? -1
+          : a.hostName > b.hostName
+            ? 1
+            : a.id < b.id
+              ? -1
+              : a.id > b.id
+                ? 1
+                : 0;
   });
 }
 
@@ -116,7 +128,11 @@ export async function pageGuests(db: Db, q: TGuestPageInput): Promise<GuestPage>
     return { total, offset: q.offset, rows: rows.map(view) };
   }
   // State: the matching ids in name order (three small columns), then the page's rows.
-  const slim = await db.guest.findMany({ where, select: { id: true, name: true, host: { select: { name: true } } }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  const slim = await db.guest.findMany({
+    where,
+    select: { id: true, name: true, host: { select: { name: true } } },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+  });
   const ordered = byKnownState(
     slim.map((g) => ({ id: g.id, name: g.name, hostName: g.host.name })),
     knownGuestStates(),

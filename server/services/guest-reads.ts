@@ -31,10 +31,17 @@ function auditedExecutor(deps: GuestReadDeps, hostId: string): SshExecutor {
 }
 
 /** Runs `body` against the guest's serial log as one audited read of its host. */
-async function withSerialLog<T>(deps: GuestReadDeps, guestId: string, action: string, body: (at: { ssh: SshExecutor; target: SshTarget; path: string }) => Promise<T>): Promise<T> {
+async function withSerialLog<T>(
+  deps: GuestReadDeps,
+  guestId: string,
+  action: string,
+  body: (at: { ssh: SshExecutor; target: SshTarget; path: string }) => Promise<T>,
+): Promise<T> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
   const target = await hostTarget(deps.db, deps.secret, guest.hostId);
-  return withHostRead(deps, { hostId: guest.hostId, action }, (d) => body({ ssh: auditedExecutor(d, guest.hostId), target, path: guestRunFiles(guest.host.runDir, guest.name).serialLog }));
+  return withHostRead(deps, { hostId: guest.hostId, action }, (d) =>
+    body({ ssh: auditedExecutor(d, guest.hostId), target, path: guestRunFiles(guest.host.runDir, guest.name).serialLog }),
+  );
 }
 
 export async function serialLogPage(deps: GuestReadDeps, input: { id: string; before?: number | undefined }) {

@@ -25,7 +25,17 @@ export interface GuestDeps {
 type HostRow = { id: string; name: string; address: string; runDir: string; storageRoots: string; probeJson: string | null };
 /** The client or a transaction: both read and write guests the same way. */
 type DbTx = Pick<Db, "guest">;
-type GuestRow = { id: string; hostId: string; name: string; definitionJson: string; version: number; createdBy: string; createdAt: Date; updatedAt: Date; createdImagesJson: string | null };
+type GuestRow = {
+  id: string;
+  hostId: string;
+  name: string;
+  definitionJson: string;
+  version: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  createdImagesJson: string | null;
+};
 
 /** Where images, ISOs and kernels may live on a host; `<runDir>/images` when none are set. */
 export function hostRoots(host: { runDir: string; storageRoots: string }): string[] {
@@ -68,7 +78,10 @@ export function toGuestView(g: GuestRow, host: { name: string; runDir: string })
 export type GuestView = ReturnType<typeof toGuestView>;
 
 async function macsInUse(db: DbTx, exceptGuestId?: string): Promise<Map<string, string>> {
-  const guests = await db.guest.findMany({ where: exceptGuestId ? { id: { not: exceptGuestId } } : {}, include: { host: { select: { name: true } } } });
+  const guests = await db.guest.findMany({
+    where: exceptGuestId ? { id: { not: exceptGuestId } } : {},
+    include: { host: { select: { name: true } } },
+  });
   const out = new Map<string, string>();
   for (const g of guests) {
     const parsed = ZGuestDefinition.safeParse(JSON.parse(g.definitionJson));
@@ -106,7 +119,8 @@ async function checkTapsFree(db: DbTx, hostId: string, def: TGuestDefinition, ex
   def.nics.forEach((_, i) => {
     const tap = nicTapName(def, i);
     const owner = tap === null ? undefined : owners.get(tap);
-    if (owner !== undefined) throw badInput(`definition.nics.${i}.network.ifname`, `TAP ${tap} is already used by guest ${owner} on this host`);
+    if (owner !== undefined)
+      throw badInput(`definition.nics.${i}.network.ifname`, `TAP ${tap} is already used by guest ${owner} on this host`);
   });
 }
 
@@ -122,7 +136,12 @@ async function assignMacs(db: DbTx, def: TGuestDefinition, exceptGuestId?: strin
 }
 
 /** Validates a definition for a host and fills in generated MACs (for previews; saving does this in its transaction). */
-export async function prepareDefinition(db: Db, host: HostRow, input: TGuestDefinitionInput, exceptGuestId?: string): Promise<TGuestDefinition> {
+export async function prepareDefinition(
+  db: Db,
+  host: HostRow,
+  input: TGuestDefinitionInput,
+  exceptGuestId?: string,
+): Promise<TGuestDefinition> {
   const def = checkDefinition(host, input);
   await checkTapsFree(db, host.id, def, exceptGuestId);
   return assignMacs(db, def, exceptGuestId);
@@ -135,40 +154,71 @@ export async function createGuest(deps: GuestDeps, input: { hostId: string; defi
     await checkTapsFree(tx, host.id, checked);
     const def = await assignMacs(tx, checked);
     if (await tx.guest.findUnique({ where: { hostId_name: { hostId: host.id, name: def.name } } })) {
-      throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, { field: "definition.name" });
+      throw new LabdeckError("CONFLICT", `definition.name: ${host.name} already has a guest named "${def.name}"`, {
+        field: "definition.name",
+      });
     }
-    const guest = await tx.guest.create({ data: { hostId: host.id, name: def.name, definitionJson: JSON.stringify(def), createdBy: deps.actor.username } });
+    const guest = await tx.guest.create({
+      data: { hostId: host.id, name: def.name, definitionJson: JSON.stringify(def), createdBy: deps.actor.username },
+    });
     return { guest, def };
   });
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.create", hostId: host.id, hostName: host.name, details: { guest: def.name, definition: def } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "guest.create",
+    hostId: host.id,
+    hostName: host.name,
+    details: { guest: def.name, definition: def },
+  });
   return toGuestView(guest, host);
 }
 
 /** Saves a new definition only if nobody saved since `version` was read. */
-export async function updateGuest(deps: GuestDeps, input: { id: string; version: number; definition: TGuestDefinitionInput }): Promise<GuestView> {
+export async function updateGuest(
+  deps: GuestDeps,
+  input: { id: string; version: number; definition: TGuestDefinitionInput },
+): Promise<GuestView> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: input.id }, include: { host: true } });
   const checked = checkDefinition(guest.host, input.definition);
-  if (checked.name !== guest.name) throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
+  if (checked.name !== guest.name)
+    throw badInput("definition.name", "a guest cannot be renamed (its files on the host are named after it)");
   const def = await deps.db.$transaction(async (tx) => {
     await checkTapsFree(tx, guest.hostId, checked, guest.id);
     const def = await assignMacs(tx, checked, guest.id);
-    const res = await tx.guest.updateMany({ where: { id: guest.id, version: input.version }, data: { definitionJson: JSON.stringify(def), version: { increment: 1 } } });
+    const res = await tx.guest.updateMany({
+      where: { id: guest.id, version: input.version },
+      data: { definitionJson: JSON.stringify(def), version: { increment: 1 } },
+    });
     if (res.count === 0) {
       const now = await tx.guest.findUniqueOrThrow({ where: { id: guest.id } });
-      throw new LabdeckError("CONFLICT", `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`, {
-        // Both versions, so the page can say which edit was refused and offer to reload.
-        details: { currentVersion: now.version, editedVersion: input.version },
-      });
+      throw new LabdeckError(
+        "CONFLICT",
+        `guest ${guest.name} was changed by someone else (version ${now.version}, you edited version ${input.version}); reload and apply your edit again`,
+        {
+          // Both versions, so the page can say which edit was refused and offer to reload.
+          details: { currentVersion: now.version, editedVersion: input.version },
+        },
+      );
     }
     return def;
   });
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "guest.update", hostId: guest.hostId, hostName: guest.host.name, details: { guest: guest.name, fromVersion: input.version, definition: def } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "guest.update",
+    hostId: guest.hostId,
+    hostName: guest.host.name,
+    details: { guest: guest.name, fromVersion: input.version, definition: def },
+  });
   const saved = await deps.db.guest.findUniqueOrThrow({ where: { id: guest.id } });
   return toGuestView(saved, guest.host);
 }
 
 export async function listGuests(db: Db, input: { hostId?: string | undefined }): Promise<GuestView[]> {
-  const guests = await db.guest.findMany({ where: input.hostId ? { hostId: input.hostId } : {}, include: { host: true }, orderBy: [{ hostId: "asc" }, { name: "asc" }] });
+  const guests = await db.guest.findMany({
+    where: input.hostId ? { hostId: input.hostId } : {},
+    include: { host: true },
+    orderBy: [{ hostId: "asc" }, { name: "asc" }],
+  });
   return guests.map((g) => toGuestView(g, g.host));
 }
 

@@ -44,7 +44,11 @@ export function forgetGuestState(guestId: string): void {
   cache.delete(guestId);
 }
 
-async function queryStatus(ssh: SshExecutor, target: Parameters<SshExecutor["openStreamLocal"]>[0], socket: string): Promise<QmpStatus | null> {
+async function queryStatus(
+  ssh: SshExecutor,
+  target: Parameters<SshExecutor["openStreamLocal"]>[0],
+  socket: string,
+): Promise<QmpStatus | null> {
   let stream;
   try {
     stream = await ssh.openStreamLocal(target, socket);
@@ -78,7 +82,11 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
     });
     if (status && !("failed" in status)) {
       await early?.catch(() => undefined); // audited either way; not needed now
-      view = { state: normaliseGuestState({ pidfileAlive: true, qmpStatus: status.status }), detail: `QMP: ${status.status}`, at: Date.now() };
+      view = {
+        state: normaliseGuestState({ pidfileAlive: true, qmpStatus: status.status }),
+        detail: `QMP: ${status.status}`,
+        at: Date.now(),
+      };
     } else {
       const known = cache.get(guestId);
       if (!opts.fresh && known?.state === "shut-off") return known;
@@ -86,7 +94,12 @@ export async function readGuestState(deps: GuestStateDeps, guestId: string, opts
       const qmpProblem = status && "failed" in status ? status.failed : "no monitor socket";
       view = {
         state: normaliseGuestState({ pidfileAlive: check.alive, qmpStatus: null, qmpError: qmpProblem }),
-        detail: check.alive === false ? "no QEMU process" : check.alive ? `QEMU ${check.pid ?? "?"} alive but its monitor does not answer (${qmpProblem})` : "could not check the pidfile",
+        detail:
+          check.alive === false
+            ? "no QEMU process"
+            : check.alive
+              ? `QEMU ${check.pid ?? "?"} alive but its monitor does not answer (${qmpProblem})`
+              : "could not check the pidfile",
         at: Date.now(),
       };
     }

@@ -16,9 +16,17 @@ import { hostLabel } from "./host-identity";
 export async function previewDefinition(deps: ReadDeps, input: { hostId: string; definition: TGuestDefinitionInput }) {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const def = await prepareDefinition(deps.db, host, input.definition);
-  const { createsImages: _made, ...plan } = await withHostRead(deps, { hostId: host.id, action: "guest.preview-definition" }, (d) => buildStartPlan(d, host, def));
+  const { createsImages: _made, ...plan } = await withHostRead(deps, { hostId: host.id, action: "guest.preview-definition" }, (d) =>
+    buildStartPlan(d, host, def),
+  );
   // The filled-in definition comes back: a MAC generated here is the one the wizard saves.
-  return { plan, script: planToShellScript(plan, hostLabel(host)), accel: resolveAccel(def, host), roots: hostRoots(host), definition: def };
+  return {
+    plan,
+    script: planToShellScript(plan, hostLabel(host)),
+    accel: resolveAccel(def, host),
+    roots: hostRoots(host),
+    definition: def,
+  };
 }
 
 /**
@@ -27,7 +35,9 @@ export async function previewDefinition(deps: ReadDeps, input: { hostId: string;
  */
 export async function readWizardImageFormat(deps: ReadDeps, input: { hostId: string; path: string }) {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-  return withHostRead(deps, { hostId: host.id, action: "guest.read-image-format" }, (d) => readImageFormat((argv) => readFromHost(d, host.id, argv), input.path, hostRoots(host)));
+  return withHostRead(deps, { hostId: host.id, action: "guest.read-image-format" }, (d) =>
+    readImageFormat((argv) => readFromHost(d, host.id, argv), input.path, hostRoots(host)),
+  );
 }
 
 /** A pasted QEMU command line as a definition; with a host, filled in with that host's defaults. */

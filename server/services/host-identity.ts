@@ -5,7 +5,10 @@ import { LabdeckError } from "../errors";
 // fingerprint) and the one label plans and previews print for it.
 
 /** Throws HOST_KEY_UNKNOWN unless the host has a pinned fingerprint; `hint` adds what to do about it. */
-export function requireConfirmedHostKey(host: { name: string; hostKeyFingerprint: string | null | undefined }, opts: { hint?: boolean } = {}): void {
+export function requireConfirmedHostKey(
+  host: { name: string; hostKeyFingerprint: string | null | undefined },
+  opts: { hint?: boolean } = {},
+): void {
   if (host.hostKeyFingerprint) return;
   const hint = opts.hint ? "; confirm its fingerprint first" : "";
   throw new LabdeckError("HOST_KEY_UNKNOWN", `host ${host.name} has no confirmed host key yet${hint}`);

@@ -63,7 +63,12 @@ export function readCommandOf(argv: string[], r: ExecResult, opts: ReadOptions =
   };
 }
 
-export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[], options: number | ReadOptions = {}): Promise<ExecResult> {
+export async function readFromHost(
+  deps: ReadDeps,
+  hostId: string,
+  argv: string[],
+  options: number | ReadOptions = {},
+): Promise<ExecResult> {
   const opts: ReadOptions = typeof options === "number" ? { timeoutMs: options } : options;
   const target = deps.target?.hostId === hostId ? deps.target : await hostTarget(deps.db, deps.secret, hostId);
   requireConfirmedHostKey({ name: target.name, hostKeyFingerprint: target.pinnedFingerprint });
@@ -77,7 +82,14 @@ export async function readFromHost(deps: ReadDeps, hostId: string, argv: string[
       batch.commands[slot] = readCommandOf(argv, result, opts);
       return result;
     } catch (err) {
-      batch.commands[slot] = { argv, exitStatus: null, outcome: "failed", durationMs: 0, output: "", note: `not run: ${err instanceof Error ? err.message : String(err)}` };
+      batch.commands[slot] = {
+        argv,
+        exitStatus: null,
+        outcome: "failed",
+        durationMs: 0,
+        output: "",
+        note: `not run: ${err instanceof Error ? err.message : String(err)}`,
+      };
       throw err;
     } finally {
       batch.running.delete(run);
@@ -111,7 +123,11 @@ export function noteChannelRead(deps: ReadDeps, hostId: string, command: TReadCo
  * one row (kind "read", the commands in its details), awaited before the result or the
  * error is handed back. A read that throws is still recorded, with the error.
  */
-export async function withHostRead<T, D extends ReadDeps>(deps: D, opts: { hostId: string; action: string }, body: (readDeps: D) => Promise<T>): Promise<T> {
+export async function withHostRead<T, D extends ReadDeps>(
+  deps: D,
+  opts: { hostId: string; action: string },
+  body: (readDeps: D) => Promise<T>,
+): Promise<T> {
   if (deps.batch?.hostId === opts.hostId) return body(deps);
   const batch: HostReadBatch = { hostId: opts.hostId, commands: [], running: new Set() };
   let result: T;
@@ -133,7 +149,11 @@ export type CollectedRead<T> = { ok: true; value: T; commands: TReadCommand[] } 
  * which decides itself whether the read earns a summary row (see network-live.ts). Every
  * other read of a host goes through withHostRead.
  */
-export async function collectHostRead<T, D extends ReadDeps>(deps: D, hostId: string, body: (readDeps: D) => Promise<T>): Promise<CollectedRead<T>> {
+export async function collectHostRead<T, D extends ReadDeps>(
+  deps: D,
+  hostId: string,
+  body: (readDeps: D) => Promise<T>,
+): Promise<CollectedRead<T>> {
   const batch: HostReadBatch = { hostId, commands: [], running: new Set() };
   try {
     const value = await body({ ...deps, batch });

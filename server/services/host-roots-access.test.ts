@@ -7,7 +7,12 @@ import { useTempDataDir } from "../test-support/temp-data";
 // operator adds hosts with the default roots and edits everything else; the roots are an
 // admin's. Before, an operator could set a storage root of "/" with hosts.create/update.
 
-let call: (role: Role) => { hosts: Record<string, (input: unknown) => Promise<{ id: string; runDir: string; storageRoots: string[]; configRoot: string; name: string }>> };
+let call: (role: Role) => {
+  hosts: Record<
+    string,
+    (input: unknown) => Promise<{ id: string; runDir: string; storageRoots: string[]; configRoot: string; name: string }>
+  >;
+};
 
 beforeAll(async () => {
   await useTempDataDir();
@@ -17,7 +22,17 @@ beforeAll(async () => {
   const { runtime: testRuntime } = await import("../test-support/runtime");
   const factory = createCallerFactory(appRouter);
   call = (role) =>
-    factory({ get rt() { return testRuntime(); }, db, user: { id: `u-${role}`, username: `t-${role}`, role }, sessionId: `s-${role}`, ip: "192.0.2.1", secureCookies: false, setCookie: () => undefined }) as never;
+    factory({
+      get rt() {
+        return testRuntime();
+      },
+      db,
+      user: { id: `u-${role}`, username: `t-${role}`, role },
+      sessionId: `s-${role}`,
+      ip: "192.0.2.1",
+      secureCookies: false,
+      setCookie: () => undefined,
+    }) as never;
 });
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; field: unknown } | "OK"> {
@@ -37,17 +52,35 @@ describe("host roots are an admin's", () => {
   it("an operator adds a host with the default roots, but not with others", async () => {
     const h = await call("operator").hosts.create!(base("op-default"));
     expect(h).toMatchObject({ runDir: "/var/lib/labdeck", storageRoots: [], configRoot: "/" });
-    expect(await refusal(call("operator").hosts.create!({ ...base("op-1"), runDir: "/srv/labdeck" }))).toEqual({ code: "FORBIDDEN", field: "runDir" });
-    expect(await refusal(call("operator").hosts.create!({ ...base("op-2"), storageRoots: ["/srv/images"] }))).toEqual({ code: "FORBIDDEN", field: "storageRoots" });
-    expect(await refusal(call("operator").hosts.create!({ ...base("op-3"), configRoot: "/srv/cfg" }))).toEqual({ code: "FORBIDDEN", field: "configRoot" });
+    expect(await refusal(call("operator").hosts.create!({ ...base("op-1"), runDir: "/srv/labdeck" }))).toEqual({
+      code: "FORBIDDEN",
+      field: "runDir",
+    });
+    expect(await refusal(call("operator").hosts.create!({ ...base("op-2"), storageRoots: ["/srv/images"] }))).toEqual({
+      code: "FORBIDDEN",
+      field: "storageRoots",
+    });
+    expect(await refusal(call("operator").hosts.create!({ ...base("op-3"), configRoot: "/srv/cfg" }))).toEqual({
+      code: "FORBIDDEN",
+      field: "configRoot",
+    });
   });
 
   it("an operator edits a host, sending the roots back unchanged, but cannot change them", async () => {
     const h = await call("operator").hosts.create!(base("op-edit"));
-    const renamed = await call("operator").hosts.update!({ id: h.id, name: "op-edited", runDir: h.runDir, storageRoots: h.storageRoots, configRoot: h.configRoot });
+    const renamed = await call("operator").hosts.update!({
+      id: h.id,
+      name: "op-edited",
+      runDir: h.runDir,
+      storageRoots: h.storageRoots,
+      configRoot: h.configRoot,
+    });
     expect(renamed.name).toBe("op-edited");
     for (const change of [{ runDir: "/srv/x" }, { storageRoots: ["/srv/images"] }, { configRoot: "/srv/cfg" }]) {
-      expect(await refusal(call("operator").hosts.update!({ id: h.id, ...change }))).toMatchObject({ code: "FORBIDDEN", field: Object.keys(change)[0] });
+      expect(await refusal(call("operator").hosts.update!({ id: h.id, ...change }))).toMatchObject({
+        code: "FORBIDDEN",
+        field: Object.keys(change)[0],
+      });
     }
   });
 

@@ -7,7 +7,13 @@ import { useTempDataDir } from "../test-support/temp-data";
 // not the one confirmed, the admin's re-pin after a key change, and edits that reconnect.
 
 let lab: LabHost;
-let deps: { db: import("../db").Db; ssh: import("../ssh/types").SshExecutor; secret: Buffer; actor: { userId: null; username: string }; role: "admin" };
+let deps: {
+  db: import("../db").Db;
+  ssh: import("../ssh/types").SshExecutor;
+  secret: Buffer;
+  actor: { userId: null; username: string };
+  role: "admin";
+};
 let svc: typeof import("./host-service");
 let read: typeof import("./host-read");
 let hostId: string;
@@ -32,7 +38,14 @@ beforeAll(async () => {
   const rt = runtime();
   // An admin: this host's run dir is the lab's, and the roots test below changes roots.
   deps = { db, ssh: rt.ssh, secret: rt.secret, actor: { userId: null, username: "tester" }, role: "admin" as const };
-  hostId = (await svc.createHost(deps, { name: "pin-me", address: lab.address, runDir: lab.runDir, key: { source: "paste", privateKey: lab.privateKey } })).id;
+  hostId = (
+    await svc.createHost(deps, {
+      name: "pin-me",
+      address: lab.address,
+      runDir: lab.runDir,
+      key: { source: "paste", privateKey: lab.privateKey },
+    })
+  ).id;
 });
 
 afterAll(async () => {

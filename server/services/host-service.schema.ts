@@ -2,7 +2,10 @@ import { z } from "zod";
 import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, ZConfigRoot, ZRunDir, ZStorageRoot } from "../hosts/host-roots";
 import { ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
 
-export const ZQemuRunAs = z.union([z.literal(""), ZSshUser.refine((u) => u !== "root", "root is what runas leaves; leave it empty instead")]);
+export const ZQemuRunAs = z.union([
+  z.literal(""),
+  ZSshUser.refine((u) => u !== "root", "root is what runas leaves; leave it empty instead"),
+]);
 
 export const ZHostKeyInput = z.discriminatedUnion("source", [
   z.object({ source: z.literal("generate") }),
@@ -43,4 +46,7 @@ export const ZUpdateHostInput = z.object({
 export type TUpdateHostInput = z.input<typeof ZUpdateHostInput>;
 
 export const ZHostIdInput = z.object({ id: z.string().min(1).max(64) });
-export const ZPinHostKeyInput = z.object({ id: z.string().min(1).max(64), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });
+export const ZPinHostKeyInput = z.object({
+  id: z.string().min(1).max(64),
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint"),
+});

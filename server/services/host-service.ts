@@ -34,15 +34,33 @@ type RootField = "runDir" | "storageRoots" | "configRoot" | "qemuRunAs";
  */
 function assertMayChangeRoot(deps: HostDeps, field: RootField): void {
   if (deps.role !== "admin") {
-    throw new LabdeckError("FORBIDDEN", `${field}: only an admin may change a host's run directory, storage roots, persistence root or QEMU user`, { field });
+    throw new LabdeckError(
+      "FORBIDDEN",
+      `${field}: only an admin may change a host's run directory, storage roots, persistence root or QEMU user`,
+      { field },
+    );
   }
 }
 
 /** The API shape of a host: never the sealed key, and the capabilities parsed. */
 export function toHostView(host: {
-  id: string; name: string; address: string; port: number; username: string; publicKey: string;
-  hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPinnedBy: string | null;
-  runDir: string; storageRoots: string; configRoot: string; qemuRunAs?: string | null; probeJson: string | null; probedAt: Date | null; createdAt: Date; updatedAt: Date;
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  publicKey: string;
+  hostKeyFingerprint: string | null;
+  hostKeyPinnedAt: Date | null;
+  hostKeyPinnedBy: string | null;
+  runDir: string;
+  storageRoots: string;
+  configRoot: string;
+  qemuRunAs?: string | null;
+  probeJson: string | null;
+  probedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }) {
   const parsed = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
   const caps = parsed?.success ? parsed.data : null;
@@ -128,7 +146,8 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
   for (const field of ["name", "address", "port", "username", "runDir", "configRoot"] as const) {
     if (i[field] !== undefined && i[field] !== before[field]) data[field] = i[field];
   }
-  if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots) data.storageRoots = JSON.stringify(i.storageRoots);
+  if (i.storageRoots !== undefined && JSON.stringify(i.storageRoots) !== before.storageRoots)
+    data.storageRoots = JSON.stringify(i.storageRoots);
   if (i.qemuRunAs !== undefined && (i.qemuRunAs || null) !== before.qemuRunAs) data.qemuRunAs = i.qemuRunAs || null;
   // Only a change needs the role: the form sends the roots back unchanged for an operator.
   for (const field of ["runDir", "storageRoots", "configRoot", "qemuRunAs"] as const) if (field in data) assertMayChangeRoot(deps, field);
@@ -145,8 +164,16 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
   const host = await deps.db.host.update({ where: { id: i.id }, data });
   deps.ssh.drop(host.id);
   hostTargetChanged(host.id);
-  const changed = Object.keys(data).map((k) => (k === "sealedPrivateKey" ? "privateKey" : k)).filter((k) => k !== "publicKey");
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "host.update", hostId: host.id, hostName: host.name, details: { changed } });
+  const changed = Object.keys(data)
+    .map((k) => (k === "sealedPrivateKey" ? "privateKey" : k))
+    .filter((k) => k !== "publicKey");
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "host.update",
+    hostId: host.id,
+    hostName: host.name,
+    details: { changed },
+  });
   return toHostView(host);
 }
 
@@ -166,7 +193,12 @@ export async function removeHost(deps: HostDeps, input: { id: string }): Promise
 export async function scanHostKey(deps: HostDeps, input: { id: string }) {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.id } });
   const seen = await deps.ssh.fetchHostKey(host.address, host.port);
-  return { presented: seen.fingerprint, algorithm: seen.algorithm, pinned: host.hostKeyFingerprint, matches: seen.fingerprint === host.hostKeyFingerprint };
+  return {
+    presented: seen.fingerprint,
+    algorithm: seen.algorithm,
+    pinned: host.hostKeyFingerprint,
+    matches: seen.fingerprint === host.hostKeyFingerprint,
+  };
 }
 
 /**
@@ -181,7 +213,10 @@ export async function pinHostKey(deps: HostDeps, input: { id: string; fingerprin
   }
   const seen = await deps.ssh.fetchHostKey(host.address, host.port);
   if (seen.fingerprint !== input.fingerprint) {
-    throw badInput("fingerprint", `the host now presents ${seen.fingerprint}, not the ${input.fingerprint} you confirmed; nothing was pinned`);
+    throw badInput(
+      "fingerprint",
+      `the host now presents ${seen.fingerprint}, not the ${input.fingerprint} you confirmed; nothing was pinned`,
+    );
   }
   const updated = await deps.db.host.update({
     where: { id: host.id },

@@ -11,7 +11,15 @@ import type { SshTarget } from "../ssh/types";
 // the SSH pool's drop of its connection. What must not break: no target outlives such a
 // change, so a job never connects with a key or pin the inventory no longer holds.
 
-type HostRow = { id: string; name: string; address: string; port: number; username: string; sealedPrivateKey: string; hostKeyFingerprint: string | null };
+type HostRow = {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  sealedPrivateKey: string;
+  hostKeyFingerprint: string | null;
+};
 
 export function targetOfHost(secret: Buffer, host: HostRow): SshTarget {
   return {

@@ -52,13 +52,29 @@ export async function cancelJob(deps: JobDeps, input: { jobId: string }) {
   if (isFinished(job.status as JobStatus)) throw new LabdeckError("CONFLICT", `job already ${job.status}`);
   const cancelled = deps.jobs.cancel(job.id);
   if (!cancelled) throw new LabdeckError("CONFLICT", "this job is not running in this Labdeck process");
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "job.cancel", hostId: job.hostId, hostName: job.host.name, details: { jobId: job.id, title: job.title } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "job.cancel",
+    hostId: job.hostId,
+    hostName: job.host.name,
+    details: { jobId: job.id, title: job.title },
+  });
   return { ok: true as const };
 }
 
 function toJobView(job: {
-  id: string; hostId: string; kind: string; title: string; status: string; createdBy: string; createdAt: Date;
-  startedAt: Date | null; finishedAt: Date | null; failedStep: number | null; error: string | null; planJson: string;
+  id: string;
+  hostId: string;
+  kind: string;
+  title: string;
+  status: string;
+  createdBy: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  failedStep: number | null;
+  error: string | null;
+  planJson: string;
   host: { name: string };
 }) {
   return {

@@ -12,7 +12,12 @@ import { probeHost } from "../hosts/probe/probe";
 
 const BATCH_MARGIN_PER_STEP_MS = 5_000;
 
-const spec = (step: ProbeStep): StepSpec => ({ argv: step.argv, purpose: step.purpose, timeoutMs: step.timeoutMs, optional: step.optional });
+const spec = (step: ProbeStep): StepSpec => ({
+  argv: step.argv,
+  purpose: step.purpose,
+  timeoutMs: step.timeoutMs,
+  optional: step.optional,
+});
 
 export function batchTimeoutMs(steps: readonly ProbeStep[]): number {
   const longest = Math.max(...steps.map((s) => s.timeoutMs ?? 0));
@@ -25,8 +30,15 @@ function runMany(ctx: JobContext) {
     const marker = newMarker();
     const commands: BatchCommand[] = steps.map((s) => ({ argv: s.argv, maxBytes: s.maxBytes ?? STEP_OUTPUT_BYTES }));
     // Said in the transcript: what ran on the host was one `sh -c` with these as its arguments.
-    ctx.note(`the next ${steps.length} commands run one after another in one SSH session, as arguments of the probe's fixed batch script (sh -c)`);
-    return ctx.runBatch({ argv: batchArgv(marker, commands), timeoutMs: batchTimeoutMs(steps), parts: steps.map(spec), split: (r) => splitBatch(r, marker, commands) });
+    ctx.note(
+      `the next ${steps.length} commands run one after another in one SSH session, as arguments of the probe's fixed batch script (sh -c)`,
+    );
+    return ctx.runBatch({
+      argv: batchArgv(marker, commands),
+      timeoutMs: batchTimeoutMs(steps),
+      parts: steps.map(spec),
+      split: (r) => splitBatch(r, marker, commands),
+    });
   };
 }
 

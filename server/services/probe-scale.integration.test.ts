@@ -61,12 +61,18 @@ describe.skipIf(!support.ok)(`probing ${HOSTS} hosts at once${support.ok ? "" : 
 
     for (const job of rows) {
       const ends = stepEnds(job.transcript);
-      expect(ends.filter((e) => e.outcome !== "exited"), job.title).toEqual([]);
+      expect(
+        ends.filter((e) => e.outcome !== "exited"),
+        job.title,
+      ).toEqual([]);
       const audited = await s.db.auditEvent.findMany({ where: { jobId: job.id }, select: { argvJson: true, outcome: true } });
       // One row per command, never one for the batch script that carried them.
       expect(audited.length, job.title).toBe(ends.length);
       const argvs = audited.map((a) => JSON.parse(a.argvJson ?? "[]") as string[]);
-      expect(argvs.some((a) => a[0] === "sh"), job.title).toBe(false);
+      expect(
+        argvs.some((a) => a[0] === "sh"),
+        job.title,
+      ).toBe(false);
       expect(argvs).toContainEqual(["uname", "-m"]);
       expect(argvs).toContainEqual(["cat", "/proc/cpuinfo"]);
       expect(audited.filter((a) => a.outcome === "failed" || a.outcome === "unknown")).toEqual([]);

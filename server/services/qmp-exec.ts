@@ -9,8 +9,20 @@ import type { ExecResult, SshExecutor } from "../ssh/types";
 
 const HANDSHAKE_TIMEOUT_MS = 5000;
 
-function result(outcome: ExecResult["outcome"], exitStatus: number | null, started: number, out: { stdout?: string; stderr?: string }): ExecResult {
-  return { outcome, exitStatus, exitSignal: null, stdout: out.stdout ?? "", stderr: out.stderr ?? "", durationMs: Math.round(Date.now() - started) };
+function result(
+  outcome: ExecResult["outcome"],
+  exitStatus: number | null,
+  started: number,
+  out: { stdout?: string; stderr?: string },
+): ExecResult {
+  return {
+    outcome,
+    exitStatus,
+    exitSignal: null,
+    stdout: out.stdout ?? "",
+    stderr: out.stderr ?? "",
+    durationMs: Math.round(Date.now() - started),
+  };
 }
 
 export function qmpExecutor(ssh: SshExecutor): QmpExecutor {
@@ -41,7 +53,8 @@ export function qmpExecutor(ssh: SshExecutor): QmpExecutor {
       if (!(err instanceof QmpError)) throw err;
       if (err.kind === "command") return result("exited", 1, started, { stderr: `${err.errorClass ?? "Error"}: ${err.message}` });
       if (err.kind === "timeout") return result("timeout", null, started, { stderr: err.message });
-      if (err.kind === "closed" && call.execute === "quit") return result("exited", 0, started, { stdout: "QEMU closed its monitor: it is exiting\n" });
+      if (err.kind === "closed" && call.execute === "quit")
+        return result("exited", 0, started, { stdout: "QEMU closed its monitor: it is exiting\n" });
       return result("connection-lost", null, started, { stderr: err.message });
     } finally {
       opts.signal?.removeEventListener("abort", onAbort);

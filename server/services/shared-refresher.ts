@@ -4,7 +4,8 @@
 // subscriber joining late gets the last result at once instead of a read of its own.
 // What must not break: a key's timer stops when its last subscriber leaves.
 
-export type Refreshed<T> = { key: string; at: number; ok: true; value: T } | { key: string; at: number; ok: false; error: string; code: string | null };
+export type Refreshed<T> =
+  { key: string; at: number; ok: true; value: T } | { key: string; at: number; ok: false; error: string; code: string | null };
 
 export type RefreshListener<T> = (result: Refreshed<T>) => void;
 

@@ -18,7 +18,9 @@ export async function createUser(db: Db, actor: Actor, input: { username: string
   if (await db.user.findUnique({ where: { username: input.username } })) {
     throw new LabdeckError("CONFLICT", `username: "${input.username}" is taken`, { field: "username" });
   }
-  const user = await db.user.create({ data: { username: input.username, role: input.role, passwordHash: await hashPassword(input.password) } });
+  const user = await db.user.create({
+    data: { username: input.username, role: input.role, passwordHash: await hashPassword(input.password) },
+  });
   await auditEvent(db, actor, { kind: "inventory", action: "user.create", details: { username: user.username, role: user.role } });
   return { id: user.id, username: user.username, role: user.role as Role, createdAt: user.createdAt };
 }

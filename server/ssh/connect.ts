@@ -155,8 +155,7 @@ export function connect(target: SshTarget, opts: ConnectOptions): Promise<HostCo
       client.removeListener("close", onEarlyClose);
       resolve(new HostConnection(client, target.name));
     });
-    const onEarlyError = (err: Ssh2Error) =>
-      fail(refusal ?? mapConnectError(err, target.name, target.address, target.port));
+    const onEarlyError = (err: Ssh2Error) => fail(refusal ?? mapConnectError(err, target.name, target.address, target.port));
     const onEarlyClose = () =>
       fail(
         refusal ??
@@ -207,9 +206,7 @@ export function fetchHostKey(address: string, port: number, opts: ConnectOptions
       if (info !== null) resolve(info);
       else if (err !== null) reject(mapConnectError(err, address, address, port));
       else {
-        reject(
-          new LabdeckError("SSH_UNREACHABLE", `${address}:${port} closed the connection before showing a host key`),
-        );
+        reject(new LabdeckError("SSH_UNREACHABLE", `${address}:${port} closed the connection before showing a host key`));
       }
     };
     client.on("error", (err: Ssh2Error) => finish(err));

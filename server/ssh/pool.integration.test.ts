@@ -122,9 +122,7 @@ describe.skipIf(!support.ok)(`SshPool exec on lab hosts${support.ok ? "" : ` (sk
       peak = Math.max(peak, capped.stats("capped")?.inUse ?? 0);
     }, 5);
     try {
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => capped.exec(target, ["sh", "-c", `sleep 0.1; echo ${i}`])),
-      );
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => capped.exec(target, ["sh", "-c", `sleep 0.1; echo ${i}`])));
       expect(results.map((r) => r.outcome)).toEqual(Array(40).fill("exited"));
       expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
       expect(peak).toBeGreaterThan(1);
@@ -182,9 +180,7 @@ describe.skipIf(!support.ok)("SshPool when sshd allows fewer sessions than the c
 
   it("queues instead of failing and learns the server's limit", async () => {
     const target = labHostTarget(host);
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => pool.exec(target, ["sh", "-c", `sleep 0.05; echo ${i}`])),
-    );
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.exec(target, ["sh", "-c", `sleep 0.05; echo ${i}`])));
     expect(results.filter((r) => r.outcome === "exited" && r.exitStatus === 0)).toHaveLength(40);
     expect(pool.stats(target.hostId)?.limit).toBe(3);
   });
@@ -194,9 +190,7 @@ describe.skipIf(!support.ok)("SshPool when sshd allows fewer sessions than the c
     const target = labHostTarget(host, { hostId: "saturated" });
     try {
       const started = Date.now();
-      const results = await Promise.all(
-        [3010, 3011, 3012].map((n) => fresh.exec(target, ["sleep", String(n)], { timeoutMs: 300 })),
-      );
+      const results = await Promise.all([3010, 3011, 3012].map((n) => fresh.exec(target, ["sleep", String(n)], { timeoutMs: 300 })));
       expect(results.map((r) => r.outcome)).toEqual(["timeout", "timeout", "timeout"]);
       // Well under the 5 s kill grace: the kill made room for itself instead of waiting it out.
       expect(Date.now() - started).toBeLessThan(2500);

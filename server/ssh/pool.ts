@@ -216,9 +216,7 @@ export class SshPool implements SshExecutor {
     if (this.hosts.get(target.hostId) !== entry) {
       // Queued behind a drop() or a change of address, key or pinned fingerprint: the
       // parameters this exec was given are no longer the host's, so it must not run.
-      return Promise.reject(
-        new LabdeckError("SSH_UNREACHABLE", `the connection to ${target.name} was dropped; nothing was run`),
-      );
+      return Promise.reject(new LabdeckError("SSH_UNREACHABLE", `the connection to ${target.name} was dropped; nothing was run`));
     }
     if (entry.connecting !== null) return entry.connecting;
     const connecting = connect(target, this.connectOptions).then(async (conn) => {

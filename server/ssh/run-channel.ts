@@ -103,7 +103,11 @@ export function runOnChannel(a: RunOnChannelArgs): Promise<ChannelAttempt> {
       unsubscribeClose();
       a.stop.signal.removeEventListener("abort", onStop);
       filter.end();
-      const outcome = exitedFirst ? "exited" : unconfirmed && exit === null ? "connection-lost" : (a.stop.reason ?? (exit !== null ? "exited" : "connection-lost"));
+      const outcome = exitedFirst
+        ? "exited"
+        : unconfirmed && exit === null
+          ? "connection-lost"
+          : (a.stop.reason ?? (exit !== null ? "exited" : "connection-lost"));
       const result: ExecResult = {
         outcome,
         exitStatus: exit?.status ?? null,

@@ -29,7 +29,11 @@ export const ZBlockDevice = z.object({
 });
 export type TBlockDevice = z.infer<typeof ZBlockDevice>;
 
-const ZText = z.string().nullable().optional().transform((v) => (v === undefined || v === null || v === "" ? null : v));
+const ZText = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => (v === undefined || v === null || v === "" ? null : v));
 const ZSize = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = lsblkSize(v);
   if (n === null) {

@@ -60,9 +60,7 @@ type Section = "pv" | "vg" | "lv";
 const ZRow = z.record(z.string(), z.string());
 
 function rows(step: Section, stdout: string): Record<string, string>[] {
-  const parsed = z
-    .object({ report: z.array(z.record(z.string(), z.unknown())) })
-    .safeParse(parseJsonOutput(`${step}s`, stdout));
+  const parsed = z.object({ report: z.array(z.record(z.string(), z.unknown())) }).safeParse(parseJsonOutput(`${step}s`, stdout));
   if (!parsed.success) {
     throw new LabdeckError("INTERNAL", `${step}s: not an LVM JSON report`, { details: { excerpt: stdout.slice(0, 200) } });
   }

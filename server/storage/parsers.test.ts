@@ -85,7 +85,20 @@ describe("lsblk", () => {
   it("reads util-linux < 2.33, which printed every value as a string", () => {
     const out = JSON.stringify({
       blockdevices: [
-        { name: "sdb", path: "/dev/sdb", type: "disk", size: "1000204886016", fstype: null, pttype: null, uuid: null, label: null, mountpoint: null, pkname: null, serial: "WD-1", ro: "0" },
+        {
+          name: "sdb",
+          path: "/dev/sdb",
+          type: "disk",
+          size: "1000204886016",
+          fstype: null,
+          pttype: null,
+          uuid: null,
+          label: null,
+          mountpoint: null,
+          pkname: null,
+          serial: "WD-1",
+          ro: "0",
+        },
       ],
     });
     expect(parseLsblk(out)[0]).toMatchObject({ sizeBytes: 1000204886016, readOnly: false, serial: "WD-1" });
@@ -100,7 +113,12 @@ describe("lsblk", () => {
 
   it("keeps a device listed under several parents once", () => {
     const row = { name: "md0", path: "/dev/md0", type: "raid1", size: 1024, ro: false };
-    const out = JSON.stringify({ blockdevices: [{ ...row, pkname: "sda1" }, { ...row, pkname: "sdb1" }] });
+    const out = JSON.stringify({
+      blockdevices: [
+        { ...row, pkname: "sda1" },
+        { ...row, pkname: "sdb1" },
+      ],
+    });
     expect(parseLsblk(out)).toEqual([expect.objectContaining({ path: "/dev/md0", parent: "sda1" })]);
   });
 });

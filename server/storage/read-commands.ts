@@ -46,7 +46,20 @@ export const LV_FIELDS = [
 ] as const;
 // PTTYPE: a disk with a partition table but no partitions yet has no FSTYPE and no
 // children; only this column says it is in use.
-export const LSBLK_COLUMNS = ["NAME", "PATH", "TYPE", "SIZE", "FSTYPE", "PTTYPE", "UUID", "LABEL", "MOUNTPOINT", "PKNAME", "SERIAL", "RO"] as const;
+export const LSBLK_COLUMNS = [
+  "NAME",
+  "PATH",
+  "TYPE",
+  "SIZE",
+  "FSTYPE",
+  "PTTYPE",
+  "UUID",
+  "LABEL",
+  "MOUNTPOINT",
+  "PKNAME",
+  "SERIAL",
+  "RO",
+] as const;
 export const FINDMNT_COLUMNS = ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"] as const;
 
 export function storageReadSteps(): StorageReadStep[] {

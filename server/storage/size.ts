@@ -59,7 +59,10 @@ export function resolveSize(input: string, currentBytes: number, field: string, 
   const sign = text[0];
   if (sign !== "+" && sign !== "-") return parseSize(text, field);
   if ((sign === "+") !== (direction === "grow")) {
-    throw badInput(field, `"${input}" would ${sign === "+" ? "grow" : "shrink"} it; a ${direction} takes ${direction === "grow" ? "+SIZE" : "-SIZE"} or a new total size`);
+    throw badInput(
+      field,
+      `"${input}" would ${sign === "+" ? "grow" : "shrink"} it; a ${direction} takes ${direction === "grow" ? "+SIZE" : "-SIZE"} or a new total size`,
+    );
   }
   const delta = parseSize(text.slice(1), field);
   if (delta === 0) throw badInput(field, `"${input}" changes nothing`);

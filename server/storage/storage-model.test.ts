@@ -32,7 +32,12 @@ describe("host storage from the lvm-lab capture", () => {
 
   it("reads the PV and its VG with extents in bytes", () => {
     expect(s.pvs).toEqual([
-      expect.objectContaining({ name: "/dev/vdb", vg: "labvg", sizeBytes: 2143289344, attr: expect.objectContaining({ allocatable: true, missing: false }) }),
+      expect.objectContaining({
+        name: "/dev/vdb",
+        vg: "labvg",
+        sizeBytes: 2143289344,
+        attr: expect.objectContaining({ allocatable: true, missing: false }),
+      }),
     ]);
     const vg = s.vgs[0];
     expect(vg).toMatchObject({ name: "labvg", extentSizeBytes: 4 * MiB, extentCount: 511, freeExtents: 221, pvNames: ["/dev/vdb"] });
@@ -55,12 +60,21 @@ describe("host storage from the lvm-lab capture", () => {
   });
 
   it("reads the xfs LV as plain linear", () => {
-    expect(lv("xfsvol")).toMatchObject({ sizeBytes: 320 * MiB, attr: { kind: "linear", open: true }, filesystem: "xfs", mountpoints: ["/mnt/xfs"] });
+    expect(lv("xfsvol")).toMatchObject({
+      sizeBytes: 320 * MiB,
+      attr: { kind: "linear", open: true },
+      filesystem: "xfs",
+      mountpoints: ["/mnt/xfs"],
+    });
   });
 
   it("reads the COW snapshot with its origin and how full it is", () => {
     const snap = lv("data-snap");
-    expect(snap).toMatchObject({ origin: "data", sizeBytes: 64 * MiB, attr: { kind: "snapshot", active: true, open: false, merging: false } });
+    expect(snap).toMatchObject({
+      origin: "data",
+      sizeBytes: 64 * MiB,
+      attr: { kind: "snapshot", active: true, open: false, merging: false },
+    });
     // 24 MiB written after the snapshot (16 of them to a new file) into 64 MiB of COW space.
     expect(snap.dataPercent).toBeGreaterThan(10);
     expect(snap.dataPercent).toBeLessThan(50);
@@ -140,7 +154,9 @@ describe("host storage without LVM", () => {
 describe("filesystem space of mounted LVs", () => {
   // The lvm-lab capture predates the df step; the df answer here is made for the test
   // (the parser itself is tested on real df output in parse-df.test.ts).
-  const df = ["     Used    Avail 1B-blocks Mounted on", `25190400 942870528 1020702720 /mnt/thin`, `1000 2000 3000 /mnt/bind`, ""].join("\n");
+  const df = ["     Used    Avail 1B-blocks Mounted on", `25190400 942870528 1020702720 /mnt/thin`, `1000 2000 3000 /mnt/bind`, ""].join(
+    "\n",
+  );
   const s = buildHostStorage({ ...outputs("lvm-lab"), df });
   const lv = (name: string) => s.lvs.find((l) => l.name === name);
 

@@ -60,7 +60,12 @@ function mountpointsOf(devicePath: string | null, mounts: readonly TMount[]): st
     .sort();
 }
 
-function withFilesystem(lv: TLv, byPath: ReadonlyMap<string, TBlockDevice>, mounts: readonly TMount[], usage: ReadonlyMap<string, TFsUsage>): TStorageLv {
+function withFilesystem(
+  lv: TLv,
+  byPath: ReadonlyMap<string, TBlockDevice>,
+  mounts: readonly TMount[],
+  usage: ReadonlyMap<string, TFsUsage>,
+): TStorageLv {
   const dev = lv.dmPath === null || !lv.attr.active ? undefined : byPath.get(lv.dmPath);
   const mountpoints = mountpointsOf(lv.dmPath, mounts);
   const space = mountpoints.map((t) => usage.get(t)).find((u) => u !== undefined);

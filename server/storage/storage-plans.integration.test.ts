@@ -27,7 +27,8 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
 
   async function sh(argv: string[]): Promise<string> {
     const r = await pool.exec(vm.target(), argv, { timeoutMs: 120_000 });
-    if (r.outcome !== "exited" || r.exitStatus !== 0) throw new Error(`${argv.join(" ")}: ${r.outcome} ${String(r.exitStatus)} ${r.stderr}`);
+    if (r.outcome !== "exited" || r.exitStatus !== 0)
+      throw new Error(`${argv.join(" ")}: ${r.outcome} ${String(r.exitStatus)} ${r.stderr}`);
     return r.stdout;
   }
 
@@ -49,7 +50,11 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
     const storage = storageOnce ?? (await readStorage());
     const reads = storageOpReads(storage, op);
     const answers = await Promise.all(reads.map((r) => sh(r.argv)));
-    return buildStoragePlan(storage, op, { roots: [IMAGES], usedBy, reads: Object.fromEntries(reads.map((r, i) => [r.id, answers[i] ?? ""])) });
+    return buildStoragePlan(storage, op, {
+      roots: [IMAGES],
+      usedBy,
+      reads: Object.fromEntries(reads.map((r, i) => [r.id, answers[i] ?? ""])),
+    });
   }
 
   async function apply(op: TStorageOp): Promise<StepsRun> {
@@ -77,7 +82,10 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
       "/dev/labvg/data",
       "/mnt/data",
     ]);
-    const [lv = "", fs = "", sum = "", source = ""] = out.trim().split("\n").map((l) => l.trim());
+    const [lv = "", fs = "", sum = "", source = ""] = out
+      .trim()
+      .split("\n")
+      .map((l) => l.trim());
     return { lvBytes: Number(lv), fsBytes: Number(fs), sum, source };
   }
 
@@ -134,12 +142,12 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
     expect(tooSmall.field).toBe("op.size");
     expect(tooSmall.message).toMatch(/too small for labvg\/data: .* used/);
     await apply({ op: "lv.create", vg: "labvg", name: "xfsvol", size: "320M", filesystem: "xfs", mountpoint: "/mnt/xfs" });
-    await sh(["sh", "-c", 'echo kept > /mnt/xfs/note && sync']);
+    await sh(["sh", "-c", "echo kept > /mnt/xfs/note && sync"]);
     const xfs = await refusal({ op: "lv.shrink", vg: "labvg", lv: "xfsvol", size: "304M", confirm: "labvg/xfsvol" });
     expect(xfs).toMatchObject({ field: "op.lv", message: expect.stringContaining("xfs cannot shrink") });
     const after = await dataFacts();
     expect(after).toMatchObject({ lvBytes: 96 * MiB, sum: originalSum, source: "/dev/mapper/labvg-data" });
-    const xfsState = await sh(["sh", "-c", 'blockdev --getsize64 /dev/labvg/xfsvol; cat /mnt/xfs/note; findmnt -n -o SOURCE /mnt/xfs']);
+    const xfsState = await sh(["sh", "-c", "blockdev --getsize64 /dev/labvg/xfsvol; cat /mnt/xfs/note; findmnt -n -o SOURCE /mnt/xfs"]);
     expect(xfsState.split("\n")).toEqual([String(320 * MiB), "kept", "/dev/mapper/labvg-xfsvol", ""]);
   }, 180_000);
 
@@ -168,7 +176,14 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
   it("6. a failed plan leaves no half-made volume, and the fstab undo removes exactly its line", async () => {
     await sh(["touch", "/root/notadir"]);
     const freeBefore = (await readStorage()).vgs[0]?.freeExtents;
-    const p = await plan({ op: "lv.create", vg: "labvg", name: "doomed", size: "16M", filesystem: "ext4", mountpoint: "/root/notadir/mnt" });
+    const p = await plan({
+      op: "lv.create",
+      vg: "labvg",
+      name: "doomed",
+      size: "16M",
+      filesystem: "ext4",
+      mountpoint: "/root/notadir/mnt",
+    });
     const run = await runPlanSteps(pool, vm.target(), p.steps);
     expect(run.ok).toBe(false);
     expect(run.failed?.result.stderr).toMatch(/Not a directory/);
@@ -197,7 +212,8 @@ describe.skipIf(!support.ok)(`storage plans on the lab VM${support.ok ? "" : ` (
     await apply({ op: "image.convert", path: qcow, target: raw, format: "raw" });
     await apply({ op: "rootfile.create", path: `${IMAGES}/root.ext4`, size: "32M", filesystem: "ext4" });
     await apply({ op: "rootfile.create", path: `${IMAGES}/guest.swap`, size: "16M", filesystem: "swap" });
-    const info = async (file: string) => JSON.parse(await sh(["qemu-img", "info", "--output=json", file])) as { format: string; "virtual-size": number };
+    const info = async (file: string) =>
+      JSON.parse(await sh(["qemu-img", "info", "--output=json", file])) as { format: string; "virtual-size": number };
     const [q, r, , types, stats] = await Promise.all([
       info(qcow),
       info(raw),

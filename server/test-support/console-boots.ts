@@ -49,7 +49,14 @@ export interface PlannedGuest {
   stop(): Promise<void>;
 }
 
-export async function plannedTinyGuest(o: { host: LabHost; ssh: SshExecutor; target: SshTarget; boots: TestBoots; guestId: string; dir: string }): Promise<PlannedGuest> {
+export async function plannedTinyGuest(o: {
+  host: LabHost;
+  ssh: SshExecutor;
+  target: SshTarget;
+  boots: TestBoots;
+  guestId: string;
+  dir: string;
+}): Promise<PlannedGuest> {
   const tiny = await ensureTinyGuest();
   await mkdir(o.dir, { recursive: true });
   const serialLog = `${o.dir}/serial.log`;
@@ -69,10 +76,28 @@ export async function plannedTinyGuest(o: { host: LabHost; ssh: SshExecutor; tar
       await run(serialLogRotateArgv(serialLog, opts.rotateOverBytes));
       const mark = o.boots.boot(o.guestId, await run(serialLogBootArgv(serialLog)), "tester");
       await run([
-        "qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-kernel", tiny.kernel, "-initrd", tiny.initrd,
-        "-append", opts.append ?? "console=ttyS0 loglevel=6 panic=-1", "-daemonize", "-pidfile", pidfile,
-        "-chardev", `socket,id=s0,path=${serialSocket},server=on,wait=off,logfile=${serialLog},logappend=on`,
-        "-serial", "chardev:s0", "-display", "none", "-nic", "none",
+        "qemu-system-x86_64",
+        "-accel",
+        "tcg",
+        "-m",
+        "256",
+        "-kernel",
+        tiny.kernel,
+        "-initrd",
+        tiny.initrd,
+        "-append",
+        opts.append ?? "console=ttyS0 loglevel=6 panic=-1",
+        "-daemonize",
+        "-pidfile",
+        pidfile,
+        "-chardev",
+        `socket,id=s0,path=${serialSocket},server=on,wait=off,logfile=${serialLog},logappend=on`,
+        "-serial",
+        "chardev:s0",
+        "-display",
+        "none",
+        "-nic",
+        "none",
       ]);
       o.boots.started(o.guestId);
       return mark;

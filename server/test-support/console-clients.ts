@@ -52,10 +52,28 @@ export async function startTinyGuest(host: LabHost, dir: string, timeoutMs = 60_
   const pidfile = `${dir}/qemu.pid`;
   const t0 = performance.now();
   const q = await host.execInNs([
-    "qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-kernel", guest.kernel, "-initrd", guest.initrd,
-    "-append", "console=ttyS0 quiet panic=-1", "-daemonize", "-pidfile", pidfile,
-    "-chardev", `socket,id=s0,path=${serialSocket},server=on,wait=off,logfile=${serialLog}`,
-    "-serial", "chardev:s0", "-display", "none", "-nic", "none",
+    "qemu-system-x86_64",
+    "-accel",
+    "tcg",
+    "-m",
+    "256",
+    "-kernel",
+    guest.kernel,
+    "-initrd",
+    guest.initrd,
+    "-append",
+    "console=ttyS0 quiet panic=-1",
+    "-daemonize",
+    "-pidfile",
+    pidfile,
+    "-chardev",
+    `socket,id=s0,path=${serialSocket},server=on,wait=off,logfile=${serialLog}`,
+    "-serial",
+    "chardev:s0",
+    "-display",
+    "none",
+    "-nic",
+    "none",
   ]);
   if (q.code !== 0) throw new Error(`qemu failed: ${q.stderr}`);
   const deadline = Date.now() + timeoutMs;
@@ -104,7 +122,10 @@ export function openConsole(
   guestId: string,
   opts: { cookie?: string; ticket?: string; origin?: string; autoPong?: boolean; resume?: string },
 ): Promise<ConsoleClient> {
-  const query = [opts.ticket === undefined ? null : `ticket=${encodeURIComponent(opts.ticket)}`, opts.resume === undefined ? null : `resume=${encodeURIComponent(opts.resume)}`].filter((q) => q !== null);
+  const query = [
+    opts.ticket === undefined ? null : `ticket=${encodeURIComponent(opts.ticket)}`,
+    opts.resume === undefined ? null : `resume=${encodeURIComponent(opts.resume)}`,
+  ].filter((q) => q !== null);
   const url = `${base.replace(/^http/, "ws")}/api/console/${guestId}${query.length > 0 ? `?${query.join("&")}` : ""}`;
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.cookie = opts.cookie;
@@ -149,17 +170,25 @@ export function openConsole(
         };
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== check);
-          reject(new Error(`timed out waiting for ${what}; got text ${JSON.stringify(client.text().slice(-300))}, controls ${JSON.stringify(controls)}`));
+          reject(
+            new Error(
+              `timed out waiting for ${what}; got text ${JSON.stringify(client.text().slice(-300))}, controls ${JSON.stringify(controls)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(check);
       });
     },
     waitForText: (s, t) => client.waitFor(() => client.text().includes(s), JSON.stringify(s), t),
     waitForState: (state, t) =>
-      client.waitFor(() => {
-        const last = [...controls].reverse().find((c) => c.type === "state");
-        return last?.type === "state" && last.state === state;
-      }, `state ${state}`, t),
+      client.waitFor(
+        () => {
+          const last = [...controls].reverse().find((c) => c.type === "state");
+          return last?.type === "state" && last.state === state;
+        },
+        `state ${state}`,
+        t,
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         if (ws.readyState === ws.CLOSED) return resolve();

@@ -19,7 +19,13 @@ export async function insertGuests(db: Db, hosts: ReadonlyArray<{ id: string; ru
       memoryMiB: 256 + (i % 4) * 256,
       vcpus: 1 + (i % 2),
       disks: [{ kind: "new-image", path: `${host.runDir}/images/${name}.qcow2`, format: "qcow2", sizeBytes: 1 << 30 }],
-      nics: [{ model: "virtio", mac, network: { kind: "user", forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 20000 + (i % 40000), guestPort: 22 }] } }],
+      nics: [
+        {
+          model: "virtio",
+          mac,
+          network: { kind: "user", forwards: [{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 20000 + (i % 40000), guestPort: 22 }] },
+        },
+      ],
     });
     return { hostId: host.id, name, definitionJson: JSON.stringify(definition), createdBy: "bench" };
   });

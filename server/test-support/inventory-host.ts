@@ -12,18 +12,22 @@ export async function addPinnedLabHost(
 ): Promise<string> {
   const svc = await import("../services/host-service");
   // Lab hosts live under the harness's own directories: setting those roots is an admin's act.
-  const host = await svc.createHost({ ...deps, role: "admin" }, {
-    name,
-    address: lab.address,
-    port: lab.port,
-    username: "root",
-    runDir: lab.runDir,
-    // The namespace shares the machine's filesystem: persistence files stay in the lab dir.
-    configRoot: `${lab.dir}/etc-root`,
-    key: { source: "paste", privateKey: lab.privateKey },
-  });
+  const host = await svc.createHost(
+    { ...deps, role: "admin" },
+    {
+      name,
+      address: lab.address,
+      port: lab.port,
+      username: "root",
+      runDir: lab.runDir,
+      // The namespace shares the machine's filesystem: persistence files stay in the lab dir.
+      configRoot: `${lab.dir}/etc-root`,
+      key: { source: "paste", privateKey: lab.privateKey },
+    },
+  );
   const scan = await svc.scanHostKey(deps, { id: host.id });
-  if (scan.presented !== lab.hostKeyFingerprint) throw new Error(`lab host presented ${scan.presented}, expected ${lab.hostKeyFingerprint}`);
+  if (scan.presented !== lab.hostKeyFingerprint)
+    throw new Error(`lab host presented ${scan.presented}, expected ${lab.hostKeyFingerprint}`);
   await svc.pinHostKey(deps, { id: host.id, fingerprint: scan.presented, repin: false });
   return host.id;
 }

@@ -39,7 +39,8 @@ export async function runPlanSteps(ssh: SshExecutor, target: SshTarget, steps: r
       if (s.undo === undefined) continue;
       const r = await ssh.exec(target, s.undo, { timeoutMs: 120_000 });
       undone.push(s.purpose);
-      if (r.outcome !== "exited" || r.exitStatus !== 0) undoFailures.push(`${s.purpose}: ${r.outcome} ${String(r.exitStatus)} ${r.stderr.trim()}`);
+      if (r.outcome !== "exited" || r.exitStatus !== 0)
+        undoFailures.push(`${s.purpose}: ${r.outcome} ${String(r.exitStatus)} ${r.stderr.trim()}`);
     }
     return { ok: false, failed: { index, purpose: step.purpose, result }, undone, undoFailures, ran };
   }

@@ -53,10 +53,15 @@ export function scanSources(root: string): ScanResult {
         let exportedAs: string | null = null;
         if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
           const statement = parent.parent.parent;
-          if (ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) exportedAs = parent.name.text;
+          if (ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+            exportedAs = parent.name.text;
         }
         result.patterns.push({ file, line: lineOf(node), ...splitLiteral(node.getText(sf)), exportedAs });
-      } else if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && node.expression.text === "RegExp") {
+      } else if (
+        (ts.isNewExpression(node) || ts.isCallExpression(node)) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === "RegExp"
+      ) {
         result.dynamic.push({ file, line: lineOf(node), text: node.getText(sf).slice(0, 80) });
       }
       ts.forEachChild(node, visit);
@@ -68,9 +73,64 @@ export function scanSources(root: string): ScanResult {
 
 // Characters that commonly sit inside or next to a quantified part: path and name
 // separators, whitespace, brackets, the escape byte of terminal output.
-const BASE_CHARS = ["a", "Z", "0", "9", "f", "/", ".", "-", "_", ":", " ", "\t", "\n", "\r", "=", ",", "[", "]", "(", ")", "#", "+", "@", "%", "'", '"', "\\", "\x1b", "\x07", "\0", "é"];
+const BASE_CHARS = [
+  "a",
+  "Z",
+  "0",
+  "9",
+  "f",
+  "/",
+  ".",
+  "-",
+  "_",
+  ":",
+  " ",
+  "\t",
+  "\n",
+  "\r",
+  "=",
+  ",",
+  "[",
+  "]",
+  "(",
+  ")",
+  "#",
+  "+",
+  "@",
+  "%",
+  "'",
+  '"',
+  "\\",
+  "\x1b",
+  "\x07",
+  "\0",
+  "é",
+];
 // Two-character pumps: a segment and its separator, the shapes of nested quantifiers.
-const PAIRS = ["a/", "/a", "a.", ".a", "a:", ":a", "a-", "0.", "0:", "a ", " a", "[/", "/[", "a=", "a,", "a\n", "\na", " \n", "\x1b[", "\x1b]", "[0", "a#"];
+const PAIRS = [
+  "a/",
+  "/a",
+  "a.",
+  ".a",
+  "a:",
+  ":a",
+  "a-",
+  "0.",
+  "0:",
+  "a ",
+  " a",
+  "[/",
+  "/[",
+  "a=",
+  "a,",
+  "a\n",
+  "\na",
+  " \n",
+  "\x1b[",
+  "\x1b]",
+  "[0",
+  "a#",
+];
 
 /** Literal text of a pattern: the prefix after `^` and runs of ordinary characters. */
 function literalRuns(source: string): { prefix: string; runs: string[] } {
@@ -138,7 +198,10 @@ export function familiesFor(p: Pick<FoundPattern, "source">, extra: readonly Inp
   for (const pump of pumps) {
     for (const pre of prefix === "" ? [""] : ["", prefix]) {
       for (const end of ["\0", "!"]) {
-        families.push({ label: `${JSON.stringify(pre)} + ${JSON.stringify(pump)}* + ${JSON.stringify(end)}`, make: (n) => pre + repeatTo(pump, n - pre.length - 1) + end });
+        families.push({
+          label: `${JSON.stringify(pre)} + ${JSON.stringify(pump)}* + ${JSON.stringify(end)}`,
+          make: (n) => pre + repeatTo(pump, n - pre.length - 1) + end,
+        });
       }
     }
   }

@@ -17,7 +17,10 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 /** The LabdeckError a promise rejects with; fails the test if it resolves or throws anything else. */
 export async function errorOf(p: Promise<unknown>): Promise<LabdeckError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof LabdeckError)) throw new Error(`expected a LabdeckError, got ${String(err)}`);
   return err;
 }

@@ -16,7 +16,12 @@ export const authRouter = router({
   createFirstAdmin: publicProcedure
     .input(z.object({ username: ZUsername, password: ZPassword, token: z.string().max(200).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const user = await createFirstAdmin(ctx.db, { username: input.username, password: input.password, proof: { via: "token", token: input.token }, ip: ctx.ip });
+      const user = await createFirstAdmin(ctx.db, {
+        username: input.username,
+        password: input.password,
+        proof: { via: "token", token: input.token },
+        ip: ctx.ip,
+      });
       const session = await startSession(ctx.db, user, ctx.ip);
       ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
       return user;

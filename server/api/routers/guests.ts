@@ -34,19 +34,27 @@ export const guestsRouter = router({
   page: viewerProcedure.input(ZGuestPageInput).query(({ ctx, input }) => pageGuests(ctx.db, input)),
   get: viewerProcedure.input(ZGuestIdInput).query(({ ctx, input }) => getGuest(ctx.db, input.id)),
   states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(serviceDeps(ctx), input.ids)),
-  create: operatorProcedure.input(ZCreateGuestInput).mutation(({ ctx, input }) =>
-    createGuest(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
-  ),
-  update: operatorProcedure.input(ZUpdateGuestInput).mutation(({ ctx, input }) =>
-    updateGuest(serviceDeps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
-  ),
+  create: operatorProcedure
+    .input(ZCreateGuestInput)
+    .mutation(({ ctx, input }) =>
+      createGuest(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
+    ),
+  update: operatorProcedure
+    .input(ZUpdateGuestInput)
+    .mutation(({ ctx, input }) =>
+      updateGuest(serviceDeps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
+    ),
 
   /** The start plan a definition gives on its host (reads the host), before anything is saved. */
   previewDefinition: operatorProcedure
     .input(ZPreviewDefinitionInput)
-    .query(({ ctx, input }) => previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput })),
+    .query(({ ctx, input }) =>
+      previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
+    ),
   /** The one-time read of an existing image's format the wizard shows; the user then saves it. */
-  readImageFormat: operatorProcedure.input(ZReadImageFormatInput).mutation(({ ctx, input }) => readWizardImageFormat(serviceDeps(ctx), input)),
+  readImageFormat: operatorProcedure
+    .input(ZReadImageFormatInput)
+    .mutation(({ ctx, input }) => readWizardImageFormat(serviceDeps(ctx), input)),
 
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(serviceDeps(ctx), input)),
   run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(serviceDeps(ctx), input)),
@@ -59,13 +67,23 @@ export const guestsRouter = router({
     await ctx.db.guest.findUniqueOrThrow({ where: { id: input.id } });
     const canWrite = ctx.user !== null && roleAllows(ctx.user.role, "operator");
     const { ticket, expiresAt } = ctx.rt.tickets.issue({ userId: actor.userId, guestId: input.id, canWrite });
-    return { ticket, expiresAt, canWrite, path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}` };
+    return {
+      ticket,
+      expiresAt,
+      canWrite,
+      path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}`,
+    };
   }),
   /** What the host and QEMU know of the host's running guests' addresses, read now (one audit row). */
   addresses: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => readGuestAddresses(serviceDeps(ctx), input.hostId)),
   /** The shared background refresh of those addresses: one read per host per interval on the server, whoever watches. */
   watchAddresses: viewerProcedure.input(ZWatchAddressesInput).subscription(({ ctx, input, signal }) =>
-    watchGuestAddresses({ db: ctx.db, live: ctx.rt.guestAddresses, hostIds: input.hostIds, signal: withSessionEnd(signal, ctx.sessionEnded) }),
+    watchGuestAddresses({
+      db: ctx.db,
+      live: ctx.rt.guestAddresses,
+      hostIds: input.hostIds,
+      signal: withSessionEnd(signal, ctx.sessionEnded),
+    }),
   ),
   serialLog: viewerProcedure.input(ZSerialLogInput).query(({ ctx, input }) => serialLogPage(serviceDeps(ctx), input)),
   searchSerialLog: viewerProcedure.input(ZSerialSearchInput).query(({ ctx, input }) => serialLogSearch(serviceDeps(ctx), input)),

@@ -11,7 +11,9 @@ export const hostsRouter = router({
     const hosts = await ctx.db.host.findMany({ orderBy: { name: "asc" } });
     return hosts.map(toHostView);
   }),
-  get: viewerProcedure.input(ZHostIdInput).query(async ({ ctx, input }) => toHostView(await ctx.db.host.findUniqueOrThrow({ where: { id: input.id } }))),
+  get: viewerProcedure
+    .input(ZHostIdInput)
+    .query(async ({ ctx, input }) => toHostView(await ctx.db.host.findUniqueOrThrow({ where: { id: input.id } }))),
   lastProbe: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => lastProbe(ctx.db, input.id)),
   create: operatorProcedure.input(ZCreateHostInput).mutation(({ ctx, input }) => createHost(serviceDeps(ctx), input)),
   update: operatorProcedure.input(ZUpdateHostInput).mutation(({ ctx, input }) => updateHost(serviceDeps(ctx), input)),
@@ -20,7 +22,11 @@ export const hostsRouter = router({
     return { ok: true as const };
   }),
   scanHostKey: operatorProcedure.input(ZHostIdInput).mutation(({ ctx, input }) => scanHostKey(serviceDeps(ctx), input)),
-  pinHostKey: operatorProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: false })),
-  repinHostKey: adminProcedure.input(ZPinHostKeyInput).mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: true })),
+  pinHostKey: operatorProcedure
+    .input(ZPinHostKeyInput)
+    .mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: false })),
+  repinHostKey: adminProcedure
+    .input(ZPinHostKeyInput)
+    .mutation(({ ctx, input }) => pinHostKey(serviceDeps(ctx), { ...input, repin: true })),
   scratchList: adminProcedure.input(z.object({ hostId: ZRecordId })).query(({ ctx, input }) => listScratch(serviceDeps(ctx), input.hostId)),
 });

@@ -22,5 +22,7 @@ export const jobsRouter = router({
   /** The job's events so far, then live ones until it ends. */
   watch: viewerProcedure
     .input(z.object({ jobId: ZRecordId }))
-    .subscription(({ ctx, input, signal }) => watchJob({ db: ctx.db, jobs: ctx.rt.jobs, signal: withSessionEnd(signal, ctx.sessionEnded) }, input.jobId)),
+    .subscription(({ ctx, input, signal }) =>
+      watchJob({ db: ctx.db, jobs: ctx.rt.jobs, signal: withSessionEnd(signal, ctx.sessionEnded) }, input.jobId),
+    ),
 });

@@ -8,7 +8,17 @@ import { ZGuestLink } from "../../services/network/guest-links";
 import { previewChange, runChange } from "../../services/network/network-change";
 import type { NetworkLiveEvent } from "../../services/network/network-live";
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
-import { adoptNetwork, getLayout, networkView, persistencePreview, revertNetwork, revertPreview, saveLayout, writePersistence, ZPositions } from "../../services/network/network-view";
+import {
+  adoptNetwork,
+  getLayout,
+  networkView,
+  persistencePreview,
+  revertNetwork,
+  revertPreview,
+  saveLayout,
+  writePersistence,
+  ZPositions,
+} from "../../services/network/network-view";
 import { serviceDeps } from "../service-deps";
 import { operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 
@@ -31,14 +41,20 @@ export const networkRouter = router({
   preview: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => previewChange(serviceDeps(ctx), input)),
   run: operatorProcedure.input(ZChangeInput).mutation(({ ctx, input }) => runChange(serviceDeps(ctx), input)),
   confirm: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => confirmChange(serviceDeps(ctx), input)),
-  rollbackNow: operatorProcedure.input(z.object({ changeId: ZRecordId })).mutation(({ ctx, input }) => rollbackNow(serviceDeps(ctx), input)),
+  rollbackNow: operatorProcedure
+    .input(z.object({ changeId: ZRecordId }))
+    .mutation(({ ctx, input }) => rollbackNow(serviceDeps(ctx), input)),
   adopt: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => adoptNetwork(serviceDeps(ctx), input)),
   revertPreview: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => revertPreview(serviceDeps(ctx), input)),
-  revert: operatorProcedure.input(ZHost.extend({ rollbackSeconds: ZRollbackSeconds })).mutation(({ ctx, input }) => revertNetwork(serviceDeps(ctx), input)),
+  revert: operatorProcedure
+    .input(ZHost.extend({ rollbackSeconds: ZRollbackSeconds }))
+    .mutation(({ ctx, input }) => revertNetwork(serviceDeps(ctx), input)),
   persistence: viewerProcedure.input(ZHost).query(({ ctx, input }) => persistencePreview(serviceDeps(ctx), input)),
   writePersistence: operatorProcedure.input(ZHost).mutation(({ ctx, input }) => writePersistence(serviceDeps(ctx), input)),
   layout: viewerProcedure.input(z.object({ scope: ZScope })).query(({ ctx, input }) => getLayout(serviceDeps(ctx), input)),
-  saveLayout: operatorProcedure.input(z.object({ scope: ZScope, positions: ZPositions })).mutation(({ ctx, input }) => saveLayout(serviceDeps(ctx), input)),
+  saveLayout: operatorProcedure
+    .input(z.object({ scope: ZScope, positions: ZPositions }))
+    .mutation(({ ctx, input }) => saveLayout(serviceDeps(ctx), input)),
 
   /**
    * Fires when a host's network or layout changed, so open pages refetch without reloading.
@@ -52,7 +68,9 @@ export const networkRouter = router({
     }
     const local = new EventEmitter();
     // The iterator first: a late subscriber gets the last refresh synchronously on subscribe.
-    const events = on(local, "event", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<[NetworkEvent | NetworkLiveEvent]>;
+    const events = on(local, "event", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<
+      [NetworkEvent | NetworkLiveEvent]
+    >;
     const onBus = (event: NetworkEvent) => {
       if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") local.emit("event", event);
     };

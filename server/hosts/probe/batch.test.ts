@@ -56,7 +56,14 @@ describe("probe batch script", () => {
 describe("splitting a batch's output", () => {
   const m = "LABDECK-00112233445566778899aabbccddeeff";
   const commands = [cmd(["a"], 100), cmd(["b"], 100)];
-  const exited = (stdout: string, stderr = ""): ExecResult => ({ outcome: "exited", exitStatus: 0, exitSignal: null, stdout, stderr, durationMs: 5 });
+  const exited = (stdout: string, stderr = ""): ExecResult => ({
+    outcome: "exited",
+    exitStatus: 0,
+    exitSignal: null,
+    stdout,
+    stderr,
+    durationMs: 5,
+  });
   const section = (i: number, text: string, status = "0") => `\n${m} begin ${i}\n${text}\n${m} end ${i} ${status} 100.00 100.25\n`;
 
   it("reads each section's status and host-side duration", () => {

@@ -26,18 +26,18 @@ export interface BatchCommand {
 }
 
 export const BATCH_SCRIPT = [
-  'm=$1; shift; i=0',
+  "m=$1; shift; i=0",
   'while [ "$#" -gt 0 ]; do',
-  '  n=$1; shift',
+  "  n=$1; shift",
   "  case $n in ''|*[!0-9]*) exit 97;; esac",
   '  [ "$n" -ge 1 ] && [ "$n" -le "$#" ] || exit 97',
-  '  refs=; k=1',
+  "  refs=; k=1",
   '  while [ "$k" -le "$n" ]; do refs="$refs \\"\\${$k}\\""; k=$((k+1)); done',
-  "  printf '\\n%s begin %d\\n' \"$m\" \"$i\"; printf '\\n%s begin %d\\n' \"$m\" \"$i\" >&2",
-  '  t0=; read -r t0 rest 2>/dev/null </proc/uptime',
+  '  printf \'\\n%s begin %d\\n\' "$m" "$i"; printf \'\\n%s begin %d\\n\' "$m" "$i" >&2',
+  "  t0=; read -r t0 rest 2>/dev/null </proc/uptime",
   '  eval "$refs" </dev/null; st=$?',
-  '  t1=; read -r t1 rest 2>/dev/null </proc/uptime',
-  "  printf '\\n%s end %d %s %s %s\\n' \"$m\" \"$i\" \"$st\" \"$t0\" \"$t1\"; printf '\\n%s end %d\\n' \"$m\" \"$i\" >&2",
+  "  t1=; read -r t1 rest 2>/dev/null </proc/uptime",
+  '  printf \'\\n%s end %d %s %s %s\\n\' "$m" "$i" "$st" "$t0" "$t1"; printf \'\\n%s end %d\\n\' "$m" "$i" >&2',
   '  shift "$n"; i=$((i+1))',
   "done",
 ].join("\n");
@@ -134,6 +134,13 @@ export function splitBatch(result: ExecResult, marker: string, commands: readonl
     if (o === undefined || status === null) {
       return { outcome: missing, exitStatus: null, exitSignal: null, stdout: o?.text ?? "", stderr, durationMs: 0 };
     }
-    return { outcome: "exited", exitStatus: status, exitSignal: null, stdout: o.text, stderr, durationMs: hostDurationMs(fields[1], fields[2]) };
+    return {
+      outcome: "exited",
+      exitStatus: status,
+      exitSignal: null,
+      stdout: o.text,
+      stderr,
+      durationMs: hostDurationMs(fields[1], fields[2]),
+    };
   });
 }

@@ -36,15 +36,7 @@ export const KVM_BOOT_KILL_AFTER_S = 20;
  * and `find` needs no shell. Later steps run each tool by the absolute path found here.
  * /usr/libexec holds RHEL's qemu-kvm. Order matters: the first directory wins a name.
  */
-export const TOOL_DIRS = [
-  "/usr/local/sbin",
-  "/usr/local/bin",
-  "/usr/sbin",
-  "/usr/bin",
-  "/sbin",
-  "/bin",
-  "/usr/libexec",
-] as const;
+export const TOOL_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/libexec"] as const;
 
 export const QEMU_SYSTEM_PREFIX = "qemu-system-";
 export type QemuSystemName = `${typeof QEMU_SYSTEM_PREFIX}${string}`;
@@ -165,7 +157,13 @@ export function umlVersionStep(path: string): ProbeStep {
 /** `xl info` / `xm info` read the hypervisor's version; both are read-only. */
 export function xenInfoStep(name: "xl" | "xm", path: string): ProbeStep {
   // Optional: the tool may be installed on a host that is not a running dom0.
-  return { id: `xen-${name}`, argv: [path, "info"], purpose: `ask the Xen hypervisor for its version (${name})`, timeoutMs: PROGRAM_TIMEOUT_MS, optional: true };
+  return {
+    id: `xen-${name}`,
+    argv: [path, "info"],
+    purpose: `ask the Xen hypervisor for its version (${name})`,
+    timeoutMs: PROGRAM_TIMEOUT_MS,
+    optional: true,
+  };
 }
 
 /**

@@ -34,7 +34,8 @@ function tri(value: boolean | null): CapStatus {
 
 function xen(t: HostCapabilities["xen"]["xl"]): Pick<CapRow, "status" | "detail"> {
   if (!t) return { status: "no", detail: "not installed" };
-  const hv = t.hypervisor === true ? "hypervisor answered" : t.hypervisor === false ? "no Xen hypervisor running" : "hypervisor state unknown";
+  const hv =
+    t.hypervisor === true ? "hypervisor answered" : t.hypervisor === false ? "no Xen hypervisor running" : "hypervisor state unknown";
   return { status: tri(t.hypervisor), detail: `${t.path}${t.version ? ` ${t.version}` : ""}: ${hv}${t.detail ? `; ${t.detail}` : ""}` };
 }
 
@@ -44,9 +45,17 @@ export function capabilityFacts(c: HostCapabilities): FactRow[] {
     { key: "arch", label: "Architecture", value: c.arch },
     { key: "kernel", label: "Kernel", value: c.kernel },
     { key: "os", label: "OS", value: c.os ?? "unknown" },
-    { key: "cpu", label: "CPU", value: `${c.cpu.count} × ${c.cpu.model ?? "unknown model"}${c.cpu.virtFlags.length ? ` (${c.cpu.virtFlags.join(", ")})` : ""}` },
+    {
+      key: "cpu",
+      label: "CPU",
+      value: `${c.cpu.count} × ${c.cpu.model ?? "unknown model"}${c.cpu.virtFlags.length ? ` (${c.cpu.virtFlags.join(", ")})` : ""}`,
+    },
     { key: "memory", label: "Memory", value: `${gib(c.memory.totalBytes)} total, ${gib(c.memory.availableBytes)} available` },
-    { key: "disks", label: "Disks", value: top.length ? top.map((d) => `${d.name} ${gib(d.sizeBytes)}${d.model ? ` ${d.model}` : ""}`).join(", ") : "none listed" },
+    {
+      key: "disks",
+      label: "Disks",
+      value: top.length ? top.map((d) => `${d.name} ${gib(d.sizeBytes)}${d.model ? ` ${d.model}` : ""}`).join(", ") : "none listed",
+    },
   ];
 }
 
@@ -55,24 +64,56 @@ export function capabilityRows(c: HostCapabilities): CapRow[] {
   const qemu = c.qemu.binaries;
   const lvm = c.lvm;
   return [
-    { key: "kvm", label: "KVM", status: kvmStatus, detail: `/dev/kvm ${c.kvm.device ? "present" : "absent"}; boot check ${c.kvm.check}${c.kvm.detail ? `: ${c.kvm.detail}` : ""}` },
-    { key: "qemu", label: "QEMU", status: qemu.length ? "yes" : "no", detail: qemu.length ? qemu.map((b) => `${b.name} ${b.version ?? "(version unreadable)"}`).join(", ") : "no qemu-system-* found" },
+    {
+      key: "kvm",
+      label: "KVM",
+      status: kvmStatus,
+      detail: `/dev/kvm ${c.kvm.device ? "present" : "absent"}; boot check ${c.kvm.check}${c.kvm.detail ? `: ${c.kvm.detail}` : ""}`,
+    },
+    {
+      key: "qemu",
+      label: "QEMU",
+      status: qemu.length ? "yes" : "no",
+      detail: qemu.length ? qemu.map((b) => `${b.name} ${b.version ?? "(version unreadable)"}`).join(", ") : "no qemu-system-* found",
+    },
     { key: "qemu-img", label: "qemu-img", ...tool(c.qemu.img) },
-    { key: "tun", label: "TUN/TAP", status: c.tun.device ? "yes" : "no", detail: c.tun.device ? "/dev/net/tun present" : "/dev/net/tun missing" },
+    {
+      key: "tun",
+      label: "TUN/TAP",
+      status: c.tun.device ? "yes" : "no",
+      detail: c.tun.device ? "/dev/net/tun present" : "/dev/net/tun missing",
+    },
     { key: "xen-xl", label: "Xen (xl)", ...xen(c.xen.xl) },
     { key: "xen-xm", label: "Xen (xm, legacy)", ...xen(c.xen.xm) },
-    { key: "uml", label: "User-Mode Linux", ...tool(c.uml), ...(c.uml ? { detail: `${tool(c.uml).detail}; mconsole ${c.uml.mconsolePath ?? "missing"}` } : {}) },
+    {
+      key: "uml",
+      label: "User-Mode Linux",
+      ...tool(c.uml),
+      ...(c.uml ? { detail: `${tool(c.uml).detail}; mconsole ${c.uml.mconsolePath ?? "missing"}` } : {}),
+    },
     {
       key: "lvm",
       label: "LVM",
       status: !lvm ? "no" : tri(lvm.deviceMapper),
-      detail: !lvm ? "not installed" : `${tool(lvm).detail}; device-mapper ${lvm.deviceMapper === null ? "unknown" : lvm.deviceMapper ? `driver ${lvm.driverVersion ?? "?"}` : "missing in kernel"}`,
+      detail: !lvm
+        ? "not installed"
+        : `${tool(lvm).detail}; device-mapper ${lvm.deviceMapper === null ? "unknown" : lvm.deviceMapper ? `driver ${lvm.driverVersion ?? "?"}` : "missing in kernel"}`,
     },
     { key: "ip", label: "iproute2 (ip)", ...tool(c.ip) },
     { key: "bridge", label: "bridge", ...tool(c.bridge) },
     { key: "brctl", label: "brctl (legacy)", ...tool(c.brctl) },
-    { key: "iptables", label: "iptables", ...tool(c.iptables), ...(c.iptables ? { detail: `${tool(c.iptables).detail}; backend ${c.iptables.backend}` } : {}) },
-    { key: "ip-forward", label: "IPv4 forwarding", status: tri(c.ipForward), detail: c.ipForward === null ? "net.ipv4.ip_forward unreadable" : `net.ipv4.ip_forward = ${c.ipForward ? 1 : 0}` },
+    {
+      key: "iptables",
+      label: "iptables",
+      ...tool(c.iptables),
+      ...(c.iptables ? { detail: `${tool(c.iptables).detail}; backend ${c.iptables.backend}` } : {}),
+    },
+    {
+      key: "ip-forward",
+      label: "IPv4 forwarding",
+      status: tri(c.ipForward),
+      detail: c.ipForward === null ? "net.ipv4.ip_forward unreadable" : `net.ipv4.ip_forward = ${c.ipForward ? 1 : 0}`,
+    },
   ];
 }
 

@@ -22,6 +22,8 @@ describe("pickTestKernel", () => {
   it("falls back to another vmlinuz-*, a rescue image last", () => {
     const bootEntries = ["vmlinuz-0-rescue-0123abcd", "vmlinuz-6.5.6-300.fc39.x86_64"];
     expect(pickTestKernel({ release: "x", bootEntries, rootVmlinuz: false })).toBe("/boot/vmlinuz-6.5.6-300.fc39.x86_64");
-    expect(pickTestKernel({ release: "x", bootEntries: ["vmlinuz-0-rescue-0123abcd"], rootVmlinuz: false })).toBe("/boot/vmlinuz-0-rescue-0123abcd");
+    expect(pickTestKernel({ release: "x", bootEntries: ["vmlinuz-0-rescue-0123abcd"], rootVmlinuz: false })).toBe(
+      "/boot/vmlinuz-0-rescue-0123abcd",
+    );
   });
 });

@@ -14,7 +14,10 @@ export function pickTestKernel(opts: { release: string; bootEntries: readonly st
   if (opts.release && entries.has(`vmlinuz-${opts.release}`)) return `/boot/vmlinuz-${opts.release}`;
   if (entries.has("vmlinuz")) return "/boot/vmlinuz";
   if (opts.rootVmlinuz) return "/vmlinuz";
-  const others = [...entries].filter((n) => /^vmlinuz-./.test(n) && !n.endsWith(".old")).sort().reverse();
+  const others = [...entries]
+    .filter((n) => /^vmlinuz-./.test(n) && !n.endsWith(".old"))
+    .sort()
+    .reverse();
   const preferred = others.find((n) => !n.includes("rescue")) ?? others[0];
   return preferred ? `/boot/${preferred}` : null;
 }

@@ -60,7 +60,11 @@ export function parseKvmBootCheck(r: CheckResult): KvmCheckVerdict {
   if (killed) {
     const last = out.at(-1);
     const where = last ? `; last console line: "${last.replace(/^\[\s*[\d.]+\]\s*/, "")}"` : "; no console output";
-    return { check: "stalled", usable: false, detail: `the guest kernel stalled under KVM and was killed after ${KVM_BOOT_KILL_AFTER_S} s${where}` };
+    return {
+      check: "stalled",
+      usable: false,
+      detail: `the guest kernel stalled under KVM and was killed after ${KVM_BOOT_KILL_AFTER_S} s${where}`,
+    };
   }
 
   const why = err.at(-1) ?? out.at(-1) ?? "no output";

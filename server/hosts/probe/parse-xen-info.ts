@@ -11,7 +11,10 @@ export interface XenInfo {
   detail: string;
 }
 
-const NO_HYPERVISOR = [/Can't find hypervisor information in sysfs/i, /Could not obtain handle on privileged command interface: No such file/i];
+const NO_HYPERVISOR = [
+  /Can't find hypervisor information in sysfs/i,
+  /Could not obtain handle on privileged command interface: No such file/i,
+];
 
 export function parseXenInfo(r: { exitStatus: number | null; stdout: string; stderr: string }): XenInfo {
   const kv = keyValueLines(r.stdout);

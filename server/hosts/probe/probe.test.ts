@@ -72,7 +72,11 @@ describe("probeHost on the recorded Debian 12 PVM host", () => {
   it("issues exactly the recorded steps, the reads all before any dependent one", async () => {
     const { run, calls } = replay();
     await probeHost(run);
-    expect(calls.map((c) => c.id).sort()).toEqual(manifest(HOST).map((e) => e.id).sort());
+    expect(calls.map((c) => c.id).sort()).toEqual(
+      manifest(HOST)
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(calls.slice(0, PROBE_STEPS.length).map((c) => c.id)).toEqual(PROBE_STEPS.map((s) => s.id));
   });
 
@@ -108,7 +112,14 @@ describe("probeHost on the recorded Debian 12 PVM host", () => {
     const { run, calls } = replay({ tools: exited("", 1, "find: '/usr/local/sbin': No such file or directory\n") });
     const caps = await probeHost(run);
     expect(calls.length).toBe(PROBE_STEPS.length);
-    expect(caps).toMatchObject({ qemu: { binaries: [], img: null }, xen: { xl: null, xm: null }, uml: null, lvm: null, ip: null, iptables: null });
+    expect(caps).toMatchObject({
+      qemu: { binaries: [], img: null },
+      xen: { xl: null, xm: null },
+      uml: null,
+      lvm: null,
+      ip: null,
+      iptables: null,
+    });
     expect(caps.kvm).toMatchObject({ check: "not-run", detail: "no QEMU system emulator for x86_64 to test KVM with" });
   });
 
@@ -200,7 +211,11 @@ describe("probeHost with its reads batched (one round trip per phase)", () => {
     expect(caps).toEqual(alone);
     expect(trips).toHaveLength(2);
     expect(trips[0]).toEqual(PROBE_STEPS.map((s) => s.id));
-    expect(calls.map((c) => c.id).sort()).toEqual(manifest(HOST).map((e) => e.id).sort());
+    expect(calls.map((c) => c.id).sort()).toEqual(
+      manifest(HOST)
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it("fails on a batched read whose outcome could not be read, naming that step", async () => {

@@ -68,7 +68,8 @@ async function execAll(run: ProbeRunner, steps: readonly ProbeStep[], many?: Pro
   return new Map(
     steps.map((s, i) => {
       const r = results[i];
-      if (!r || r.outcome !== "exited") throw failure(s, r ?? { outcome: "connection-lost", exitStatus: null, exitSignal: null, stdout: "", stderr: "", durationMs: 0 });
+      if (!r || r.outcome !== "exited")
+        throw failure(s, r ?? { outcome: "connection-lost", exitStatus: null, exitSignal: null, stdout: "", stderr: "", durationMs: 0 });
       return [s.id, r] as const;
     }),
   );

@@ -46,7 +46,8 @@ export interface DefinitionHost {
 export function kvmRuledOut(probe: ProbeFacts | null): string | null {
   if (probe === null) return null;
   if (!probe.kvm.device) return `the host has no /dev/kvm (${probe.kvm.detail})`;
-  if (probe.kvm.check === "failed" || probe.kvm.check === "stalled") return `the host's probe booted a kernel under KVM and it ${probe.kvm.check} (${probe.kvm.detail})`;
+  if (probe.kvm.check === "failed" || probe.kvm.check === "stalled")
+    return `the host's probe booted a kernel under KVM and it ${probe.kvm.check} (${probe.kvm.detail})`;
   return null;
 }
 
@@ -93,7 +94,8 @@ function checkAgainstProbe(def: TGuestDefinition, probe: ProbeFacts | null): voi
   // this architecture's emulator is a start that fails with "command not found".
   const bins = probe?.qemu.binaries.map((b) => b.name) ?? [];
   const wanted = `qemu-system-${def.arch}`;
-  if (bins.length > 0 && !bins.includes(wanted)) throw badInput("definition.arch", `the host has no ${wanted} (its probe found ${bins.join(", ")})`);
+  if (bins.length > 0 && !bins.includes(wanted))
+    throw badInput("definition.arch", `the host has no ${wanted} (its probe found ${bins.join(", ")})`);
 }
 
 /** The builder names definition fields without the prefix; these are not the definition's. */
@@ -130,7 +132,13 @@ export function checkStartable(input: TGuestDefinition, host: DefinitionHost): T
       runAs: null,
     });
   } catch (e) {
-    if (e instanceof LabdeckError && e.code === "BAD_INPUT" && e.field !== undefined && !e.field.startsWith("definition.") && !NOT_DEFINITION.test(e.field)) {
+    if (
+      e instanceof LabdeckError &&
+      e.code === "BAD_INPUT" &&
+      e.field !== undefined &&
+      !e.field.startsWith("definition.") &&
+      !NOT_DEFINITION.test(e.field)
+    ) {
       throw badInput(`definition.${e.field}`, e.message.slice(e.field.length + 2));
     }
     throw e;

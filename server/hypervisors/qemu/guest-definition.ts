@@ -55,7 +55,11 @@ export const ZDisk = z.discriminatedUnion("kind", [
     kind: z.literal("new-image"),
     path: ZAbsPath,
     format: ZGuestImageFormat,
-    sizeBytes: z.number().int().min(1024 * 1024).max(64 * 2 ** 40),
+    sizeBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(64 * 2 ** 40),
     bus: ZDiskBus.default("virtio"),
   }),
   z.object({
@@ -84,7 +88,11 @@ export const ZBoot = z.discriminatedUnion("kind", [
     kernel: ZAbsPath,
     initrd: ZAbsPath.optional(),
     // One kernel command line; it is a single argv element, never split or interpreted.
-    append: z.string().max(4096).refine((v) => !hasUnsafeChar(v), "one line without control characters (no CR, LF, TAB, NUL; see lib/safe-text.ts)").default(""),
+    append: z
+      .string()
+      .max(4096)
+      .refine((v) => !hasUnsafeChar(v), "one line without control characters (no CR, LF, TAB, NUL; see lib/safe-text.ts)")
+      .default(""),
   }),
 ]);
 
@@ -138,7 +146,12 @@ export const ZGuestDefinition = z.object({
   accel: z.enum(["auto", "kvm", "tcg"]).default("auto"),
   cpuModel: z.string().regex(CPU_MODEL, "a QEMU CPU model").optional(),
   vcpus: z.number().int().min(1).max(256).default(1),
-  memoryMiB: z.number().int().min(16).max(4 * 1024 * 1024).default(512),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(16)
+    .max(4 * 1024 * 1024)
+    .default(512),
   disks: z.array(ZDisk).max(16).default([]),
   boot: ZBoot.default({ kind: "disk" }),
   nics: z.array(ZNic).max(8).default([]),
@@ -162,7 +175,13 @@ export interface GuestRunFiles {
 
 export function guestRunFiles(hostRunDir: string, guestName: string): GuestRunFiles {
   const dir = `${hostRunDir.replace(/\/$/, "")}/guests/${guestName}`;
-  return { dir, pidfile: `${dir}/qemu.pid`, qmpSocket: `${dir}/qmp.sock`, serialSocket: `${dir}/serial.sock`, serialLog: `${dir}/serial.log` };
+  return {
+    dir,
+    pidfile: `${dir}/qemu.pid`,
+    qmpSocket: `${dir}/qmp.sock`,
+    serialSocket: `${dir}/serial.sock`,
+    serialLog: `${dir}/serial.log`,
+  };
 }
 
 /** One normalised state for every view (cockpit-machines' habit): never a raw QEMU string. */

@@ -150,7 +150,10 @@ beforeAll(async () => {
   const tiny = await ensureTinyGuest();
   images = `${vm.runDir}/images`;
   await ok(["mkdir", "-p", "--", images]);
-  for (const [from, to] of [[tiny.kernel, "vmlinuz"], [tiny.initrd, "initramfs.cpio.gz"]] as const) {
+  for (const [from, to] of [
+    [tiny.kernel, "vmlinuz"],
+    [tiny.initrd, "initramfs.cpio.gz"],
+  ] as const) {
     await ok(["sh", "-c", 'cat > "$1"', "sh", `${images}/${to}`], { stdin: await readFile(from), timeoutMs: 120_000 });
   }
 }, SETUP_TIMEOUT_MS);
@@ -174,8 +177,17 @@ afterAll(async () => {
 describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" : ` (skipped: ${why})`}`, () => {
   it("refuses, before a start, an LV that is not there, naming the disk", async (ctx) => {
     if (!qemuInVm) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
-    const def = ZGuestDefinition.parse({ name: "lvguest", disks: [{ kind: "block", path: `/dev/${vg}/root` }, { kind: "block", path: `/dev/${vg}/missing` }] });
-    const err = await checkBlockDisks(def, ({ argv }) => sh(argv)).then(() => null, (e: unknown) => e);
+    const def = ZGuestDefinition.parse({
+      name: "lvguest",
+      disks: [
+        { kind: "block", path: `/dev/${vg}/root` },
+        { kind: "block", path: `/dev/${vg}/missing` },
+      ],
+    });
+    const err = await checkBlockDisks(def, ({ argv }) => sh(argv)).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(LabdeckError);
     expect((err as LabdeckError).field).toBe("definition.disks.1.path");
     expect((err as LabdeckError).message).toMatch(new RegExp(`no LV /dev/${vg}/missing on this host \\(.*${vg}/missing`));
@@ -211,26 +223,38 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
 
     // $((6*7)) only reads 42 in the shell's answer, never in the echo of the typed line, and
     // the line end makes sure the whole number has arrived.
-    const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro) end"', /sizes-42 vda=(\d+) vdb-ro=(\d) end/);
+    const size = await consoleRun(
+      files,
+      'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro) end"',
+      /sizes-42 vda=(\d+) vdb-ro=(\d) end/,
+    );
     expect(Number(size[1]) * 512).toBe(LV_BYTES);
     expect(size[2]).toBe("1");
 
     const marker = `labdeck-on-lv-${randomBytes(4).toString("hex")}`;
-    await consoleRun(files, `echo ${marker} | dd of=/dev/vda bs=512 seek=8 conv=sync 2>/dev/null && sync && echo "written-$((40+2))"`, /written-42/);
+    await consoleRun(
+      files,
+      `echo ${marker} | dd of=/dev/vda bs=512 seek=8 conv=sync 2>/dev/null && sync && echo "written-$((40+2))"`,
+      /written-42/,
+    );
     // iflag=direct: read what is on the LV, not a page the host may have cached before.
     const back = await ok(["dd", `if=/dev/${vg}/root`, "bs=512", "skip=8", "count=1", "iflag=direct", "status=none"]);
     expect(back.startsWith(`${marker}\n`)).toBe(true);
 
     await runPlan(planForceStop({ name: def.name, files, taps: [] }));
-    await until("the LV to be released", async () => {
-      const r = await lvCheck(`/dev/${vg}/root`);
-      try {
-        checkLvForDisk(r, { path: `/dev/${vg}/root` }, "f");
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, 20_000);
+    await until(
+      "the LV to be released",
+      async () => {
+        const r = await lvCheck(`/dev/${vg}/root`);
+        try {
+          checkLvForDisk(r, { path: `/dev/${vg}/root` }, "f");
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      20_000,
+    );
   }, 300_000);
 
   it("through the services: a saved guest on an LV starts as a job; a missing LV is refused before anything runs", async (ctx) => {
@@ -255,13 +279,21 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
       accel,
       memoryMiB: 128,
       disks: [{ kind: "block" as const, path: `/dev/${vg}/${lv}` }],
-      boot: { kind: "kernel" as const, kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1" },
+      boot: {
+        kind: "kernel" as const,
+        kernel: `${images}/vmlinuz`,
+        initrd: `${images}/initramfs.cpio.gz`,
+        append: "console=ttyS0 quiet panic=-1",
+      },
     });
 
     // Saving needs no host read: the LV is asked about when the guest starts.
     const missing = await guests.createGuest(deps, { hostId: host.id, definition: definition("lvmissing", "nope") });
     const jobsBefore = await db.job.count();
-    const refusal = await actions.runGuestAction(deps, { id: missing.id, action: "start" }).then(() => null, (e: unknown) => e);
+    const refusal = await actions.runGuestAction(deps, { id: missing.id, action: "start" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(refusal).toBeInstanceOf(LabdeckError);
     expect((refusal as LabdeckError).field).toBe("definition.disks.0.path");
     expect(await db.job.count()).toBe(jobsBefore);
@@ -278,7 +310,9 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     // The LV check itself was a read of the host, in the audit log: inside the one row of
     // the start's preflight read, with the start's other checks.
     const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "read", action: "guest.preflight" } });
-    const argvs = audited.flatMap((a) => (JSON.parse(a.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? []).map((c) => JSON.stringify(c.argv));
+    const argvs = audited
+      .flatMap((a) => (JSON.parse(a.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? [])
+      .map((c) => JSON.stringify(c.argv));
     expect(argvs).toContain(JSON.stringify(lvCheckArgv(`/dev/${vg}/svc`)));
 
     const stop = await actions.runGuestAction(deps, { id: g.id, action: "force-stop" });

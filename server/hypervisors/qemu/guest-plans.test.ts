@@ -23,13 +23,22 @@ describe("planStartGuest", () => {
     expect(ZPlan.parse(plan)).toBeTruthy();
     expect(plan.steps.map((s) => [s.argv.slice(0, 3), s.undo])).toEqual([
       [["mkdir", "-p", "--"], undefined],
-      [["qemu-img", "create", "-q"], ["rm", "-f", "--", "/srv/ld/img/web.qcow2"]],
-      [["ip", "tuntap", "add"], ["ip", "link", "del", tap]],
+      [
+        ["qemu-img", "create", "-q"],
+        ["rm", "-f", "--", "/srv/ld/img/web.qcow2"],
+      ],
+      [
+        ["ip", "tuntap", "add"],
+        ["ip", "link", "del", tap],
+      ],
       [["ip", "link", "set"], undefined],
       [["ip", "link", "set"], undefined],
       [["sh", "-c", expect.stringContaining('mv -f -- "$1" "$1.1"')], undefined],
       [["sh", "-c", expect.stringContaining("umask 077")], undefined],
-      [["qemu-system-x86_64", "-name", "guest=web"], ["pkill", "-KILL", "-L", "-F", files.pidfile]],
+      [
+        ["qemu-system-x86_64", "-name", "guest=web"],
+        ["pkill", "-KILL", "-L", "-F", files.pidfile],
+      ],
     ]);
     expect(plan.steps[1]?.argv).toEqual(["qemu-img", "create", "-q", "-f", "qcow2", "/srv/ld/img/web.qcow2", String(2 ** 30)]);
     expect(plan.steps[3]?.argv).toEqual(["ip", "link", "set", tap, "master", "br0"]);
@@ -37,11 +46,17 @@ describe("planStartGuest", () => {
   });
 
   it("uses a TAP NIC's own ifname (an imported tap3) for the TAP, the QEMU line and the cleanup", () => {
-    const named = ZGuestDefinition.parse({ ...def, nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }] });
+    const named = ZGuestDefinition.parse({
+      ...def,
+      nics: [{ network: { kind: "tap", bridge: "br0", ifname: "tap3" } }, { network: { kind: "tap", bridge: "br0" } }],
+    });
     const taps = guestTapNames(named);
     expect(taps).toEqual(["tap3", tapNameFor("web", 1)]);
     const plan = planStartGuest({ ...base, def: named, taps, imagesToCreate: [] });
-    expect(plan.steps[1]).toMatchObject({ argv: ["ip", "tuntap", "add", "dev", "tap3", "mode", "tap"], undo: ["ip", "link", "del", "tap3"] });
+    expect(plan.steps[1]).toMatchObject({
+      argv: ["ip", "tuntap", "add", "dev", "tap3", "mode", "tap"],
+      undo: ["ip", "link", "del", "tap3"],
+    });
     expect(plan.steps.at(-1)?.argv).toContain("tap,id=n0,ifname=tap3,script=no,downscript=no");
     expect(planForceStop({ name: "web", files, taps }).steps.map((s) => s.argv.join(" "))).toContain("ip link del tap3");
   });
@@ -84,9 +99,14 @@ describe("stop and delete", () => {
 
   it("delete removes the run dir and only the listed images under the roots", () => {
     const p = planDeleteGuest({ name: "web", files, roots: ["/srv/ld"], removeImages: ["/srv/ld/img/web.qcow2"] });
-    expect(p.steps.map((s) => s.argv)).toEqual([["rm", "-rf", "--", files.dir], ["rm", "-f", "--", "/srv/ld/img/web.qcow2"]]);
+    expect(p.steps.map((s) => s.argv)).toEqual([
+      ["rm", "-rf", "--", files.dir],
+      ["rm", "-f", "--", "/srv/ld/img/web.qcow2"],
+    ]);
     expect(() => planDeleteGuest({ name: "web", files, roots: ["/srv/ld"], removeImages: ["/etc/passwd"] })).toThrow(/removeImages\.0/);
-    expect(() => planDeleteGuest({ name: "web", files: { ...files, dir: "/" }, roots: ["/srv/ld"], removeImages: [] })).toThrow(/files\.dir/);
+    expect(() => planDeleteGuest({ name: "web", files: { ...files, dir: "/" }, roots: ["/srv/ld"], removeImages: [] })).toThrow(
+      /files\.dir/,
+    );
   });
 
   it("QMP steps carry the socket and command, with an audit argv", () => {

@@ -47,7 +47,12 @@ export function guestTapNames(def: Pick<TGuestDefinition, "name" | "nics">): str
   return def.nics.flatMap((_, i) => nicTapName(def, i) ?? []);
 }
 
-export function qmpStep(files: Pick<GuestRunFiles, "qmpSocket">, execute: string, purpose: string, args?: Record<string, unknown>): GuestPlanStep {
+export function qmpStep(
+  files: Pick<GuestRunFiles, "qmpSocket">,
+  execute: string,
+  purpose: string,
+  args?: Record<string, unknown>,
+): GuestPlanStep {
   const socket = assertAbsPath("files.qmpSocket", files.qmpSocket);
   const qmp: QmpStepSpec = args === undefined ? { socket, execute } : { socket, execute, arguments: args };
   return { purpose, qmp, argv: ["qmp", socket, execute] };
@@ -66,7 +71,11 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
   // without `batch` (one whose result a handler reads through runStep) splits the batch.
   const qemu = buildQemuArgv(o.def, o);
   const steps: GuestPlanStep[] = [
-    { argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)], purpose: `Create the run directory of ${o.def.name}`, batch: true },
+    {
+      argv: ["mkdir", "-p", "--", assertAbsPath("files.dir", o.files.dir)],
+      purpose: `Create the run directory of ${o.def.name}`,
+      batch: true,
+    },
   ];
   for (const i of o.imagesToCreate) {
     const disk = o.def.disks[i];
@@ -85,7 +94,12 @@ export function planStartGuest(o: StartGuestOptions): GuestPlan {
     const tap = o.taps[tapIndex++] as string; // present: buildQemuArgv checked it
     const bridge = assertMatches(`nics.${i}.network.bridge`, nic.network.bridge, IFNAME, "an interface name");
     steps.push(
-      { argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"], purpose: `Create TAP ${tap} for NIC ${i}`, undo: ["ip", "link", "del", tap], batch: true },
+      {
+        argv: ["ip", "tuntap", "add", "dev", tap, "mode", "tap"],
+        purpose: `Create TAP ${tap} for NIC ${i}`,
+        undo: ["ip", "link", "del", tap],
+        batch: true,
+      },
       { argv: ["ip", "link", "set", tap, "master", bridge], purpose: `Attach ${tap} to bridge ${bridge}`, batch: true },
       { argv: ["ip", "link", "set", tap, "up"], purpose: `Bring ${tap} up`, batch: true },
     );
@@ -118,7 +132,11 @@ export function planForceStop(o: { name: string; files: GuestRunFiles; taps: rea
   const pidfile = assertAbsPath("files.pidfile", o.files.pidfile);
   const steps: GuestPlanStep[] = [
     { ...qmpStep(o.files, "quit", "Ask QEMU to exit at once (no guest shutdown)"), timeoutMs: 5000, bestEffort: true },
-    { argv: ["pkill", "-KILL", "-L", "-F", pidfile], purpose: `Kill the QEMU process of ${o.name} if it is still there`, okExitStatuses: [1] },
+    {
+      argv: ["pkill", "-KILL", "-L", "-F", pidfile],
+      purpose: `Kill the QEMU process of ${o.name} if it is still there`,
+      okExitStatuses: [1],
+    },
   ];
   steps.push(...tapCleanupSteps(o.taps));
   return { title: `Force stop guest ${o.name}`, steps };
@@ -134,7 +152,12 @@ export function tapCleanupSteps(taps: readonly string[]): GuestPlanStep[] {
 }
 
 /** Removes the run directory and, if asked, the images Labdeck created (never others). */
-export function planDeleteGuest(o: { name: string; files: GuestRunFiles; roots: readonly string[]; removeImages: readonly string[] }): GuestPlan {
+export function planDeleteGuest(o: {
+  name: string;
+  files: GuestRunFiles;
+  roots: readonly string[];
+  removeImages: readonly string[];
+}): GuestPlan {
   const dir = assertAbsPath("files.dir", o.files.dir);
   if (!dir.endsWith(`/guests/${assertMatches("name", o.name, GUEST_NAME, "a guest name")}`)) {
     throw badInput("files.dir", "is not this guest's run directory");

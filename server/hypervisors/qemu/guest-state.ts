@@ -13,7 +13,18 @@ export interface GuestStateInputs {
 }
 
 // QEMU's RunState values (qapi/run-state.json) by what the user can do with the guest.
-const PAUSED = new Set(["paused", "suspended", "prelaunch", "inmigrate", "postmigrate", "finish-migrate", "save-vm", "restore-vm", "debug", "watchdog"]);
+const PAUSED = new Set([
+  "paused",
+  "suspended",
+  "prelaunch",
+  "inmigrate",
+  "postmigrate",
+  "finish-migrate",
+  "save-vm",
+  "restore-vm",
+  "debug",
+  "watchdog",
+]);
 const CRASHED = new Set(["guest-panicked", "internal-error", "io-error"]);
 
 export function normaliseGuestState(i: GuestStateInputs): GuestState {

@@ -4,7 +4,8 @@ import { ZGuestDefinition } from "./guest-definition";
 import { canonicalVolumePath, checkBlockDisks, checkLvForDisk, guestVolumeUsers, lvCheckArgv } from "./guest-volumes";
 
 // lvs outputs as LVM 2.03.16 (Debian bookworm) printed them on a lab VM.
-const report = (rows: string) => `  {\n      "report": [\n          {\n              "lv": [\n${rows}\n              ]\n          }\n      ]\n  }\n`;
+const report = (rows: string) =>
+  `  {\n      "report": [\n          {\n              "lv": [\n${rows}\n              ]\n          }\n      ]\n  }\n`;
 const ACTIVE = report(`                  {"lv_path":"/dev/labvg/guest1", "lv_attr":"-wi-a-----"}`);
 const OPEN = report(`                  {"lv_path":"/dev/labvg/guest1", "lv_attr":"-wi-ao----"}`);
 const INACTIVE = report(`                  {"lv_path":"/dev/labvg/off", "lv_attr":"-wi-------"}`);
@@ -40,8 +41,14 @@ describe("guestVolumeUsers", () => {
 
   it("maps image and LV paths to the guests using them, one LV under one name", () => {
     const users = guestVolumeUsers([
-      row("web", [{ kind: "block", path: "/dev/labvg/shared" }, { kind: "existing-image", path: "/srv/img/web.qcow2" }]),
-      row("db", [{ kind: "block", path: "/dev/mapper/labvg-shared", readOnly: true }, { kind: "cdrom", path: "/srv/iso/d.iso" }]),
+      row("web", [
+        { kind: "block", path: "/dev/labvg/shared" },
+        { kind: "existing-image", path: "/srv/img/web.qcow2" },
+      ]),
+      row("db", [
+        { kind: "block", path: "/dev/mapper/labvg-shared", readOnly: true },
+        { kind: "cdrom", path: "/srv/iso/d.iso" },
+      ]),
       row("app", [{ kind: "new-image", path: "/srv/img/app.raw", format: "raw", sizeBytes: 2 ** 30 }]),
     ]);
     expect(Object.fromEntries(users)).toEqual({
@@ -53,7 +60,11 @@ describe("guestVolumeUsers", () => {
   });
 
   it("skips a stored definition that no longer parses instead of failing the page", () => {
-    const users = guestVolumeUsers([{ name: "old", definitionJson: "{not json" }, row("bad", [{ kind: "block", path: "/dev/sda" }]), row("ok", [{ kind: "block", path: "/dev/vg/a" }])]);
+    const users = guestVolumeUsers([
+      { name: "old", definitionJson: "{not json" },
+      row("bad", [{ kind: "block", path: "/dev/sda" }]),
+      row("ok", [{ kind: "block", path: "/dev/vg/a" }]),
+    ]);
     expect(Object.fromEntries(users)).toEqual({ "/dev/vg/a": ["ok"] });
   });
 });
@@ -97,14 +108,21 @@ describe("the LV check before a start", () => {
   it("checks every block disk and only those, naming each by index", async () => {
     const def = ZGuestDefinition.parse({
       name: "g",
-      disks: [{ kind: "existing-image", path: "/srv/a.img" }, { kind: "block", path: "/dev/labvg/guest1" }, { kind: "block", path: "/dev/labvg/nope" }],
+      disks: [
+        { kind: "existing-image", path: "/srv/a.img" },
+        { kind: "block", path: "/dev/labvg/guest1" },
+        { kind: "block", path: "/dev/labvg/nope" },
+      ],
     });
     const asked: string[][] = [];
     const read = async ({ argv }: { argv: string[] }) => {
       asked.push(argv);
       return argv.at(-1) === "/dev/labvg/guest1" ? ok(ACTIVE) : MISSING;
     };
-    const err = await checkBlockDisks(def, read).then(() => null, (e: unknown) => e);
+    const err = await checkBlockDisks(def, read).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(asked.map((a) => a.at(-1))).toEqual(["/dev/labvg/guest1", "/dev/labvg/nope"]);
     expect(err).toBeInstanceOf(LabdeckError);
     expect((err as LabdeckError).field).toBe("definition.disks.2.path");

@@ -84,7 +84,11 @@ export function checkLvForDisk(res: LvCheckResult, disk: { path: string; readOnl
 }
 
 /** Every block disk of `def` checked on its host through `read` (audited by the caller). */
-export async function checkBlockDisks(def: TGuestDefinition, read: HostReader<{ argv: string[]; purpose: string }, LvCheckResult>, fieldPrefix = "definition."): Promise<void> {
+export async function checkBlockDisks(
+  def: TGuestDefinition,
+  read: HostReader<{ argv: string[]; purpose: string }, LvCheckResult>,
+  fieldPrefix = "definition.",
+): Promise<void> {
   for (const [i, d] of def.disks.entries()) {
     if (d.kind !== "block") continue;
     const field = `${fieldPrefix}disks.${i}.path`;

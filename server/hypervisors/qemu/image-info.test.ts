@@ -10,7 +10,11 @@ const fx = (name: string) => readFileSync(path.join(import.meta.dirname, "fixtur
 describe("parseImageInfo", () => {
   it("reads a raw image", () => {
     expect(parseImageInfo(fx("qemu-img-info-raw.json"), "/tmp/imgfx/base/base.raw")).toMatchObject({
-      path: "/tmp/imgfx/base/base.raw", format: "raw", virtualSize: 67108864, actualSize: 4096, backingFile: null,
+      path: "/tmp/imgfx/base/base.raw",
+      format: "raw",
+      virtualSize: 67108864,
+      actualSize: 4096,
+      backingFile: null,
     });
   });
 
@@ -56,7 +60,10 @@ describe("checkImageWithinRoots", () => {
     }
   });
   it("refuses a non-file backing (nbd, json:)", () => {
-    const i = parseImageInfo(JSON.stringify({ filename: "/r/a.qcow2", format: "qcow2", "virtual-size": 1, "backing-filename": "nbd://10.0.0.1/x" }), "/r/a.qcow2");
+    const i = parseImageInfo(
+      JSON.stringify({ filename: "/r/a.qcow2", format: "qcow2", "virtual-size": 1, "backing-filename": "nbd://10.0.0.1/x" }),
+      "/r/a.qcow2",
+    );
     expect(() => checkImageWithinRoots(i, ["/r"], "disks.1.path")).toThrow(/not a file/);
   });
   it("refuses a qcow2 with an external data file, even one inside the roots", () => {
@@ -73,7 +80,13 @@ describe("checkImageWithinRoots", () => {
     expect(() => checkImageWithinRoots(i, ["/tmp/imgfx"], "disks.0.path")).toThrow(/no recorded format/);
   });
   it("refuses a layer in another format, and a chain qemu-img did not finish", () => {
-    const vmdk = parseImageInfo(JSON.stringify([{ filename: "/r/a.qcow2", format: "qcow2", "virtual-size": 1, "backing-filename": "/r/b.vmdk", "backing-filename-format": "vmdk" }, { filename: "/r/b.vmdk", format: "vmdk", "virtual-size": 1 }]), "/r/a.qcow2");
+    const vmdk = parseImageInfo(
+      JSON.stringify([
+        { filename: "/r/a.qcow2", format: "qcow2", "virtual-size": 1, "backing-filename": "/r/b.vmdk", "backing-filename-format": "vmdk" },
+        { filename: "/r/b.vmdk", format: "vmdk", "virtual-size": 1 },
+      ]),
+      "/r/a.qcow2",
+    );
     expect(() => checkImageWithinRoots(vmdk, ["/r"], "disks.0.path")).toThrow(/vmdk/);
     const plain = parseImageInfo(fx("qemu-img-info-overlay.json"), "/tmp/imgfx/vm/overlay.qcow2");
     expect(() => checkImageWithinRoots(plain, ["/tmp/imgfx"], "disks.0.path")).toThrow(/could not be read/);
@@ -85,7 +98,17 @@ describe("checkImageWithinRoots", () => {
     expect(() => parseImageInfo(JSON.stringify({ ...layer, "virtual-size": "1" }), "/r/a")).toThrow(/unexpected shape/);
   });
   it("forces the format, reads images in use (-U) and ends options before the path", () => {
-    expect(imageInfoArgv("/r/a.qcow2", "qcow2")).toEqual(["qemu-img", "info", "-U", "-f", "qcow2", "--output=json", "--backing-chain", "--", "/r/a.qcow2"]);
+    expect(imageInfoArgv("/r/a.qcow2", "qcow2")).toEqual([
+      "qemu-img",
+      "info",
+      "-U",
+      "-f",
+      "qcow2",
+      "--output=json",
+      "--backing-chain",
+      "--",
+      "/r/a.qcow2",
+    ]);
     expect(() => imageInfoArgv("/r/a.vmdk", "vmdk" as "raw")).toThrow(LabdeckError);
   });
 });

@@ -26,7 +26,10 @@ const ZImgInfo = z.object({
   "format-specific": z
     .object({
       type: z.string().max(32),
-      data: z.object({ "data-file": z.string().max(4096).optional() }).passthrough().optional(),
+      data: z
+        .object({ "data-file": z.string().max(4096).optional() })
+        .passthrough()
+        .optional(),
     })
     .passthrough()
     .optional(),
@@ -65,7 +68,8 @@ function resolveFrom(file: string, relativeTo: string): string {
 }
 
 const isPlainPath = (p: string) => !/^[a-z][a-z0-9+.-]*:/i.test(p);
-const resolved = (p: string | undefined, from: string): string | null => (p === undefined ? null : isPlainPath(p) ? resolveFrom(p, from) : p);
+const resolved = (p: string | undefined, from: string): string | null =>
+  p === undefined ? null : isPlainPath(p) ? resolveFrom(p, from) : p;
 
 /** Parses one object (plain info) or an array (--backing-chain) for the image at `imagePath`. */
 export function parseImageInfo(json: string, imagePath: string): ImageInfo {
@@ -77,7 +81,8 @@ export function parseImageInfo(json: string, imagePath: string): ImageInfo {
     throw new LabdeckError("INTERNAL", "qemu-img info printed something that is not JSON");
   }
   const parsed = z.array(ZImgInfo).min(1).max(MAX_CHAIN).or(ZImgInfo).safeParse(raw);
-  if (!parsed.success) throw new LabdeckError("INTERNAL", `qemu-img info output has an unexpected shape (or a chain longer than ${MAX_CHAIN})`);
+  if (!parsed.success)
+    throw new LabdeckError("INTERNAL", `qemu-img info output has an unexpected shape (or a chain longer than ${MAX_CHAIN})`);
   const entries = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   let current = path.posix.normalize(imagePath);
   const chain: ImageLayer[] = entries.map((e) => {
@@ -110,13 +115,19 @@ export function checkImageWithinRoots(info: ImageInfo, roots: readonly string[],
   info.chain.forEach((layer, depth) => {
     const what = depth === 0 ? "image" : `backing file ${layer.path}`;
     if (!isGuestFormat(layer.format)) throw badInput(field, `${what} is a ${layer.format} image; only raw and qcow2 are allowed`);
-    if (!isPlainPath(layer.path) || !isUnderRoots(layer.path, roots)) throw badInput(field, `${what} "${layer.path}" is outside the host's roots (${roots.join(", ")})`);
-    if (layer.dataFile !== null) throw badInput(field, `${what} keeps its data in the external data file "${layer.dataFile}"; Labdeck refuses qcow2 data files`);
+    if (!isPlainPath(layer.path) || !isUnderRoots(layer.path, roots))
+      throw badInput(field, `${what} "${layer.path}" is outside the host's roots (${roots.join(", ")})`);
+    if (layer.dataFile !== null)
+      throw badInput(field, `${what} keeps its data in the external data file "${layer.dataFile}"; Labdeck refuses qcow2 data files`);
     if (layer.backingFile === null) return;
     if (!isPlainPath(layer.backingFile)) throw badInput(field, `backing file "${layer.backingFile}" is not a file on the host`);
-    if (!isUnderRoots(layer.backingFile, roots)) throw badInput(field, `backing file "${layer.backingFile}" is outside the host's roots (${roots.join(", ")})`);
+    if (!isUnderRoots(layer.backingFile, roots))
+      throw badInput(field, `backing file "${layer.backingFile}" is outside the host's roots (${roots.join(", ")})`);
     if (layer.backingFormat === null || !isGuestFormat(layer.backingFormat)) {
-      throw badInput(field, `backing file "${layer.backingFile}" has ${layer.backingFormat === null ? "no recorded format (QEMU would guess it)" : `the format ${layer.backingFormat}`}; only raw and qcow2 are allowed`);
+      throw badInput(
+        field,
+        `backing file "${layer.backingFile}" has ${layer.backingFormat === null ? "no recorded format (QEMU would guess it)" : `the format ${layer.backingFormat}`}; only raw and qcow2 are allowed`,
+      );
     }
   });
   const last = info.chain[info.chain.length - 1] as ImageLayer;

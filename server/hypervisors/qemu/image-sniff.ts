@@ -40,8 +40,14 @@ const MAGICS: { at: number; bytes: Buffer; format: string }[] = [
 export function parseSniff(stdout: string): SniffResult {
   const text = stdout.trim();
   if (text === "absent") return { kind: "absent" };
-  if (text.length > SNIFF_BYTES * 4 || !/^[0-9a-f\s]*$/.test(text)) throw new LabdeckError("INTERNAL", "the image header read printed something that is not od output");
-  const bytes = Buffer.from(text.split(/\s+/).filter(Boolean).map((h) => Number.parseInt(h, 16)));
+  if (text.length > SNIFF_BYTES * 4 || !/^[0-9a-f\s]*$/.test(text))
+    throw new LabdeckError("INTERNAL", "the image header read printed something that is not od output");
+  const bytes = Buffer.from(
+    text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => Number.parseInt(h, 16)),
+  );
   const hit = MAGICS.find((m) => bytes.length >= m.at + m.bytes.length && bytes.subarray(m.at, m.at + m.bytes.length).equals(m.bytes));
   if (hit === undefined) return { kind: "guest-format", format: "raw" };
   return hit.format === "qcow2" ? { kind: "guest-format", format: "qcow2" } : { kind: "other", format: hit.format };

@@ -16,9 +16,34 @@ type Forward = NonNullable<Extract<Network, { kind: "user" }>["forwards"]>;
 
 export type { ImportDifference, ImportResult };
 
-const FLAGS = new Set(["enable-kvm", "no-kvm", "nographic", "daemonize", "no-reboot", "no-shutdown", "nodefaults", "snapshot", "S", "s", "no-hpet", "no-acpi", "usb", "full-screen", "no-user-config", "no-fd-bootchk", "enable-fips"]);
+const FLAGS = new Set([
+  "enable-kvm",
+  "no-kvm",
+  "nographic",
+  "daemonize",
+  "no-reboot",
+  "no-shutdown",
+  "nodefaults",
+  "snapshot",
+  "S",
+  "s",
+  "no-hpet",
+  "no-acpi",
+  "usb",
+  "full-screen",
+  "no-user-config",
+  "no-fd-bootchk",
+  "enable-fips",
+]);
 const LABDECK_OWNED = new Set(["serial", "monitor", "qmp", "chardev", "pidfile", "daemonize", "mon", "qmp-pretty"]);
-const NIC_MODELS: Record<string, NicIn["model"]> = { virtio: "virtio", "virtio-net-pci": "virtio", "virtio-net": "virtio", e1000: "e1000", "e1000-82545em": "e1000", rtl8139: "rtl8139" };
+const NIC_MODELS: Record<string, NicIn["model"]> = {
+  virtio: "virtio",
+  "virtio-net-pci": "virtio",
+  "virtio-net": "virtio",
+  e1000: "e1000",
+  "e1000-82545em": "e1000",
+  rtl8139: "rtl8139",
+};
 
 function memoryMiB(v: string): number | null {
   const m = /^(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?$/.exec(v);
@@ -85,7 +110,8 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   };
   const addImage = (p: string, how: string) => {
     const i = addDisk(p, "image");
-    if (disks[i]?.kind === "existing-image") warnings.push(`disks.${i}.format: ${how} gives no format (QEMU probed it); choose raw or qcow2`);
+    if (disks[i]?.kind === "existing-image")
+      warnings.push(`disks.${i}.format: ${how} gives no format (QEMU probed it); choose raw or qcow2`);
   };
   const rest = (opt: string, o: QemuOpts, used: readonly string[]) => {
     for (const [k, v] of o.pairs) if (!used.includes(k)) unmapped.push(`-${opt} …${k}=${v}`);
@@ -105,7 +131,16 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
     netNotes.set(
       net,
       forwards.flatMap((f, j) =>
-        f.hostAddress === undefined ? [(field: string) => labdeck(`${field}.forwards.${j}.hostAddress`, `hostfwd=${f.proto}::${f.hostPort}-:${f.guestPort} listens on every host address`, "one address: the host's management address unless you choose another")] : [],
+        f.hostAddress === undefined
+          ? [
+              (field: string) =>
+                labdeck(
+                  `${field}.forwards.${j}.hostAddress`,
+                  `hostfwd=${f.proto}::${f.hostPort}-:${f.guestPort} listens on every host address`,
+                  "one address: the host's management address unless you choose another",
+                ),
+            ]
+          : [],
       ),
     );
     return net;
@@ -118,13 +153,30 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
     const keep = ifname !== undefined && IFNAME.test(ifname);
     const net: Network = { kind: "tap", bridge: br ?? "", ...(keep ? { ifname } : {}) };
     const notes: ((field: string) => void)[] = [];
-    if (ifname === undefined) notes.push((f) => labdeck(`${f}.ifname`, "no ifname= (the kernel names the TAP tapN)", "Labdeck names it (ldt…), unique on the host"));
-    else if (!keep) notes.push((f) => labdeck(`${f}.ifname`, `ifname=${ifname}`, "Labdeck names it (ldt…): not an interface name of at most 15 characters"));
-    const script = o.implied === "bridge" ? "qemu-bridge-helper" : optGet(o, "helper") ? `helper=${optGet(o, "helper")}` : `script=${optGet(o, "script") ?? "/etc/qemu-ifup (QEMU's default)"}`;
+    if (ifname === undefined)
+      notes.push((f) =>
+        labdeck(`${f}.ifname`, "no ifname= (the kernel names the TAP tapN)", "Labdeck names it (ldt…), unique on the host"),
+      );
+    else if (!keep)
+      notes.push((f) =>
+        labdeck(`${f}.ifname`, `ifname=${ifname}`, "Labdeck names it (ldt…): not an interface name of at most 15 characters"),
+      );
+    const script =
+      o.implied === "bridge"
+        ? "qemu-bridge-helper"
+        : optGet(o, "helper")
+          ? `helper=${optGet(o, "helper")}`
+          : `script=${optGet(o, "script") ?? "/etc/qemu-ifup (QEMU's default)"}`;
     // A bridge helper or script would attach (and a downscript detach) the TAP on the host
     // with root's rights; Labdeck's plan does that itself, so neither is ever run.
     if (script !== "script=no" || optGet(o, "downscript") !== "no") {
-      notes.push((f) => labdeck(f, `${script}, downscript=${optGet(o, "downscript") ?? "/etc/qemu-ifdown"}`, `no scripts: Labdeck creates the TAP, attaches it to ${br ?? "the bridge"} and removes it itself`));
+      notes.push((f) =>
+        labdeck(
+          f,
+          `${script}, downscript=${optGet(o, "downscript") ?? "/etc/qemu-ifdown"}`,
+          `no scripts: Labdeck creates the TAP, attaches it to ${br ?? "the bridge"} and removes it itself`,
+        ),
+      );
     }
     netNotes.set(net, notes);
     return net;
@@ -145,7 +197,8 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         def.display = "none";
         seen.display = true;
         labdeck("display", "-nographic (serial console and monitor on the terminal)", "none; the serial console is Labdeck's console page");
-      } else if (opt === "nodefaults") seen.nodefaults = true; // Labdeck always runs with it
+      } else if (opt === "nodefaults")
+        seen.nodefaults = true; // Labdeck always runs with it
       else if (opt === "daemonize") labdeck("-daemonize", "-daemonize", "the same: Labdeck always starts guests daemonized");
       else unmapped.push(`-${opt}`);
       continue;
@@ -173,7 +226,10 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         rest(opt, o, ["cpus"]);
         break;
       }
-      case "hda": case "hdb": case "hdc": case "hdd":
+      case "hda":
+      case "hdb":
+      case "hdc":
+      case "hdd":
         addImage(val, `-${opt}`);
         break;
       case "cdrom":
@@ -195,7 +251,10 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         const fmt = optGet(o, "format");
         const added = disks[idx];
         if (added?.kind === "existing-image" && (fmt === "raw" || fmt === "qcow2")) added.format = fmt;
-        else if (added?.kind === "existing-image") warnings.push(`disks.${idx}.format: ${fmt === undefined ? "no format= given (QEMU probed it)" : `format=${fmt} is not raw or qcow2`}; choose raw or qcow2`);
+        else if (added?.kind === "existing-image")
+          warnings.push(
+            `disks.${idx}.format: ${fmt === undefined ? "no format= given (QEMU probed it)" : `format=${fmt} is not raw or qcow2`}; choose raw or qcow2`,
+          );
         const id = optGet(o, "id");
         if (id !== undefined) drivesById.set(id, idx);
         if (iface === "none" && id === undefined) warnings.push(`-drive ${val}: if=none without an id is attached to nothing`);
@@ -208,9 +267,15 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         rest(opt, o, ["order", "once"]);
         break;
       }
-      case "kernel": kernel.kernel = val; break;
-      case "initrd": kernel.initrd = val; break;
-      case "append": kernel.append = val; break;
+      case "kernel":
+        kernel.kernel = val;
+        break;
+      case "initrd":
+        kernel.initrd = val;
+        break;
+      case "append":
+        kernel.append = val;
+        break;
       case "net": {
         seen.net = true;
         const vlan = optGet(o, "vlan") ?? "0";
@@ -225,7 +290,12 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         if (o.implied === "none") break;
         const net = o.implied === "user" ? userNet(o, opt) : o.implied === "tap" || o.implied === "bridge" ? tapNet(o, opt) : null;
         if (net === null) unmapped.push(`-nic ${val}`);
-        else directNics.push({ model: NIC_MODELS[optGet(o, "model") ?? "e1000"] ?? "virtio", ...(optGet(o, "mac") ? { mac: optGet(o, "mac") } : {}), network: net });
+        else
+          directNics.push({
+            model: NIC_MODELS[optGet(o, "model") ?? "e1000"] ?? "virtio",
+            ...(optGet(o, "mac") ? { mac: optGet(o, "mac") } : {}),
+            network: net,
+          });
         break;
       }
       case "netdev": {
@@ -243,12 +313,14 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         if (netdev !== undefined) devices.push({ model, netdev, mac: optGet(o, "mac") });
         else if (drive !== undefined && drivesById.has(drive)) {
           const d = disks[drivesById.get(drive) as number];
-          if (d && d.kind === "existing-image") d.bus = model.startsWith("virtio-blk") ? "virtio" : model.startsWith("scsi") ? "scsi" : "ide";
+          if (d && d.kind === "existing-image")
+            d.bus = model.startsWith("virtio-blk") ? "virtio" : model.startsWith("scsi") ? "scsi" : "ide";
           if (/-cd$/.test(model)) disks[drivesById.get(drive) as number] = { kind: "cdrom", path: d?.path ?? "" };
         } else if (!/^virtio-scsi-pci|^lsi/.test(model)) unmapped.push(`-device ${val}`);
         break;
       }
-      case "enable-kvm": break;
+      case "enable-kvm":
+        break;
       case "accel": {
         const a = o.implied;
         if (a === "kvm" || a === "tcg") def.accel = a;
@@ -257,7 +329,8 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         rest(opt, o, ["thread"]);
         break;
       }
-      case "M": case "machine": {
+      case "M":
+      case "machine": {
         const type = o.implied ?? optGet(o, "type");
         if (type !== undefined) def.machine = type;
         seen.machine ||= type !== undefined;
@@ -267,10 +340,16 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         rest(opt, o, ["type", "accel"]);
         break;
       }
-      case "cpu": def.cpuModel = val; break;
+      case "cpu":
+        def.cpuModel = val;
+        break;
       case "name": {
         const raw = optGet(o, "guest") ?? o.implied ?? val;
-        const name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 32);
+        const name = raw
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, "-")
+          .replace(/^[^a-z]+/, "")
+          .slice(0, 32);
         if (name !== raw) labdeck("name", `-name ${raw}`, `${name} (lowercase letters, digits and dashes)`);
         if (GUEST_NAME.test(name)) def.name = name;
         rest(opt, o, ["guest"]);
@@ -281,7 +360,8 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         if (o.implied === "vnc" || optGet(o, "vnc") !== undefined) def.display = "vnc";
         else {
           def.display = "none";
-          if (o.implied !== "none") labdeck("display", `-display ${val} (a window on the host)`, "none: no local window; use the serial console or VNC");
+          if (o.implied !== "none")
+            labdeck("display", `-display ${val} (a window on the host)`, "none: no local window; use the serial console or VNC");
         }
         break;
       case "vnc":
@@ -290,13 +370,23 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
         labdeck("display", `-vnc ${val}`, "vnc on a unix socket in the guest's run directory, reached through Labdeck");
         break;
       default:
-        if (LABDECK_OWNED.has(opt)) labdeck(`-${opt}`, `-${opt} ${val}`, `replaced by Labdeck's own ${opt === "pidfile" ? "pidfile" : "QMP socket and serial console"}`);
+        if (LABDECK_OWNED.has(opt))
+          labdeck(
+            `-${opt}`,
+            `-${opt} ${val}`,
+            `replaced by Labdeck's own ${opt === "pidfile" ? "pidfile" : "QMP socket and serial console"}`,
+          );
         else unmapped.push(`-${opt} ${val}`);
     }
   }
 
   if (kernel.kernel !== undefined) {
-    def.boot = { kind: "kernel", kernel: path("boot.kernel", kernel.kernel), ...(kernel.initrd !== undefined ? { initrd: path("boot.initrd", kernel.initrd) } : {}), append: kernel.append ?? "" };
+    def.boot = {
+      kind: "kernel",
+      kernel: path("boot.kernel", kernel.kernel),
+      ...(kernel.initrd !== undefined ? { initrd: path("boot.initrd", kernel.initrd) } : {}),
+      append: kernel.append ?? "",
+    };
     if (bootOrder !== null) warnings.push(`-boot ${bootOrder}: ignored, -kernel boots the guest`);
   } else {
     if (kernel.initrd !== undefined || kernel.append !== undefined) unmapped.push("-initrd/-append without -kernel");
@@ -310,10 +400,16 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   for (const n of legacyNics) {
     const net = legacyNets.get(n.vlan) ?? { kind: "user", forwards: [] };
     if (!legacyNets.has(n.vlan)) {
-      differences.push({ field: `nics.${nics.length}.network`, line: `-net nic (vlan ${n.vlan}) with no -net backend: QEMU gives it user networking`, definition: "user networking (as QEMU's)", kind: "default" });
+      differences.push({
+        field: `nics.${nics.length}.network`,
+        line: `-net nic (vlan ${n.vlan}) with no -net backend: QEMU gives it user networking`,
+        definition: "user networking (as QEMU's)",
+        kind: "default",
+      });
     }
     nics.push({ model: NIC_MODELS[n.model ?? "e1000"] ?? "virtio", ...(n.mac ? { mac: n.mac.toLowerCase() } : {}), network: net });
-    if (n.model !== undefined && NIC_MODELS[n.model] === undefined) labdeck(`nics.${nics.length - 1}.model`, `model=${n.model}`, "virtio (a model Labdeck offers)");
+    if (n.model !== undefined && NIC_MODELS[n.model] === undefined)
+      labdeck(`nics.${nics.length - 1}.model`, `model=${n.model}`, "virtio (a model Labdeck offers)");
   }
   for (const d of devices) {
     const net = netdevs.get(d.netdev);
@@ -335,11 +431,21 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
   }
   if (!seen.accel) {
     def.accel = "tcg";
-    differences.push({ field: "accel", line: "no accelerator: QEMU's default is TCG (it tries tcg, then kvm)", definition: "tcg (kept; choose auto for KVM where the host has it)", kind: "default" });
+    differences.push({
+      field: "accel",
+      line: "no accelerator: QEMU's default is TCG (it tries tcg, then kvm)",
+      definition: "tcg (kept; choose auto for KVM where the host has it)",
+      kind: "default",
+    });
   }
   if (!seen.memory) {
     def.memoryMiB = QEMU_DEFAULT_MEMORY_MIB;
-    differences.push({ field: "memoryMiB", line: `no -m: QEMU's default is ${QEMU_DEFAULT_MEMORY_MIB} MiB`, definition: `${QEMU_DEFAULT_MEMORY_MIB} (kept; the wizard's own default is 512)`, kind: "default" });
+    differences.push({
+      field: "memoryMiB",
+      line: `no -m: QEMU's default is ${QEMU_DEFAULT_MEMORY_MIB} MiB`,
+      definition: `${QEMU_DEFAULT_MEMORY_MIB} (kept; the wizard's own default is 512)`,
+      kind: "default",
+    });
   }
   if (!seen.net && !seen.nodefaults) {
     const nic = qemuDefaultNic(def.machine ?? "pc");
@@ -351,9 +457,18 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
       kind: "default",
     });
   }
-  if (!seen.display) labdeck("display", "no -display: QEMU opens a window on the host's screen (or VNC without one)", "none: the serial console; choose vnc for a VNC socket");
+  if (!seen.display)
+    labdeck(
+      "display",
+      "no -display: QEMU opens a window on the host's screen (or VNC without one)",
+      "none: the serial console; choose vnc for a VNC socket",
+    );
   if (!seen.nodefaults) {
-    labdeck("-nodefaults", "no -nodefaults: QEMU also adds a VGA card, an empty CD-ROM drive, a floppy drive, a parallel port and a monitor", "-nodefaults: only the disks and NICs listed here, plus Labdeck's serial console and QMP socket");
+    labdeck(
+      "-nodefaults",
+      "no -nodefaults: QEMU also adds a VGA card, an empty CD-ROM drive, a floppy drive, a parallel port and a monitor",
+      "-nodefaults: only the disks and NICs listed here, plus Labdeck's serial console and QMP socket",
+    );
   }
   nics.forEach((n, i) => {
     for (const note of netNotes.get(n.network) ?? []) note(`nics.${i}.network`);

@@ -35,8 +35,24 @@ type NicModel = NonNullable<NonNullable<TGuestDefinitionInput["nics"]>[number]["
  * QEMU's default machine per emulator; null where QEMU has none (it refuses to start
  * without -M), so the import picks the usual one and says so.
  */
-export const QEMU_DEFAULT_MACHINE: Record<Arch, string | null> = { x86_64: "pc", i386: "pc", ppc64: "pseries", s390x: "s390-ccw-virtio", aarch64: null, arm: null, riscv64: null };
-const USUAL_MACHINE: Record<Arch, string> = { x86_64: "pc", i386: "pc", ppc64: "pseries", s390x: "s390-ccw-virtio", aarch64: "virt", arm: "virt", riscv64: "virt" };
+export const QEMU_DEFAULT_MACHINE: Record<Arch, string | null> = {
+  x86_64: "pc",
+  i386: "pc",
+  ppc64: "pseries",
+  s390x: "s390-ccw-virtio",
+  aarch64: null,
+  arm: null,
+  riscv64: null,
+};
+const USUAL_MACHINE: Record<Arch, string> = {
+  x86_64: "pc",
+  i386: "pc",
+  ppc64: "pseries",
+  s390x: "s390-ccw-virtio",
+  aarch64: "virt",
+  arm: "virt",
+  riscv64: "virt",
+};
 
 /** QEMU 7.2's default memory (the line has no -m). */
 export const QEMU_DEFAULT_MEMORY_MIB = 128;
@@ -47,7 +63,8 @@ export const QEMU_DEFAULT_MEMORY_MIB = 128;
  */
 export function qemuDefaultNic(machine: string): { model: NicModel; qemuModel: string } {
   if (/^(pc-)?q35/.test(machine)) return { model: "e1000", qemuModel: "e1000e" };
-  if (machine === "virt" || machine === "s390-ccw-virtio") return { model: "virtio", qemuModel: machine === "virt" ? "virtio-net-pci" : "virtio-net-ccw" };
+  if (machine === "virt" || machine === "s390-ccw-virtio")
+    return { model: "virtio", qemuModel: machine === "virt" ? "virtio-net-pci" : "virtio-net-ccw" };
   if (machine === "pseries") return { model: "virtio", qemuModel: "spapr-vlan" };
   return { model: "e1000", qemuModel: "e1000" };
 }
@@ -60,8 +77,18 @@ export function defaultMachine(arch: Arch): { machine: string; difference: Impor
     machine,
     difference:
       qemu !== null
-        ? { field: "machine", line: `no -machine: QEMU's default for qemu-system-${arch} is ${qemu}`, definition: `${machine} (kept; the wizard's own default is q35)`, kind: "default" }
-        : { field: "machine", line: `no -machine: qemu-system-${arch} has no default and would refuse to start`, definition: `${machine} (the usual one; check it)`, kind: "default" },
+        ? {
+            field: "machine",
+            line: `no -machine: QEMU's default for qemu-system-${arch} is ${qemu}`,
+            definition: `${machine} (kept; the wizard's own default is q35)`,
+            kind: "default",
+          }
+        : {
+            field: "machine",
+            line: `no -machine: qemu-system-${arch} has no default and would refuse to start`,
+            definition: `${machine} (the usual one; check it)`,
+            kind: "default",
+          },
   };
 }
 
@@ -77,15 +104,26 @@ export function importForHost(r: ImportResult, host: { name: string; probe: Prob
   const noKvm = def.accel === "kvm" ? kvmRuledOut(host.probe) : null;
   if (noKvm !== null) {
     def.accel = "auto";
-    differences.push({ field: "accel", line: "kvm (KVM only: the line runs kvm, -enable-kvm or -accel kvm)", definition: `auto: TCG on ${host.name}, because ${noKvm}`, kind: "host" });
+    differences.push({
+      field: "accel",
+      line: "kvm (KVM only: the line runs kvm, -enable-kvm or -accel kvm)",
+      definition: `auto: TCG on ${host.name}, because ${noKvm}`,
+      kind: "host",
+    });
   }
   const accel = resolveAccelFor({ accel: def.accel ?? "auto" }, host.probe);
   if (accel === "tcg" && def.cpuModel !== undefined && /^host(,|$)/.test(def.cpuModel)) {
-    differences.push({ field: "cpuModel", line: `-cpu ${def.cpuModel} (needs KVM)`, definition: `max (the closest CPU under TCG on ${host.name})`, kind: "host" });
+    differences.push({
+      field: "cpuModel",
+      line: `-cpu ${def.cpuModel} (needs KVM)`,
+      definition: `max (the closest CPU under TCG on ${host.name})`,
+      kind: "host",
+    });
     def.cpuModel = "max";
   }
   const bins = host.probe?.qemu.binaries.map((b) => b.name) ?? [];
   const wanted = `qemu-system-${def.arch ?? "x86_64"}`;
-  if (bins.length > 0 && !bins.includes(wanted)) warnings.push(`arch: ${host.name} has no ${wanted} (its probe found ${bins.join(", ")}); choose another host`);
+  if (bins.length > 0 && !bins.includes(wanted))
+    warnings.push(`arch: ${host.name} has no ${wanted} (its probe found ${bins.join(", ")}); choose another host`);
   return { ...r, definition: def, differences, warnings };
 }

@@ -7,7 +7,8 @@ import { importForHost, type ImportDifference } from "./import-defaults";
 // lines from scripts): the definition keeps what QEMU 7.2 itself would run, and every
 // difference, each default filled in and each change a host forces, is listed.
 
-const fields = (d: readonly ImportDifference[], kind?: ImportDifference["kind"]) => d.filter((x) => kind === undefined || x.kind === kind).map((x) => x.field);
+const fields = (d: readonly ImportDifference[], kind?: ImportDifference["kind"]) =>
+  d.filter((x) => kind === undefined || x.kind === kind).map((x) => x.field);
 
 interface Recipe {
   line: string;
@@ -21,20 +22,37 @@ interface Recipe {
 const RECIPES: Recipe[] = [
   {
     line: "qemu -hda disk.img -m 256",
-    definition: { arch: "x86_64", machine: "pc", accel: "tcg", memoryMiB: 256, nics: [{ model: "e1000", network: { kind: "user", restrict: false, forwards: [] } }] },
+    definition: {
+      arch: "x86_64",
+      machine: "pc",
+      accel: "tcg",
+      memoryMiB: 256,
+      nics: [{ model: "e1000", network: { kind: "user", restrict: false, forwards: [] } }],
+    },
     defaults: ["machine", "accel", "nics.0"],
     labdeck: ["arch", "display", "-nodefaults"],
   },
   {
     line: "kvm -m 512 -hda x.qcow2 -net nic -net tap,ifname=tap3,script=no",
-    definition: { arch: "x86_64", machine: "pc", accel: "kvm", memoryMiB: 512, nics: [{ model: "e1000", network: { kind: "tap", bridge: "", ifname: "tap3" } }] },
+    definition: {
+      arch: "x86_64",
+      machine: "pc",
+      accel: "kvm",
+      memoryMiB: 512,
+      nics: [{ model: "e1000", network: { kind: "tap", bridge: "", ifname: "tap3" } }],
+    },
     defaults: ["machine"],
     // downscript= was left out, so QEMU would run /etc/qemu-ifdown at exit.
     labdeck: ["display", "-nodefaults", "nics.0.network"],
   },
   {
     line: "qemu-system-x86_64 -M q35 -m 1G -drive file=/srv/vm/a.qcow2,format=qcow2,if=virtio",
-    definition: { machine: "q35", accel: "tcg", memoryMiB: 1024, nics: [{ model: "e1000", network: { kind: "user", restrict: false, forwards: [] } }] },
+    definition: {
+      machine: "q35",
+      accel: "tcg",
+      memoryMiB: 1024,
+      nics: [{ model: "e1000", network: { kind: "user", restrict: false, forwards: [] } }],
+    },
     defaults: ["accel", "nics.0"],
     labdeck: ["display", "-nodefaults"],
   },
@@ -58,7 +76,21 @@ const RECIPES: Recipe[] = [
   },
   {
     line: "qemu-system-x86_64 -M pc -accel tcg -m 256 -display none -nodefaults -netdev user,id=u,restrict=on,hostfwd=tcp::2222-:22,hostfwd=tcp:127.0.0.1:8080-:80 -device e1000,netdev=u",
-    definition: { nics: [{ model: "e1000", network: { kind: "user", restrict: true, forwards: [{ proto: "tcp", hostPort: 2222, guestPort: 22 }, { proto: "tcp", hostAddress: "127.0.0.1", hostPort: 8080, guestPort: 80 }] } }] },
+    definition: {
+      nics: [
+        {
+          model: "e1000",
+          network: {
+            kind: "user",
+            restrict: true,
+            forwards: [
+              { proto: "tcp", hostPort: 2222, guestPort: 22 },
+              { proto: "tcp", hostAddress: "127.0.0.1", hostPort: 8080, guestPort: 80 },
+            ],
+          },
+        },
+      ],
+    },
     defaults: [],
     labdeck: ["nics.0.network.forwards.0.hostAddress"],
   },
@@ -89,7 +121,10 @@ describe("importing a recipe line keeps QEMU's own defaults and lists every diff
 
   it("says what QEMU would do with the default NIC of q35 (e1000e), which Labdeck maps to e1000", () => {
     const r = importQemuCommandLine("qemu-system-x86_64 -M q35 /srv/a.img");
-    expect(r.differences.find((d) => d.field === "nics.0")).toMatchObject({ line: expect.stringMatching(/e1000e on user networking/), definition: expect.stringMatching(/e1000e is not a Labdeck model/) });
+    expect(r.differences.find((d) => d.field === "nics.0")).toMatchObject({
+      line: expect.stringMatching(/e1000e on user networking/),
+      definition: expect.stringMatching(/e1000e is not a Labdeck model/),
+    });
   });
 });
 
@@ -100,10 +135,18 @@ describe("what the chosen host forces", () => {
   });
 
   it("turns KVM into auto on a host whose probe's KVM boot stalled, and -cpu host into max", () => {
-    const r = importForHost(importQemuCommandLine("kvm -cpu host -m 512 -hda /srv/x.qcow2 -net nic -net tap,ifname=tap3,script=no"), { name: "lab1", probe: probe({}) });
+    const r = importForHost(importQemuCommandLine("kvm -cpu host -m 512 -hda /srv/x.qcow2 -net nic -net tap,ifname=tap3,script=no"), {
+      name: "lab1",
+      probe: probe({}),
+    });
     expect(r.definition).toMatchObject({ accel: "auto", cpuModel: "max" });
     expect(r.differences.filter((d) => d.kind === "host")).toEqual([
-      { field: "accel", line: expect.stringMatching(/^kvm/), definition: expect.stringMatching(/^auto: TCG on lab1, because the host's probe booted a kernel under KVM and it stalled/), kind: "host" },
+      {
+        field: "accel",
+        line: expect.stringMatching(/^kvm/),
+        definition: expect.stringMatching(/^auto: TCG on lab1, because the host's probe booted a kernel under KVM and it stalled/),
+        kind: "host",
+      },
       { field: "cpuModel", line: "-cpu host (needs KVM)", definition: expect.stringMatching(/^max/), kind: "host" },
     ]);
   });

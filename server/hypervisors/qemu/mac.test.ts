@@ -36,7 +36,11 @@ describe("isUnicastMac", () => {
 
 describe("fillMacs", () => {
   it("keeps given MACs and makes the others unique against host and siblings", () => {
-    const macs = fillMacs([{ mac: "52:54:00:00:00:01" }, {}, {}], ["52:54:00:00:00:02"], seq([0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 3], [0, 0, 4]));
+    const macs = fillMacs(
+      [{ mac: "52:54:00:00:00:01" }, {}, {}],
+      ["52:54:00:00:00:02"],
+      seq([0, 0, 1], [0, 0, 2], [0, 0, 3], [0, 0, 3], [0, 0, 4]),
+    );
     expect(macs).toEqual(["52:54:00:00:00:01", "52:54:00:00:00:03", "52:54:00:00:00:04"]);
   });
 });

@@ -28,7 +28,8 @@ export function macProblem(mac: string): string | null {
   if (!MAC.test(mac)) return `"${mac}" is not a MAC address like 52:54:00:12:34:56 (lowercase, colons)`;
   if (!isUnicastMac(mac)) return `${mac} is a multicast address (the first octet is odd)`;
   if (/^00(:00){5}$/.test(mac)) return `${mac} is the all-zero address`;
-  if (!isLocallyAdministered(mac)) return `${mac} is a universally administered (vendor) address; use a locally administered one such as 52:54:00:…`;
+  if (!isLocallyAdministered(mac))
+    return `${mac} is a universally administered (vendor) address; use a locally administered one such as 52:54:00:…`;
   return null;
 }
 
@@ -53,7 +54,11 @@ export function generateMac(inUse: Iterable<string>, random: (n: number) => Uint
 }
 
 /** One new MAC per NIC that has none, unique against the host and each other. */
-export function fillMacs(nics: readonly { mac?: string | undefined }[], inUse: Iterable<string>, random?: (n: number) => Uint8Array): string[] {
+export function fillMacs(
+  nics: readonly { mac?: string | undefined }[],
+  inUse: Iterable<string>,
+  random?: (n: number) => Uint8Array,
+): string[] {
   const taken = new Set([...inUse].map(normaliseMac));
   for (const n of nics) if (n.mac !== undefined) taken.add(normaliseMac(n.mac));
   return nics.map((n) => {

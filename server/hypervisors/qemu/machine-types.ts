@@ -20,14 +20,34 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { label: "an x86 PC machine", arches: X86, names: ["pc", "q35", "isapc", "microvm", "xenfv", "xenpv", "x-remote"], prefixes: ["pc-", "xenfv-"] },
+  {
+    label: "an x86 PC machine",
+    arches: X86,
+    names: ["pc", "q35", "isapc", "microvm", "xenfv", "xenpv", "x-remote"],
+    prefixes: ["pc-", "xenfv-"],
+  },
   { label: "an s390x machine", arches: ["s390x"], names: ["s390-ccw-virtio"], prefixes: ["s390-ccw-virtio-"] },
-  { label: "a POWER machine", arches: ["ppc64"], names: ["pseries", "powernv", "powernv8", "powernv9", "powernv10", "mac99", "g3beige"], prefixes: ["pseries-"] },
+  {
+    label: "a POWER machine",
+    arches: ["ppc64"],
+    names: ["pseries", "powernv", "powernv8", "powernv9", "powernv10", "mac99", "g3beige"],
+    prefixes: ["pseries-"],
+  },
   // riscv64's "virt" has no versioned names; ARM's do (virt-7.2).
   { label: "an ARM or RISC-V virt machine", arches: ["aarch64", "arm", "riscv64"], names: ["virt"], prefixes: [] },
   { label: "a versioned ARM virt machine", arches: ["aarch64", "arm"], names: [], prefixes: ["virt-"] },
-  { label: "a RISC-V board", arches: ["riscv64"], names: ["spike", "sifive_u", "sifive_e", "shakti_c", "microchip-icicle-kit", "opentitan"], prefixes: [] },
-  { label: "an ARM board", arches: ["aarch64", "arm"], names: ["sbsa-ref", "raspi3b", "raspi3ap", "raspi2b", "xlnx-zcu102", "vexpress-a9", "vexpress-a15"], prefixes: [] },
+  {
+    label: "a RISC-V board",
+    arches: ["riscv64"],
+    names: ["spike", "sifive_u", "sifive_e", "shakti_c", "microchip-icicle-kit", "opentitan"],
+    prefixes: [],
+  },
+  {
+    label: "an ARM board",
+    arches: ["aarch64", "arm"],
+    names: ["sbsa-ref", "raspi3b", "raspi3ap", "raspi2b", "xlnx-zcu102", "vexpress-a9", "vexpress-a15"],
+    prefixes: [],
+  },
 ];
 
 /** Architectures whose emulator's whole machine list is known: anything outside it is refused. */

@@ -4,7 +4,10 @@ import { ZGuestDefinition } from "./guest-definition";
 import { checkNics, defaultForwardAddress, forwardAddressProblem, withForwardAddresses } from "./nic-checks";
 
 const withForward = (hostAddress?: string) =>
-  ZGuestDefinition.parse({ name: "g", nics: [{ network: { kind: "user", forwards: [{ ...(hostAddress ? { hostAddress } : {}), hostPort: 2222, guestPort: 22 }] } }] });
+  ZGuestDefinition.parse({
+    name: "g",
+    nics: [{ network: { kind: "user", forwards: [{ ...(hostAddress ? { hostAddress } : {}), hostPort: 2222, guestPort: 22 }] } }],
+  });
 
 function fieldOf(fn: () => unknown): string | undefined {
   try {
@@ -32,14 +35,24 @@ describe("port forward addresses", () => {
   });
   it("fills only forwards saved without an address", () => {
     expect(withForwardAddresses(withForward(), "10.0.0.5").nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "10.0.0.5" }] });
-    expect(withForwardAddresses(withForward("127.0.0.1"), "10.0.0.5").nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "127.0.0.1" }] });
-    expect(fieldOf(() => checkNics(withForwardAddresses(withForward(), undefined), "definition."))).toBe("definition.nics.0.network.forwards.0.hostAddress");
+    expect(withForwardAddresses(withForward("127.0.0.1"), "10.0.0.5").nics[0]?.network).toMatchObject({
+      forwards: [{ hostAddress: "127.0.0.1" }],
+    });
+    expect(fieldOf(() => checkNics(withForwardAddresses(withForward(), undefined), "definition."))).toBe(
+      "definition.nics.0.network.forwards.0.hostAddress",
+    );
   });
 });
 
 describe("checkNics", () => {
   it("names the NIC whose MAC is not locally administered unicast", () => {
-    const def = ZGuestDefinition.parse({ name: "g", nics: [{ mac: "52:54:00:00:00:01", network: { kind: "user" } }, { mac: "01:00:5e:00:00:01", network: { kind: "user" } }] });
+    const def = ZGuestDefinition.parse({
+      name: "g",
+      nics: [
+        { mac: "52:54:00:00:00:01", network: { kind: "user" } },
+        { mac: "01:00:5e:00:00:01", network: { kind: "user" } },
+      ],
+    });
     expect(fieldOf(() => checkNics(def, "definition."))).toBe("definition.nics.1.mac");
   });
 });

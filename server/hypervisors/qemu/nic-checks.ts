@@ -11,7 +11,8 @@ import { macProblem } from "./mac";
 
 /** Why `addr` may not be a forward's host address, or null when it may. */
 export function forwardAddressProblem(addr: string | undefined): string | null {
-  if (addr === undefined || addr === "") return "choose the host address the forward listens on (e.g. the host's management address or 127.0.0.1)";
+  if (addr === undefined || addr === "")
+    return "choose the host address the forward listens on (e.g. the host's management address or 127.0.0.1)";
   if (!IPV4.test(addr)) return `"${addr}" is not an IPv4 address`;
   if (addr === "0.0.0.0") return "0.0.0.0 listens on every host address; choose one";
   return null;
@@ -25,7 +26,17 @@ export function withForwardAddresses(def: TGuestDefinition, fallback: string | u
   return {
     ...def,
     nics: def.nics.map((n) =>
-      n.network.kind !== "user" ? n : { ...n, network: { ...n.network, forwards: n.network.forwards.map((f) => (f.hostAddress === undefined && fallback !== undefined ? { ...f, hostAddress: fallback } : f)) } },
+      n.network.kind !== "user"
+        ? n
+        : {
+            ...n,
+            network: {
+              ...n.network,
+              forwards: n.network.forwards.map((f) =>
+                f.hostAddress === undefined && fallback !== undefined ? { ...f, hostAddress: fallback } : f,
+              ),
+            },
+          },
     ),
   };
 }

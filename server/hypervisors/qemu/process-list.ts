@@ -31,7 +31,10 @@ export function cmdlineArgv(pid: number): string[] {
 }
 
 export function parseProcCmdline(raw: string): string[] {
-  return raw.replace(/\0$/, "").split("\0").filter((_, i, a) => !(a.length === 1 && a[0] === ""));
+  return raw
+    .replace(/\0$/, "")
+    .split("\0")
+    .filter((_, i, a) => !(a.length === 1 && a[0] === ""));
 }
 
 export interface QemuProcess extends QemuProcessCandidate, ImportResult {

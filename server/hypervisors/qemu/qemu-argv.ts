@@ -98,7 +98,10 @@ function diskArgs(def: TGuestDefinition, ctx: QemuArgvContext): string[] {
     if (format === undefined || !IMAGE_FORMATS.test(format)) {
       // Letting QEMU probe the format lets a guest that writes an image header into a raw
       // disk turn it into a qcow2 or VMDK naming a host file of its choosing on the next start.
-      throw badInput(`disks.${i}.format`, format === undefined ? "no format is stored for this disk; choose raw or qcow2" : `"${format}" is not raw or qcow2`);
+      throw badInput(
+        `disks.${i}.format`,
+        format === undefined ? "no format is stored for this disk; choose raw or qcow2" : `"${format}" is not raw or qcow2`,
+      );
     }
     if (disk.bus === "scsi") {
       if (!scsiController) out.push("-device", "virtio-scsi-pci,id=scsi0");
@@ -180,7 +183,7 @@ export function buildQemuArgv(def: TGuestDefinition, ctx: QemuArgvContext): stri
   argv.push("-accel", ctx.accel === "tcg" && def.vcpus > 1 ? "tcg,thread=multi" : ctx.accel);
   if (def.cpuModel !== undefined) {
     assertMatches("cpuModel", def.cpuModel, CPU_MODEL, "a QEMU CPU model");
-    if (ctx.accel !== "kvm" && /^host(,|$)/.test(def.cpuModel)) throw badInput("cpuModel", "\"host\" needs KVM");
+    if (ctx.accel !== "kvm" && /^host(,|$)/.test(def.cpuModel)) throw badInput("cpuModel", '"host" needs KVM');
     argv.push("-cpu", def.cpuModel);
   }
   argv.push("-smp", String(def.vcpus), "-m", `${def.memoryMiB}M`);

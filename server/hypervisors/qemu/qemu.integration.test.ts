@@ -4,7 +4,15 @@ import type { LabHost } from "../../../scripts/lab-host";
 import type { SshPool } from "../../ssh/pool";
 import type { SshTarget } from "../../ssh/types";
 import { guestRunFiles, ZGuestDefinition, type GuestRunFiles, type TGuestDefinitionInput } from "./guest-definition";
-import { planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, tapCleanupSteps, tapNameFor, type GuestPlan } from "./guest-plans";
+import {
+  planDeleteGuest,
+  planForceStop,
+  planShutdownGuest,
+  planStartGuest,
+  tapCleanupSteps,
+  tapNameFor,
+  type GuestPlan,
+} from "./guest-plans";
 import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv } from "./guest-state";
 import { fillMacs } from "./mac";
 import { connectQmp, type QmpStatus } from "./qmp";
@@ -120,7 +128,11 @@ afterAll(async () => {
 
 describe.skipIf(!supported)("QEMU guests on a lab host", () => {
   it("boots with a TAP on a bridge, answers QMP and the console, pings the bridge, powers off by ACPI", async () => {
-    for (const argv of [["ip", "link", "add", "br0", "type", "bridge"], ["ip", "addr", "add", "192.168.77.1/24", "dev", "br0"], ["ip", "link", "set", "br0", "up"]]) {
+    for (const argv of [
+      ["ip", "link", "add", "br0", "type", "bridge"],
+      ["ip", "addr", "add", "192.168.77.1/24", "dev", "br0"],
+      ["ip", "link", "set", "br0", "up"],
+    ]) {
       expect((await lab.execInNs(argv)).code).toBe(0);
     }
     const g = await startGuest({
@@ -144,7 +156,11 @@ describe.skipIf(!supported)("QEMU guests on a lab host", () => {
 
     const off = Date.now();
     await runPlan(planShutdownGuest({ name: g.def.name, files: g.files }));
-    await until("QEMU to exit", async () => (parsePidfileCheck(await pool.exec(target, pidfileCheckArgv(g.files))).alive === false ? true : undefined), 20_000);
+    await until(
+      "QEMU to exit",
+      async () => (parsePidfileCheck(await pool.exec(target, pidfileCheckArgv(g.files))).alive === false ? true : undefined),
+      20_000,
+    );
     timings["system_powerdown to QEMU gone (ms)"] = Date.now() - off;
     expect(await guestState(g.files)).toBe("shut-off");
 
@@ -168,10 +184,14 @@ describe.skipIf(!supported)("QEMU guests on a lab host", () => {
       [0],
     );
     expect(await guestState(g.files)).toBe("running");
-    const greeting = await until("the forwarded service", async () => {
-      const r = await lab.execInNs(["socat", "-T5", "-u", "TCP:127.0.0.1:10022", "STDOUT"]);
-      return r.stdout.includes(GREETING) ? r.stdout : undefined;
-    }, 15_000);
+    const greeting = await until(
+      "the forwarded service",
+      async () => {
+        const r = await lab.execInNs(["socat", "-T5", "-u", "TCP:127.0.0.1:10022", "STDOUT"]);
+        return r.stdout.includes(GREETING) ? r.stdout : undefined;
+      },
+      15_000,
+    );
     expect(greeting).toContain(GREETING);
 
     // The kill half of a force stop, as for a QEMU whose monitor does not answer: a killed

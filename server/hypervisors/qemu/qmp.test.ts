@@ -21,7 +21,9 @@ function fakeQemu(handler: (msg: Record<string, unknown>, send: (o: unknown) => 
     }
   });
   if (greet) {
-    send({ QMP: { version: { qemu: { micro: 22, minor: 2, major: 7 }, package: "Debian 1:7.2+dfsg-7+deb12u18+b3" }, capabilities: ["oob"] } });
+    send({
+      QMP: { version: { qemu: { micro: 22, minor: 2, major: 7 }, package: "Debian 1:7.2+dfsg-7+deb12u18+b3" }, capabilities: ["oob"] },
+    });
   }
   return { clientSide, send, end: () => toClient.end() };
 }

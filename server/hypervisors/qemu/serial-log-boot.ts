@@ -9,7 +9,7 @@ import { assertAbsPath } from "../../names";
 import type { TPlanStep } from "../../jobs/plan";
 
 const SCRIPT = [
-  'umask 077',
+  "umask 077",
   '[ -e "$1" ] || : > "$1" || exit 1',
   'st=$(stat -c "%i %s" -- "$1") || exit 1',
   'prev=$(stat -c "%i %s" -- "$1.1" 2>/dev/null) || prev="- -"',

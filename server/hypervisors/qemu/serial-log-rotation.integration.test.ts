@@ -36,7 +36,9 @@ describe.skipIf(!support.ok)(`serial log rotation${support.ok ? "" : ` (skipped:
     const files = guestRunFiles(host.runDir, "rot");
     expect((await host.execInNs(["mkdir", "-p", "--", files.dir])).code).toBe(0);
     const big = SERIAL_LOG_ROTATE_BYTES + 4096;
-    expect((await host.execInNs(["sh", "-c", 'head -c "$1" /dev/zero | tr "\\0" x > "$2"', "sh", String(big), files.serialLog])).code).toBe(0);
+    expect((await host.execInNs(["sh", "-c", 'head -c "$1" /dev/zero | tr "\\0" x > "$2"', "sh", String(big), files.serialLog])).code).toBe(
+      0,
+    );
 
     const before = Date.now();
     const r = await pool.exec(target, serialLogRotateArgv(files.serialLog), { timeoutMs: 15_000 });

@@ -19,8 +19,13 @@ describe("serial log rotation", () => {
   });
 
   it("reads the rotated log's size and time, and none when there is no rotated log", () => {
-    expect(parseRotatedLogStat({ exitStatus: 0, stdout: "17825792 1764620000\n", stderr: "" })).toEqual({ bytes: 17825792, rotatedAt: 1764620000000 });
-    expect(parseRotatedLogStat({ exitStatus: 1, stdout: "", stderr: "stat: cannot statx '/a/serial.log.1': No such file or directory" })).toBeNull();
+    expect(parseRotatedLogStat({ exitStatus: 0, stdout: "17825792 1764620000\n", stderr: "" })).toEqual({
+      bytes: 17825792,
+      rotatedAt: 1764620000000,
+    });
+    expect(
+      parseRotatedLogStat({ exitStatus: 1, stdout: "", stderr: "stat: cannot statx '/a/serial.log.1': No such file or directory" }),
+    ).toBeNull();
     expect(() => parseRotatedLogStat({ exitStatus: 0, stdout: "garbage", stderr: "" })).toThrow(LabdeckError);
     expect(() => parseRotatedLogStat({ exitStatus: 1, stdout: "", stderr: "Permission denied" })).toThrow(LabdeckError);
   });

@@ -62,12 +62,17 @@ describe("info usernet", () => {
     ].join("\n");
     const tables = parseUsernet(hostile);
     expect([...tables.keys()]).toEqual(["n0"]);
-    expect(usernetNic("n0", tables.get("n0") ?? []).forwards).toEqual([{ proto: "tcp", hostAddress: "127.0.0.1", hostPort: 2223, guestAddress: "10.0.2.20", guestPort: 23 }]);
+    expect(usernetNic("n0", tables.get("n0") ?? []).forwards).toEqual([
+      { proto: "tcp", hostAddress: "127.0.0.1", hostPort: 2223, guestAddress: "10.0.2.20", guestPort: 23 },
+    ]);
   });
 
   it("bounds the text, and the addresses kept per NIC", () => {
     expect(() => parseUsernet("x".repeat(MAX_USERNET_TEXT + 1))).toThrow(/over/);
-    const many = ["Hub -1 (n0):", ...Array.from({ length: 100 }, (_, i) => `  UDP[10 sec]  ${i}  10.0.${i}.15  5000  10.0.2.3  53  0  0`)].join("\n");
+    const many = [
+      "Hub -1 (n0):",
+      ...Array.from({ length: 100 }, (_, i) => `  UDP[10 sec]  ${i}  10.0.${i}.15  5000  10.0.2.3  53  0  0`),
+    ].join("\n");
     expect(usernetNic("n0", parseUsernet(many).get("n0") ?? []).guestAddresses).toHaveLength(MAX_SEEN_ADDRESSES);
   });
 });

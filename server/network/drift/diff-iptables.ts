@@ -38,7 +38,9 @@ function chainDiff(table: string, name: string, rec: TChain | null, act: TChain 
   if (!builtin && (rec === null) !== (act === null)) {
     const where = rec === null ? "is on the host, not in the inventory" : "is in the inventory, missing on the host";
     const state = { table, chain: name };
-    chainItems.push(item("iptables-chain", `iptables-chain ${table} ${name}`, rec && state, act && state, `Chain ${name} of table ${table} ${where}.`));
+    chainItems.push(
+      item("iptables-chain", `iptables-chain ${table} ${name}`, rec && state, act && state, `Chain ${name} of table ${table} ${where}.`),
+    );
   }
   // A table the host never loaded filters nothing: its built-in chains act as ACCEPT.
   const recPolicy = rec ? rec.policy : builtin ? "ACCEPT" : null;
@@ -61,11 +63,21 @@ function chainDiff(table: string, name: string, rec: TChain | null, act: TChain 
     if (e.op === "added") {
       const state: IptablesRuleState = { table, chain: name, position: e.b + 1, text: b[e.b] as string };
       const summary = `${table} ${name} rule ${state.position} is on the host, not in the inventory: ${state.text}`;
-      return { op: "added", text: state.text, actualPosition: state.position, item: item("iptables-rule", `iptables ${table} ${name} +${state.position}`, null, state, summary) };
+      return {
+        op: "added",
+        text: state.text,
+        actualPosition: state.position,
+        item: item("iptables-rule", `iptables ${table} ${name} +${state.position}`, null, state, summary),
+      };
     }
     const state: IptablesRuleState = { table, chain: name, position: e.a + 1, text: a[e.a] as string };
     const summary = `${table} ${name} rule ${state.position} of the inventory is missing on the host: ${state.text}`;
-    return { op: "removed", text: state.text, recordedPosition: state.position, item: item("iptables-rule", `iptables ${table} ${name} -${state.position}`, state, null, summary) };
+    return {
+      op: "removed",
+      text: state.text,
+      recordedPosition: state.position,
+      item: item("iptables-rule", `iptables ${table} ${name} -${state.position}`, state, null, summary),
+    };
   });
   return { table, chain: name, recorded: rec, actual: act, chainItems, edits };
 }
@@ -74,7 +86,10 @@ function chainDiff(table: string, name: string, rec: TChain | null, act: TChain 
 export function diffIptables(recorded: TIptables | null, actual: TIptables | null): ChainDiff[] {
   if (recorded === null || actual === null) return [];
   const out: ChainDiff[] = [];
-  for (const table of union(recorded.tables.map((t) => t.name), actual.tables.map((t) => t.name))) {
+  for (const table of union(
+    recorded.tables.map((t) => t.name),
+    actual.tables.map((t) => t.name),
+  )) {
     const rt = recorded.tables.find((t) => t.name === table);
     const at = actual.tables.find((t) => t.name === table);
     for (const chain of union(rt?.chains.map((c) => c.name) ?? [], at?.chains.map((c) => c.name) ?? [])) {

@@ -16,12 +16,25 @@ function category(l: TNetworkLink): Category {
 
 export function bridgeState(l: TNetworkLink): BridgeState {
   const o = l.bridge;
-  return { name: l.name, stp: o?.stp ?? false, forwardDelayCs: o?.forwardDelayCs ?? null, helloTimeCs: o?.helloTimeCs ?? null, maxAgeCs: o?.maxAgeCs ?? null };
+  return {
+    name: l.name,
+    stp: o?.stp ?? false,
+    forwardDelayCs: o?.forwardDelayCs ?? null,
+    helloTimeCs: o?.helloTimeCs ?? null,
+    maxAgeCs: o?.maxAgeCs ?? null,
+  };
 }
 
 export function tapState(l: TNetworkLink): TapState {
   const t = l.tun;
-  return { name: l.name, mode: t?.mode ?? "tap", persist: t?.persist ?? false, user: t?.user ?? null, group: t?.group ?? null, bridge: l.master };
+  return {
+    name: l.name,
+    mode: t?.mode ?? "tap",
+    persist: t?.persist ?? false,
+    user: t?.user ?? null,
+    group: t?.group ?? null,
+    bridge: l.master,
+  };
 }
 
 function describe(l: TNetworkLink): string {
@@ -57,7 +70,15 @@ const owner = (user: string | null, group: string | null) =>
 function compareSame(r: TNetworkLink, a: TNetworkLink): TypedDriftItem[] {
   const c = category(r);
   if (c !== category(a) || (c === "link" && r.kind !== a.kind)) {
-    return [item("link", `link ${r.name}`, { name: r.name, kind: r.kind }, { name: a.name, kind: a.kind }, `Link ${r.name} is a ${a.kind} on the host, a ${r.kind} in the inventory.`)];
+    return [
+      item(
+        "link",
+        `link ${r.name}`,
+        { name: r.name, kind: r.kind },
+        { name: a.name, kind: a.kind },
+        `Link ${r.name} is a ${a.kind} on the host, a ${r.kind} in the inventory.`,
+      ),
+    ];
   }
   if (c === "bridge") {
     const rs = bridgeState(r);
@@ -74,7 +95,8 @@ function compareSame(r: TNetworkLink, a: TNetworkLink): TypedDriftItem[] {
     const rs = tapState(r);
     const as = tapState(a);
     const diffs = fieldChanges(rs, as, [["mode", "mode", String]]);
-    if (rs.user !== as.user || rs.group !== as.group) diffs.push(`owner is ${owner(as.user, as.group)} on the host, ${owner(rs.user, rs.group)} in the inventory`);
+    if (rs.user !== as.user || rs.group !== as.group)
+      diffs.push(`owner is ${owner(as.user, as.group)} on the host, ${owner(rs.user, rs.group)} in the inventory`);
     return diffs.length > 0 ? [item("tap", `tap ${r.name}`, rs, as, `${describe(r)}: ${diffs.join("; ")}.`)] : [];
   }
   return [];
@@ -91,7 +113,9 @@ function port(r: TNetworkLink, a: TNetworkLink): TypedDriftItem[] {
 
 function managedAddresses(l: TNetworkLink): AddressState[] {
   // Link-local IPv6 addresses follow the MAC, which virtual links get anew on creation.
-  return l.addresses.filter((x) => !(x.family === "inet6" && x.scope === "link")).map((x) => ({ dev: l.name, cidr: x.cidr, family: x.family }));
+  return l.addresses
+    .filter((x) => !(x.family === "inet6" && x.scope === "link"))
+    .map((x) => ({ dev: l.name, cidr: x.cidr, family: x.family }));
 }
 
 function addresses(r: TNetworkLink, a: TNetworkLink | null): TypedDriftItem[] {
@@ -99,10 +123,16 @@ function addresses(r: TNetworkLink, a: TNetworkLink | null): TypedDriftItem[] {
   const act = a ? managedAddresses(a) : [];
   const out: TypedDriftItem[] = [];
   for (const x of rec) {
-    if (!act.some((y) => y.cidr === x.cidr)) out.push(item("address", `address ${x.dev} ${x.cidr}`, x, null, `Address ${x.cidr} on ${x.dev} is in the inventory, missing on the host.`));
+    if (!act.some((y) => y.cidr === x.cidr))
+      out.push(
+        item("address", `address ${x.dev} ${x.cidr}`, x, null, `Address ${x.cidr} on ${x.dev} is in the inventory, missing on the host.`),
+      );
   }
   for (const y of act) {
-    if (!rec.some((x) => x.cidr === y.cidr)) out.push(item("address", `address ${y.dev} ${y.cidr}`, null, y, `Address ${y.cidr} on ${y.dev} is on the host, not in the inventory.`));
+    if (!rec.some((x) => x.cidr === y.cidr))
+      out.push(
+        item("address", `address ${y.dev} ${y.cidr}`, null, y, `Address ${y.cidr} on ${y.dev} is on the host, not in the inventory.`),
+      );
   }
   return out;
 }

@@ -24,12 +24,20 @@ describe("diffNetworks: no drift", () => {
   const variants: [string, () => THostNetwork][] = [
     ["lab-nat", labNatNetwork],
     ["lab-nat, iptables-legacy", () => buildHostNetwork({ ...labNatOutputs(), iptables: fixture("lab-nat", "iptables-legacy.out") })],
-    ["lab-nat, nft next to legacy", () => buildHostNetwork({ ...labNatOutputs(), iptables: fixture("lab-nat", "iptables-nft-with-legacy.out") })],
+    [
+      "lab-nat, nft next to legacy",
+      () => buildHostNetwork({ ...labNatOutputs(), iptables: fixture("lab-nat", "iptables-nft-with-legacy.out") }),
+    ],
     ["lab-nat, firewall unreadable", () => buildHostNetwork({ ...labNatOutputs(), iptables: null })],
     ["Debian 12 rt_tables", () => buildHostNetwork({ ...labNatOutputs(), "rt-tables-etc": fixture("rt-tables", "debian12-etc.txt") })],
     [
       "Debian 13 split rt_tables",
-      () => buildHostNetwork({ ...labNatOutputs(), "rt-tables-etc": fixture("rt-tables", "debian13-split-etc.txt"), "rt-tables-usr": fixture("rt-tables", "debian13-usr.txt") }),
+      () =>
+        buildHostNetwork({
+          ...labNatOutputs(),
+          "rt-tables-etc": fixture("rt-tables", "debian13-split-etc.txt"),
+          "rt-tables-usr": fixture("rt-tables", "debian13-usr.txt"),
+        }),
     ],
   ];
   it.each(variants)("diff(x, x) is empty for %s", (_name, make) => {
@@ -138,7 +146,10 @@ describe("diffNetworks: what drifted", () => {
       t
         .replace(":FORWARD DROP [0:0]", ":FORWARD ACCEPT [0:0]")
         .replace(":LAB-IN - [0:0]\n", ":LAB-IN - [0:0]\n:EXTRA - [0:0]\n")
-        .replace("[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n", "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n[0:0] -A EXTRA -j ACCEPT\n"),
+        .replace(
+          "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n",
+          "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n[0:0] -A EXTRA -j ACCEPT\n",
+        ),
     );
     link(actual, "tap1").master = null;
     link(actual, "tap0").tun!.user = "labuser";
@@ -152,11 +163,26 @@ describe("diffNetworks: what drifted", () => {
       ["port", "port tap1", "removed", "tap1 is free on the host, a port of br0 in the inventory."],
       ["address", "address br0 10.1.1.1/24", "added", "Address 10.1.1.1/24 on br0 is on the host, not in the inventory."],
       ["rt-table", "rt-table lab", "removed", "Routing table name lab (100) is in the inventory, missing on the host."],
-      ["rule", "rule 1000 from 192.168.2.10", "changed", "Rule 1000 from 192.168.2.10: lookup 200 on the host, lookup 100 in the inventory."],
+      [
+        "rule",
+        "rule 1000 from 192.168.2.10",
+        "changed",
+        "Rule 1000 from 192.168.2.10: lookup 200 on the host, lookup 100 in the inventory.",
+      ],
       ["ip-forward", "ip-forward", "changed", "IPv4 forwarding is off on the host, on in the inventory."],
-      ["iptables-policy", "iptables-policy filter FORWARD", "changed", "Policy of filter FORWARD is ACCEPT on the host, DROP in the inventory."],
+      [
+        "iptables-policy",
+        "iptables-policy filter FORWARD",
+        "changed",
+        "Policy of filter FORWARD is ACCEPT on the host, DROP in the inventory.",
+      ],
       ["iptables-chain", "iptables-chain filter EXTRA", "added", "Chain EXTRA of table filter is on the host, not in the inventory."],
-      ["iptables-rule", "iptables filter EXTRA +1", "added", "filter EXTRA rule 1 is on the host, not in the inventory: -A EXTRA -j ACCEPT"],
+      [
+        "iptables-rule",
+        "iptables filter EXTRA +1",
+        "added",
+        "filter EXTRA rule 1 is on the host, not in the inventory: -A EXTRA -j ACCEPT",
+      ],
     ]);
     expect(items.find((i) => i.kind === "port")).toMatchObject({ recorded: { port: "tap1", master: "br0" }, actual: null });
   });
@@ -168,7 +194,14 @@ describe("diffNetworks: what drifted", () => {
     actual.links.push({ ...structuredClone(link(actual, "tap0")), name: "tap5", tun: { ...link(actual, "tap0").tun!, persist: false } });
     actual.routes.push({ ...actual.routes.find((r) => r.dst === "172.16.5.0/24")!, dst: "10.55.0.0/16", dev: "tap5", gateway: null });
     expect(diffNetworks(recorded, actual, { ignoreLinks: new Set(["tap5"]) })).toEqual([
-      { kind: "link", key: "link eno1", change: "removed", summary: "Link eno1 (physical) is in the inventory, missing on the host.", recorded: { name: "eno1", kind: "physical" }, actual: null },
+      {
+        kind: "link",
+        key: "link eno1",
+        change: "removed",
+        summary: "Link eno1 (physical) is in the inventory, missing on the host.",
+        recorded: { name: "eno1", kind: "physical" },
+        actual: null,
+      },
     ]);
   });
 

@@ -24,7 +24,12 @@ function routeKey(r: TRoute): string {
 }
 
 export function routeText(r: TRoute): string {
-  const parts = [r.type === "unicast" ? null : r.type, r.gateway ? `via ${r.gateway}` : null, r.dev ? `dev ${r.dev}` : null, r.prefsrc ? `src ${r.prefsrc}` : null];
+  const parts = [
+    r.type === "unicast" ? null : r.type,
+    r.gateway ? `via ${r.gateway}` : null,
+    r.dev ? `dev ${r.dev}` : null,
+    r.prefsrc ? `src ${r.prefsrc}` : null,
+  ];
   return parts.filter(Boolean).join(" ") || "no next hop";
 }
 
@@ -42,16 +47,31 @@ function keyed<T>(list: T[], key: (x: T) => string): Map<string, T> {
 
 function managedRoutes(net: THostNetwork, skipDevs: (dev: string) => boolean): TRoute[] {
   return net.routes.filter(
-    (r) => r.tableId !== 255 && r.table !== "local" && !(r.protocol !== null && KERNEL_MADE.has(r.protocol)) && !(r.dev !== null && skipDevs(r.dev)),
+    (r) =>
+      r.tableId !== 255 &&
+      r.table !== "local" &&
+      !(r.protocol !== null && KERNEL_MADE.has(r.protocol)) &&
+      !(r.dev !== null && skipDevs(r.dev)),
   );
 }
 
-function diffRoutes(recorded: THostNetwork, actual: THostNetwork, ignore: ReadonlySet<string>, hostOnly: ReadonlySet<string>): TypedDriftItem[] {
+function diffRoutes(
+  recorded: THostNetwork,
+  actual: THostNetwork,
+  ignore: ReadonlySet<string>,
+  hostOnly: ReadonlySet<string>,
+): TypedDriftItem[] {
   const lo = (net: THostNetwork) => new Set(net.links.filter((l) => l.kind === "loopback").map((l) => l.name));
   const recLo = lo(recorded);
   const actLo = lo(actual);
-  const rec = keyed(managedRoutes(recorded, (d) => ignore.has(d) || recLo.has(d)), routeKey);
-  const act = keyed(managedRoutes(actual, (d) => ignore.has(d) || hostOnly.has(d) || actLo.has(d)), routeKey);
+  const rec = keyed(
+    managedRoutes(recorded, (d) => ignore.has(d) || recLo.has(d)),
+    routeKey,
+  );
+  const act = keyed(
+    managedRoutes(actual, (d) => ignore.has(d) || hostOnly.has(d) || actLo.has(d)),
+    routeKey,
+  );
   const out: TypedDriftItem[] = [];
   for (const [key, r] of rec) {
     const a = act.get(key);
@@ -62,13 +82,21 @@ function diffRoutes(recorded: THostNetwork, actual: THostNetwork, ignore: Readon
     }
   }
   for (const [key, a] of act) {
-    if (!rec.has(key)) out.push(item("route", key, null, a, `Route ${tableLabel(a)} ${a.dst} (${routeText(a)}) is on the host, not in the inventory.`));
+    if (!rec.has(key))
+      out.push(item("route", key, null, a, `Route ${tableLabel(a)} ${a.dst} (${routeText(a)}) is on the host, not in the inventory.`));
   }
   return out;
 }
 
 function ruleKey(r: TRoutingRule): string {
-  const sel = [r.not ? "not" : null, `from ${r.from}`, r.to ? `to ${r.to}` : null, r.iif ? `iif ${r.iif}` : null, r.oif ? `oif ${r.oif}` : null, r.fwmark ? `fwmark ${r.fwmark}` : null];
+  const sel = [
+    r.not ? "not" : null,
+    `from ${r.from}`,
+    r.to ? `to ${r.to}` : null,
+    r.iif ? `iif ${r.iif}` : null,
+    r.oif ? `oif ${r.oif}` : null,
+    r.fwmark ? `fwmark ${r.fwmark}` : null,
+  ];
   return `rule ${r.priority} ${sel.filter(Boolean).join(" ")}`;
 }
 
@@ -86,16 +114,22 @@ function diffRules(recorded: THostNetwork, actual: THostNetwork, ignore: Readonl
     const a = act.get(key);
     const name = `Rule ${key.slice("rule ".length)}`;
     if (!a) out.push(item("rule", key, r, null, `${name} (${ruleAction(r)}) is in the inventory, missing on the host.`));
-    else if (ruleAction(r) !== ruleAction(a)) out.push(item("rule", key, r, a, `${name}: ${ruleAction(a)} on the host, ${ruleAction(r)} in the inventory.`));
+    else if (ruleAction(r) !== ruleAction(a))
+      out.push(item("rule", key, r, a, `${name}: ${ruleAction(a)} on the host, ${ruleAction(r)} in the inventory.`));
   }
   for (const [key, a] of act) {
-    if (!rec.has(key)) out.push(item("rule", key, null, a, `Rule ${key.slice("rule ".length)} (${ruleAction(a)}) is on the host, not in the inventory.`));
+    if (!rec.has(key))
+      out.push(item("rule", key, null, a, `Rule ${key.slice("rule ".length)} (${ruleAction(a)}) is on the host, not in the inventory.`));
   }
   return out;
 }
 
 function diffRtTables(recorded: THostNetwork, actual: THostNetwork): TypedDriftItem[] {
-  const names = (net: THostNetwork) => keyed(net.rtTables.filter((t) => !BUILTIN_TABLE_IDS.has(t.id)), (t) => `rt-table ${t.name}`);
+  const names = (net: THostNetwork) =>
+    keyed(
+      net.rtTables.filter((t) => !BUILTIN_TABLE_IDS.has(t.id)),
+      (t) => `rt-table ${t.name}`,
+    );
   const rec = names(recorded);
   const act = names(actual);
   const out: TypedDriftItem[] = [];
@@ -103,18 +137,54 @@ function diffRtTables(recorded: THostNetwork, actual: THostNetwork): TypedDriftI
     const a = act.get(key);
     const rs: RtTableState = { id: r.id, name: r.name };
     if (!a) out.push(item("rt-table", key, rs, null, `Routing table name ${r.name} (${r.id}) is in the inventory, missing on the host.`));
-    else if (a.id !== r.id) out.push(item("rt-table", key, rs, { id: a.id, name: a.name }, `Routing table name ${r.name} is ${a.id} on the host, ${r.id} in the inventory.`));
+    else if (a.id !== r.id)
+      out.push(
+        item(
+          "rt-table",
+          key,
+          rs,
+          { id: a.id, name: a.name },
+          `Routing table name ${r.name} is ${a.id} on the host, ${r.id} in the inventory.`,
+        ),
+      );
   }
   for (const [key, a] of act) {
-    if (!rec.has(key)) out.push(item("rt-table", key, null, { id: a.id, name: a.name }, `Routing table name ${a.name} (${a.id}) is on the host, not in the inventory.`));
+    if (!rec.has(key))
+      out.push(
+        item(
+          "rt-table",
+          key,
+          null,
+          { id: a.id, name: a.name },
+          `Routing table name ${a.name} (${a.id}) is on the host, not in the inventory.`,
+        ),
+      );
   }
   return out;
 }
 
-export function diffRouting(recorded: THostNetwork, actual: THostNetwork, ignore: ReadonlySet<string>, hostOnly: ReadonlySet<string>): TypedDriftItem[] {
+export function diffRouting(
+  recorded: THostNetwork,
+  actual: THostNetwork,
+  ignore: ReadonlySet<string>,
+  hostOnly: ReadonlySet<string>,
+): TypedDriftItem[] {
   const forward =
     recorded.ipForward === actual.ipForward
       ? []
-      : [item("ip-forward", "ip-forward", recorded.ipForward, actual.ipForward, `IPv4 forwarding is ${actual.ipForward ? "on" : "off"} on the host, ${recorded.ipForward ? "on" : "off"} in the inventory.`)];
-  return [...diffRtTables(recorded, actual), ...diffRoutes(recorded, actual, ignore, hostOnly), ...diffRules(recorded, actual, ignore), ...forward];
+      : [
+          item(
+            "ip-forward",
+            "ip-forward",
+            recorded.ipForward,
+            actual.ipForward,
+            `IPv4 forwarding is ${actual.ipForward ? "on" : "off"} on the host, ${recorded.ipForward ? "on" : "off"} in the inventory.`,
+          ),
+        ];
+  return [
+    ...diffRtTables(recorded, actual),
+    ...diffRoutes(recorded, actual, ignore, hostOnly),
+    ...diffRules(recorded, actual, ignore),
+    ...forward,
+  ];
 }

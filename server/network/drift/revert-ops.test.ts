@@ -28,12 +28,16 @@ describe("revertOps", () => {
   it("adds back a deleted route", () => {
     const actual = labNatNetwork();
     actual.routes = actual.routes.filter((r) => r.dst !== "172.16.5.0/24");
-    expect(revertOps(labNatNetwork(), actual).ops).toEqual([{ op: "route.add", table: "main", dst: "172.16.5.0/24", via: "10.99.0.2", dev: "up2", metric: 50 }]);
+    expect(revertOps(labNatNetwork(), actual).ops).toEqual([
+      { op: "route.add", table: "main", dst: "172.16.5.0/24", via: "10.99.0.2", dev: "up2", metric: 50 },
+    ]);
   });
 
   it("deletes a rule inserted at the top by its text, and re-inserts a lost one at its position", () => {
     const added = withIptables((t) => t.replace(":LAB-IN - [0:0]\n", ":LAB-IN - [0:0]\n[0:0] -A INPUT -s 203.0.113.9/32 -j DROP\n"));
-    expect(revertOps(labNatNetwork(), added).ops).toEqual([{ op: "rule.delete", table: "filter", chain: "INPUT", text: "-A INPUT -s 203.0.113.9/32 -j DROP" }]);
+    expect(revertOps(labNatNetwork(), added).ops).toEqual([
+      { op: "rule.delete", table: "filter", chain: "INPUT", text: "-A INPUT -s 203.0.113.9/32 -j DROP" },
+    ]);
     const lost = withIptables((t) => t.replace("[0:0] -A INPUT -i lo -j ACCEPT\n", ""));
     expect(revertOps(labNatNetwork(), lost).ops).toEqual([
       { op: "rule.insert", table: "filter", chain: "INPUT", position: 2, rule: { inInterface: "lo", target: { kind: "ACCEPT" } } },
@@ -42,7 +46,9 @@ describe("revertOps", () => {
 
   it("puts a moved rule back in place: deletes first, then inserts", () => {
     const moved = withIptables((t) =>
-      t.replace("[0:0] -A INPUT -i lo -j ACCEPT\n", "").replace("[0:0] -A INPUT -i br+ -j LAB-IN\n", "[0:0] -A INPUT -i br+ -j LAB-IN\n[0:0] -A INPUT -i lo -j ACCEPT\n"),
+      t
+        .replace("[0:0] -A INPUT -i lo -j ACCEPT\n", "")
+        .replace("[0:0] -A INPUT -i br+ -j LAB-IN\n", "[0:0] -A INPUT -i br+ -j LAB-IN\n[0:0] -A INPUT -i lo -j ACCEPT\n"),
     );
     expect(revertOps(labNatNetwork(), moved).ops).toEqual([
       { op: "rule.delete", table: "filter", chain: "INPUT", text: "-A INPUT -i lo -j ACCEPT" },
@@ -62,7 +68,12 @@ describe("revertOps", () => {
     actual.links = actual.links.filter((l) => l.name !== "br0");
     for (const l of actual.links) if (l.master === "br0") l.master = null;
     actual.routes = actual.routes.filter((r) => r.dev !== "br0");
-    actual.routes.push({ ...actual.routes.find((r) => r.dst === "172.16.5.0/24")!, dst: "10.66.0.0/16", gateway: "10.99.0.3", metric: null });
+    actual.routes.push({
+      ...actual.routes.find((r) => r.dst === "172.16.5.0/24")!,
+      dst: "10.66.0.0/16",
+      gateway: "10.99.0.3",
+      metric: null,
+    });
     actual.rules.push({ ...actual.rules.find((r) => r.priority === 1000)!, priority: 900, from: "10.66.0.0/16" });
     actual.ipForward = false;
     expect(revertOps(labNatNetwork(), actual)).toEqual({
@@ -85,7 +96,10 @@ describe("revertOps", () => {
   it("re-creates a lost TAP on its bridge and replaces a changed policy rule", () => {
     const actual = labNatNetwork();
     actual.links = actual.links.filter((l) => l.name !== "tap1");
-    Object.assign(actual.rules.find((r) => r.priority === 1000)!, { table: "200", tableId: 200 });
+    Object.assign(
+      actual.rules.find((r) => r.priority === 1000)!,
+      { table: "200", tableId: 200 },
+    );
     expect(revertOps(labNatNetwork(), actual).ops).toEqual([
       { op: "iprule.delete", priority: 1000, from: "192.168.2.10", table: 200 },
       { op: "tap.create", name: "tap1", user: "nobody", group: "nogroup", bridge: "br0" },
@@ -97,7 +111,10 @@ describe("revertOps", () => {
     const actual = withIptables((t) =>
       t
         .replace(":LAB-IN - [0:0]\n", ":LAB-IN - [0:0]\n:EXTRA - [0:0]\n[0:0] -A INPUT -j EXTRA\n")
-        .replace("[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n", "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n[0:0] -A EXTRA -p udp -j DROP\n"),
+        .replace(
+          "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n",
+          "[0:0] -A LAB-IN -s 192.168.2.66/32 -j RETURN\n[0:0] -A EXTRA -p udp -j DROP\n",
+        ),
     );
     expect(revertOps(labNatNetwork(), actual).ops).toEqual([
       { op: "rule.delete", table: "filter", chain: "INPUT", text: "-A INPUT -j EXTRA" },
@@ -119,14 +136,21 @@ describe("revertOps", () => {
       ["rule 1300 not from 10.0.0.0/8", '"prohibit" rules are not in the op vocabulary (lookup only)'],
       ["iptables filter INPUT -7", "the op vocabulary cannot express every part of this rule; add it on the host"],
     ]);
-    expect(manual[3]).toMatchObject({ kind: "iptables-rule", change: "removed", recorded: { text: "-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT" } });
+    expect(manual[3]).toMatchObject({
+      kind: "iptables-rule",
+      change: "removed",
+      recorded: { text: "-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT" },
+    });
   });
 
   it("counts insert positions on the chain as it will be, past rules it cannot restore", () => {
     // Inventory FORWARD rule 2 cannot be expressed, so rule 3 goes back at position 2.
     const actual = withIptables((t) => t.replace(/\[\d+:\d+\] -A FORWARD .*\n/g, ""));
     const { ops, manual } = revertOps(labNatNetwork(), actual);
-    expect(ops.map((o) => (o.op === "rule.insert" ? `${o.chain} ${o.position} ${o.rule.target.kind}` : o.op))).toEqual(["FORWARD 1 ACCEPT", "FORWARD 2 REJECT"]);
+    expect(ops.map((o) => (o.op === "rule.insert" ? `${o.chain} ${o.position} ${o.rule.target.kind}` : o.op))).toEqual([
+      "FORWARD 1 ACCEPT",
+      "FORWARD 2 REJECT",
+    ]);
     expect(manual.map((m) => m.key)).toEqual(["iptables filter FORWARD -2"]);
   });
 
@@ -139,9 +163,16 @@ describe("revertOps", () => {
   });
 
   it("refuses to delete a rule by text when the chain holds that text twice", () => {
-    const actual = withIptables((t) => t.replace("[0:0] -A INPUT -m state --state INVALID -j DROP\n", "[0:0] -A INPUT -m state --state INVALID -j DROP\n[0:0] -A INPUT -i lo -j ACCEPT\n"));
+    const actual = withIptables((t) =>
+      t.replace(
+        "[0:0] -A INPUT -m state --state INVALID -j DROP\n",
+        "[0:0] -A INPUT -m state --state INVALID -j DROP\n[0:0] -A INPUT -i lo -j ACCEPT\n",
+      ),
+    );
     const { ops, manual } = revertOps(labNatNetwork(), actual);
     expect(ops).toEqual([]);
-    expect(manual.map((m) => [m.key, m.why])).toEqual([["iptables filter INPUT +9", "the chain holds this line 2 times and rules are deleted by text: say which one on the host"]]);
+    expect(manual.map((m) => [m.key, m.why])).toEqual([
+      ["iptables filter INPUT +9", "the chain holds this line 2 times and rules are deleted by text: say which one on the host"],
+    ]);
   });
 });

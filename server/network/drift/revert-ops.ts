@@ -64,7 +64,10 @@ class Collector {
       const r = ZNetOp.safeParse(op);
       if (!r.success) {
         const issue = r.error.issues[0];
-        return this.refuse(item, `the op vocabulary cannot express it (${op.op} ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`);
+        return this.refuse(
+          item,
+          `the op vocabulary cannot express it (${op.op} ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`,
+        );
       }
       parsed.push([phase, r.data]);
     }
@@ -127,7 +130,13 @@ type Build<S> = (state: S) => TNetOpInput | string;
  * Deletes what the host has and adds what the inventory has (either may be absent);
  * a builder returning a string refuses the whole item with that reason.
  */
-function swap<S>(c: Collector, it: TypedDriftItem, sides: { actual: S | null; recorded: S | null }, del: [Phase, Build<S>], add: [Phase, Build<S>]): void {
+function swap<S>(
+  c: Collector,
+  it: TypedDriftItem,
+  sides: { actual: S | null; recorded: S | null },
+  del: [Phase, Build<S>],
+  add: [Phase, Build<S>],
+): void {
   const built: [Phase, TNetOpInput | string][] = [];
   if (sides.actual !== null) built.push([del[0], del[1](sides.actual)]);
   if (sides.recorded !== null) built.push([add[0], add[1](sides.recorded)]);
@@ -137,7 +146,10 @@ function swap<S>(c: Collector, it: TypedDriftItem, sides: { actual: S | null; re
 }
 
 /** The settings to apply: all of them to create a bridge, only those that differ from `current` to set one. */
-function bridgeFields(want: BridgeState, current?: BridgeState): { stp?: boolean; forwardDelayCs?: number; helloTimeCs?: number; maxAgeCs?: number } {
+function bridgeFields(
+  want: BridgeState,
+  current?: BridgeState,
+): { stp?: boolean; forwardDelayCs?: number; helloTimeCs?: number; maxAgeCs?: number } {
   const out: { stp?: boolean; forwardDelayCs?: number; helloTimeCs?: number; maxAgeCs?: number } = {};
   if (current === undefined || current.stp !== want.stp) out.stp = want.stp;
   for (const k of ["forwardDelayCs", "helloTimeCs", "maxAgeCs"] as const) {
@@ -153,7 +165,10 @@ function revertLinks(c: Collector, items: TypedDriftItem[], recorded: THostNetwo
   const recordedBridges = new Set(recorded.links.filter((l) => l.kind === "bridge").map((l) => l.name));
   for (const it of items) {
     if (it.kind === "link") {
-      c.refuse(it, `Labdeck has no op to ${it.change === "added" ? "delete" : it.change === "removed" ? "create" : "change the kind of"} this link; do it on the host`);
+      c.refuse(
+        it,
+        `Labdeck has no op to ${it.change === "added" ? "delete" : it.change === "removed" ? "create" : "change the kind of"} this link; do it on the host`,
+      );
     } else if (it.kind === "bridge") {
       const r = it.recorded;
       if (it.change === "added" && it.actual) {
@@ -185,7 +200,8 @@ function revertLinks(c: Collector, items: TypedDriftItem[], recorded: THostNetwo
 
 function revertAttachments(c: Collector, items: TypedDriftItem[], recorded: THostNetwork, present: ReadonlySet<string>): void {
   const recordedBridges = new Set(recorded.links.filter((l) => l.kind === "bridge").map((l) => l.name));
-  const missing = (dev: string | null) => (dev !== null && !present.has(dev) ? `link ${dev} will not exist: revert cannot re-create it` : null);
+  const missing = (dev: string | null) =>
+    dev !== null && !present.has(dev) ? `link ${dev} will not exist: revert cannot re-create it` : null;
   for (const it of items) {
     if (it.kind === "port") {
       const r = it.recorded;
@@ -193,10 +209,12 @@ function revertAttachments(c: Collector, items: TypedDriftItem[], recorded: THos
       else if (!recordedBridges.has(r.master)) c.refuse(it, `${r.master} is not a bridge; the ops attach ports to bridges only`);
       else c.emit(it, [["port-attach", { op: "port.attach", port: r.port, bridge: r.master }]]);
     } else if (it.kind === "address") {
-      const op = (name: "address.add" | "address.delete"): Build<AddressState> => (x) => {
-        if (x.family !== "inet") return "IPv6 addresses are not in the op vocabulary";
-        return (name === "address.add" ? missing(x.dev) : null) ?? { op: name, dev: x.dev, cidr: x.cidr };
-      };
+      const op =
+        (name: "address.add" | "address.delete"): Build<AddressState> =>
+        (x) => {
+          if (x.family !== "inet") return "IPv6 addresses are not in the op vocabulary";
+          return (name === "address.add" ? missing(x.dev) : null) ?? { op: name, dev: x.dev, cidr: x.cidr };
+        };
       swap(c, it, it, ["address-delete", op("address.delete")], ["address-add", op("address.add")]);
     } else if (it.kind === "route") {
       const add: Build<TRoute> = (r) => missing(r.dev) ?? routeOp("route.add", r);
@@ -219,10 +237,19 @@ function revertChain(c: Collector, d: ChainDiff, recorded: THostNetwork): void {
     return;
   }
   const table = d.table as "filter" | "nat" | "mangle";
-  const userChains = new Set(recorded.iptables?.tables.find((t) => t.name === d.table)?.chains.filter((ch) => !ch.builtin).map((ch) => ch.name));
+  const userChains = new Set(
+    recorded.iptables?.tables
+      .find((t) => t.name === d.table)
+      ?.chains.filter((ch) => !ch.builtin)
+      .map((ch) => ch.name),
+  );
   for (const it of d.chainItems) {
-    if (it.kind === "iptables-policy" && it.recorded) c.emit(it, [["policy", { op: "policy.set", table, chain: it.recorded.chain, policy: it.recorded.policy } as TNetOpInput]]);
-    else if (it.kind === "iptables-chain") c.emit(it, [[it.recorded ? "chain-create" : "chain-delete", { op: it.recorded ? "chain.create" : "chain.delete", table, chain: d.chain }]]);
+    if (it.kind === "iptables-policy" && it.recorded)
+      c.emit(it, [["policy", { op: "policy.set", table, chain: it.recorded.chain, policy: it.recorded.policy } as TNetOpInput]]);
+    else if (it.kind === "iptables-chain")
+      c.emit(it, [
+        [it.recorded ? "chain-create" : "chain-delete", { op: it.recorded ? "chain.create" : "chain.delete", table, chain: d.chain }],
+      ]);
   }
   // Deletions first, by text: after them the chain holds the rules both sides share, in
   // order, plus any host rule that could not be deleted.
@@ -242,7 +269,9 @@ function revertChain(c: Collector, d: ChainDiff, recorded: THostNetwork): void {
   // Then each missing rule goes back right after the rule that precedes it in the
   // inventory, in inventory order, so every position is counted on the chain as it is
   // at that moment.
-  const removed = d.edits.filter((e): e is Extract<typeof e, { op: "removed" }> => e.op === "removed").sort((x, y) => x.recordedPosition - y.recordedPosition);
+  const removed = d.edits
+    .filter((e): e is Extract<typeof e, { op: "removed" }> => e.op === "removed")
+    .sort((x, y) => x.recordedPosition - y.recordedPosition);
   for (const e of removed) {
     const spec = ruleSpecFromRule(parseRule(e.text), { userChains });
     if (spec === null) {

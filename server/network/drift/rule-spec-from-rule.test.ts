@@ -3,7 +3,8 @@ import { parseRule } from "../iptables-rule";
 import { labNatNetwork } from "../fixtures/lab-nat-network";
 import { ruleSpecFromRule } from "./rule-spec-from-rule";
 
-const spec = (line: string, userChains?: string[]) => ruleSpecFromRule(parseRule(line), userChains ? { userChains: new Set(userChains) } : {});
+const spec = (line: string, userChains?: string[]) =>
+  ruleSpecFromRule(parseRule(line), userChains ? { userChains: new Set(userChains) } : {});
 
 describe("ruleSpecFromRule", () => {
   it("turns the lab-nat rules the editor can express into specs, and refuses the others", () => {
@@ -58,8 +59,16 @@ describe("ruleSpecFromRule", () => {
         destinationPort: 8022,
         target: { kind: "DNAT", toDestination: "192.168.2.10", toPort: 22 },
       },
-      "-A POSTROUTING -s 192.168.2.0/24 -o eth0 -j MASQUERADE": { source: "192.168.2.0/24", outInterface: "eth0", target: { kind: "MASQUERADE" } },
-      "-A POSTROUTING -s 10.99.0.0/24 -o eth0 -j SNAT --to-source 10.203.0.2": { source: "10.99.0.0/24", outInterface: "eth0", target: { kind: "SNAT", toSource: "10.203.0.2" } },
+      "-A POSTROUTING -s 192.168.2.0/24 -o eth0 -j MASQUERADE": {
+        source: "192.168.2.0/24",
+        outInterface: "eth0",
+        target: { kind: "MASQUERADE" },
+      },
+      "-A POSTROUTING -s 10.99.0.0/24 -o eth0 -j SNAT --to-source 10.203.0.2": {
+        source: "10.99.0.0/24",
+        outInterface: "eth0",
+        target: { kind: "SNAT", toSource: "10.203.0.2" },
+      },
     });
   });
 

@@ -13,9 +13,37 @@ const SPEC_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "MASQUERADE", "REJECT"
 
 /** Targets that are extensions, not user chains, even without options. */
 const EXTENSION_TARGETS = new Set([
-  "AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNMARK", "CONNSECMARK", "CT", "DSCP", "ECN", "HMARK", "IDLETIMER", "LED",
-  "MARK", "NETMAP", "NFLOG", "NFQUEUE", "NOTRACK", "QUEUE", "RATEEST", "REDIRECT", "SECMARK", "SET", "SYNPROXY", "TCPMSS",
-  "TCPOPTSTRIP", "TEE", "TOS", "TPROXY", "TRACE", "TTL", "ULOG",
+  "AUDIT",
+  "CHECKSUM",
+  "CLASSIFY",
+  "CLUSTERIP",
+  "CONNMARK",
+  "CONNSECMARK",
+  "CT",
+  "DSCP",
+  "ECN",
+  "HMARK",
+  "IDLETIMER",
+  "LED",
+  "MARK",
+  "NETMAP",
+  "NFLOG",
+  "NFQUEUE",
+  "NOTRACK",
+  "QUEUE",
+  "RATEEST",
+  "REDIRECT",
+  "SECMARK",
+  "SET",
+  "SYNPROXY",
+  "TCPMSS",
+  "TCPOPTSTRIP",
+  "TEE",
+  "TOS",
+  "TPROXY",
+  "TRACE",
+  "TTL",
+  "ULOG",
 ]);
 
 type Port = NonNullable<TRuleSpec["destinationPort"]>;
@@ -36,7 +64,12 @@ function applyMatch(spec: Record<string, unknown>, module: string, options: TOpt
   if (module === "tcp" || module === "udp") {
     if (spec["protocol"] !== module) return false;
     for (const o of options) {
-      const field = o.name === "--dport" || o.name === "--destination-port" ? "destinationPort" : o.name === "--sport" || o.name === "--source-port" ? "sourcePort" : null;
+      const field =
+        o.name === "--dport" || o.name === "--destination-port"
+          ? "destinationPort"
+          : o.name === "--sport" || o.name === "--source-port"
+            ? "sourcePort"
+            : null;
       const v = single(o);
       const p = v === null ? null : port(v);
       if (field === null || p === null || spec[field] !== undefined) return false;

@@ -31,8 +31,14 @@ describe("diffSequences", () => {
     for (const [a, b] of [
       [[], ["A"]],
       [["A"], []],
-      [["A", "A", "B"], ["A", "B", "A"]],
-      [["A", "B"], ["B", "A"]],
+      [
+        ["A", "A", "B"],
+        ["A", "B", "A"],
+      ],
+      [
+        ["A", "B"],
+        ["B", "A"],
+      ],
     ] as [string[], string[]][]) {
       expect(apply(a, b, diffSequences(a, b))).toEqual(b);
     }

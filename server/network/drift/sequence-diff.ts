@@ -4,10 +4,7 @@
 // moved. Common head and tail are matched first, so the quadratic table only covers
 // the part that differs (usually a few rules even in long chains).
 
-export type SequenceEdit =
-  | { op: "keep"; a: number; b: number }
-  | { op: "removed"; a: number }
-  | { op: "added"; b: number };
+export type SequenceEdit = { op: "keep"; a: number; b: number } | { op: "removed"; a: number } | { op: "added"; b: number };
 
 /** Beyond this many table cells the middle is reported as replaced wholesale (still correct, not minimal). */
 const MAX_CELLS = 4_000_000;
@@ -39,7 +36,10 @@ function middle(a: readonly string[], b: readonly string[], a0: number, a1: numb
   const lcs = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * w + j] = a[a0 + i] === b[b0 + j] ? (lcs[(i + 1) * w + j + 1] as number) + 1 : Math.max(lcs[(i + 1) * w + j] as number, lcs[i * w + j + 1] as number);
+      lcs[i * w + j] =
+        a[a0 + i] === b[b0 + j]
+          ? (lcs[(i + 1) * w + j + 1] as number) + 1
+          : Math.max(lcs[(i + 1) * w + j] as number, lcs[i * w + j + 1] as number);
     }
   }
   let i = 0;

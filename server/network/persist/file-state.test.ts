@@ -10,7 +10,15 @@ describe("persistence file state", () => {
   it("is missing when the host has no file and current when it holds what would be written", () => {
     expect(persistFileState(null, interfaces)).toEqual({ state: "missing" });
     expect(persistFileState(interfaces, interfaces)).toEqual({ state: "current" });
-    expect(persistFileState(`# an older header\n${interfaces.split("\n").filter((l) => !l.startsWith("#")).join("\n")}`, interfaces)).toEqual({ state: "current" });
+    expect(
+      persistFileState(
+        `# an older header\n${interfaces
+          .split("\n")
+          .filter((l) => !l.startsWith("#"))
+          .join("\n")}`,
+        interfaces,
+      ),
+    ).toEqual({ state: "current" });
   });
 
   it("after a change the file was not rewritten for, says which lines a reboot would lose or bring back", () => {
@@ -23,6 +31,10 @@ describe("persistence file state", () => {
       onlyRendered: ["    up ip addr add 192.168.9.1/24 dev br0", "    down ip addr del 192.168.9.1/24 dev br0"],
       onlyOnHost: [],
     });
-    expect(persistFileState(now, interfaces)).toMatchObject({ state: "stale", onlyRendered: [], onlyOnHost: ["    up ip addr add 192.168.9.1/24 dev br0", "    down ip addr del 192.168.9.1/24 dev br0"] });
+    expect(persistFileState(now, interfaces)).toMatchObject({
+      state: "stale",
+      onlyRendered: [],
+      onlyOnHost: ["    up ip addr add 192.168.9.1/24 dev br0", "    down ip addr del 192.168.9.1/24 dev br0"],
+    });
   });
 });

@@ -4,15 +4,17 @@
 // (lines only in the new rendering) and what it would bring back that is gone now.
 
 export type PersistFileState =
-  | { state: "current" }
-  | { state: "missing" }
-  | { state: "stale"; onlyRendered: string[]; onlyOnHost: string[] };
+  { state: "current" } | { state: "missing" } | { state: "stale"; onlyRendered: string[]; onlyOnHost: string[] };
 
 /** Lines are compared as multisets, comments left out: order is ifupdown's, but a moved line is not news. */
 export function persistFileState(onHost: string | null, rendered: string): PersistFileState {
   if (onHost === null) return { state: "missing" };
   if (onHost === rendered) return { state: "current" };
-  const lines = (t: string) => t.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+  const lines = (t: string) =>
+    t
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
   const count = new Map<string, number>();
   for (const l of lines(onHost)) count.set(l, (count.get(l) ?? 0) + 1);
   const onlyRendered: string[] = [];

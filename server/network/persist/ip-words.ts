@@ -81,7 +81,8 @@ export function ruleWords(r: TRoutingRule): Words {
 
 /** ip's three rules of a fresh kernel (local, main, default): never written, never drift. */
 export function isDefaultRule(r: TRoutingRule): boolean {
-  const plain = !r.not && r.from === "all" && r.to === null && r.iif === null && r.oif === null && r.fwmark === null && r.action === "lookup";
+  const plain =
+    !r.not && r.from === "all" && r.to === null && r.iif === null && r.oif === null && r.fwmark === null && r.action === "lookup";
   return (
     plain &&
     ((r.priority === 0 && r.tableId === 255) || (r.priority === 32766 && r.tableId === 254) || (r.priority === 32767 && r.tableId === 253))

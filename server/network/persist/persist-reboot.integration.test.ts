@@ -44,49 +44,69 @@ describe.skipIf(!support.ok)(`persistence files across a reboot of the lab VM${s
     await vm?.stop();
   }, 60_000);
 
-  it("brings back the same bridge, TAP ports, addresses, NAT, forwarding, tables, routes and rules", async () => {
-    const before = await read();
-    const uplink = before.ssh?.interface;
-    if (!uplink) throw new Error("no SSH interface read on the VM");
-    const ops: TNetOpInput[] = [
-      { op: "tap.create", name: "labtap0", user: "nobody" },
-      { op: "bridge.create", name: "labbr0", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 },
-      { op: "address.add", dev: "labbr0", cidr: "10.77.0.1/24" },
-      { op: "port.attach", port: "labtap0", bridge: "labbr0" },
-      { op: "tap.create", name: "labtap1", bridge: "labbr0" },
-      { op: "forward.set", enabled: true },
-      { op: "nat.add", source: "10.77.0.0/24", outInterface: uplink },
-      { op: "rttable.add", id: 120, name: "lab" },
-      { op: "route.add", table: "lab", dst: "default", via: "10.77.0.254" },
-      { op: "iprule.add", priority: 2000, from: "10.77.0.0/24", table: "lab" },
-    ];
-    const plan = buildNetworkPlan(before, ops.map((o) => ZNetOp.parse(o)), { workDir: `${vm.runDir}/network/reboot-test`, rtTablesFile: RT_TABLES_FILE });
-    for (const s of plan.steps) await exec(s.argv, s.stdin ?? undefined);
-    const applied = await read();
+  it(
+    "brings back the same bridge, TAP ports, addresses, NAT, forwarding, tables, routes and rules",
+    async () => {
+      const before = await read();
+      const uplink = before.ssh?.interface;
+      if (!uplink) throw new Error("no SSH interface read on the VM");
+      const ops: TNetOpInput[] = [
+        { op: "tap.create", name: "labtap0", user: "nobody" },
+        { op: "bridge.create", name: "labbr0", stp: true, forwardDelayCs: 400, helloTimeCs: 100, maxAgeCs: 1200 },
+        { op: "address.add", dev: "labbr0", cidr: "10.77.0.1/24" },
+        { op: "port.attach", port: "labtap0", bridge: "labbr0" },
+        { op: "tap.create", name: "labtap1", bridge: "labbr0" },
+        { op: "forward.set", enabled: true },
+        { op: "nat.add", source: "10.77.0.0/24", outInterface: uplink },
+        { op: "rttable.add", id: 120, name: "lab" },
+        { op: "route.add", table: "lab", dst: "default", via: "10.77.0.254" },
+        { op: "iprule.add", priority: 2000, from: "10.77.0.0/24", table: "lab" },
+      ];
+      const plan = buildNetworkPlan(
+        before,
+        ops.map((o) => ZNetOp.parse(o)),
+        { workDir: `${vm.runDir}/network/reboot-test`, rtTablesFile: RT_TABLES_FILE },
+      );
+      for (const s of plan.steps) await exec(s.argv, s.stdin ?? undefined);
+      const applied = await read();
 
-    for (const s of persistencePlanSteps(renderPersistence(applied), { root: "/" })) await exec(s.argv, s.stdin ?? undefined);
+      for (const s of persistencePlanSteps(renderPersistence(applied), { root: "/" })) await exec(s.argv, s.stdin ?? undefined);
 
-    // The connection dies with the reboot; the pool must not reuse it.
-    await pool.exec(target, ["systemctl", "reboot"]).catch(() => undefined);
-    pool.drop(target.hostId);
-    const after = await waitForHost(() => read(), BOOT_TIMEOUT_MS);
+      // The connection dies with the reboot; the pool must not reuse it.
+      await pool.exec(target, ["systemctl", "reboot"]).catch(() => undefined);
+      pool.drop(target.hostId);
+      const after = await waitForHost(() => read(), BOOT_TIMEOUT_MS);
 
-    const lab = (n: THostNetwork) => ({
-      bridge: n.links.find((l) => l.name === "labbr0")?.bridge,
-      ports: n.links.filter((l) => l.master === "labbr0").map((l) => l.name).sort(),
-      addresses: n.links.find((l) => l.name === "labbr0")?.addresses.filter((a) => a.family === "inet").map((a) => a.cidr),
-      owner: n.links.find((l) => l.name === "labtap0")?.tun?.user,
-      forward: n.ipForward,
-      tables: n.rtTables.filter((t) => t.id === 120),
-      routes: n.routes.filter((r) => r.tableId === 120).map((r) => `${r.dst} via ${r.gateway}`),
-      rules: n.rules.filter((r) => r.priority === 2000).map((r) => `${r.from} lookup ${r.table}`),
-    });
-    expect(lab(applied)).toMatchObject({ ports: ["labtap0", "labtap1"], addresses: ["10.77.0.1/24"], forward: true, routes: ["default via 10.77.0.254"], rules: ["10.77.0.0/24 lookup lab"] });
-    expect(lab(after)).toEqual(lab(applied));
-    // Everything else the drift view compares (NAT, FORWARD pair, every link) came back too.
-    const drift = diffNetworks(applied, after).filter((i) => !(i.kind === "iptables-rule" && /counters/.test(i.summary)));
-    expect(drift.map((i) => i.summary)).toEqual([]);
-  }, BOOT_TIMEOUT_MS + 60_000);
+      const lab = (n: THostNetwork) => ({
+        bridge: n.links.find((l) => l.name === "labbr0")?.bridge,
+        ports: n.links
+          .filter((l) => l.master === "labbr0")
+          .map((l) => l.name)
+          .sort(),
+        addresses: n.links
+          .find((l) => l.name === "labbr0")
+          ?.addresses.filter((a) => a.family === "inet")
+          .map((a) => a.cidr),
+        owner: n.links.find((l) => l.name === "labtap0")?.tun?.user,
+        forward: n.ipForward,
+        tables: n.rtTables.filter((t) => t.id === 120),
+        routes: n.routes.filter((r) => r.tableId === 120).map((r) => `${r.dst} via ${r.gateway}`),
+        rules: n.rules.filter((r) => r.priority === 2000).map((r) => `${r.from} lookup ${r.table}`),
+      });
+      expect(lab(applied)).toMatchObject({
+        ports: ["labtap0", "labtap1"],
+        addresses: ["10.77.0.1/24"],
+        forward: true,
+        routes: ["default via 10.77.0.254"],
+        rules: ["10.77.0.0/24 lookup lab"],
+      });
+      expect(lab(after)).toEqual(lab(applied));
+      // Everything else the drift view compares (NAT, FORWARD pair, every link) came back too.
+      const drift = diffNetworks(applied, after).filter((i) => !(i.kind === "iptables-rule" && /counters/.test(i.summary)));
+      expect(drift.map((i) => i.summary)).toEqual([]);
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
 });
 
 /** Retries `read` until the rebooted VM answers (sshd is up only once the boot is far along). */

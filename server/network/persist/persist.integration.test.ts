@@ -35,7 +35,23 @@ const LAB: string[][] = [
   ["iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "192.168.2.0/24", "-o", "eth0", "-j", "MASQUERADE"],
   ["iptables", "-N", "LAB-IN"],
   ["iptables", "-A", "INPUT", "-i", "br+", "-j", "LAB-IN"],
-  ["iptables", "-A", "LAB-IN", "-p", "tcp", "-m", "multiport", "--dports", "80,443", "-m", "comment", "--comment", `web for the "lab" guests`, "-j", "ACCEPT"],
+  [
+    "iptables",
+    "-A",
+    "LAB-IN",
+    "-p",
+    "tcp",
+    "-m",
+    "multiport",
+    "--dports",
+    "80,443",
+    "-m",
+    "comment",
+    "--comment",
+    `web for the "lab" guests`,
+    "-j",
+    "ACCEPT",
+  ],
   ["iptables", "-A", "FORWARD", "!", "-i", "tap+", "-m", "comment", "--comment", "it's a \\ back", "-j", "LOG", "--log-prefix", "fwd: "],
   ["iptables", "-P", "FORWARD", "DROP"],
   ["iptables", "-t", "mangle", "-A", "PREROUTING", "-i", "br0", "-p", "udp", "--dport", "53", "-j", "MARK", "--set-mark", "2"],
@@ -86,7 +102,10 @@ describe.skipIf(!support.ok)(`persistence files on a lab host${support.ok ? "" :
     const interfacesDir = path.dirname(underRoot(root, PERSIST_PATHS.interfaces));
     // No temporary copy left anywhere; a backup only where there was a file before.
     expect((await exec(target, ["ls", "-A", interfacesDir])).stdout.split("\n").filter(Boolean)).toEqual(["labdeck"]);
-    expect((await exec(target, ["ls", "-A", path.dirname(rulesV4)])).stdout.split("\n").filter(Boolean).sort()).toEqual([".rules.v4.labdeck-old", "rules.v4"]);
+    expect((await exec(target, ["ls", "-A", path.dirname(rulesV4)])).stdout.split("\n").filter(Boolean).sort()).toEqual([
+      ".rules.v4.labdeck-old",
+      "rules.v4",
+    ]);
 
     await exec(target, ["iptables-restore", "--test", rulesV4]);
     await exec(target, ["sysctl", "-p", underRoot(root, PERSIST_PATHS.sysctl)]);
@@ -144,7 +163,10 @@ function replayInterfaces(text: string): string[][] {
   const out: string[][] = [];
   const stanzas = text.split("\n\n").filter((s) => s.startsWith("auto "));
   for (const stanza of stanzas) {
-    const lines = stanza.split("\n").map((l) => l.trim()).filter((l) => !l.startsWith("#"));
+    const lines = stanza
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => !l.startsWith("#"));
     const [, name = "", , method] = (lines.find((l) => l.startsWith("iface ")) ?? "").split(" ");
     const opt = (key: string) => lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1);
     const commands = (key: string) => lines.filter((l) => l.startsWith(`${key} `)).map((l) => l.slice(key.length + 1).split(" "));
@@ -153,7 +175,12 @@ function replayInterfaces(text: string): string[][] {
     if (ports !== undefined) {
       out.push(["brctl", "addbr", name]);
       for (const p of ports === "none" ? [] : ports.split(" ")) out.push(["brctl", "addif", name, p]);
-      for (const [key, cmd] of [["bridge_hello", "sethello"], ["bridge_maxage", "setmaxage"], ["bridge_stp", "stp"], ["bridge_fd", "setfd"]] as const) {
+      for (const [key, cmd] of [
+        ["bridge_hello", "sethello"],
+        ["bridge_maxage", "setmaxage"],
+        ["bridge_stp", "stp"],
+        ["bridge_fd", "setfd"],
+      ] as const) {
         const v = opt(key);
         if (v !== undefined) out.push(["brctl", cmd, name, v]);
       }

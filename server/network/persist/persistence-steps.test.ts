@@ -19,14 +19,36 @@ describe("persistencePlanSteps", () => {
     expect(persistencePlanSteps([file], { root: "/" })).toEqual([
       { argv: ["mkdir", "-p", "--", "/etc/iptables"], purpose: "Make sure /etc/iptables exists for /etc/iptables/rules.v4" },
       {
-        argv: ["sh", "-c", 'if [ -e "$1" ]; then cp -p "$1" "$2"; else rm -f "$2"; fi', "sh", "/etc/iptables/rules.v4", "/etc/iptables/.rules.v4.labdeck-old"],
+        argv: [
+          "sh",
+          "-c",
+          'if [ -e "$1" ]; then cp -p "$1" "$2"; else rm -f "$2"; fi',
+          "sh",
+          "/etc/iptables/rules.v4",
+          "/etc/iptables/.rules.v4.labdeck-old",
+        ],
         purpose: "Keep the current /etc/iptables/rules.v4 (if any) so this change can be undone",
       },
       {
-        argv: ["sh", "-c", 'cat > "$2" && chmod "$3" "$2" && mv -f "$2" "$1"', "sh", "/etc/iptables/rules.v4", "/etc/iptables/.rules.v4.labdeck-new", "0640"],
+        argv: [
+          "sh",
+          "-c",
+          'cat > "$2" && chmod "$3" "$2" && mv -f "$2" "$1"',
+          "sh",
+          "/etc/iptables/rules.v4",
+          "/etc/iptables/.rules.v4.labdeck-new",
+          "0640",
+        ],
         stdin: "*filter\nCOMMIT\n",
         purpose: "Write /etc/iptables/rules.v4: iptables rules",
-        undo: ["sh", "-c", 'if [ -e "$2" ]; then mv -f "$2" "$1"; else rm -f "$1"; fi', "sh", "/etc/iptables/rules.v4", "/etc/iptables/.rules.v4.labdeck-old"],
+        undo: [
+          "sh",
+          "-c",
+          'if [ -e "$2" ]; then mv -f "$2" "$1"; else rm -f "$1"; fi',
+          "sh",
+          "/etc/iptables/rules.v4",
+          "/etc/iptables/.rules.v4.labdeck-old",
+        ],
       },
     ]);
   });
@@ -36,7 +58,14 @@ describe("persistencePlanSteps", () => {
     expect(underRoot("/tmp/lab/etc-root/", "/etc/x")).toBe("/tmp/lab/etc-root/etc/x");
     const steps = persistencePlanSteps([{ ...file, mode: undefined }], { root: "/tmp/lab/etc-root" });
     expect(steps[0]?.argv).toEqual(["mkdir", "-p", "--", "/tmp/lab/etc-root/etc/iptables"]);
-    expect(steps[2]?.argv).toEqual(["sh", "-c", 'cat > "$2" && mv -f "$2" "$1"', "sh", "/tmp/lab/etc-root/etc/iptables/rules.v4", "/tmp/lab/etc-root/etc/iptables/.rules.v4.labdeck-new"]);
+    expect(steps[2]?.argv).toEqual([
+      "sh",
+      "-c",
+      'cat > "$2" && mv -f "$2" "$1"',
+      "sh",
+      "/tmp/lab/etc-root/etc/iptables/rules.v4",
+      "/tmp/lab/etc-root/etc/iptables/.rules.v4.labdeck-new",
+    ]);
   });
 
   it("refuses a bad root, path or mode and names the field", () => {

@@ -10,19 +10,31 @@ describe("rules.v4", () => {
   it("parses back to the same chains, policies and rules, without counters", () => {
     const net = labNatNetwork();
     const text = renderRulesV4(net.iptables!);
-    expect(text).toContain("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:LAB-IN - [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+    expect(text).toContain(
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:LAB-IN - [0:0]\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n",
+    );
     expect(text).not.toMatch(/^\[\d+:\d+\]/m);
     const back = parseIptablesSave(text);
     const shape = (ipt: typeof back) =>
       ipt.tables
-        .map((t) => ({ table: t.name, chains: t.chains.map((c) => ({ name: c.name, policy: c.policy, rules: c.rules.map((r) => [r.position, renderRule(r, { counters: false })]) })) }))
+        .map((t) => ({
+          table: t.name,
+          chains: t.chains.map((c) => ({
+            name: c.name,
+            policy: c.policy,
+            rules: c.rules.map((r) => [r.position, renderRule(r, { counters: false })]),
+          })),
+        }))
         .sort((a, b) => a.table.localeCompare(b.table));
     expect(shape(back)).toEqual(shape(net.iptables!));
     expect(back.tables.flatMap((t) => t.chains.flatMap((c) => c.rules)).every((r) => r.packets === null)).toBe(true);
   });
 
   it("leaves tables other than filter, nat and mangle out, with a note", () => {
-    const ipt = { ...labNatNetwork().iptables!, tables: [{ name: "raw", chains: [{ name: "PREROUTING", policy: "ACCEPT", builtin: true, packets: 0, bytes: 0, rules: [] }] }] };
+    const ipt = {
+      ...labNatNetwork().iptables!,
+      tables: [{ name: "raw", chains: [{ name: "PREROUTING", policy: "ACCEPT", builtin: true, packets: 0, bytes: 0, rules: [] }] }],
+    };
     expect(renderRulesV4(ipt)).toBe(
       "# Written by Labdeck from the host's iptables when the Persistence tab's files are written; restored at boot by netfilter-persistent.\n# Not persisted by Labdeck: table(s) raw.\n",
     );

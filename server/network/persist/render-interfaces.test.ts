@@ -71,7 +71,15 @@ describe("interfaces.d/labdeck from the lab-nat capture", () => {
 
   it("leaves guests' TAPs out and says so", () => {
     const text = renderInterfaces(labNatNetwork(), new Set(["tap0"]));
-    expect(text).toBe([HEADER, `# Managed with their guests, not persisted here: tap0\n${NOT_CREATED}`, TAP1, TUN0, BR0.replace("bridge_ports tap0 tap1", "bridge_ports tap1")].join("\n\n") + "\n");
+    expect(text).toBe(
+      [
+        HEADER,
+        `# Managed with their guests, not persisted here: tap0\n${NOT_CREATED}`,
+        TAP1,
+        TUN0,
+        BR0.replace("bridge_ports tap0 tap1", "bridge_ports tap1"),
+      ].join("\n\n") + "\n",
+    );
     expect(text).not.toContain("ip tuntap add dev tap0");
   });
 
@@ -108,8 +116,30 @@ describe("interfaces.d/labdeck from the lab-nat capture", () => {
     const net = labNatNetwork();
     const br0 = link(net, "br0");
     br0.addresses.push({ ...br0.addresses[0]!, address: "192.168.3.1", cidr: "192.168.3.1/24" });
-    br0.addresses.push({ family: "inet6", address: "fd00:3::1", prefixLength: 64, cidr: "fd00:3::1/64", scope: "global", label: null, broadcast: null, peer: null });
-    net.routes.push({ table: "main", tableId: 254, dst: "10.77.0.0/16", family: "inet", type: "unicast", gateway: null, dev: "tap1", protocol: "static", scope: "link", metric: 20, prefsrc: null, flags: [] });
+    br0.addresses.push({
+      family: "inet6",
+      address: "fd00:3::1",
+      prefixLength: 64,
+      cidr: "fd00:3::1/64",
+      scope: "global",
+      label: null,
+      broadcast: null,
+      peer: null,
+    });
+    net.routes.push({
+      table: "main",
+      tableId: 254,
+      dst: "10.77.0.0/16",
+      family: "inet",
+      type: "unicast",
+      gateway: null,
+      dev: "tap1",
+      protocol: "static",
+      scope: "link",
+      metric: 20,
+      prefsrc: null,
+      flags: [],
+    });
     const text = renderInterfaces(net, new Set());
     expect(text).toContain(
       [

@@ -66,7 +66,8 @@ function classify(net: THostNetwork, exclude: ReadonlySet<string>): Plan {
     if (exclude.has(link.name)) excluded.push(link.name);
     else if (!isIfName(link.name)) plan.notes.push(`# Skipped a link whose name this file cannot write safely: ${quoted(link.name)}`);
     else if (link.kind === "bridge") plan.bridges.push(link);
-    else if (link.tun && !link.tun.persist) plan.notes.push(`# ${link.name}: a ${link.tun.mode} held open by a process, not persistent; not recreated here.`);
+    else if (link.tun && !link.tun.persist)
+      plan.notes.push(`# ${link.name}: a ${link.tun.mode} held open by a process, not persistent; not recreated here.`);
     else if (link.tun && [link.tun.user, link.tun.group].some((o) => o !== null && !isUnixName(o))) {
       plan.notes.push(`# ${link.name}: owner not writable safely; not recreated here.`);
     } else if (link.tun) plan.taps.push(link);
@@ -91,12 +92,12 @@ function notCreatedNotes(net: THostNetwork, plan: Plan, routes: TRoute[], exclud
   const notes: string[] = [];
   for (const link of net.links) {
     if (link.kind === "loopback" || plan.created.has(link.name) || exclude.has(link.name) || !isIfName(link.name) || link.tun) continue;
-    const lost = [
-      ...persistedAddresses(link).map((a) => `address ${a.cidr}`),
-      ...routes.filter((r) => r.dev === link.name).map(routeText),
-    ];
+    const lost = [...persistedAddresses(link).map((a) => `address ${a.cidr}`), ...routes.filter((r) => r.dev === link.name).map(routeText)];
     if (link.kind === "physical" && lost.length === 0) continue;
-    const what = link.kind === "physical" ? "physical NIC, configured by the distribution" : `${link.infoKind ?? link.kind}, not recreated by this file`;
+    const what =
+      link.kind === "physical"
+        ? "physical NIC, configured by the distribution"
+        : `${link.infoKind ?? link.kind}, not recreated by this file`;
     const port = link.master ? ` (port of ${link.master})` : "";
     notes.push(`# ${link.name}: ${what}${port}${lost.length > 0 ? `; not persisted with it: ${lost.join(", ")}` : ""}`);
   }
@@ -151,7 +152,10 @@ function bridgeStanza(net: THostNetwork, link: TNetworkLink, plan: Plan, exclude
   const opts = link.bridge;
   const firstInet = persistedAddresses(link).find((a) => a.family === "inet" && a.peer === null && isIpPrefix(a.cidr));
   const ports = net.links
-    .filter((l) => l.master === link.name && !exclude.has(l.name) && (plan.created.has(l.name) || BOOT_PORT_KINDS.has(l.kind)) && isIfName(l.name))
+    .filter(
+      (l) =>
+        l.master === link.name && !exclude.has(l.name) && (plan.created.has(l.name) || BOOT_PORT_KINDS.has(l.kind)) && isIfName(l.name),
+    )
     .map((l) => l.name);
   const lines = [`auto ${link.name}`, `iface ${link.name} inet ${firstInet ? "static" : "manual"}`];
   if (firstInet) lines.push(`${INDENT}address ${firstInet.cidr}`);
@@ -159,11 +163,17 @@ function bridgeStanza(net: THostNetwork, link: TNetworkLink, plan: Plan, exclude
   if (opts) {
     lines.push(`${INDENT}bridge_stp ${opts.stp ? "on" : "off"}`);
     const timers: [string, number][] = [];
-    for (const [key, cs] of [["bridge_fd", opts.forwardDelayCs], ["bridge_hello", opts.helloTimeCs], ["bridge_maxage", opts.maxAgeCs]] as const) {
+    for (const [key, cs] of [
+      ["bridge_fd", opts.forwardDelayCs],
+      ["bridge_hello", opts.helloTimeCs],
+      ["bridge_maxage", opts.maxAgeCs],
+    ] as const) {
       if (cs !== null) timers.push([key, cs]);
     }
     if (timers.length > 0) {
-      lines.push(`${INDENT}# bridge-utils takes seconds here; the kernel counts centiseconds (${timers.map(([k, cs]) => `${k} ${cs} cs`).join(", ")}).`);
+      lines.push(
+        `${INDENT}# bridge-utils takes seconds here; the kernel counts centiseconds (${timers.map(([k, cs]) => `${k} ${cs} cs`).join(", ")}).`,
+      );
       for (const [key, cs] of timers) lines.push(`${INDENT}${key} ${centisecondsToSeconds(cs)}`);
     }
     if (opts.vlanFiltering) lines.push(`${INDENT}bridge_vlan_aware yes`);
@@ -180,7 +190,8 @@ function tapStanza(link: TNetworkLink, tun: TTunOptions, plan: Plan): Stanza {
   if (tun.vnetHdr) add.push("vnet_hdr");
   const lines = [`auto ${link.name}`, `iface ${link.name} inet manual`, `${INDENT}pre-up ${add.join(" ")}`];
   // Its bridge (later in the file) enslaves it through bridge_ports.
-  if (link.master !== null && !plan.created.has(link.master)) lines.push(`${INDENT}# was a port of ${quoted(link.master)}, which this file does not create`);
+  if (link.master !== null && !plan.created.has(link.master))
+    lines.push(`${INDENT}# was a port of ${quoted(link.master)}, which this file does not create`);
   if (link.adminUp) lines.push(`${INDENT}up ip link set dev ${link.name} up`);
   lines.push(...addressLines(link, false));
   return { link, lines, closing: [`${INDENT}post-down ip tuntap del dev ${link.name} mode ${tun.mode}`] };
@@ -204,7 +215,8 @@ export function renderInterfaces(net: THostNetwork, exclude: ReadonlySet<string>
   if (stanzas.length === 0) {
     const rules = net.rules.filter((r) => !isDefaultRule(r)).length;
     const devless = routes.filter((r) => r.dev === null).length;
-    if (rules + devless > 0) notes.push(`# ${rules} policy rule(s) and ${devless} device-less route(s) not persisted: no lab link here to carry them.`);
+    if (rules + devless > 0)
+      notes.push(`# ${rules} policy rule(s) and ${devless} device-less route(s) not persisted: no lab link here to carry them.`);
   }
   const header = [
     "# Written by Labdeck when someone writes the Persistence tab's files: the bridges and",
@@ -212,5 +224,9 @@ export function renderInterfaces(net: THostNetwork, exclude: ReadonlySet<string>
     "# rules, so it comes back the same after a reboot. A later change does not rewrite it;",
     "# the Persistence tab says when it is stale. Edits made here are replaced at the next write.",
   ];
-  return [header.join("\n"), ...(notes.length > 0 ? [notes.join("\n")] : []), ...stanzas.map((s) => [...s.lines, ...s.closing].join("\n"))].join("\n\n") + "\n";
+  return (
+    [header.join("\n"), ...(notes.length > 0 ? [notes.join("\n")] : []), ...stanzas.map((s) => [...s.lines, ...s.closing].join("\n"))].join(
+      "\n\n",
+    ) + "\n"
+  );
 }

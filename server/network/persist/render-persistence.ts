@@ -38,7 +38,12 @@ export function renderPersistence(net: THostNetwork, opts: { exclude?: ReadonlyS
   // Unknown firewall (iptables-save could not run): writing an empty rules.v4 would wipe
   // the host's firewall at the next boot, so the file is left as it is.
   if (net.iptables !== null) {
-    files.push({ path: PERSIST_PATHS.rulesV4, content: renderRulesV4(net.iptables), purpose: "iptables filter, nat and mangle rules (netfilter-persistent)", mode: "0640" });
+    files.push({
+      path: PERSIST_PATHS.rulesV4,
+      content: renderRulesV4(net.iptables),
+      purpose: "iptables filter, nat and mangle rules (netfilter-persistent)",
+      mode: "0640",
+    });
   }
   return files;
 }

@@ -12,7 +12,9 @@ import type { TIptables } from "../parse-iptables-save";
 const TABLES = ["filter", "nat", "mangle"] as const;
 
 export function renderRulesV4(ipt: TIptables): string {
-  const out = ["# Written by Labdeck from the host's iptables when the Persistence tab's files are written; restored at boot by netfilter-persistent."];
+  const out = [
+    "# Written by Labdeck from the host's iptables when the Persistence tab's files are written; restored at boot by netfilter-persistent.",
+  ];
   const others = ipt.tables.map((t) => t.name).filter((n) => !(TABLES as readonly string[]).includes(n));
   if (others.length > 0) out.push(`# Not persisted by Labdeck: table(s) ${others.join(", ")}.`);
   for (const name of TABLES) {
@@ -26,7 +28,11 @@ export function renderRulesV4(ipt: TIptables): string {
         // Set behind Labdeck's back (`--comment $'a\rb'`): leaving the rule out would change
         // the firewall at the next boot, writing it would hide a line, so the file is refused.
         const found = unsafeCharIn(line);
-        if (found !== null) throw badInput("rulesV4", `rule ${i + 1} of ${name}/${c.name} on the host holds ${found}; fix or delete it on the host (iptables -D) before writing persistence`);
+        if (found !== null)
+          throw badInput(
+            "rulesV4",
+            `rule ${i + 1} of ${name}/${c.name} on the host holds ${found}; fix or delete it on the host (iptables -D) before writing persistence`,
+          );
         out.push(line);
       });
     }

@@ -5,10 +5,12 @@ import { TABLE_NAME } from "./config-words";
 
 /** Always written, 0 included: a file left from an earlier "1" would otherwise keep forwarding on. */
 export function renderSysctl(net: THostNetwork): string {
-  return [
-    "# Written by Labdeck: IPv4 forwarding as the team applied it (guests reach the outside through this host).",
-    `net.ipv4.ip_forward = ${net.ipForward ? 1 : 0}`,
-  ].join("\n") + "\n";
+  return (
+    [
+      "# Written by Labdeck: IPv4 forwarding as the team applied it (guests reach the outside through this host).",
+      `net.ipv4.ip_forward = ${net.ipForward ? 1 : 0}`,
+    ].join("\n") + "\n"
+  );
 }
 
 /** Ids iproute2 knows without any file; writing them again would only shadow the shipped names. */

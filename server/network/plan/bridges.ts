@@ -15,7 +15,15 @@ type TimerKey = keyof Timers;
 const TIMER_KEYS: TimerKey[] = ["stp", "forwardDelayCs", "helloTimeCs", "maxAgeCs"];
 
 /** What `ip link add ... type bridge` gives when a value is not passed (kernel defaults). */
-const KERNEL_DEFAULTS = { stp: false, forwardDelayCs: 1500, helloTimeCs: 200, maxAgeCs: 2000, ageingTimeCs: 30000, priority: 32768, vlanFiltering: false };
+const KERNEL_DEFAULTS = {
+  stp: false,
+  forwardDelayCs: 1500,
+  helloTimeCs: 200,
+  maxAgeCs: 2000,
+  ageingTimeCs: 30000,
+  priority: 32768,
+  vlanFiltering: false,
+};
 
 function timerArgs(t: Timers): string[] {
   const out: string[] = [];
@@ -80,7 +88,11 @@ function timerSteps(name: string, cur: TBridgeOptions, want: Timers): TPlanStep[
 }
 
 function upStep(name: string, what: string): TPlanStep {
-  return { argv: ["ip", "link", "set", "dev", name, "up"], purpose: `bring ${what} ${name} up`, undo: ["ip", "link", "set", "dev", name, "down"] };
+  return {
+    argv: ["ip", "link", "set", "dev", name, "up"],
+    purpose: `bring ${what} ${name} up`,
+    undo: ["ip", "link", "set", "dev", name, "down"],
+  };
 }
 
 function existingBridge(net: Net, name: string, at: OpAt, field: string) {
@@ -144,7 +156,16 @@ export function planBridgeDelete(net: Net, op: BridgeOp<"bridge.delete">, at: Op
       purpose: `delete bridge ${op.name}`,
       // Brings the bridge back with its timers; ports and addresses return through the
       // undo steps of their own ops, which run after this one in a rollback.
-      undo: ["ip", "link", "add", "name", op.name, "type", "bridge", ...timerArgs({ stp: b.stp, forwardDelayCs: b.forwardDelayCs, helloTimeCs: b.helloTimeCs, maxAgeCs: b.maxAgeCs })],
+      undo: [
+        "ip",
+        "link",
+        "add",
+        "name",
+        op.name,
+        "type",
+        "bridge",
+        ...timerArgs({ stp: b.stp, forwardDelayCs: b.forwardDelayCs, helloTimeCs: b.helloTimeCs, maxAgeCs: b.maxAgeCs }),
+      ],
     },
   ]);
 }
@@ -168,7 +189,9 @@ export function planPortAttach(net: Net, op: BridgeOp<"port.attach">, at: OpAt):
     steps.push(upStep(op.port, "port"));
     setAdminUp(net, op.port, true);
   }
-  return steps.length === 0 ? inPlace(`${op.port} is an up port of bridge ${op.bridge}`) : change(`attach ${op.port} to bridge ${op.bridge}`, steps);
+  return steps.length === 0
+    ? inPlace(`${op.port} is an up port of bridge ${op.bridge}`)
+    : change(`attach ${op.port} to bridge ${op.bridge}`, steps);
 }
 
 export function planPortDetach(net: Net, op: BridgeOp<"port.detach">): OpResult {
@@ -178,6 +201,10 @@ export function planPortDetach(net: Net, op: BridgeOp<"port.detach">): OpResult 
   const from = port.master;
   setMaster(net, op.port, null);
   return change(`detach ${op.port} from ${from}`, [
-    { argv: ["ip", "link", "set", "dev", op.port, "nomaster"], purpose: `detach ${op.port} from ${from}`, undo: ["ip", "link", "set", "dev", op.port, "master", from] },
+    {
+      argv: ["ip", "link", "set", "dev", op.port, "nomaster"],
+      purpose: `detach ${op.port} from ${from}`,
+      undo: ["ip", "link", "set", "dev", op.port, "master", from],
+    },
   ]);
 }

@@ -29,8 +29,24 @@ describe("buildNetworkPlan", () => {
     const r = buildNetworkPlan(net, parse(LAB), ctx);
     const cmds = r.steps.map((s) => s.argv.slice(0, 3).join(" "));
     // ip_forward is already 1 on this host: no sysctl step.
-    expect(cmds.slice(0, 9)).toEqual(["ip link add", "ip link set", "ip tuntap add", "ip link set", "ip link set", "ip addr add", expect.stringMatching(/^sh -c mkdir -p/), "ip route add", "ip rule add"]);
-    expect(cmds.slice(-5)).toEqual(["mkdir -p --", expect.stringMatching(/^sh -c .*iptables-save -c -t "\$t"/), 'sh -c cat > "$1"', `iptables-restore --test ${ctx.workDir}/iptables.rules`, `iptables-restore -c ${ctx.workDir}/iptables.rules`]);
+    expect(cmds.slice(0, 9)).toEqual([
+      "ip link add",
+      "ip link set",
+      "ip tuntap add",
+      "ip link set",
+      "ip link set",
+      "ip addr add",
+      expect.stringMatching(/^sh -c mkdir -p/),
+      "ip route add",
+      "ip rule add",
+    ]);
+    expect(cmds.slice(-5)).toEqual([
+      "mkdir -p --",
+      expect.stringMatching(/^sh -c .*iptables-save -c -t "\$t"/),
+      'sh -c cat > "$1"',
+      `iptables-restore --test ${ctx.workDir}/iptables.rules`,
+      `iptables-restore -c ${ctx.workDir}/iptables.rules`,
+    ]);
     expect(r.ops.map((o) => o.status)).toEqual([...LAB.map((o) => (o.op === "forward.set" ? "in-place" : "change"))]);
     const again = buildNetworkPlan(r.projected, parse(LAB), ctx);
     expect(again.steps).toEqual([]);
@@ -39,7 +55,14 @@ describe("buildNetworkPlan", () => {
   });
 
   it("an empty plan for ops the host already matches", () => {
-    const r = buildNetworkPlan(net, parse([{ op: "bridge.create", name: "br0" }, { op: "nat.remove", source: "10.1.0.0/16", outInterface: "eth0" }]), ctx);
+    const r = buildNetworkPlan(
+      net,
+      parse([
+        { op: "bridge.create", name: "br0" },
+        { op: "nat.remove", source: "10.1.0.0/16", outInterface: "eth0" },
+      ]),
+      ctx,
+    );
     expect(r.steps).toEqual([]);
     expect(r.firewall).toBeNull();
     expect(r.projected).toEqual(net);
@@ -60,7 +83,9 @@ describe("buildNetworkPlan", () => {
       }
       return null;
     };
-    expect(field(() => buildNetworkPlan(net, parse([{ op: "nat.add", source: "10.1.0.0/16", outInterface: "eth0" }]), { workDir: "run/../x" }))).toBe("workDir");
+    expect(
+      field(() => buildNetworkPlan(net, parse([{ op: "nat.add", source: "10.1.0.0/16", outInterface: "eth0" }]), { workDir: "run/../x" })),
+    ).toBe("workDir");
     const bad = { op: "bridge.create", name: "-rf" } as unknown as TNetOp;
     expect(field(() => buildNetworkPlan(net, [parse([{ op: "link.up", name: "eth0" }])[0]!, bad], ctx))).toBe("ops.1.name");
   });
@@ -95,7 +120,11 @@ describe("buildNetworkPlan", () => {
       ctx,
     );
     expect(r.ops.map((o) => o.status)).toEqual(["change", "covered", "change", "covered", "change", "in-place"]);
-    expect(r.ops[1]).toMatchObject({ status: "covered", by: 0, summary: expect.stringMatching(/^bring lab2 up: done by op 1 \(create bridge lab2/) });
+    expect(r.ops[1]).toMatchObject({
+      status: "covered",
+      by: 0,
+      summary: expect.stringMatching(/^bring lab2 up: done by op 1 \(create bridge lab2/),
+    });
     expect(r.ops[3]).toMatchObject({ status: "covered", by: 2 });
     expect(r.ops.map((o) => o.summary).join("\n")).not.toMatch(/lab2.* is already up/);
     // eth0 really is up on the host: that one is "already so".

@@ -138,7 +138,14 @@ export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], 
       const by = coveringOp(current, checked, index, rtTablesFile);
       const earlier = by === null ? undefined : results[by];
       const what = describeOp(op);
-      results.push({ index, status: "covered", by, summary: earlier ? `${what}: done by op ${by === null ? "" : by + 1} (${earlier.summary})` : `${what}: done by an earlier op of this change` });
+      results.push({
+        index,
+        status: "covered",
+        by,
+        summary: earlier
+          ? `${what}: done by op ${by === null ? "" : by + 1} (${earlier.summary})`
+          : `${what}: done by an earlier op of this change`,
+      });
     } else results.push({ index, status: r.status, summary: r.summary });
   });
   const tables = touchedTables(current.iptables, net.iptables);
@@ -146,7 +153,14 @@ export function buildNetworkPlan(current: THostNetwork, ops: readonly TNetOp[], 
   if (tables.length > 0) {
     const restoreText = renderRestore(tables);
     firewall = { tables, restoreText };
-    steps.push(...firewallSteps(workDir, ctx.iptables ?? "iptables", restoreText, tables.map((t) => t.name)));
+    steps.push(
+      ...firewallSteps(
+        workDir,
+        ctx.iptables ?? "iptables",
+        restoreText,
+        tables.map((t) => t.name),
+      ),
+    );
   }
   return { steps, ops: results, projected: ZHostNetwork.parse(net), firewall };
 }

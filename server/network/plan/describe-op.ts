@@ -11,7 +11,12 @@ function route(op: Extract<TNetOp, { op: "route.add" | "route.delete" }>): strin
 }
 
 function ipRule(op: Extract<TNetOp, { op: "iprule.add" | "iprule.delete" }>): string {
-  const sel = [op.from ? `from ${op.from}` : "", op.to ? `to ${op.to}` : "", op.iif ? `iif ${op.iif}` : "", op.fwmark ? `fwmark 0x${op.fwmark.toString(16)}` : ""].filter(Boolean);
+  const sel = [
+    op.from ? `from ${op.from}` : "",
+    op.to ? `to ${op.to}` : "",
+    op.iif ? `iif ${op.iif}` : "",
+    op.fwmark ? `fwmark 0x${op.fwmark.toString(16)}` : "",
+  ].filter(Boolean);
   return `rule ${op.priority}: ${sel.length ? sel.join(" ") : "from all"} lookup ${op.table}`;
 }
 

@@ -23,7 +23,11 @@ export function emptyTable(name: string): TIptablesTable {
 }
 
 export function getTable(ipt: TIptables | null, name: TableName, at: OpAt): TIptablesTable {
-  if (!ipt) throw badInput(at.field("op"), "iptables-save could not run on this host (not root, or iptables missing): the firewall cannot be planned");
+  if (!ipt)
+    throw badInput(
+      at.field("op"),
+      "iptables-save could not run on this host (not root, or iptables missing): the firewall cannot be planned",
+    );
   let table = ipt.tables.find((t) => t.name === name);
   if (!table) {
     // iptables-save lists only tables in use; the first rule creates the table.
@@ -72,6 +76,21 @@ export function tableSignature(table: TIptablesTable): string {
 /** Names that iptables refuses for a user chain: built-in chains and the common targets. */
 export const RESERVED_CHAIN_NAMES = new Set([
   ...new Set(Object.values(BUILTIN_CHAINS).flat()),
-  ...["ACCEPT", "DROP", "RETURN", "QUEUE", "REJECT", "LOG", "NFLOG", "NFQUEUE", "MASQUERADE", "SNAT", "DNAT", "REDIRECT", "MARK", "CONNMARK"],
+  ...[
+    "ACCEPT",
+    "DROP",
+    "RETURN",
+    "QUEUE",
+    "REJECT",
+    "LOG",
+    "NFLOG",
+    "NFQUEUE",
+    "MASQUERADE",
+    "SNAT",
+    "DNAT",
+    "REDIRECT",
+    "MARK",
+    "CONNMARK",
+  ],
   ...["TCPMSS", "CT", "NOTRACK", "TRACE", "CLASSIFY", "TEE", "AUDIT", "CHECKSUM", "SET", "TPROXY"],
 ]);

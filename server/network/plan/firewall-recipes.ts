@@ -26,9 +26,19 @@ export function natRecipe(op: NatOp): RecipeRule[] {
       table: "nat",
       chain: "POSTROUTING",
       place: "end",
-      spec: { source, outInterface: op.outInterface, comment, target: op.toSource ? { kind: "SNAT", toSource: op.toSource } : { kind: "MASQUERADE" } },
+      spec: {
+        source,
+        outInterface: op.outInterface,
+        comment,
+        target: op.toSource ? { kind: "SNAT", toSource: op.toSource } : { kind: "MASQUERADE" },
+      },
     },
-    { table: "filter", chain: "FORWARD", place: "top", spec: { source, outInterface: op.outInterface, comment, target: { kind: "ACCEPT" } } },
+    {
+      table: "filter",
+      chain: "FORWARD",
+      place: "top",
+      spec: { source, outInterface: op.outInterface, comment, target: { kind: "ACCEPT" } },
+    },
     {
       table: "filter",
       chain: "FORWARD",
@@ -58,7 +68,14 @@ export function portForwardRecipe(op: ForwardOp): RecipeRule[] {
       table: "filter",
       chain: "FORWARD",
       place: "top",
-      spec: { destination: op.toAddress, protocol: op.protocol, destinationPort: op.toPort, ctstate: ["NEW", "ESTABLISHED", "RELATED"], comment, target: { kind: "ACCEPT" } },
+      spec: {
+        destination: op.toAddress,
+        protocol: op.protocol,
+        destinationPort: op.toPort,
+        ctstate: ["NEW", "ESTABLISHED", "RELATED"],
+        comment,
+        target: { kind: "ACCEPT" },
+      },
     },
   ];
 }

@@ -60,7 +60,10 @@ export function firewallSteps(workDir: string, family: IptablesFamily, restoreTe
   const restore = `${family}-restore`;
   return [
     { argv: ["mkdir", "-p", "--", workDir], purpose: "make the change's working directory on the host" },
-    { argv: ["sh", "-c", SAVE_SCRIPT[family], "sh", before, ...names], purpose: `save the live ${names.join(", ")} table(s) (with counters) for rollback` },
+    {
+      argv: ["sh", "-c", SAVE_SCRIPT[family], "sh", before, ...names],
+      purpose: `save the live ${names.join(", ")} table(s) (with counters) for rollback`,
+    },
     { argv: ["sh", "-c", 'cat > "$1"', "sh", rules], purpose: "write the new rule set", stdin: restoreText },
     // On the nft backend --test only parses; the checks it skips are made by the plan
     // builder (rule-spec.ts), and the apply below is atomic per table set anyway.

@@ -7,8 +7,14 @@ import { labNatNetwork } from "../fixtures/lab-nat-network";
 
 const ctx = { workDir: "/tmp/labdeck-lab/x/run/network/c1" };
 const net = labNatNetwork();
-const plan = (ops: TNetOpInput[], from = net) => buildNetworkPlan(from, ops.map((o) => ZNetOp.parse(o)), ctx);
-const texts = (ipt: ReturnType<typeof plan>["projected"]["iptables"], table: string, chain: string) => findChain(ipt!, table, chain)?.rules.map((r) => r.text);
+const plan = (ops: TNetOpInput[], from = net) =>
+  buildNetworkPlan(
+    from,
+    ops.map((o) => ZNetOp.parse(o)),
+    ctx,
+  );
+const texts = (ipt: ReturnType<typeof plan>["projected"]["iptables"], table: string, chain: string) =>
+  findChain(ipt!, table, chain)?.rules.map((r) => r.text);
 
 function refusedField(ops: TNetOpInput[], from = net): string | undefined {
   try {
@@ -25,7 +31,9 @@ const NAT_COMMENT = '-m comment --comment "labdeck nat 10.44.0.0/24 via eth0"';
 describe("NAT and port forwards", () => {
   it("adds MASQUERADE with the FORWARD pair at the top, as one rule set written, tested, applied", () => {
     const r = plan([{ op: "nat.add", source: "10.44.0.0/24", outInterface: "eth0" }]);
-    expect(texts(r.projected.iptables, "nat", "POSTROUTING")?.at(-1)).toBe(`-A POSTROUTING -s 10.44.0.0/24 -o eth0 ${NAT_COMMENT} -j MASQUERADE`);
+    expect(texts(r.projected.iptables, "nat", "POSTROUTING")?.at(-1)).toBe(
+      `-A POSTROUTING -s 10.44.0.0/24 -o eth0 ${NAT_COMMENT} -j MASQUERADE`,
+    );
     expect(texts(r.projected.iptables, "filter", "FORWARD")?.slice(0, 2)).toEqual([
       `-A FORWARD -s 10.44.0.0/24 -o eth0 ${NAT_COMMENT} -j ACCEPT`,
       `-A FORWARD -d 10.44.0.0/24 -i eth0 -m conntrack --ctstate RELATED,ESTABLISHED ${NAT_COMMENT} -j ACCEPT`,
@@ -34,10 +42,17 @@ describe("NAT and port forwards", () => {
     const dir = ctx.workDir;
     expect(r.steps).toEqual([
       { argv: ["mkdir", "-p", "--", dir], purpose: expect.any(String) },
-      { argv: ["sh", "-c", expect.stringContaining('iptables-save -c -t "$t"'), "sh", `${dir}/iptables.before`, "filter", "nat"], purpose: expect.any(String) },
+      {
+        argv: ["sh", "-c", expect.stringContaining('iptables-save -c -t "$t"'), "sh", `${dir}/iptables.before`, "filter", "nat"],
+        purpose: expect.any(String),
+      },
       { argv: ["sh", "-c", 'cat > "$1"', "sh", `${dir}/iptables.rules`], purpose: expect.any(String), stdin: r.firewall?.restoreText },
       { argv: ["iptables-restore", "--test", `${dir}/iptables.rules`], purpose: expect.any(String) },
-      { argv: ["iptables-restore", "-c", `${dir}/iptables.rules`], purpose: expect.any(String), undo: ["iptables-restore", "-c", `${dir}/iptables.before`] },
+      {
+        argv: ["iptables-restore", "-c", `${dir}/iptables.rules`],
+        purpose: expect.any(String),
+        undo: ["iptables-restore", "-c", `${dir}/iptables.before`],
+      },
     ]);
     expect(plan([{ op: "nat.add", source: "10.44.0.0/24", outInterface: "eth0" }], r.projected).steps).toEqual([]);
   });
@@ -50,10 +65,19 @@ describe("NAT and port forwards", () => {
   });
 
   it("forwards a host port to a guest with the DNAT and the guest-side accept", () => {
-    const op: TNetOpInput = { op: "portforward.add", protocol: "tcp", hostPort: 8080, inInterface: "eth0", toAddress: "192.168.2.20", toPort: 80 };
+    const op: TNetOpInput = {
+      op: "portforward.add",
+      protocol: "tcp",
+      hostPort: 8080,
+      inInterface: "eth0",
+      toAddress: "192.168.2.20",
+      toPort: 80,
+    };
     const r = plan([op]);
     const c = '-m comment --comment "labdeck portforward tcp 8080 -> 192.168.2.20:80"';
-    expect(texts(r.projected.iptables, "nat", "PREROUTING")?.at(-1)).toBe(`-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 ${c} -j DNAT --to-destination 192.168.2.20:80`);
+    expect(texts(r.projected.iptables, "nat", "PREROUTING")?.at(-1)).toBe(
+      `-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 ${c} -j DNAT --to-destination 192.168.2.20:80`,
+    );
     expect(texts(r.projected.iptables, "filter", "FORWARD")?.[0]).toBe(
       `-A FORWARD -d 192.168.2.20/32 -p tcp -m tcp --dport 80 -m conntrack --ctstate NEW,RELATED,ESTABLISHED ${c} -j ACCEPT`,
     );
@@ -65,14 +89,18 @@ describe("NAT and port forwards", () => {
 
 describe("the restore input", () => {
   it("holds only the touched tables and gives back every untouched rule byte for byte with its counters", () => {
-    const r = plan([{ op: "rule.append", table: "filter", chain: "LAB-IN", rule: { protocol: "tcp", destinationPort: 22, target: { kind: "ACCEPT" } } }]);
+    const r = plan([
+      { op: "rule.append", table: "filter", chain: "LAB-IN", rule: { protocol: "tcp", destinationPort: 22, target: { kind: "ACCEPT" } } },
+    ]);
     const text = r.firewall?.restoreText ?? "";
     expect(text).not.toContain("*nat");
     expect(text).not.toContain("*mangle");
     const back = parseIptablesSave(text);
     const before = net.iptables!.tables.find((t) => t.name === "filter")!;
     const after = back.tables.find((t) => t.name === "filter")!;
-    expect(after.chains.map((c) => [c.name, c.policy, c.packets, c.bytes])).toEqual(before.chains.map((c) => [c.name, c.policy, c.packets, c.bytes]));
+    expect(after.chains.map((c) => [c.name, c.policy, c.packets, c.bytes])).toEqual(
+      before.chains.map((c) => [c.name, c.policy, c.packets, c.bytes]),
+    );
     for (const chain of before.chains) {
       const got = after.chains.find((c) => c.name === chain.name)!.rules;
       const kept = chain.name === "LAB-IN" ? got.slice(0, -1) : got;
@@ -84,8 +112,17 @@ describe("the restore input", () => {
   });
 
   it("uses the host's iptables family", () => {
-    const r = buildNetworkPlan(net, [ZNetOp.parse({ op: "chain.create", table: "nat", chain: "LAB-DNAT" })], { ...ctx, iptables: "iptables-legacy" });
-    expect(r.steps.map((s) => s.argv[0] === "sh" ? s.argv[2] : s.argv[0])).toEqual(["mkdir", expect.stringContaining('iptables-legacy-save -c -t "$t"'), 'cat > "$1"', "iptables-legacy-restore", "iptables-legacy-restore"]);
+    const r = buildNetworkPlan(net, [ZNetOp.parse({ op: "chain.create", table: "nat", chain: "LAB-DNAT" })], {
+      ...ctx,
+      iptables: "iptables-legacy",
+    });
+    expect(r.steps.map((s) => (s.argv[0] === "sh" ? s.argv[2] : s.argv[0]))).toEqual([
+      "mkdir",
+      expect.stringContaining('iptables-legacy-save -c -t "$t"'),
+      'cat > "$1"',
+      "iptables-legacy-restore",
+      "iptables-legacy-restore",
+    ]);
     expect(r.firewall?.restoreText).toContain(":LAB-DNAT - [0:0]");
   });
 });
@@ -110,7 +147,14 @@ describe("rule ops", () => {
 
   it("replaces only when the rule at the position is still the expected one", () => {
     const expectText = "-A LAB-IN -s 192.168.2.66/32 -j RETURN";
-    const op: TNetOpInput = { op: "rule.replace", table: "filter", chain: "LAB-IN", position: 1, expect: expectText, rule: { source: "192.168.2.67", target: { kind: "RETURN" } } };
+    const op: TNetOpInput = {
+      op: "rule.replace",
+      table: "filter",
+      chain: "LAB-IN",
+      position: 1,
+      expect: expectText,
+      rule: { source: "192.168.2.67", target: { kind: "RETURN" } },
+    };
     const r = plan([op]);
     expect(texts(r.projected.iptables, "filter", "LAB-IN")?.[0]).toBe("-A LAB-IN -s 192.168.2.67/32 -j RETURN");
     // Planned again after it ran: in place, not refused for a stale `expect`.
@@ -128,8 +172,12 @@ describe("rule ops", () => {
 
   it("refuses inconsistent rule, chain and policy ops before any step exists", () => {
     expect(refusedField([{ op: "rule.append", table: "filter", chain: "NOPE", rule: accept22 }])).toBe("ops.0.chain");
-    expect(refusedField([{ op: "rule.append", table: "filter", chain: "FORWARD", rule: { target: { kind: "chain", chain: "LAB-MISSING" } } }])).toBe("ops.0.rule.target.chain");
-    expect(refusedField([{ op: "rule.append", table: "filter", chain: "FORWARD", rule: { target: { kind: "MASQUERADE" } } }])).toBe("ops.0.rule.target.kind");
+    expect(
+      refusedField([{ op: "rule.append", table: "filter", chain: "FORWARD", rule: { target: { kind: "chain", chain: "LAB-MISSING" } } }]),
+    ).toBe("ops.0.rule.target.chain");
+    expect(refusedField([{ op: "rule.append", table: "filter", chain: "FORWARD", rule: { target: { kind: "MASQUERADE" } } }])).toBe(
+      "ops.0.rule.target.kind",
+    );
     expect(refusedField([{ op: "chain.delete", table: "filter", chain: "LAB-IN" }])).toBe("ops.0.chain");
     expect(refusedField([{ op: "chain.delete", table: "filter", chain: "INPUT" }])).toBe("ops.0.chain");
     expect(refusedField([{ op: "chain.create", table: "filter", chain: "LOG" }])).toBe("ops.0.chain");
@@ -145,7 +193,13 @@ describe("rule ops", () => {
     ]);
     expect(r.firewall?.restoreText).toContain(":LAB-FWD - [0:0]\n");
     expect(r.firewall?.restoreText).toContain("\n-A FORWARD -i br0 -j LAB-FWD\n");
-    const gone = plan([{ op: "rule.delete", table: "filter", chain: "FORWARD", text: "-A FORWARD -i br0 -j LAB-FWD" }, { op: "chain.delete", table: "filter", chain: "LAB-FWD" }], r.projected);
+    const gone = plan(
+      [
+        { op: "rule.delete", table: "filter", chain: "FORWARD", text: "-A FORWARD -i br0 -j LAB-FWD" },
+        { op: "chain.delete", table: "filter", chain: "LAB-FWD" },
+      ],
+      r.projected,
+    );
     expect(gone.projected.iptables).toEqual(net.iptables);
   });
 

@@ -88,7 +88,11 @@ export function planFirewallOp(net: Net, op: FirewallOp, at: OpAt): OpResult {
         insertRule(chain, rule, chain.rules.length);
         return changed(`append to ${where}: ${rule.text}`);
       }
-      if (op.position > chain.rules.length + 1) throw badInput(at.field("position"), `${where} has ${chain.rules.length} rule(s): the position can be at most ${chain.rules.length + 1}`);
+      if (op.position > chain.rules.length + 1)
+        throw badInput(
+          at.field("position"),
+          `${where} has ${chain.rules.length} rule(s): the position can be at most ${chain.rules.length + 1}`,
+        );
       // Already elsewhere in the chain: moved, so the chain holds it once, where asked
       // (at most at the end: "after the last rule" of a chain that has it is the last rule).
       const position = i >= 0 ? Math.min(op.position, chain.rules.length) : op.position;
@@ -147,7 +151,8 @@ export function planFirewallOp(net: Net, op: FirewallOp, at: OpAt): OpResult {
     case "policy.set": {
       const chain = getChain(getTable(net.iptables, op.table, at), op.chain, at);
       if (!chain.builtin) throw badInput(at.field("chain"), `${op.chain} is a user chain: only built-in chains have a policy`);
-      if (op.table === "nat" && op.policy === "DROP") throw badInput(at.field("policy"), "the nat table does not filter: its policies stay ACCEPT");
+      if (op.table === "nat" && op.policy === "DROP")
+        throw badInput(at.field("policy"), "the nat table does not filter: its policies stay ACCEPT");
       if (chain.policy === op.policy) return inPlace(`${op.table} ${op.chain} policy is ${op.policy}`);
       chain.policy = op.policy;
       return changed(`set the policy of ${op.table} ${op.chain} to ${op.policy}`);

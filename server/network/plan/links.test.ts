@@ -7,7 +7,12 @@ import { labNatNetwork } from "../fixtures/lab-nat-network";
 
 const ctx = { workDir: "/tmp/labdeck-lab/x/run/network/c1" };
 const net = labNatNetwork();
-const plan = (ops: TNetOpInput[], from = net) => buildNetworkPlan(from, ops.map((o) => ZNetOp.parse(o)), ctx);
+const plan = (ops: TNetOpInput[], from = net) =>
+  buildNetworkPlan(
+    from,
+    ops.map((o) => ZNetOp.parse(o)),
+    ctx,
+  );
 const argvs = (ops: TNetOpInput[], from = net) => plan(ops, from).steps.map((s) => s.argv.join(" "));
 
 function refusedField(ops: TNetOpInput[]): string | undefined {
@@ -24,13 +29,36 @@ describe("bridges", () => {
   it("creates a bridge with every timer, brings it up, and projects it", () => {
     const r = plan([{ op: "bridge.create", name: "br1", stp: true, forwardDelayCs: 400 }]);
     expect(r.steps.map((s) => s.argv)).toEqual([
-      ["ip", "link", "add", "name", "br1", "type", "bridge", "stp_state", "1", "forward_delay", "400", "hello_time", "200", "max_age", "2000"],
+      [
+        "ip",
+        "link",
+        "add",
+        "name",
+        "br1",
+        "type",
+        "bridge",
+        "stp_state",
+        "1",
+        "forward_delay",
+        "400",
+        "hello_time",
+        "200",
+        "max_age",
+        "2000",
+      ],
       ["ip", "link", "set", "dev", "br1", "up"],
     ]);
     expect(r.steps[0]?.undo).toEqual(["ip", "link", "del", "dev", "br1"]);
-    expect(r.projected.bridges.find((b) => b.name === "br1")?.options).toMatchObject({ stp: true, forwardDelayCs: 400, helloTimeCs: 200, maxAgeCs: 2000 });
+    expect(r.projected.bridges.find((b) => b.name === "br1")?.options).toMatchObject({
+      stp: true,
+      forwardDelayCs: 400,
+      helloTimeCs: 200,
+      maxAgeCs: 2000,
+    });
     expect(r.projected.links.find((l) => l.name === "br1")).toMatchObject({ kind: "bridge", adminUp: true });
-    expect(r.ops).toEqual([{ index: 0, status: "change", summary: "create bridge br1 with stp on, forward_delay 400, hello_time 200, max_age 2000" }]);
+    expect(r.ops).toEqual([
+      { index: 0, status: "change", summary: "create bridge br1 with stp on, forward_delay 400, hello_time 200, max_age 2000" },
+    ]);
     expect(plan([{ op: "bridge.create", name: "br1", stp: true, forwardDelayCs: 400 }], r.projected).steps).toEqual([]);
   });
 
@@ -95,12 +123,19 @@ describe("ports", () => {
     expect(refusedField([{ op: "port.attach", port: "tap0", bridge: "br9" }])).toBe("ops.0.bridge");
     expect(refusedField([{ op: "port.attach", port: "eth0", bridge: "tap1" }])).toBe("ops.0.bridge");
     expect(refusedField([{ op: "port.attach", port: "tap9", bridge: "br0" }])).toBe("ops.0.port");
-    expect(refusedField([{ op: "bridge.create", name: "br1" }, { op: "port.attach", port: "br1", bridge: "br0" }])).toBe("ops.1.port");
+    expect(
+      refusedField([
+        { op: "bridge.create", name: "br1" },
+        { op: "port.attach", port: "br1", bridge: "br0" },
+      ]),
+    ).toBe("ops.1.port");
   });
 
   it("detaches with the old master as undo; a free or missing port is in place", () => {
     const r = plan([{ op: "port.detach", port: "vlab0" }]);
-    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([["ip link set dev vlab0 nomaster", "ip link set dev vlab0 master br0"]]);
+    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([
+      ["ip link set dev vlab0 nomaster", "ip link set dev vlab0 master br0"],
+    ]);
     expect(plan([{ op: "port.detach", port: "eth0" }]).steps).toEqual([]);
     expect(plan([{ op: "port.detach", port: "nope" }]).steps).toEqual([]);
   });
@@ -114,7 +149,10 @@ describe("taps, links, addresses, forwarding", () => {
       "ip link set dev tap5 up",
       "ip link set dev tap5 master br0",
     ]);
-    expect(r.projected.taps.find((t) => t.name === "tap5")).toMatchObject({ bridge: "br0", options: { mode: "tap", persist: true, user: "nobody" } });
+    expect(r.projected.taps.find((t) => t.name === "tap5")).toMatchObject({
+      bridge: "br0",
+      options: { mode: "tap", persist: true, user: "nobody" },
+    });
     expect(plan([{ op: "tap.create", name: "tap5", user: "nobody", bridge: "br0" }], r.projected).steps).toEqual([]);
   });
 
@@ -129,22 +167,33 @@ describe("taps, links, addresses, forwarding", () => {
 
   it("deletes a TAP with a re-create as undo", () => {
     const r = plan([{ op: "tap.delete", name: "tap1" }]);
-    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([["ip link del dev tap1", "ip tuntap add dev tap1 mode tap user nobody group nogroup"]]);
+    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([
+      ["ip link del dev tap1", "ip tuntap add dev tap1 mode tap user nobody group nogroup"],
+    ]);
     expect(r.projected.bridges.find((b) => b.name === "br0")?.ports.map((p) => p.name)).not.toContain("tap1");
   });
 
   it("adds an address once, with its connected route; refuses a missing link", () => {
     const r = plan([{ op: "address.add", dev: "tap1", cidr: "10.44.0.1/24" }]);
-    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([["ip addr add 10.44.0.1/24 dev tap1", "ip addr del 10.44.0.1/24 dev tap1"]]);
+    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([
+      ["ip addr add 10.44.0.1/24 dev tap1", "ip addr del 10.44.0.1/24 dev tap1"],
+    ]);
     expect(plan([{ op: "address.add", dev: "br0", cidr: "192.168.2.1/24" }]).steps).toEqual([]);
     expect(refusedField([{ op: "address.add", dev: "nope0", cidr: "10.0.0.1/24" }])).toBe("ops.0.dev");
     const up = plan([{ op: "address.add", dev: "up2", cidr: "10.45.0.1/24" }]).projected;
-    expect(up.routes.find((x) => x.dst === "10.45.0.0/24")).toMatchObject({ dev: "up2", protocol: "kernel", prefsrc: "10.45.0.1", table: "main" });
+    expect(up.routes.find((x) => x.dst === "10.45.0.0/24")).toMatchObject({
+      dev: "up2",
+      protocol: "kernel",
+      prefsrc: "10.45.0.1",
+      table: "main",
+    });
   });
 
   it("removes an address with its kernel routes", () => {
     const r = plan([{ op: "address.delete", dev: "br0", cidr: "192.168.2.1/24" }]);
-    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([["ip addr del 192.168.2.1/24 dev br0", "ip addr add 192.168.2.1/24 dev br0"]]);
+    expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([
+      ["ip addr del 192.168.2.1/24 dev br0", "ip addr add 192.168.2.1/24 dev br0"],
+    ]);
     expect(r.projected.routes.filter((x) => x.prefsrc === "192.168.2.1")).toEqual([]);
     // The static route of table 100 through br0 is not the address's: it stays.
     expect(r.projected.routesByTable["100"]?.map((x) => x.dst)).toEqual(["default", "192.168.2.0/24"]);
@@ -162,7 +211,13 @@ describe("taps, links, addresses, forwarding", () => {
   it("sets ip_forward with the previous value as undo", () => {
     expect(plan([{ op: "forward.set", enabled: true }]).steps).toEqual([]);
     const r = plan([{ op: "forward.set", enabled: false }]);
-    expect(r.steps).toEqual([{ argv: ["sysctl", "-w", "net.ipv4.ip_forward=0"], purpose: "turn IPv4 forwarding off", undo: ["sysctl", "-w", "net.ipv4.ip_forward=1"] }]);
+    expect(r.steps).toEqual([
+      {
+        argv: ["sysctl", "-w", "net.ipv4.ip_forward=0"],
+        purpose: "turn IPv4 forwarding off",
+        undo: ["sysctl", "-w", "net.ipv4.ip_forward=1"],
+      },
+    ]);
     expect(r.projected.ipForward).toBe(false);
   });
 });

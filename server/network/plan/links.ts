@@ -44,7 +44,11 @@ export function planAddress(net: Net, op: LinkOp<"address.add" | "address.delete
   if (adding) addAddress(net, op.dev, op.cidr);
   else removeAddress(net, op.dev, op.cidr);
   return change(`${adding ? "add" : "remove"} ${op.cidr} ${adding ? "to" : "from"} ${op.dev}`, [
-    { argv: adding ? add : del, purpose: `${adding ? "add address" : "remove address"} ${op.cidr} ${adding ? "to" : "from"} ${op.dev}`, undo: adding ? del : add },
+    {
+      argv: adding ? add : del,
+      purpose: `${adding ? "add address" : "remove address"} ${op.cidr} ${adding ? "to" : "from"} ${op.dev}`,
+      undo: adding ? del : add,
+    },
   ]);
 }
 
@@ -68,18 +72,32 @@ export function planTapCreate(net: Net, op: LinkOp<"tap.create">, at: OpAt): OpR
   if (existing && existing.kind !== "tap") throw badInput(at.field("name"), `${op.name} exists and is a ${existing.kind}, not a TAP`);
   if (op.bridge !== undefined) {
     const br = findLink(net, op.bridge);
-    if (!br || br.kind !== "bridge") throw badInput(at.field("bridge"), br ? `${op.bridge} is a ${br.kind}, not a bridge` : `bridge ${op.bridge} does not exist`);
+    if (!br || br.kind !== "bridge")
+      throw badInput(at.field("bridge"), br ? `${op.bridge} is a ${br.kind}, not a bridge` : `bridge ${op.bridge} does not exist`);
   }
   const steps: TPlanStep[] = [];
   if (existing) {
     const tun = existing.tun;
-    for (const [field, want, have] of [["user", op.user, tun?.user ?? null], ["group", op.group, tun?.group ?? null]] as const) {
+    for (const [field, want, have] of [
+      ["user", op.user, tun?.user ?? null],
+      ["group", op.group, tun?.group ?? null],
+    ] as const) {
       if (!ownerMatches(want, have)) {
-        throw badInput(at.field(field), `TAP ${op.name} exists with ${field} ${have ?? "(none)"}; an owner cannot be changed in place: delete the TAP first`);
+        throw badInput(
+          at.field(field),
+          `TAP ${op.name} exists with ${field} ${have ?? "(none)"}; an owner cannot be changed in place: delete the TAP first`,
+        );
       }
     }
   } else {
-    const tun: TTunOptions = { mode: "tap", persist: true, multiQueue: false, vnetHdr: false, user: op.user ?? null, group: op.group ?? null };
+    const tun: TTunOptions = {
+      mode: "tap",
+      persist: true,
+      multiQueue: false,
+      vnetHdr: false,
+      user: op.user ?? null,
+      group: op.group ?? null,
+    };
     steps.push({
       argv: ["ip", "tuntap", "add", "dev", op.name, "mode", "tap", ...ownerArgs(op.user, op.group)],
       purpose: `create persistent TAP ${op.name}${op.user ? ` owned by ${op.user}` : ""}`,
@@ -89,7 +107,11 @@ export function planTapCreate(net: Net, op: LinkOp<"tap.create">, at: OpAt): OpR
   }
   const link = findLink(net, op.name);
   if (link && !link.adminUp) {
-    steps.push({ argv: ["ip", "link", "set", "dev", op.name, "up"], purpose: `bring TAP ${op.name} up`, ...(existing ? { undo: ["ip", "link", "set", "dev", op.name, "down"] } : {}) });
+    steps.push({
+      argv: ["ip", "link", "set", "dev", op.name, "up"],
+      purpose: `bring TAP ${op.name} up`,
+      ...(existing ? { undo: ["ip", "link", "set", "dev", op.name, "down"] } : {}),
+    });
     setAdminUp(net, op.name, true);
   }
   if (link && op.bridge !== undefined && link.master !== op.bridge) {
@@ -126,5 +148,7 @@ export function planForward(net: Net, op: LinkOp<"forward.set">): OpResult {
   if (net.ipForward === op.enabled) return inPlace(`IPv4 forwarding is already ${word}`);
   net.ipForward = op.enabled;
   const set = (on: boolean) => ["sysctl", "-w", `net.ipv4.ip_forward=${on ? 1 : 0}`];
-  return change(`turn IPv4 forwarding ${word}`, [{ argv: set(op.enabled), purpose: `turn IPv4 forwarding ${word}`, undo: set(!op.enabled) }]);
+  return change(`turn IPv4 forwarding ${word}`, [
+    { argv: set(op.enabled), purpose: `turn IPv4 forwarding ${word}`, undo: set(!op.enabled) },
+  ]);
 }

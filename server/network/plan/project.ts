@@ -80,7 +80,8 @@ function addressRoutes(dev: string, address: string, length: number, up: boolean
   const kernel = { family: "inet" as const, gateway: null, dev, protocol: "kernel", metric: null, prefsrc: address, flags: [] };
   const out: TRoute[] = [{ ...kernel, table: "local", tableId: 255, dst: address, type: "local", scope: "host" }];
   if (!up) return out;
-  if (length < 32) out.push({ ...kernel, table: "main", tableId: 254, dst: `${numberToIpv4(p.network)}/${length}`, type: "unicast", scope: "link" });
+  if (length < 32)
+    out.push({ ...kernel, table: "main", tableId: 254, dst: `${numberToIpv4(p.network)}/${length}`, type: "unicast", scope: "link" });
   if (length < 31) {
     const broadcast = (p.network | (0xffffffff >>> length)) >>> 0;
     out.push({ ...kernel, table: "local", tableId: 255, dst: numberToIpv4(broadcast), type: "broadcast", scope: "link" });
@@ -89,13 +90,16 @@ function addressRoutes(dev: string, address: string, length: number, up: boolean
 }
 
 function sameRoute(a: TRoute, b: TRoute): boolean {
-  return a.tableId === b.tableId && a.type === b.type && a.dst === b.dst && a.dev === b.dev && a.gateway === b.gateway && a.metric === b.metric;
+  return (
+    a.tableId === b.tableId && a.type === b.type && a.dst === b.dst && a.dev === b.dev && a.gateway === b.gateway && a.metric === b.metric
+  );
 }
 
 function addAddressRoutes(net: Net, link: TNetworkLink): void {
   for (const a of link.addresses) {
     if (a.family !== "inet") continue;
-    for (const r of addressRoutes(link.name, a.address, a.prefixLength, link.adminUp)) if (!net.routes.some((x) => sameRoute(x, r))) net.routes.push(r);
+    for (const r of addressRoutes(link.name, a.address, a.prefixLength, link.adminUp))
+      if (!net.routes.some((x) => sameRoute(x, r))) net.routes.push(r);
   }
   rebuildRoutesByTable(net);
 }
@@ -122,7 +126,16 @@ export function addAddress(net: Net, dev: string, cidr: string): void {
   const link = findLink(net, dev);
   if (!link) return;
   const [address = "", len = "32"] = cidr.split("/");
-  link.addresses.push({ family: "inet", address, prefixLength: Number(len), cidr, scope: "global", label: dev, broadcast: null, peer: null });
+  link.addresses.push({
+    family: "inet",
+    address,
+    prefixLength: Number(len),
+    cidr,
+    scope: "global",
+    label: dev,
+    broadcast: null,
+    peer: null,
+  });
   addAddressRoutes(net, link);
 }
 

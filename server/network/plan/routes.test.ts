@@ -6,7 +6,12 @@ import { labNatNetwork } from "../fixtures/lab-nat-network";
 
 const ctx = { workDir: "/tmp/labdeck-lab/x/run/network/c1" };
 const net = labNatNetwork();
-const plan = (ops: TNetOpInput[], from = net) => buildNetworkPlan(from, ops.map((o) => ZNetOp.parse(o)), ctx);
+const plan = (ops: TNetOpInput[], from = net) =>
+  buildNetworkPlan(
+    from,
+    ops.map((o) => ZNetOp.parse(o)),
+    ctx,
+  );
 const pairs = (ops: TNetOpInput[], from = net) => plan(ops, from).steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")]);
 
 function refusedField(ops: TNetOpInput[]): string | undefined {
@@ -26,7 +31,11 @@ describe("routes", () => {
     expect(r.steps.map((s) => [s.argv.join(" "), s.undo?.join(" ")])).toEqual([
       ["ip route add 10.60.0.0/24 via 10.99.0.2 table 100", "ip route del 10.60.0.0/24 via 10.99.0.2 table 100"],
     ]);
-    expect(r.projected.routesByTable["100"]?.find((x) => x.dst === "10.60.0.0/24")).toMatchObject({ gateway: "10.99.0.2", dev: "up2", tableId: 100 });
+    expect(r.projected.routesByTable["100"]?.find((x) => x.dst === "10.60.0.0/24")).toMatchObject({
+      gateway: "10.99.0.2",
+      dev: "up2",
+      tableId: 100,
+    });
     expect(plan([op], r.projected).steps).toEqual([]);
   });
 
@@ -36,7 +45,9 @@ describe("routes", () => {
     expect(plan([{ op: "route.add", table: "main", dst: "192.168.2.0/24", dev: "br0" }]).steps).toEqual([]);
     expect(refusedField([{ op: "route.add", table: 100, dst: "default", via: "10.99.0.3" }])).toBe("ops.0.dst");
     // Another metric is another route for the kernel.
-    expect(pairs([{ op: "route.add", dst: "172.16.5.0/24", via: "10.99.0.2", metric: 60 }])[0]?.[0]).toBe("ip route add 172.16.5.0/24 via 10.99.0.2 metric 60 table 254");
+    expect(pairs([{ op: "route.add", dst: "172.16.5.0/24", via: "10.99.0.2", metric: 60 }])[0]?.[0]).toBe(
+      "ip route add 172.16.5.0/24 via 10.99.0.2 metric 60 table 254",
+    );
   });
 
   it("refuses devices and gateways the kernel would refuse at that point of the list", () => {
@@ -83,7 +94,12 @@ describe("routes", () => {
     expect(forgotten.projected.rtTables).not.toContainEqual({ id: 100, name: "lab" });
     expect(Object.keys(forgotten.projected.routesByTable)).toContain("100");
     expect(plan([{ op: "rttable.delete", id: 100, name: "lab" }]).ops[0]).toMatchObject({ status: "in-place" });
-    expect(refusedField([{ op: "rttable.add", id: 100, name: "lab" }, { op: "rttable.add", id: 100, name: "lab2" }])).toBe("ops.1.id");
+    expect(
+      refusedField([
+        { op: "rttable.add", id: 100, name: "lab" },
+        { op: "rttable.add", id: 100, name: "lab2" },
+      ]),
+    ).toBe("ops.1.id");
   });
 });
 
@@ -97,7 +113,10 @@ describe("policy rules", () => {
   it("adds and deletes rules with each other as undo", () => {
     const add = pairs([{ op: "iprule.add", priority: 900, from: "10.9.9.9", to: "10.1.0.0/16", iif: "br0", fwmark: 10, table: 100 }]);
     expect(add).toEqual([
-      ["ip rule add priority 900 from 10.9.9.9 to 10.1.0.0/16 iif br0 fwmark 0xa lookup 100", "ip rule del priority 900 from 10.9.9.9 to 10.1.0.0/16 iif br0 fwmark 0xa lookup 100"],
+      [
+        "ip rule add priority 900 from 10.9.9.9 to 10.1.0.0/16 iif br0 fwmark 0xa lookup 100",
+        "ip rule del priority 900 from 10.9.9.9 to 10.1.0.0/16 iif br0 fwmark 0xa lookup 100",
+      ],
     ]);
     expect(pairs([{ op: "iprule.delete", priority: 1000, from: "192.168.2.10", table: 100 }])).toEqual([
       ["ip rule del priority 1000 from 192.168.2.10 lookup 100", "ip rule add priority 1000 from 192.168.2.10 lookup 100"],

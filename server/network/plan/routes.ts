@@ -40,7 +40,10 @@ function gatewayDev(net: Net, gw: string, table: number, dev: string | undefined
   return best?.dev ?? null;
 }
 
-function routeArgs(r: { dst: string; via?: string | null; dev?: string | null; src?: string | null; metric?: number | null }, table: number): string[] {
+function routeArgs(
+  r: { dst: string; via?: string | null; dev?: string | null; src?: string | null; metric?: number | null },
+  table: number,
+): string[] {
   return [
     r.dst,
     ...(r.via ? ["via", r.via] : []),
@@ -69,7 +72,8 @@ export function planRouteAdd(net: Net, op: RouteOp<"route.add">, at: OpAt): OpRe
   let dev = op.dev ?? null;
   if (op.via) {
     const through = gatewayDev(net, op.via, table, op.dev);
-    if (!through) throw badInput(at.field("via"), `gateway ${op.via} is not on a network directly connected${op.dev ? ` to ${op.dev}` : ""}`);
+    if (!through)
+      throw badInput(at.field("via"), `gateway ${op.via} is not on a network directly connected${op.dev ? ` to ${op.dev}` : ""}`);
     dev = through;
   }
   if (op.src && !net.links.some((l) => l.addresses.some((a) => a.address === op.src))) {
@@ -78,11 +82,16 @@ export function planRouteAdd(net: Net, op: RouteOp<"route.add">, at: OpAt): OpRe
   // ip prints no metric for 0: both mean the same route.
   const metric = op.metric ? op.metric : null;
   const sameKey = net.routes.filter((r) => r.family === "inet" && r.tableId === table && r.dst === dst && r.metric === metric);
-  const equal = sameKey.find((r) => r.type === "unicast" && r.gateway === (op.via ?? null) && r.dev === dev && (!op.src || r.prefsrc === op.src));
+  const equal = sameKey.find(
+    (r) => r.type === "unicast" && r.gateway === (op.via ?? null) && r.dev === dev && (!op.src || r.prefsrc === op.src),
+  );
   if (equal) return inPlace(`route ${describeRoute({ dst, via: op.via, dev }, label)} exists`);
   const other = sameKey[0];
   if (other) {
-    throw badInput(at.field("dst"), `table ${label} already has a ${other.type} route to ${dst}${metric ? ` metric ${metric}` : ""} (${describeRoute({ dst, via: other.gateway, dev: other.dev }, label)}): delete it first`);
+    throw badInput(
+      at.field("dst"),
+      `table ${label} already has a ${other.type} route to ${dst}${metric ? ` metric ${metric}` : ""} (${describeRoute({ dst, via: other.gateway, dev: other.dev }, label)}): delete it first`,
+    );
   }
   const spec = { dst, via: op.via, dev: op.dev, src: op.src, metric };
   addRoute(net, {
@@ -100,7 +109,11 @@ export function planRouteAdd(net: Net, op: RouteOp<"route.add">, at: OpAt): OpRe
     flags: [],
   });
   return change(`add route ${describeRoute({ dst, via: op.via, dev }, label)}`, [
-    { argv: ["ip", "route", "add", ...routeArgs(spec, table)], purpose: `add route ${describeRoute(spec, label)}`, undo: ["ip", "route", "del", ...routeArgs(spec, table)] },
+    {
+      argv: ["ip", "route", "add", ...routeArgs(spec, table)],
+      purpose: `add route ${describeRoute(spec, label)}`,
+      undo: ["ip", "route", "del", ...routeArgs(spec, table)],
+    },
   ]);
 }
 
@@ -174,7 +187,16 @@ function ruleArgs(k: RuleKey): string[] {
 
 function findRule(net: Net, k: RuleKey): TRoutingRule | undefined {
   return net.rules.find(
-    (r) => r.priority === k.priority && !r.not && r.action === "lookup" && r.from === k.from && r.to === k.to && r.iif === k.iif && r.oif === null && r.fwmark === k.fwmark && r.tableId === k.table,
+    (r) =>
+      r.priority === k.priority &&
+      !r.not &&
+      r.action === "lookup" &&
+      r.from === k.from &&
+      r.to === k.to &&
+      r.iif === k.iif &&
+      r.oif === null &&
+      r.fwmark === k.fwmark &&
+      r.tableId === k.table,
   );
 }
 
@@ -190,7 +212,18 @@ export function planIpRule(net: Net, op: RouteOp<"iprule.add" | "iprule.delete">
   const del = ["ip", "rule", "del", ...ruleArgs(k)];
   if (op.op === "iprule.add") {
     if (found) return inPlace(`${text} exists`);
-    addRule(net, { priority: k.priority, not: false, from: k.from, to: k.to, iif: k.iif, oif: null, fwmark: k.fwmark, table: tableLabel(net, k.table), tableId: k.table, action: "lookup" });
+    addRule(net, {
+      priority: k.priority,
+      not: false,
+      from: k.from,
+      to: k.to,
+      iif: k.iif,
+      oif: null,
+      fwmark: k.fwmark,
+      table: tableLabel(net, k.table),
+      tableId: k.table,
+      action: "lookup",
+    });
     return change(`add ${text}`, [{ argv: add, purpose: `add policy ${text}`, undo: del }]);
   }
   if (!found) return inPlace(`no ${text}`);
@@ -223,10 +256,18 @@ export function planRtTable(net: Net, op: RouteOp<"rttable.add" | "rttable.delet
     if (byId) throw badInput(at.field("id"), `table ${op.id} is already named "${byId.name}"`);
     net.rtTables.push({ id: op.id, name: op.name });
     relabel(net, op.id);
-    return { status: "change", summary: `name table ${op.id} "${op.name}"`, steps: [{ argv: add, purpose: `name routing table ${op.id} "${op.name}" in ${file}`, undo: remove }] };
+    return {
+      status: "change",
+      summary: `name table ${op.id} "${op.name}"`,
+      steps: [{ argv: add, purpose: `name routing table ${op.id} "${op.name}" in ${file}`, undo: remove }],
+    };
   }
   if (!byName) return inPlace(`no table named "${op.name}"`);
   net.rtTables = net.rtTables.filter((t) => t !== byName);
   relabel(net, op.id);
-  return { status: "change", summary: `forget the name "${op.name}" of table ${op.id}`, steps: [{ argv: remove, purpose: `remove the name "${op.name}" of table ${op.id} from ${file}`, undo: add }] };
+  return {
+    status: "change",
+    summary: `forget the name "${op.name}" of table ${op.id}`,
+    steps: [{ argv: remove, purpose: `remove the name "${op.name}" of table ${op.id} from ${file}`, undo: add }],
+  };
 }

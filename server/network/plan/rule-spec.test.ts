@@ -48,7 +48,9 @@ describe("checkSpec refuses what iptables or the kernel would", () => {
   it("accepts what iptables accepts", () => {
     expect(refusal(filter, "FORWARD", { target: { kind: "chain", chain: "LABX", goto: true } })).toBeNull();
     expect(refusal(nat, "POSTROUTING", { source: "10.0.0.0/8", target: { kind: "SNAT", toSource: "10.203.0.2" } })).toBeNull();
-    expect(refusal(nat, "OUTPUT", { protocol: "tcp", destinationPort: 80, target: { kind: "DNAT", toDestination: "10.0.0.2", toPort: 8080 } })).toBeNull();
+    expect(
+      refusal(nat, "OUTPUT", { protocol: "tcp", destinationPort: 80, target: { kind: "DNAT", toDestination: "10.0.0.2", toPort: 8080 } }),
+    ).toBeNull();
     expect(refusal(filter, "FORWARD", { protocol: "tcp", target: { kind: "REJECT", with: "tcp-reset" } })).toBeNull();
   });
 });

@@ -38,7 +38,12 @@ function targetTokens(t: TRuleSpec["target"]): string[] {
     case "LOG": {
       const level = t.level === undefined ? DEFAULT_LOG_LEVEL : (LOG_LEVELS[t.level] ?? DEFAULT_LOG_LEVEL);
       // iptables refuses an empty prefix; the editor's empty field means "no prefix".
-      return ["-j", "LOG", ...(t.prefix ? ["--log-prefix", saveString(t.prefix)] : []), ...(level === DEFAULT_LOG_LEVEL ? [] : ["--log-level", String(level)])];
+      return [
+        "-j",
+        "LOG",
+        ...(t.prefix ? ["--log-prefix", saveString(t.prefix)] : []),
+        ...(level === DEFAULT_LOG_LEVEL ? [] : ["--log-level", String(level)]),
+      ];
     }
     case "SNAT":
       return ["-j", "SNAT", "--to-source", t.toSource];
@@ -72,7 +77,11 @@ export function specToRule(chain: string, spec: TRuleSpec): TIptablesRule {
   return parseRule(renderSpec(chain, spec));
 }
 
-const NAT_HOOKS: Record<string, readonly string[]> = { MASQUERADE: ["POSTROUTING"], SNAT: ["POSTROUTING", "INPUT"], DNAT: ["PREROUTING", "OUTPUT"] };
+const NAT_HOOKS: Record<string, readonly string[]> = {
+  MASQUERADE: ["POSTROUTING"],
+  SNAT: ["POSTROUTING", "INPUT"],
+  DNAT: ["PREROUTING", "OUTPUT"],
+};
 const NO_IN = new Set(["OUTPUT", "POSTROUTING"]);
 const NO_OUT = new Set(["PREROUTING", "INPUT"]);
 
@@ -99,8 +108,10 @@ export function checkSpec(table: TIptablesTable, chain: string, spec: TRuleSpec,
     if (table.name !== "nat") throw badInput(f("target.kind"), `${t.kind} belongs in the nat table`);
     if (builtin && !hooks.includes(chain)) throw badInput(f("target.kind"), `${t.kind} works only in ${hooks.join(" or ")}`);
   }
-  if (table.name === "nat" && (t.kind === "DROP" || t.kind === "REJECT")) throw badInput(f("target.kind"), "the nat table does not filter: use the filter table");
-  if (t.kind === "REJECT" && t.with === "tcp-reset" && spec.protocol !== "tcp") throw badInput(f("target.with"), "tcp-reset needs protocol tcp");
+  if (table.name === "nat" && (t.kind === "DROP" || t.kind === "REJECT"))
+    throw badInput(f("target.kind"), "the nat table does not filter: use the filter table");
+  if (t.kind === "REJECT" && t.with === "tcp-reset" && spec.protocol !== "tcp")
+    throw badInput(f("target.with"), "tcp-reset needs protocol tcp");
   if (t.kind === "chain") {
     const target = table.chains.find((c) => c.name === t.chain);
     if (!target) throw badInput(f("target.chain"), `chain ${t.chain} does not exist in table ${table.name}`);

@@ -76,7 +76,8 @@ describe("evaluatePath", () => {
   });
 
   it("jumps, returns and goes to user chains", () => {
-    const jump = "*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A INPUT -j ACCEPT\n-A A -p tcp -j RETURN\n-A A -j DROP\nCOMMIT\n";
+    const jump =
+      "*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A INPUT -j ACCEPT\n-A A -p tcp -j RETURN\n-A A -j DROP\nCOMMIT\n";
     expect(verdict(jump).severity).toBe("accept");
     // A goto's RETURN goes back past INPUT's "-j ACCEPT": the policy drops.
     const goto = "*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n-A INPUT -g A\n-A INPUT -j ACCEPT\n-A A -j RETURN\nCOMMIT\n";

@@ -48,7 +48,10 @@ describe("arming", () => {
       ["sh", "-c"],
       ["sh", "-c"],
     ]);
-    expect(steps[1]).toMatchObject({ argv: ["sh", "-c", 'umask 077; cat > "$1"', "sh", `${DIR}/rollback.sh`], stdin: renderRollbackScript({ dir: DIR, seconds: 90, undo }) });
+    expect(steps[1]).toMatchObject({
+      argv: ["sh", "-c", 'umask 077; cat > "$1"', "sh", `${DIR}/rollback.sh`],
+      stdin: renderRollbackScript({ dir: DIR, seconds: 90, undo }),
+    });
     expect(steps[2]?.argv.slice(3)).toEqual(["sh", DIR, "90"]);
     expect(steps[2]?.argv[2]).toContain("setsid -f sh -c");
     expect(steps.every((s) => s.undo === undefined)).toBe(true);
@@ -86,7 +89,10 @@ describe("parseRollbackStatus", () => {
       now: 1790000000,
       timerAlive: true,
     });
-    expect(parseRollbackStatus('motd noise\n{"state":"none","deadline":null,"now":1,"timerAlive":false}')).toMatchObject({ state: "none", deadline: null });
+    expect(parseRollbackStatus('motd noise\n{"state":"none","deadline":null,"now":1,"timerAlive":false}')).toMatchObject({
+      state: "none",
+      deadline: null,
+    });
   });
 
   it("refuses anything else", () => {

@@ -7,7 +7,21 @@ import { copy, labNetwork } from "./test-fixtures";
 const net = labNetwork();
 
 function route(over: Partial<TRoute>): TRoute {
-  return { table: "main", tableId: 254, dst: "default", family: "inet", type: "unicast", gateway: null, dev: null, protocol: null, scope: null, metric: null, prefsrc: null, flags: [], ...over };
+  return {
+    table: "main",
+    tableId: 254,
+    dst: "default",
+    family: "inet",
+    type: "unicast",
+    gateway: null,
+    dev: null,
+    protocol: null,
+    scope: null,
+    metric: null,
+    prefsrc: null,
+    flags: [],
+    ...over,
+  };
 }
 
 describe("lookupRoute on the lab-nat capture (as `ip route get` answers)", () => {
@@ -28,13 +42,19 @@ describe("lookupRoute on the lab-nat capture (as `ip route get` answers)", () =>
   });
 
   it("applies `not from 10.0.0.0/8 prohibit` to other sources", () => {
-    expect(lookupRoute(net, { src: "192.168.2.1", dst: "8.8.8.8" })).toEqual({ kind: "refused", by: "ip rule 1300 (not from 10.0.0.0/8 prohibit)" });
+    expect(lookupRoute(net, { src: "192.168.2.1", dst: "8.8.8.8" })).toEqual({
+      kind: "refused",
+      by: "ip rule 1300 (not from 10.0.0.0/8 prohibit)",
+    });
   });
 
   it("falls through a throw route and an empty table to the next rule", () => {
     const n = copy(net);
     n.routes.push(route({ table: "100", tableId: 100, dst: "8.8.8.0/24", type: "throw" }));
-    expect(lookupRoute(n, { src: "192.168.2.10", dst: "8.8.8.8" })).toEqual({ kind: "refused", by: "ip rule 1300 (not from 10.0.0.0/8 prohibit)" });
+    expect(lookupRoute(n, { src: "192.168.2.10", dst: "8.8.8.8" })).toEqual({
+      kind: "refused",
+      by: "ip rule 1300 (not from 10.0.0.0/8 prohibit)",
+    });
     n.routes = n.routes.filter((r) => r.table !== "100");
     expect(lookupRoute(n, { src: "192.168.2.10", dst: "8.8.8.8" })).toMatchObject({ kind: "refused" });
   });
@@ -56,10 +76,32 @@ describe("lookupRoute on the lab-nat capture (as `ip route get` answers)", () =>
 
   it("matches fwmark and iif selectors as for a locally generated packet (mark 0, iif lo)", () => {
     const n = copy(net);
-    n.rules.push({ priority: 10, not: false, from: "all", to: null, iif: "lo", oif: null, fwmark: null, table: null, tableId: null, action: "blackhole" });
+    n.rules.push({
+      priority: 10,
+      not: false,
+      from: "all",
+      to: null,
+      iif: "lo",
+      oif: null,
+      fwmark: null,
+      table: null,
+      tableId: null,
+      action: "blackhole",
+    });
     expect(lookupRoute(n, { src: "10.203.0.6", dst: "10.203.0.5" })).toMatchObject({ kind: "refused" });
     const m = copy(net);
-    m.rules.push({ priority: 10, not: false, from: "all", to: null, iif: null, oif: null, fwmark: "0x0/0xff", table: null, tableId: null, action: "prohibit" });
+    m.rules.push({
+      priority: 10,
+      not: false,
+      from: "all",
+      to: null,
+      iif: null,
+      oif: null,
+      fwmark: "0x0/0xff",
+      table: null,
+      tableId: null,
+      action: "prohibit",
+    });
     expect(lookupRoute(m, { src: "10.203.0.6", dst: "10.203.0.5" })).toMatchObject({ kind: "refused" });
   });
 
@@ -77,7 +119,16 @@ describe("withKernelRoutes", () => {
     after.links.find((l) => l.name === "up2")!.addresses = [];
     const tap0 = after.links.find((l) => l.name === "tap0")!;
     tap0.adminUp = true;
-    tap0.addresses.push({ family: "inet", address: "172.20.1.1", prefixLength: 24, cidr: "172.20.1.1/24", scope: "global", label: null, broadcast: null, peer: null });
+    tap0.addresses.push({
+      family: "inet",
+      address: "172.20.1.1",
+      prefixLength: 24,
+      cidr: "172.20.1.1/24",
+      scope: "global",
+      label: null,
+      broadcast: null,
+      peer: null,
+    });
     const fixed = withKernelRoutes(net, after);
     expect(fixed.routes.find((r) => r.dst === "10.99.0.0/24")).toBeUndefined();
     expect(fixed.routes.find((r) => r.dst === "172.20.1.0/24")).toMatchObject({ dev: "tap0", protocol: "kernel", tableId: 254 });

@@ -36,7 +36,11 @@ const REJECT_TYPES = new Set(["unreachable", "prohibit", "blackhole"]);
 export function describeRule(rule: TRoutingRule): string {
   const sel = [
     rule.not ? "not" : null,
-    rule.from === "all" && !rule.to && !rule.iif && !rule.oif && !rule.fwmark ? "from all" : rule.from !== "all" ? `from ${rule.from}` : null,
+    rule.from === "all" && !rule.to && !rule.iif && !rule.oif && !rule.fwmark
+      ? "from all"
+      : rule.from !== "all"
+        ? `from ${rule.from}`
+        : null,
     rule.to ? `to ${rule.to}` : null,
     rule.iif ? `iif ${rule.iif}` : null,
     rule.oif ? `oif ${rule.oif}` : null,
@@ -148,7 +152,10 @@ export function gatewayReachable(net: THostNetwork, route: TRoute): boolean {
   if (gw === null || route.dev === null) return false;
   const devs = usableDevs(net);
   if (!devs.has(route.dev)) return false;
-  const tables = [{ table: route.table, tableId: route.tableId }, { table: "main", tableId: 254 }];
+  const tables = [
+    { table: route.table, tableId: route.tableId },
+    { table: "main", tableId: 254 },
+  ];
   return net.routes.some((r) => {
     if (r.family !== "inet" || r.gateway !== null || r.dev !== route.dev || r.type !== "unicast") return false;
     if (!tables.some((t) => sameTable(r, t))) return false;

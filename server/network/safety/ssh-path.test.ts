@@ -49,7 +49,9 @@ describe("checkSshPath: what a lab change may do", () => {
   });
 
   it("refuses a REJECT of the replies in OUTPUT", () => {
-    const [reason] = refused(insertRule(copy(before), "filter", "-A OUTPUT -o eth0 -p tcp -m tcp --sport 22 -j REJECT --reject-with tcp-reset", 1));
+    const [reason] = refused(
+      insertRule(copy(before), "filter", "-A OUTPUT -o eth0 -p tcp -m tcp --sport 22 -j REJECT --reject-with tcp-reset", 1),
+    );
     expect(reason).toContain("would reject the replies of Labdeck's SSH session");
     expect(reason).toContain("out of eth0");
   });
@@ -98,7 +100,9 @@ describe("checkSshPath: what a lab change may do", () => {
   });
 
   it("refuses a DNAT that catches the SSH port, keeps the one for 8022", () => {
-    const [reason] = refused(insertRule(copy(before), "nat", "-A PREROUTING -p tcp -m tcp --dport 22 -j DNAT --to-destination 192.168.2.10:22"));
+    const [reason] = refused(
+      insertRule(copy(before), "nat", "-A PREROUTING -p tcp -m tcp --dport 22 -j DNAT --to-destination 192.168.2.10:22"),
+    );
     expect(reason).toContain("in nat PREROUTING would redirect new SSH connections from Labdeck");
     accepted(insertRule(copy(before), "nat", "-A PREROUTING -i eth0 -p tcp -m tcp --dport 2222 -j DNAT --to-destination 192.168.2.10:22"));
   });
@@ -118,7 +122,18 @@ describe("checkSshPath: what a lab change may do", () => {
 
   it("refuses an ip rule prohibit from the server address", () => {
     const after = copy(before);
-    after.rules.push({ priority: 500, not: false, from: "10.203.0.6", to: null, iif: null, oif: null, fwmark: null, table: null, tableId: null, action: "prohibit" });
+    after.rules.push({
+      priority: 500,
+      not: false,
+      from: "10.203.0.6",
+      to: null,
+      iif: null,
+      oif: null,
+      fwmark: null,
+      table: null,
+      tableId: null,
+      action: "prohibit",
+    });
     expect(refused(after)).toEqual([
       "The route from 10.203.0.6 back to Labdeck at 10.203.0.5 would be refused by ip rule 500 (from 10.203.0.6 prohibit).",
     ]);

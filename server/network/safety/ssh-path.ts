@@ -96,10 +96,14 @@ function routeProblems(net: THostNetwork, ssh: Ssh, found: RouteLookup, egress: 
     case "route": {
       const out: string[] = [];
       if (egress !== null && found.dev !== egress) {
-        out.push(`${capital(back)} would leave through ${found.dev} (${describeRoute(found.route)}) instead of ${egress}, where the session arrives.`);
+        out.push(
+          `${capital(back)} would leave through ${found.dev} (${describeRoute(found.route)}) instead of ${egress}, where the session arrives.`,
+        );
       }
       if (!gatewayReachable(net, found.route)) {
-        out.push(`${capital(back)} (${describeRoute(found.route)}) goes via ${found.gateway ?? "?"}, which no connected route on ${found.dev} would reach.`);
+        out.push(
+          `${capital(back)} (${describeRoute(found.route)}) goes via ${found.gateway ?? "?"}, which no connected route on ${found.dev} would reach.`,
+        );
       }
       return out;
     }
@@ -141,7 +145,12 @@ export function checkSshPath(before: THostNetwork, after: THostNetwork): SshPath
   const ipv4 = parseIpv4(ssh.clientAddress) !== null && parseIpv4(ssh.serverAddress) !== null;
   if (!ipv4) return { ok: reasons.length === 0, reasons };
   if (after.iptables) {
-    const ends = (iface: string) => ({ clientAddress: ssh.clientAddress, serverAddress: ssh.serverAddress, serverPort: ssh.serverPort, iface });
+    const ends = (iface: string) => ({
+      clientAddress: ssh.clientAddress,
+      serverAddress: ssh.serverAddress,
+      serverPort: ssh.serverPort,
+      iface,
+    });
     // A firewall that could not be read before is compared as empty: every drop is new.
     const old = before.iptables ?? { tables: [], backend: null, warnings: [] };
     reasons.push(...firewallProblems(old, ends(was.iface), after.iptables, ends(will.iface)));

@@ -26,7 +26,9 @@ export function insertRule(net: THostNetwork, table: string, line: string, posit
 }
 
 export function addChain(net: THostNetwork, table: string, name: string): THostNetwork {
-  net.iptables?.tables.find((t) => t.name === table)?.chains.push({ name, policy: null, builtin: false, packets: null, bytes: null, rules: [] });
+  net.iptables?.tables
+    .find((t) => t.name === table)
+    ?.chains.push({ name, policy: null, builtin: false, packets: null, bytes: null, rules: [] });
   return net;
 }
 

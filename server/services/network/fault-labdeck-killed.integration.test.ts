@@ -59,10 +59,18 @@ function sigkill(child: ChildProcess): Promise<void> {
 
 async function filterRules(): Promise<string> {
   const r = await lab.execInNs(["iptables-save", "-t", "filter"]);
-  return r.stdout.split("\n").filter((l) => l.startsWith("-A")).join("\n");
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("-A"))
+    .join("\n");
 }
 
-const rule = (comment: string) => ({ op: "rule.append", table: "filter", chain: "FORWARD", rule: { protocol: "tcp", destinationPort: 2323, comment, target: { kind: "REJECT" } } });
+const rule = (comment: string) => ({
+  op: "rule.append",
+  table: "filter",
+  chain: "FORWARD",
+  rule: { protocol: "tcp", destinationPort: 2323, comment, target: { kind: "REJECT" } },
+});
 
 async function latestChange() {
   return s.db.networkChange.findFirstOrThrow({ where: { hostId }, orderBy: { createdAt: "desc" } });
@@ -99,7 +107,12 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
       child.once("exit", (code) => reject(new Error(`the Labdeck process exited (${code})`)));
     });
     const { changeId } = JSON.parse(out) as { changeId: string };
-    await until("the change to be armed", async () => ((await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } })).state === "armed" ? true : undefined), 30_000, 100);
+    await until(
+      "the change to be armed",
+      async () => ((await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } })).state === "armed" ? true : undefined),
+      30_000,
+      100,
+    );
     expect(await filterRules()).toContain("killed-armed");
     await sigkill(child);
 
@@ -107,11 +120,19 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     await s.startup.recoverJobs(s.rt);
     await s.startup.resumeHostWork(s.rt);
     expect(await shownState()).toBe("armed");
-    await until("the host to restore its rules by itself", async () => ((await filterRules()) === before ? true : undefined), (ROLLBACK_SECONDS + 10) * 1000);
-    const shown = await until("the page to show the rollback", async () => {
-      const st = await shownState();
-      return st === "rolled-back" ? st : undefined;
-    }, 10_000);
+    await until(
+      "the host to restore its rules by itself",
+      async () => ((await filterRules()) === before ? true : undefined),
+      (ROLLBACK_SECONDS + 10) * 1000,
+    );
+    const shown = await until(
+      "the page to show the rollback",
+      async () => {
+        const st = await shownState();
+        return st === "rolled-back" ? st : undefined;
+      },
+      10_000,
+    );
     expect(shown).toBe("rolled-back");
     expect(await latestChange()).toMatchObject({ id: changeId, state: "rolled-back", decidedBy: "host (timer)" });
     const refused = await errorOf(s.rollback.confirmChange(s.deps, { changeId }));
@@ -149,10 +170,14 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     expect(await shownState()).toBe("armed");
 
     // The kill may have come before or after the rule itself was added: the timer undoes either.
-    const shown = await until("the page to show the rollback", async () => {
-      const st = await shownState();
-      return st === "rolled-back" ? st : undefined;
-    }, (ROLLBACK_SECONDS + 10) * 1000);
+    const shown = await until(
+      "the page to show the rollback",
+      async () => {
+        const st = await shownState();
+        return st === "rolled-back" ? st : undefined;
+      },
+      (ROLLBACK_SECONDS + 10) * 1000,
+    );
     expect(shown).toBe("rolled-back");
     expect((await latestChange()).state).toBe("rolled-back");
     expect(await filterRules()).toBe(before);
@@ -163,18 +188,27 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     const { runChange } = await import("./network-change");
     const res = await runChange(s.deps, { hostId, ops: [rule("dropped-mid-job")] as never, rollbackSeconds: ROLLBACK_SECONDS });
     const change = await s.db.networkChange.findUniqueOrThrow({ where: { id: res.changeId ?? "" } });
-    await until("the host to arm its timer", async () => (existsSync(path.join(change.workDir, "deadline")) ? true : undefined), 30_000, 10);
+    await until(
+      "the host to arm its timer",
+      async () => (existsSync(path.join(change.workDir, "deadline")) ? true : undefined),
+      30_000,
+      10,
+    );
     await lab.dropConnections();
     await s.rt.jobs.idle();
     const job = await s.db.job.findUniqueOrThrow({ where: { id: res.jobId ?? "" } });
     // Lost mid-step (unknown), or between steps and the job went on over a new connection.
     expect(["unknown", "succeeded"]).toContain(job.status);
     const states = new Set<string>();
-    const shown = await until("the page to show the rollback", async () => {
-      const st = await shownState();
-      if (st) states.add(st);
-      return st === "rolled-back" ? st : undefined;
-    }, (ROLLBACK_SECONDS + 10) * 1000);
+    const shown = await until(
+      "the page to show the rollback",
+      async () => {
+        const st = await shownState();
+        if (st) states.add(st);
+        return st === "rolled-back" ? st : undefined;
+      },
+      (ROLLBACK_SECONDS + 10) * 1000,
+    );
     expect(shown).toBe("rolled-back");
     expect([...states].filter((x) => !["applying", "armed", "rolled-back"].includes(x))).toEqual([]);
     expect(await filterRules()).toBe(before);
@@ -185,16 +219,26 @@ describe.skipIf(!support.ok)(`Labdeck killed during a network change${support.ok
     const started = await runChange(s.deps, { hostId, ops: [rule("timer-lost")], rollbackSeconds: 6 } as Parameters<typeof runChange>[1]);
     const changeId = started.changeId ?? "";
     expect(changeId).not.toBe("");
-    await until("the change to be armed", async () => ((await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } })).state === "armed" ? true : undefined), 30_000, 100);
+    await until(
+      "the change to be armed",
+      async () => ((await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } })).state === "armed" ? true : undefined),
+      30_000,
+      100,
+    );
     const { workDir } = await s.db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
     // What a reboot does to the timer: its process is gone. The namespace shares this machine's files.
     const pid = (await lab.execInNs(["cat", `${workDir}/timer.pid`])).stdout.trim();
     expect(pid).toMatch(/^\d+$/);
     expect((await lab.execInNs(["kill", "-9", pid])).code).toBe(0);
-    const shown = await until("the page to say the timer is gone", async () => {
-      const st = await shownState();
-      return st === "timer-lost" ? st : undefined;
-    }, 30_000, 500);
+    const shown = await until(
+      "the page to say the timer is gone",
+      async () => {
+        const st = await shownState();
+        return st === "timer-lost" ? st : undefined;
+      },
+      30_000,
+      500,
+    );
     expect(shown).toBe("timer-lost");
     expect(await latestChange()).toMatchObject({ id: changeId, state: "timer-lost" });
     // Nothing rolled it back: the rule is still there.

@@ -22,7 +22,10 @@ async function load() {
   const rt = runtime();
   const { runtime: testRuntime } = await import("../../test-support/runtime");
   const caller = createCallerFactory(appRouter)({
-    get rt() { return testRuntime(); }, db,
+    get rt() {
+      return testRuntime();
+    },
+    db,
     user: { id: "u-op", username: "operator1", role: "operator" },
     sessionId: "s-op",
     ip: "127.0.0.1",
@@ -38,7 +41,11 @@ async function sessionsStarted(): Promise<number> {
 
 async function rules(): Promise<string> {
   const r = await lab.execInNs(["iptables-save"]);
-  return r.stdout.split("\n").filter((l) => !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/g, "")).join("\n");
+  return r.stdout
+    .split("\n")
+    .filter((l) => !l.startsWith("#"))
+    .map((l) => l.replace(/\[\d+:\d+\]/g, ""))
+    .join("\n");
 }
 
 beforeAll(async () => {
@@ -56,7 +63,12 @@ afterAll(async () => {
 });
 
 const withComment = (comment: string) => [
-  { op: "rule.append" as const, table: "filter" as const, chain: "INPUT", rule: { protocol: "tcp" as const, destinationPort: 8080, comment, target: { kind: "ACCEPT" as const } } },
+  {
+    op: "rule.append" as const,
+    table: "filter" as const,
+    chain: "INPUT",
+    rule: { protocol: "tcp" as const, destinationPort: 8080, comment, target: { kind: "ACCEPT" as const } },
+  },
 ];
 
 describe("a rule comment with a CR", () => {
@@ -66,13 +78,19 @@ describe("a rule comment with a CR", () => {
     const hostile = "web\r-A INPUT -j DROP";
 
     for (const proc of ["preview", "run"] as const) {
-      const err = await ctx.caller.network[proc]({ hostId, ops: withComment(hostile) }).then(() => null, (e: unknown) => e);
+      const err = await ctx.caller.network[proc]({ hostId, ops: withComment(hostile) }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(TRPCError);
       expect((err as TRPCError).code).toBe("BAD_REQUEST");
       expect((err as TRPCError).message).toMatch(/ops\.0\.rule\.comment/);
     }
     // Past the edge (a caller inside the server): the service refuses before it reads the host.
-    const err = await ctx.change.runChange(ctx.deps, { hostId, ops: withComment(hostile) as never }).then(() => null, (e: unknown) => e);
+    const err = await ctx.change.runChange(ctx.deps, { hostId, ops: withComment(hostile) as never }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(LabdeckError);
     expect((err as LabdeckError).field).toBe("ops.0.rule.comment");
     expect((err as LabdeckError).message).toMatch(/carriage return/);
@@ -90,7 +108,7 @@ describe("a rule comment with a CR", () => {
     await ctx.rt.jobs.idle();
     const job = await ctx.db.job.findUniqueOrThrow({ where: { id: res.jobId! } });
     expect(job.status).toBe("succeeded");
-    expect(await rules()).toContain('-A INPUT -p tcp -m tcp --dport 8080 -m comment --comment web -j ACCEPT');
+    expect(await rules()).toContain("-A INPUT -p tcp -m tcp --dport 8080 -m comment --comment web -j ACCEPT");
     expect(await sessionsStarted()).toBeGreaterThan(0);
   });
 });

@@ -41,10 +41,17 @@ export function guestLinkEdits(
     if (!guest) throw badInput(`guestLinks.${i}.guestId`, "no such guest on this host");
     const nic = guest.nics[link.nic];
     if (!nic) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
-    if (link.bridge !== null && !bridges.has(link.bridge)) throw badInput(`guestLinks.${i}.bridge`, `no bridge ${link.bridge} on the host (after this change)`);
+    if (link.bridge !== null && !bridges.has(link.bridge))
+      throw badInput(`guestLinks.${i}.bridge`, `no bridge ${link.bridge} on the host (after this change)`);
     const edit =
       edits.get(guest.id) ??
-      ({ guestId: guest.id, name: guest.name, version: guest.version, definition: ZGuestDefinition.parse(JSON.parse(definitions.get(guest.id) ?? "{}")), summary: "" } satisfies GuestEdit);
+      ({
+        guestId: guest.id,
+        name: guest.name,
+        version: guest.version,
+        definition: ZGuestDefinition.parse(JSON.parse(definitions.get(guest.id) ?? "{}")),
+        summary: "",
+      } satisfies GuestEdit);
     const current = edit.definition.nics[link.nic];
     if (!current) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
     // A NIC taken off its bridge becomes user-mode with restrict=on: unplugging it must not
@@ -52,7 +59,15 @@ export function guestLinkEdits(
     edit.definition = {
       ...edit.definition,
       nics: edit.definition.nics.map((n, j) =>
-        j !== link.nic ? n : { ...n, network: link.bridge === null ? { kind: "user" as const, restrict: true, forwards: [] } : { kind: "tap" as const, bridge: link.bridge } },
+        j !== link.nic
+          ? n
+          : {
+              ...n,
+              network:
+                link.bridge === null
+                  ? { kind: "user" as const, restrict: true, forwards: [] }
+                  : { kind: "tap" as const, bridge: link.bridge },
+            },
       ),
     };
     const tapLive = guest.running && nic.tap !== null && projected.links.some((l) => l.name === nic.tap);

@@ -22,46 +22,60 @@ const ZPayload = z.object({
 });
 
 /** The handler; `rollbacks` is what the later rollback check reads the host with (the runtime's). */
-export const networkChangeJobHandler = (rollbacks: RollbackCheckDeps): JobHandler => async (ctx, payload) => {
-  const { changeId, guestEdits } = ZPayload.parse(payload);
-  const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
-  const job = await db.job.findUniqueOrThrow({ where: { id: ctx.jobId } });
-  const actor = { userId: job.createdById, username: job.createdBy };
-  try {
-    await planHandler(ctx, payload);
-  } catch (err) {
-    const lost = err instanceof JobEnd && err.status === "unknown";
-    if (change.rollbackSeconds !== null && lost) {
-      // The host may have armed its timer and applied part of the change: it is neither
-      // failed nor confirmed. It stays "applying" until the host is asked (refreshChange).
+export const networkChangeJobHandler =
+  (rollbacks: RollbackCheckDeps): JobHandler =>
+  async (ctx, payload) => {
+    const { changeId, guestEdits } = ZPayload.parse(payload);
+    const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId } });
+    const job = await db.job.findUniqueOrThrow({ where: { id: ctx.jobId } });
+    const actor = { userId: job.createdById, username: job.createdBy };
+    try {
+      await planHandler(ctx, payload);
+    } catch (err) {
+      const lost = err instanceof JobEnd && err.status === "unknown";
+      if (change.rollbackSeconds !== null && lost) {
+        // The host may have armed its timer and applied part of the change: it is neither
+        // failed nor confirmed. It stays "applying" until the host is asked (refreshChange).
+        networkBus.publish(change.hostId, "changed");
+        throw err;
+      }
+      if (change.rollbackSeconds !== null) {
+        // The plan's undo steps already put back what it did; the timer must not run them again later.
+        await ctx.runStep({
+          argv: confirmRollbackArgv(change.workDir),
+          purpose: "disarm the rollback timer (the failed change was undone)",
+          ignoreCancel: true,
+        });
+      }
+      await retryWhileBusy(`state of network change ${changeId}`, () =>
+        db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } }),
+      );
       networkBus.publish(change.hostId, "changed");
       throw err;
     }
-    if (change.rollbackSeconds !== null) {
-      // The plan's undo steps already put back what it did; the timer must not run them again later.
-      await ctx.runStep({ argv: confirmRollbackArgv(change.workDir), purpose: "disarm the rollback timer (the failed change was undone)", ignoreCancel: true });
+    if (guestEdits.length > 0) {
+      await applyGuestEdits({ db, actor }, guestEdits);
+      ctx.note(`updated ${guestEdits.length} guest definition(s)`);
     }
-    await retryWhileBusy(`state of network change ${changeId}`, () => db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } }));
-    networkBus.publish(change.hostId, "changed");
-    throw err;
-  }
-  if (guestEdits.length > 0) {
-    await applyGuestEdits({ db, actor }, guestEdits);
-    ctx.note(`updated ${guestEdits.length} guest definition(s)`);
-  }
-  const host = await db.host.findUniqueOrThrow({ where: { id: change.hostId } });
-  const net = await readNetwork((s) => ctx.runStep({ argv: s.argv, purpose: `read back: ${s.purpose}`, optional: s.optional }), { rtTablesFile: rtTablesFileFor(host) });
-  if (change.rollbackSeconds === null) {
-    await recordNetwork(db, change.hostId, net, actor.username, ctx.jobId);
-    await db.networkChange.update({ where: { id: changeId }, data: { state: "applied", decidedAt: new Date() } });
-  } else {
-    const res = await ctx.runStep({ argv: rollbackStatusArgv(change.workDir), purpose: "read the rollback timer's deadline" });
-    const status = parseRollbackStatus(res.stdout);
-    // What the host's own clock says is left, placed on Labdeck's clock (the page counts down against it).
-    const deadline = localDeadline(status) ?? new Date(Date.now() + change.rollbackSeconds * 1000);
-    await retryWhileBusy(`state of network change ${changeId}`, () => db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } }));
-    ctx.note(`applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`);
-    scheduleRollbackCheck(rollbacks, changeId, deadline);
-  }
-  networkBus.publish(change.hostId, "applied");
-};
+    const host = await db.host.findUniqueOrThrow({ where: { id: change.hostId } });
+    const net = await readNetwork((s) => ctx.runStep({ argv: s.argv, purpose: `read back: ${s.purpose}`, optional: s.optional }), {
+      rtTablesFile: rtTablesFileFor(host),
+    });
+    if (change.rollbackSeconds === null) {
+      await recordNetwork(db, change.hostId, net, actor.username, ctx.jobId);
+      await db.networkChange.update({ where: { id: changeId }, data: { state: "applied", decidedAt: new Date() } });
+    } else {
+      const res = await ctx.runStep({ argv: rollbackStatusArgv(change.workDir), purpose: "read the rollback timer's deadline" });
+      const status = parseRollbackStatus(res.stdout);
+      // What the host's own clock says is left, placed on Labdeck's clock (the page counts down against it).
+      const deadline = localDeadline(status) ?? new Date(Date.now() + change.rollbackSeconds * 1000);
+      await retryWhileBusy(`state of network change ${changeId}`, () =>
+        db.networkChange.update({ where: { id: changeId }, data: { state: "armed", deadline } }),
+      );
+      ctx.note(
+        `applied with automatic rollback: confirm from the page before ${deadline.toISOString()} or the host restores the previous state by itself`,
+      );
+      scheduleRollbackCheck(rollbacks, changeId, deadline);
+    }
+    networkBus.publish(change.hostId, "applied");
+  };

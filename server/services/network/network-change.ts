@@ -38,7 +38,11 @@ export interface ChangeInput {
 }
 
 /** Edits that change something: by the editor's grouping when given, else one per changing op. */
-export function changedEditCount(ops: readonly TPlanOpStatus[], guestLinkCount: number, input: Pick<ChangeInput, "opEdits" | "linkEdits">): number {
+export function changedEditCount(
+  ops: readonly TPlanOpStatus[],
+  guestLinkCount: number,
+  input: Pick<ChangeInput, "opEdits" | "linkEdits">,
+): number {
   const changing = ops.filter((o) => o.status === "change");
   if (!input.opEdits) return changing.length + guestLinkCount;
   const edits = new Set<string>();
@@ -73,7 +77,11 @@ function needsRollback(ops: readonly TNetOp[], sshInterface: string | null): boo
   });
 }
 
-export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, input: ChangeInput, current?: THostNetwork): Promise<BuiltChange> {
+export async function buildChange(
+  deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">,
+  input: ChangeInput,
+  current?: THostNetwork,
+): Promise<BuiltChange> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   // Before the read: a refused value (a CR in a comment) must not even cost a command on the host.
   input.ops.forEach((op, i) => checkedOp(op, i));
@@ -89,7 +97,9 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
     // networking has no TAP to tell by, and "its TAP is made when it starts" would be untrue.
     const linked = new Set(input.guestLinks.map((l) => l.guestId));
     const guests = await Promise.all(
-      (await guestNetworkViews(deps.db, host.id, net)).map(async (g) => (linked.has(g.id) ? { ...g, running: ["running", "paused"].includes((await readGuestState(deps, g.id)).state) } : g)),
+      (await guestNetworkViews(deps.db, host.id, net)).map(async (g) =>
+        linked.has(g.id) ? { ...g, running: ["running", "paused"].includes((await readGuestState(deps, g.id)).state) } : g,
+      ),
     );
     const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, definitionJson: true } });
     const relinked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
@@ -126,17 +136,32 @@ export async function buildChange(deps: Pick<NetworkDeps, "db" | "ssh" | "secret
 }
 
 export function previewView(b: BuiltChange) {
-  return { title: b.title, nothingToDo: b.nothingToDo, steps: b.steps, script: b.script ?? "", ops: b.ops, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, name: e.name, summary: e.summary })), projected: b.projected, ssh: b.ssh, rollback: b.rollback };
+  return {
+    title: b.title,
+    nothingToDo: b.nothingToDo,
+    steps: b.steps,
+    script: b.script ?? "",
+    ops: b.ops,
+    guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, name: e.name, summary: e.summary })),
+    projected: b.projected,
+    ssh: b.ssh,
+    rollback: b.rollback,
+  };
 }
 
 export async function previewChange(deps: NetworkDeps, input: ChangeInput) {
   return withHostRead(deps, { hostId: input.hostId, action: "network.preview" }, async (d) => previewView(await buildChange(d, input)));
 }
 
-export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<{ jobId: string | null; changeId: string | null; title?: string }> {
+export async function runChange(
+  deps: NetworkDeps,
+  input: ChangeInput,
+): Promise<{ jobId: string | null; changeId: string | null; title?: string }> {
   const b = await buildChange(deps, input);
   if (!b.ssh.ok) {
-    throw new LabdeckError("CONFLICT", `Refused: this change would cut Labdeck's own SSH session. ${b.ssh.reasons.join(" ")}`, { details: { reasons: b.ssh.reasons } });
+    throw new LabdeckError("CONFLICT", `Refused: this change would cut Labdeck's own SSH session. ${b.ssh.reasons.join(" ")}`, {
+      details: { reasons: b.ssh.reasons },
+    });
   }
   if (b.nothingToDo) return { jobId: null, changeId: null };
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
@@ -161,14 +186,33 @@ export async function runChange(deps: NetworkDeps, input: ChangeInput): Promise<
     hostId: host.id,
     kind: "network-change",
     title: b.title,
-    plan: { ...b.plan, changeId: b.changeId, guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, version: e.version, definition: e.definition })) },
+    plan: {
+      ...b.plan,
+      changeId: b.changeId,
+      guestEdits: b.guestEdits.map((e) => ({ guestId: e.guestId, version: e.version, definition: e.definition })),
+    },
   });
   await deps.db.networkChange.update({ where: { id: b.changeId }, data: { jobId: job.id } });
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.change", hostId: host.id, hostName: host.name, details: { changeId: b.changeId, jobId: job.id, ops: input.ops, guestLinks: input.guestLinks ?? [], rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "network.change",
+    hostId: host.id,
+    hostName: host.name,
+    details: {
+      changeId: b.changeId,
+      jobId: job.id,
+      ops: input.ops,
+      guestLinks: input.guestLinks ?? [],
+      rollbackSeconds: b.rollback.needed ? b.rollback.seconds : null,
+    },
+  });
   deps.jobs.enqueue(job.id);
   return { jobId: job.id, changeId: b.changeId, title: b.title };
 }
 
-export async function applyGuestEdits(deps: Pick<NetworkDeps, "db" | "actor">, edits: readonly Pick<GuestEdit, "guestId" | "version" | "definition">[]): Promise<void> {
+export async function applyGuestEdits(
+  deps: Pick<NetworkDeps, "db" | "actor">,
+  edits: readonly Pick<GuestEdit, "guestId" | "version" | "definition">[],
+): Promise<void> {
   for (const e of edits) await updateGuest(deps, { id: e.guestId, version: e.version, definition: e.definition });
 }

@@ -21,7 +21,13 @@ async function load() {
   const { db } = await import("../../db");
   const { runtime } = await import("../../test-support/runtime");
   const rt = runtime();
-  return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor }, view: await import("./network-view"), live: await import("./network-live") };
+  return {
+    db,
+    rt,
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    view: await import("./network-view"),
+    live: await import("./network-live"),
+  };
 }
 
 /** Exec channels the host's sshd has started so far. */
@@ -40,7 +46,8 @@ async function settledCommands(): Promise<number> {
   }
 }
 
-const auditRows = (where: Record<string, unknown> = {}) => ctx.db.auditEvent.findMany({ where: { hostId, ...where }, orderBy: { at: "asc" } });
+const auditRows = (where: Record<string, unknown> = {}) =>
+  ctx.db.auditEvent.findMany({ where: { hostId, ...where }, orderBy: { at: "asc" } });
 
 beforeAll(async () => {
   await useTempDataDir();
@@ -69,10 +76,16 @@ describe("network reads in the audit log", () => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({ kind: "read", action: "network.read", username: "tester", argvJson: null });
-    const commands = (JSON.parse(row.detailsJson ?? "{}") as { commands: { argv: string[]; outcome: string; exitStatus: number | null; output: string; durationMs: number }[] }).commands;
+    const commands = (
+      JSON.parse(row.detailsJson ?? "{}") as {
+        commands: { argv: string[]; outcome: string; exitStatus: number | null; output: string; durationMs: number }[];
+      }
+    ).commands;
     expect(ran).toBeGreaterThanOrEqual(11);
     expect(commands).toHaveLength(ran);
-    expect(commands.map((c) => c.argv.join(" "))).toEqual(expect.arrayContaining(["ip -j -d link show", "iptables-save -c", "cat /proc/sys/net/ipv4/ip_forward"]));
+    expect(commands.map((c) => c.argv.join(" "))).toEqual(
+      expect.arrayContaining(["ip -j -d link show", "iptables-save -c", "cat /proc/sys/net/ipv4/ip_forward"]),
+    );
     expect(commands.find((c) => c.argv[0] === "iptables-save")).toMatchObject({ outcome: "ok", exitStatus: 0 });
     // A short excerpt of what each command printed travels with it.
     expect(commands.find((c) => c.argv.join(" ") === "ip -j -d link show")?.output).toContain('"ifname":"eth0"');
@@ -93,7 +106,9 @@ describe("network reads in the audit log", () => {
     await ctx.view.networkView(ctx.deps, hostId);
     const [row] = await auditRows();
     expect(row?.outcome).toBe("ok");
-    const commands = (JSON.parse(row?.detailsJson ?? "{}") as { commands: { argv: string[]; outcome: string; exitStatus: number | null; note?: string }[] }).commands;
+    const commands = (
+      JSON.parse(row?.detailsJson ?? "{}") as { commands: { argv: string[]; outcome: string; exitStatus: number | null; note?: string }[] }
+    ).commands;
     const cat = commands.find((c) => c.argv[0] === "cat" && c.argv[1] === file);
     expect(cat).toMatchObject({ outcome: "absent", exitStatus: 1 });
     expect(cat?.note).toMatch(/optional/);
@@ -153,7 +168,8 @@ describe("the shared background refresh", () => {
       await until("a first refresh", async () => (events.length >= 1 ? true : undefined), 20_000, 20);
       await lab.execInNs(["ip", "link", "add", "name", "sneaky0", "type", "bridge"]);
       const seenAt = events.length;
-      const sawIt = () => events.slice(seenAt).some((e) => e.reason === "refreshed" && e.view.network.links.some((l) => l.name === "sneaky0"));
+      const sawIt = () =>
+        events.slice(seenAt).some((e) => e.reason === "refreshed" && e.view.network.links.some((l) => l.name === "sneaky0"));
       await until("a refresh that shows the new bridge", async () => (sawIt() ? true : undefined), 20_000, 20);
       const n = events.length;
       await until("two more refreshes", async () => (events.length >= n + 2 ? true : undefined), 20_000, 20);

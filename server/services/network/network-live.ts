@@ -41,7 +41,11 @@ interface Baseline {
 export type SummaryDecision = { background: "changed"; changes: string[] } | { background: "failed" | "recovered" } | null;
 
 /** Whether a background read earns a summary row (pure: the rule documented above). */
-export function summaryDecision(prev: Baseline | undefined, read: CollectedRead<TNetworkView>, opts: { expected: boolean }): SummaryDecision {
+export function summaryDecision(
+  prev: Baseline | undefined,
+  read: CollectedRead<TNetworkView>,
+  opts: { expected: boolean },
+): SummaryDecision {
   if (!read.ok) return prev === undefined || prev.ok ? { background: "failed" } : null;
   if (prev && !prev.ok) return { background: "recovered" };
   if (!prev?.network || opts.expected) return null;
@@ -128,5 +132,7 @@ function errorText(err: unknown): string {
 }
 
 function toEvent(r: Refreshed<TNetworkView>): NetworkLiveEvent {
-  return r.ok ? { hostId: r.key, reason: "refreshed", at: r.at, view: r.value } : { hostId: r.key, reason: "refresh-failed", at: r.at, error: r.error, code: r.code };
+  return r.ok
+    ? { hostId: r.key, reason: "refreshed", at: r.at, view: r.value }
+    : { hostId: r.key, reason: "refresh-failed", at: r.at, error: r.error, code: r.code };
 }

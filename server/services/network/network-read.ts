@@ -16,7 +16,9 @@ export async function readLiveNetwork(deps: Pick<NetworkDeps, "db" | "ssh" | "se
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   requireConfirmedHostKey(host, { hint: true });
   return withHostRead(deps, { hostId, action: "network.read" }, (d) =>
-    readNetwork((s) => readFromHost(d, hostId, s.argv, { purpose: s.purpose, optional: s.optional === true }), { rtTablesFile: rtTablesFileFor(host) }),
+    readNetwork((s) => readFromHost(d, hostId, s.argv, { purpose: s.purpose, optional: s.optional === true }), {
+      rtTablesFile: rtTablesFileFor(host),
+    }),
   );
 }
 

@@ -5,7 +5,13 @@ import { logger } from "../../logger";
 import type { THostNetwork } from "../../network/network-model";
 import { networkBus } from "../../network/network-bus";
 import { isFinished, type JobStatus } from "../../jobs/job-events";
-import { confirmRollbackArgv, parseRollbackStatus, rollbackNowArgv, rollbackStatusArgv, type TRollbackStatus } from "../../network/safety/rollback";
+import {
+  confirmRollbackArgv,
+  parseRollbackStatus,
+  rollbackNowArgv,
+  rollbackStatusArgv,
+  type TRollbackStatus,
+} from "../../network/safety/rollback";
 import { readFromHost } from "../host-read";
 import type { NetworkDeps } from "./network-deps";
 import { readLiveNetwork } from "./network-read";
@@ -25,14 +31,26 @@ export async function recordNetwork(db: Db, hostId: string, net: THostNetwork, b
 async function armedChange(db: Db, changeId: string) {
   const change = await db.networkChange.findUniqueOrThrow({ where: { id: changeId }, include: { host: true } });
   if (change.state !== "armed") {
-    throw new LabdeckError("CONFLICT", `this change is ${change.state}, not waiting for confirmation`, { details: { state: change.state } });
+    throw new LabdeckError("CONFLICT", `this change is ${change.state}, not waiting for confirmation`, {
+      details: { state: change.state },
+    });
   }
   return change;
 }
 
 async function decide(deps: ReadDeps, changeId: string, state: "confirmed" | "rolled-back", action: string) {
-  const change = await deps.db.networkChange.update({ where: { id: changeId }, data: { state, decidedAt: new Date(), decidedBy: deps.actor.username }, include: { host: true } });
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action, hostId: change.hostId, hostName: change.host.name, details: { changeId, title: change.title } });
+  const change = await deps.db.networkChange.update({
+    where: { id: changeId },
+    data: { state, decidedAt: new Date(), decidedBy: deps.actor.username },
+    include: { host: true },
+  });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action,
+    hostId: change.hostId,
+    hostName: change.host.name,
+    details: { changeId, title: change.title },
+  });
   networkBus.publish(change.hostId, state);
   return { state };
 }
@@ -47,7 +65,10 @@ export async function confirmChange(deps: ReadDeps, input: { changeId: string })
     return decide(deps, change.id, "confirmed", "network.confirm");
   }
   if (res.exitStatus === 3) return decide(deps, change.id, "rolled-back", "network.rolled-back");
-  throw new LabdeckError("CONFLICT", `the host has no armed rollback for this change (status ${res.exitStatus ?? "unknown"}): ${res.stderr.trim()}`);
+  throw new LabdeckError(
+    "CONFLICT",
+    `the host has no armed rollback for this change (status ${res.exitStatus ?? "unknown"}): ${res.stderr.trim()}`,
+  );
 }
 
 /** "Roll back now": the host runs the rollback script at once. */
@@ -75,7 +96,10 @@ export async function refreshChange(deps: ReadDeps, changeId: string): Promise<s
   const res = await readFromHost(deps, change.hostId, rollbackStatusArgv(change.workDir));
   const status = parseRollbackStatus(res.stdout);
   if (status.state === "rolled-back") {
-    await deps.db.networkChange.update({ where: { id: changeId }, data: { state: "rolled-back", decidedAt: new Date(), decidedBy: "host (timer)" } });
+    await deps.db.networkChange.update({
+      where: { id: changeId },
+      data: { state: "rolled-back", decidedAt: new Date(), decidedBy: "host (timer)" },
+    });
     networkBus.publish(change.hostId, "rolled-back");
     return "rolled-back";
   }
@@ -93,7 +117,10 @@ export async function refreshChange(deps: ReadDeps, changeId: string): Promise<s
  * would be a lie; what the host runs now is whatever it brought up, which the drift view shows.
  */
 async function timerLost(deps: ReadDeps, change: { id: string; hostId: string }): Promise<string> {
-  await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "timer-lost", decidedAt: new Date(), decidedBy: "host (timer gone)" } });
+  await deps.db.networkChange.update({
+    where: { id: change.id },
+    data: { state: "timer-lost", decidedAt: new Date(), decidedBy: "host (timer gone)" },
+  });
   networkBus.publish(change.hostId, "changed");
   return "timer-lost";
 }
@@ -156,7 +183,9 @@ export async function resumeNetworkChanges(deps: ReadDeps): Promise<number> {
       scheduleRollbackCheck(deps, change.id, change.deadline);
       continue;
     }
-    await refreshChange(deps, change.id).catch((err: unknown) => logger.warn({ err, changeId: change.id }, "could not read a network change's rollback status at start"));
+    await refreshChange(deps, change.id).catch((err: unknown) =>
+      logger.warn({ err, changeId: change.id }, "could not read a network change's rollback status at start"),
+    );
   }
   return open.length;
 }

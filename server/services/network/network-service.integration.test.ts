@@ -46,7 +46,10 @@ async function rulesNow(table: string): Promise<string> {
 async function bridgeOf(name: string): Promise<{ stp: number; address: string[] } | null> {
   const r = await lab.execInNs(["ip", "-j", "-d", "addr", "show", "dev", name]);
   if (r.code !== 0) return null;
-  const [link] = JSON.parse(r.stdout) as { linkinfo?: { info_data?: { stp_state?: number } }; addr_info?: { family: string; local: string; prefixlen: number }[] }[];
+  const [link] = JSON.parse(r.stdout) as {
+    linkinfo?: { info_data?: { stp_state?: number } };
+    addr_info?: { family: string; local: string; prefixlen: number }[];
+  }[];
   return {
     stp: link?.linkinfo?.info_data?.stp_state ?? -1,
     address: (link?.addr_info ?? []).filter((a) => a.family === "inet").map((a) => `${a.local}/${a.prefixlen}`),
@@ -154,7 +157,14 @@ describe("network changes on a real host", () => {
   it("refuses a change that would cut Labdeck's own SSH session, and runs nothing", async () => {
     const before = await rulesNow("filter");
     const err = await errorOf(
-      runAndWait([{ op: "rule.append", table: "filter", chain: "INPUT", rule: { protocol: "tcp", inInterface: "eth0", destinationPort: 22, target: { kind: "DROP" } } }]),
+      runAndWait([
+        {
+          op: "rule.append",
+          table: "filter",
+          chain: "INPUT",
+          rule: { protocol: "tcp", inInterface: "eth0", destinationPort: 22, target: { kind: "DROP" } },
+        },
+      ]),
     );
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toMatch(/SSH/);
@@ -163,13 +173,23 @@ describe("network changes on a real host", () => {
   });
 
   it("lets the host roll an unconfirmed change back by itself", async () => {
-    const rule = { protocol: "tcp" as const, inInterface: "labbr0", destinationPort: 2222, comment: "unconfirmed", target: { kind: "REJECT" as const } };
+    const rule = {
+      protocol: "tcp" as const,
+      inInterface: "labbr0",
+      destinationPort: 2222,
+      comment: "unconfirmed",
+      target: { kind: "REJECT" as const },
+    };
     const res = await runAndWait([{ op: "rule.append", table: "filter", chain: "FORWARD", rule }], 10);
     expect(res.job?.status).toBe("succeeded");
     expect(await inNs(["iptables-save", "-t", "filter"])).toContain("unconfirmed");
     // Labdeck drops its connection: the rollback is the host's, not Labdeck's.
     ctx.rt.ssh.drop(hostId);
-    await until("the host to restore its rules", async () => ((await inNs(["iptables-save", "-t", "filter"])).includes("unconfirmed") ? undefined : true), 30_000);
+    await until(
+      "the host to restore its rules",
+      async () => ((await inNs(["iptables-save", "-t", "filter"])).includes("unconfirmed") ? undefined : true),
+      30_000,
+    );
     const state = await until("Labdeck to learn of the rollback", async () => {
       const s = await ctx.rollback.refreshChange(ctx.deps, res.changeId ?? "");
       return s === "rolled-back" ? s : undefined;

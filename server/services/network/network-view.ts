@@ -84,7 +84,16 @@ export async function revertPreview(deps: NetworkDeps, input: { hostId: string }
 
 /** Nothing recorded, or the host already matches the record. */
 function emptyPreview() {
-  return { nothingToDo: true, steps: [], script: "", ops: [], guestEdits: [], projected: null, ssh: { ok: true, reasons: [] as string[] }, rollback: { needed: false, seconds: 0 } };
+  return {
+    nothingToDo: true,
+    steps: [],
+    script: "",
+    ops: [],
+    guestEdits: [],
+    projected: null,
+    ssh: { ok: true, reasons: [] as string[] },
+    rollback: { needed: false, seconds: 0 },
+  };
 }
 
 export async function revertNetwork(deps: NetworkDeps, input: { hostId: string; rollbackSeconds?: number | undefined }) {
@@ -116,7 +125,9 @@ async function comparePersistence(deps: NetworkDeps, hostId: string) {
       const r = await readFromHost(deps, host.id, ["sh", "-c", READ_IF_EXISTS, "sh", underRoot(host.configRoot, f.path)]);
       const onHost = r.outcome === "exited" && r.exitStatus === 0 ? r.stdout : null;
       const unreadable = onHost === null && !(r.outcome === "exited" && r.exitStatus === 3);
-      const state: PersistFileState | { state: "unreadable"; detail: string } = unreadable ? { state: "unreadable", detail: r.stderr.trim() || `exit ${r.exitStatus}` } : persistFileState(onHost, f.content);
+      const state: PersistFileState | { state: "unreadable"; detail: string } = unreadable
+        ? { state: "unreadable", detail: r.stderr.trim() || `exit ${r.exitStatus}` }
+        : persistFileState(onHost, f.content);
       return { ...f, onHost: state };
     }),
   );
@@ -125,7 +136,10 @@ async function comparePersistence(deps: NetworkDeps, hostId: string) {
 
 export async function writePersistence(deps: NetworkDeps, input: { hostId: string }) {
   const { host, files } = await persistenceFiles(deps, input.hostId);
-  const plan: TPlan = { title: `${host.name}: write network persistence files`, steps: persistencePlanSteps(files, { root: host.configRoot }) };
+  const plan: TPlan = {
+    title: `${host.name}: write network persistence files`,
+    steps: persistencePlanSteps(files, { root: host.configRoot }),
+  };
   const { jobId } = await startJob(deps, { hostId: host.id, kind: "plan", title: plan.title, plan });
   return { jobId, script: planToShellScript(plan, hostLabel(host)) };
 }
@@ -134,7 +148,10 @@ export async function getLayout(deps: Pick<NetworkDeps, "db">, input: { scope: s
   return layoutOf(deps.db, input.scope);
 }
 
-export async function saveLayout(deps: Pick<NetworkDeps, "db" | "actor">, input: { scope: string; positions: Record<string, { x: number; y: number }> }) {
+export async function saveLayout(
+  deps: Pick<NetworkDeps, "db" | "actor">,
+  input: { scope: string; positions: Record<string, { x: number; y: number }> },
+) {
   if (input.scope !== "all") await deps.db.host.findUniqueOrThrow({ where: { id: input.scope } });
   const data = { positionsJson: JSON.stringify(input.positions), updatedBy: deps.actor.username };
   await deps.db.topologyLayout.upsert({ where: { scope: input.scope }, create: { scope: input.scope, ...data }, update: data });

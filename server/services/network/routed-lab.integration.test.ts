@@ -70,7 +70,12 @@ const guestDef = (name: string) => ({
   accel: "tcg" as const,
   machine: "pc",
   memoryMiB: 256,
-  boot: { kind: "kernel" as const, kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: `console=ttyS0 quiet panic=-1 labdeck.ip=192.168.2.${name === "lab-a" ? 10 : 11}/24 labdeck.gw=192.168.2.1` },
+  boot: {
+    kind: "kernel" as const,
+    kernel: `${images}/vmlinuz`,
+    initrd: `${images}/initramfs.cpio.gz`,
+    append: `console=ttyS0 quiet panic=-1 labdeck.ip=192.168.2.${name === "lab-a" ? 10 : 11}/24 labdeck.gw=192.168.2.1`,
+  },
   nics: [{ model: "virtio" as const, network: { kind: "user" as const, forwards: [] } }],
 });
 
@@ -124,8 +129,16 @@ describe("a routed lab built from scratch", () => {
     const { guestRunFiles } = await import("../../hypervisors/qemu/guest-definition");
     const sockA = guestRunFiles(lab.runDir, "lab-a").serialSocket;
     const sockB = guestRunFiles(lab.runDir, "lab-b").serialSocket;
-    await until("lab-a's banner", async () => ((await lab.execInNs(["cat", guestRunFiles(lab.runDir, "lab-a").serialLog])).stdout.includes("labdeck tiny guest ready") ? true : undefined));
-    await until("lab-b's banner", async () => ((await lab.execInNs(["cat", guestRunFiles(lab.runDir, "lab-b").serialLog])).stdout.includes("labdeck tiny guest ready") ? true : undefined));
+    await until("lab-a's banner", async () =>
+      (await lab.execInNs(["cat", guestRunFiles(lab.runDir, "lab-a").serialLog])).stdout.includes("labdeck tiny guest ready")
+        ? true
+        : undefined,
+    );
+    await until("lab-b's banner", async () =>
+      (await lab.execInNs(["cat", guestRunFiles(lab.runDir, "lab-b").serialLog])).stdout.includes("labdeck tiny guest ready")
+        ? true
+        : undefined,
+    );
 
     await consoleRun(sockA, "ping -c1 -W5 192.168.2.11 >/dev/null && echo a-to-b-$((1+1))", "a-to-b-2");
     await consoleRun(sockB, "ping -c1 -W5 192.168.2.10 >/dev/null && echo b-to-a-$((2+1))", "b-to-a-3");

@@ -4,8 +4,24 @@ import { imageFindArgv, imageListInfoArgv, parseFindOutput } from "./image-files
 describe("image file listing", () => {
   it("finds image files two levels under a root, as argv, with NUL-separated output", () => {
     expect(imageFindArgv("/srv/images")).toEqual([
-      "find", "-H", "/srv/images", "-maxdepth", "2", "-type", "f",
-      "(", "-name", "*.qcow2", "-o", "-name", "*.img", "-o", "-name", "*.raw", ")", "-print0",
+      "find",
+      "-H",
+      "/srv/images",
+      "-maxdepth",
+      "2",
+      "-type",
+      "f",
+      "(",
+      "-name",
+      "*.qcow2",
+      "-o",
+      "-name",
+      "*.img",
+      "-o",
+      "-name",
+      "*.raw",
+      ")",
+      "-print0",
     ]);
   });
 
@@ -22,6 +38,12 @@ describe("image file listing", () => {
   });
 
   it("reads each image without its backing chain, ending options before the path", () => {
-    expect(imageListInfoArgv("/srv/images/-x.qcow2")).toEqual(["sh", "-c", expect.stringContaining('exec qemu-img info -U -f "$f" --output=json -- "$1"'), "sh", "/srv/images/-x.qcow2"]);
+    expect(imageListInfoArgv("/srv/images/-x.qcow2")).toEqual([
+      "sh",
+      "-c",
+      expect.stringContaining('exec qemu-img info -U -f "$f" --output=json -- "$1"'),
+      "sh",
+      "/srv/images/-x.qcow2",
+    ]);
   });
 });

@@ -60,7 +60,8 @@ export function imageListInfoArgv(path: string): string[] {
   return ["sh", "-c", infoByMagicScript({ backingChain: false }), "sh", path];
 }
 
-const rootMissing = (r: ExecResult): boolean => !succeeded(r) && r.outcome === "exited" && /No such file or directory/.test(r.stderr) && r.stdout === "";
+const rootMissing = (r: ExecResult): boolean =>
+  !succeeded(r) && r.outcome === "exited" && /No such file or directory/.test(r.stderr) && r.stdout === "";
 
 const firstLine = (text: string): string => text.trim().split("\n")[0] ?? "";
 
@@ -77,7 +78,8 @@ export async function listImageFiles(exec: HostExec, roots: readonly string[]): 
     }),
   );
   const paths = [...new Set(found.flat())].sort();
-  for (const p of paths.slice(MAX_IMAGES)) errors.push({ path: p, message: `not read: more than ${MAX_IMAGES} image files under the roots` });
+  for (const p of paths.slice(MAX_IMAGES))
+    errors.push({ path: p, message: `not read: more than ${MAX_IMAGES} image files under the roots` });
   const infos = await mapLimit(paths.slice(0, MAX_IMAGES), READ_PARALLELISM, async (path) => {
     const r = await exec({ argv: imageListInfoArgv(path), purpose: `read image ${path}` });
     if (!succeeded(r)) {

@@ -84,7 +84,9 @@ async function buildChange(deps: StorageReadDeps, input: StorageChangeInput, op:
 
 /** The plan an op gives on the host as it is now (reads the host; changes nothing). */
 export async function previewStorageChange(deps: StorageReadDeps, input: StorageChangeInput) {
-  const b = await withHostRead(deps, { hostId: input.hostId, action: "storage.preview" }, (d) => buildChange(d, input, parseStorageOp(input.op)));
+  const b = await withHostRead(deps, { hostId: input.hostId, action: "storage.preview" }, (d) =>
+    buildChange(d, input, parseStorageOp(input.op)),
+  );
   return { title: b.title, summary: b.summary, warnings: b.warnings, steps: b.steps, script: b.script, nothingToDo: b.plan === null };
 }
 
@@ -96,7 +98,13 @@ export async function runStorageChange(deps: StorageDeps, input: StorageChangeIn
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
   const job = await recordJob(deps, { hostId: host.id, kind: "plan", title: b.plan.title, plan: b.plan });
   // Written before the job may start: the audit log names who asked for what, with the op as typed.
-  await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "storage.change", hostId: host.id, hostName: host.name, details: { jobId: job.id, op, warnings: b.warnings } });
+  await auditEvent(deps.db, deps.actor, {
+    kind: "inventory",
+    action: "storage.change",
+    hostId: host.id,
+    hostName: host.name,
+    details: { jobId: job.id, op, warnings: b.warnings },
+  });
   deps.jobs.enqueue(job.id);
   return { jobId: job.id, summary: b.summary };
 }

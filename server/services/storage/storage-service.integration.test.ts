@@ -110,7 +110,10 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
   it("previews a VG on the free disk without touching the host", async () => {
     const view = await ctx.view.storageView(ctx.deps, { hostId });
     const disk = view.storage.freeDisks.find((d) => d.serial === LVM_DISK_SERIAL)?.path ?? "";
-    const p = await ctx.change.previewStorageChange(ctx.deps, { hostId, op: { op: "vg.create", name: VG, devices: [disk], extentSize: "8M" } });
+    const p = await ctx.change.previewStorageChange(ctx.deps, {
+      hostId,
+      op: { op: "vg.create", name: VG, devices: [disk], extentSize: "8M" },
+    });
     expect(p.nothingToDo).toBe(false);
     expect(p.script).toContain(`vgcreate -s 8M ${VG} ${disk}`);
     expect(p.title).toContain("storage-vm");
@@ -118,7 +121,9 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
   });
 
   it("refuses a malformed op naming the op's own field, before reading the host", async () => {
-    const err = await errorOf(ctx.change.previewStorageChange(ctx.deps, { hostId, op: { op: "lv.create", vg: VG, name: "-bad", size: "1G" } }));
+    const err = await errorOf(
+      ctx.change.previewStorageChange(ctx.deps, { hostId, op: { op: "lv.create", vg: VG, name: "-bad", size: "1G" } }),
+    );
     expect(err.code).toBe("BAD_INPUT");
     expect(err.field).toBe("op.name");
   });
@@ -128,7 +133,9 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
     const disk = view.storage.freeDisks.find((d) => d.serial === LVM_DISK_SERIAL)?.path ?? "";
     const vg = await runAndWait({ op: "vg.create", name: VG, devices: [disk], extentSize: "8M" });
     expect(vg.job?.status).toBe("succeeded");
-    expect((await onVm(["vgs", "--noheadings", "-o", "vg_name,vg_extent_size", "--units", "b", "--nosuffix"])).trim().split(/\s+/)).toEqual([VG, String(8 * 2 ** 20)]);
+    expect((await onVm(["vgs", "--noheadings", "-o", "vg_name,vg_extent_size", "--units", "b", "--nosuffix"])).trim().split(/\s+/)).toEqual(
+      [VG, String(8 * 2 ** 20)],
+    );
 
     const lv = await runAndWait({ op: "lv.create", vg: VG, name: "data", size: "256M", filesystem: "ext4", mountpoint: "/mnt/itdata" });
     expect(lv.job?.status).toBe("succeeded");
@@ -138,7 +145,8 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
     const after = await ctx.view.storageView(ctx.deps, { hostId });
     const row = after.storage.lvs.find((l) => l.vg === VG && l.name === "data");
     expect(row).toMatchObject({ filesystem: "ext4", mountpoints: ["/mnt/itdata"], sizeBytes: 256 * 2 ** 20 });
-    const [dfSize = "", dfAvail = ""] = (await onVm(["df", "-B1", "--output=size,avail", "/mnt/itdata"])).trim().split("\n")[1]?.trim().split(/\s+/) ?? [];
+    const [dfSize = "", dfAvail = ""] =
+      (await onVm(["df", "-B1", "--output=size,avail", "/mnt/itdata"])).trim().split("\n")[1]?.trim().split(/\s+/) ?? [];
     expect(row?.usage).toMatchObject({ sizeBytes: Number(dfSize), availBytes: Number(dfAvail) });
     const events = await ctx.db.auditEvent.findMany({ where: { hostId, action: "storage.change" } });
     expect(events.map((e) => (JSON.parse(e.detailsJson ?? "{}") as { op: { op: string } }).op.op)).toEqual(["vg.create", "lv.create"]);
@@ -154,7 +162,9 @@ describe.skipIf(!support.ok)(`storage changes on the lab VM${support.ok ? "" : `
 
   it("refuses a shrink below the space the filesystem uses, naming op.size, and changes nothing", async () => {
     await onVm(["fallocate", "-l", "200M", "/mnt/itdata/fill"]);
-    const err = await errorOf(ctx.change.runStorageChange(ctx.deps, { hostId, op: { op: "lv.shrink", vg: VG, lv: "data", size: "128M", confirm: `${VG}/data` } }));
+    const err = await errorOf(
+      ctx.change.runStorageChange(ctx.deps, { hostId, op: { op: "lv.shrink", vg: VG, lv: "data", size: "128M", confirm: `${VG}/data` } }),
+    );
     expect(err.code).toBe("BAD_INPUT");
     expect(err.field).toBe("op.size");
     expect(await lvSize(VG, "data")).toBe(384 * 2 ** 20);

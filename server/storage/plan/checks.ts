@@ -40,7 +40,10 @@ export function findLv(storage: THostStorage, vg: string, name: string, field: s
 export function resizableKind(storage: THostStorage, lv: TStorageLv, field: string): void {
   if (lv.attr.kind === "origin") {
     const snaps = storage.lvs.filter((l) => l.vg === lv.vg && l.origin === lv.name && l.attr.kind === "snapshot").map((l) => l.name);
-    throw badInput(field, `${lv.vg}/${lv.name} has snapshot${snaps.length > 1 ? "s" : ""} ${snaps.join(", ")}: LVM resizes a snapshot origin only while it is inactive; merge or remove the snapshot first`);
+    throw badInput(
+      field,
+      `${lv.vg}/${lv.name} has snapshot${snaps.length > 1 ? "s" : ""} ${snaps.join(", ")}: LVM resizes a snapshot origin only while it is inactive; merge or remove the snapshot first`,
+    );
   }
   if (lv.attr.kind !== "linear" && lv.attr.kind !== "thin") {
     throw badInput(field, `${lv.vg}/${lv.name} is a ${lv.attr.kind} volume; only linear and thin volumes are resized here`);
@@ -106,9 +109,14 @@ export function singleMount(storage: THostStorage, lv: TStorageLv, field: string
     if (lv.attr.open) throw badInput(field, `${what} is open though not mounted here (a running guest or a stacked device holds it)`);
     return null;
   }
-  if (all.length > 1) throw badInput(field, `${what} is mounted more than once (${all.map((m) => m.target).join(", ")}); unmount all but one first`);
+  if (all.length > 1)
+    throw badInput(field, `${what} is mounted more than once (${all.map((m) => m.target).join(", ")}); unmount all but one first`);
   const [mount] = wholeMounts(storage, lv);
-  if (mount === undefined) throw badInput(field, `${what} is mounted only through a bind mount of a directory in it (${all.map((m) => m.target).join(", ")}); unmount that first`);
+  if (mount === undefined)
+    throw badInput(
+      field,
+      `${what} is mounted only through a bind mount of a directory in it (${all.map((m) => m.target).join(", ")}); unmount that first`,
+    );
   if (mount.target === "/") throw badInput(field, `${what} holds the root filesystem`);
   return mount;
 }
@@ -123,7 +131,13 @@ export function needsResolve(storage: THostStorage, device: string): boolean {
   return !storage.blockDevices.some((d) => d.path === device);
 }
 
-export function resolveDevice(storage: THostStorage, device: string, reads: Record<string, string>, readId: string, field: string): TBlockDevice {
+export function resolveDevice(
+  storage: THostStorage,
+  device: string,
+  reads: Record<string, string>,
+  readId: string,
+  field: string,
+): TBlockDevice {
   const direct = storage.blockDevices.find((d) => d.path === device);
   if (direct !== undefined) return direct;
   const resolved = readOutput(reads, readId).trim();
@@ -133,7 +147,13 @@ export function resolveDevice(storage: THostStorage, device: string, reads: Reco
   return dev;
 }
 
-const DEVICE_TYPES: Readonly<Record<string, string>> = { part: "a partition", lvm: "an LVM volume", crypt: "an encrypted device", loop: "a loop device", rom: "an optical drive" };
+const DEVICE_TYPES: Readonly<Record<string, string>> = {
+  part: "a partition",
+  lvm: "an LVM volume",
+  crypt: "an encrypted device",
+  loop: "a loop device",
+  rom: "an optical drive",
+};
 
 function signatureText(fstype: string): string {
   if (fstype === "swap") return "swap space";
@@ -146,16 +166,25 @@ function signatureText(fstype: string): string {
 export function whyNotFree(storage: THostStorage, dev: TBlockDevice): string[] {
   const reasons: string[] = [];
   const pv = storage.pvs.find((p) => p.name === dev.path);
-  if (pv !== undefined) reasons.push(`is an LVM physical volume${pv.vg === null ? " (in no volume group yet)" : ` of volume group ${pv.vg}`}`);
+  if (pv !== undefined)
+    reasons.push(`is an LVM physical volume${pv.vg === null ? " (in no volume group yet)" : ` of volume group ${pv.vg}`}`);
   if (dev.type !== "disk") reasons.push(`is ${DEVICE_TYPES[dev.type] ?? `a ${dev.type} device`}, not a whole disk`);
   const children = storage.blockDevices.filter((d) => d.parent === dev.name);
-  if (children.some((c) => c.type === "part")) reasons.push(`has partitions (${children.filter((c) => c.type === "part").map((c) => c.name).join(", ")})`);
+  if (children.some((c) => c.type === "part"))
+    reasons.push(
+      `has partitions (${children
+        .filter((c) => c.type === "part")
+        .map((c) => c.name)
+        .join(", ")})`,
+    );
   // A PV's holders are its VG's volumes: the VG already says it.
   const holders = pv === undefined ? children.filter((c) => c.type !== "part") : [];
   if (holders.length > 0) reasons.push(`holds ${holders.map((c) => `${c.name} (${c.type})`).join(", ")}`);
   // lsblk gives a partition its disk's PTTYPE too: only a disk's own table counts here.
-  if (dev.type === "disk" && dev.partitionTable !== null && children.length === 0) reasons.push(`has a ${dev.partitionTable} partition table (with no partitions)`);
-  if (dev.fstype !== null && pv === undefined) reasons.push(`holds ${signatureText(dev.fstype)}${dev.label === null ? "" : ` (label ${dev.label})`}`);
+  if (dev.type === "disk" && dev.partitionTable !== null && children.length === 0)
+    reasons.push(`has a ${dev.partitionTable} partition table (with no partitions)`);
+  if (dev.fstype !== null && pv === undefined)
+    reasons.push(`holds ${signatureText(dev.fstype)}${dev.label === null ? "" : ` (label ${dev.label})`}`);
   const mounts = storage.mounts.filter((m) => m.device === dev.path).map((m) => m.target);
   if (dev.mountpoint !== null && !mounts.includes(dev.mountpoint)) mounts.push(dev.mountpoint);
   if (mounts.length > 0) reasons.push(`is mounted on ${mounts.join(", ")}`);

@@ -19,7 +19,11 @@ export function mkfsArgv(fs: TFilesystem, target: string, uuid?: string): string
 
 export function mkfsStep(fs: TFilesystem, target: string, uuid?: string): TPlanStep {
   // A big xfs or ext4 on a slow disk takes a while; the default step timeout is for quick commands.
-  return { argv: mkfsArgv(fs, target, uuid), purpose: `make ${fs === "swap" ? "swap space" : `an ${fs} filesystem`} on ${target}`, timeoutMs: 10 * 60_000 };
+  return {
+    argv: mkfsArgv(fs, target, uuid),
+    purpose: `make ${fs === "swap" ? "swap space" : `an ${fs} filesystem`} on ${target}`,
+    timeoutMs: 10 * 60_000,
+  };
 }
 
 /** lsblk reads FSTYPE and UUID from udev's database, which is updated after mkfs: settle so the next read sees them. */
@@ -34,7 +38,8 @@ export function fstabLine(uuid: string, mountpoint: string, fs: "ext4" | "xfs"):
 
 // The line arrives as $1. A file not ending in a newline gets one first, or the new line
 // would be glued to the last entry.
-const FSTAB_APPEND = 'if [ -s /etc/fstab ] && [ -n "$(tail -c 1 /etc/fstab)" ]; then echo >> /etc/fstab; fi; printf "%s\\n" "$1" >> /etc/fstab';
+const FSTAB_APPEND =
+  'if [ -s /etc/fstab ] && [ -n "$(tail -c 1 /etc/fstab)" ]; then echo >> /etc/fstab; fi; printf "%s\\n" "$1" >> /etc/fstab';
 // Exactly that line goes (-x -F: whole line, no pattern). grep exits 1 when no line is
 // left, which is fine; the file is rewritten in place (cat >) to keep its owner and mode.
 const FSTAB_REMOVE =
@@ -54,5 +59,10 @@ export function fstabStep(line: string): TPlanStep {
 
 export function e2fsckStep(device: string): TPlanStep {
   // Exit 1 means "errors were found and fixed": the filesystem is clean now.
-  return { argv: ["e2fsck", "-f", "-y", device], purpose: `check the filesystem on ${device} (resize2fs requires it)`, okExitStatuses: [1], timeoutMs: 30 * 60_000 };
+  return {
+    argv: ["e2fsck", "-f", "-y", device],
+    purpose: `check the filesystem on ${device} (resize2fs requires it)`,
+    okExitStatuses: [1],
+    timeoutMs: 30 * 60_000,
+  };
 }

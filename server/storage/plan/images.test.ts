@@ -17,7 +17,11 @@ describe("image.create", () => {
       ["parent", "/srv/images"],
     ]);
     expect(plan(host, op, newFile).steps).toEqual([
-      { argv: ["qemu-img", "create", "-q", "-f", "qcow2", IMG, String(10 * 2 ** 30)], purpose: `create a 10 GiB qcow2 image at ${IMG}`, undo: ["rm", "-f", IMG] },
+      {
+        argv: ["qemu-img", "create", "-q", "-f", "qcow2", IMG, String(10 * 2 ** 30)],
+        purpose: `create a 10 GiB qcow2 image at ${IMG}`,
+        undo: ["rm", "-f", IMG],
+      },
     ]);
   });
 
@@ -27,10 +31,15 @@ describe("image.create", () => {
       field: "op.path",
       message: `op.path: ${IMG} already exists (a file); Labdeck never overwrites it`,
     });
-    expect(refusal(host, op, { reads: { path: "absent\n", parent: "absent\n" } }).message).toBe("op.path: the directory /srv/images does not exist");
+    expect(refusal(host, op, { reads: { path: "absent\n", parent: "absent\n" } }).message).toBe(
+      "op.path: the directory /srv/images does not exist",
+    );
     expect(refusal(host, { ...op, path: "/etc/passwd" }, newFile).message).toMatch(/outside the host's roots \(\/srv\/images\)/);
     expect(refusal(host, { ...op, path: "/srv/images/../x" }, newFile).field).toBe("op.path");
-    expect(refusal(host, { ...op, size: "1000B" }, newFile)).toEqual({ field: "op.size", message: "op.size: 1000 bytes is not a whole number of 512-byte sectors" });
+    expect(refusal(host, { ...op, size: "1000B" }, newFile)).toEqual({
+      field: "op.size",
+      message: "op.size: 1000 bytes is not a whole number of 512-byte sectors",
+    });
   });
 });
 
@@ -38,9 +47,20 @@ describe("image.resize", () => {
   const op = { op: "image.resize", path: IMG, size: "128M" } as const;
 
   it("grows an image in the format qemu-img read, with no undo", () => {
-    expect(storageOpReads(host, op)).toEqual([{ id: "info", argv: ["sh", "-c", expect.stringContaining('qemu-img info -U -f "$f" --output=json --backing-chain -- "$1"'), "sh", IMG], purpose: expect.any(String) }]);
+    expect(storageOpReads(host, op)).toEqual([
+      {
+        id: "info",
+        argv: ["sh", "-c", expect.stringContaining('qemu-img info -U -f "$f" --output=json --backing-chain -- "$1"'), "sh", IMG],
+        purpose: expect.any(String),
+      },
+    ]);
     const p = plan(host, op, { reads: { info: qemuInfo("disk.qcow2") } });
-    expect(p.steps).toEqual([{ argv: ["qemu-img", "resize", "-q", "-f", "qcow2", IMG, String(128 * MiB)], purpose: `grow ${IMG} from 64 MiB to 128 MiB (no undo)` }]);
+    expect(p.steps).toEqual([
+      {
+        argv: ["qemu-img", "resize", "-q", "-f", "qcow2", IMG, String(128 * MiB)],
+        purpose: `grow ${IMG} from 64 MiB to 128 MiB (no undo)`,
+      },
+    ]);
   });
 
   it("never lets qemu-img probe: the format comes from the qcow2 magic, else raw", () => {
@@ -54,7 +74,9 @@ describe("image.resize", () => {
   });
 
   it("only grows, only existing qcow2 or raw images, and warns when a guest uses it", () => {
-    expect(refusal(host, { ...op, size: "64M" }, { reads: { info: qemuInfo("disk.qcow2") } }).message).toMatch(/64 MiB is not more than the current 64 MiB: images only grow/);
+    expect(refusal(host, { ...op, size: "64M" }, { reads: { info: qemuInfo("disk.qcow2") } }).message).toMatch(
+      /64 MiB is not more than the current 64 MiB: images only grow/,
+    );
     expect(refusal(host, op, { reads: { info: "absent\n" } }).message).toBe(`op.path: ${IMG} does not exist`);
     expect(refusal(host, op, { reads: { info: qemuInfo("disk.vmdk") } }).message).toMatch(/is a vmdk image; Labdeck handles qcow2 and raw/);
     const used = plan(host, op, { reads: { info: qemuInfo("disk.qcow2") }, usedBy: new Map([[IMG, ["web1"]]]) });
@@ -83,7 +105,9 @@ describe("image.convert", () => {
       field: "op.path",
       message: `op.path: backing file "/etc/hostname" is outside the host's roots (/srv/images)`,
     });
-    expect(refusal(host, op, { reads: { ...reads, target: "dir\n" } }).message).toBe("op.target: /srv/images/a.raw already exists (a directory); Labdeck never overwrites it");
+    expect(refusal(host, op, { reads: { ...reads, target: "dir\n" } }).message).toBe(
+      "op.target: /srv/images/a.raw already exists (a directory); Labdeck never overwrites it",
+    );
     expect(refusal(host, { ...op, target: "/tmp/a.raw" }, { reads }).field).toBe("op.target");
     expect(refusal(host, { ...op, path: "/tmp/a.qcow2" }, { reads }).field).toBe("op.path");
     expect(refusal(host, { ...op, target: IMG }, { reads }).message).toBe("op.target: the copy needs a path of its own");
@@ -94,7 +118,10 @@ describe("rootfile.create", () => {
   it("makes a sparse file with an ext4 filesystem", () => {
     const p = plan(host, { op: "rootfile.create", path: "/srv/images/root.ext4", size: "1G", filesystem: "ext4" }, newFile);
     expect(p.steps.map((s) => [s.argv, s.undo])).toEqual([
-      [["truncate", "-s", String(2 ** 30), "/srv/images/root.ext4"], ["rm", "-f", "/srv/images/root.ext4"]],
+      [
+        ["truncate", "-s", String(2 ** 30), "/srv/images/root.ext4"],
+        ["rm", "-f", "/srv/images/root.ext4"],
+      ],
       [["mkfs.ext4", "-F", "-q", "/srv/images/root.ext4"], undefined],
     ]);
   });
@@ -112,6 +139,8 @@ describe("rootfile.create", () => {
   it("refuses a tiny file and an existing path", () => {
     const op = { op: "rootfile.create", path: "/srv/images/r", size: "512K", filesystem: "ext4" } as const;
     expect(refusal(host, op, newFile).message).toBe("op.size: 512 KiB is too small for a filesystem or swap; give at least 1M");
-    expect(refusal(host, { ...op, size: "8M" }, { reads: { path: "link\n", parent: "dir\n" } }).message).toMatch(/already exists \(a symbolic link\)/);
+    expect(refusal(host, { ...op, size: "8M" }, { reads: { path: "link\n", parent: "dir\n" } }).message).toMatch(
+      /already exists \(a symbolic link\)/,
+    );
   });
 });

@@ -21,7 +21,8 @@ type ImageOp = Op<"image.create" | "image.resize" | "image.convert" | "rootfile.
 const SECTOR = 512;
 const ROOTFILE_MIN_BYTES = 2 ** 20;
 
-const parentRead = (id: string, file: string) => pathKindRead(id, path.posix.dirname(file), `check that ${path.posix.dirname(file)} is a directory`);
+const parentRead = (id: string, file: string) =>
+  pathKindRead(id, path.posix.dirname(file), `check that ${path.posix.dirname(file)} is a directory`);
 
 export function imageReads(op: ImageOp): StorageOpRead[] {
   switch (op.op) {
@@ -31,11 +32,20 @@ export function imageReads(op: ImageOp): StorageOpRead[] {
     case "image.resize":
       return [qemuInfoRead("info", op.path)];
     case "image.convert":
-      return [qemuInfoRead("info", op.path), pathKindRead("target", op.target, `check that ${op.target} does not exist yet`), parentRead("target-parent", op.target)];
+      return [
+        qemuInfoRead("info", op.path),
+        pathKindRead("target", op.target, `check that ${op.target} does not exist yet`),
+        parentRead("target-parent", op.target),
+      ];
   }
 }
 
-const KIND_TEXT: Record<Exclude<PathKind, "absent">, string> = { file: "a file", dir: "a directory", link: "a symbolic link", other: "a special file" };
+const KIND_TEXT: Record<Exclude<PathKind, "absent">, string> = {
+  file: "a file",
+  dir: "a directory",
+  link: "a symbolic link",
+  other: "a special file",
+};
 
 /** A path a create writes: absent, in an existing directory. */
 function newPath(ctx: StoragePlanContext, field: string, file: string, readId: string, parentId: string): void {
@@ -77,7 +87,8 @@ export function planImageCreate(op: Op<"image.create">, ctx: StoragePlanContext)
 function existingImage(ctx: StoragePlanContext, file: string, field: string) {
   const info = parseQemuInfo("info", readOutput(ctx.reads, "info"), file);
   if (info === "absent") throw badInput(field, `${file} does not exist`);
-  if (info.format !== "qcow2" && info.format !== "raw") throw badInput(field, `${file} is a ${info.format} image; Labdeck handles qcow2 and raw`);
+  if (info.format !== "qcow2" && info.format !== "raw")
+    throw badInput(field, `${file} is a ${info.format} image; Labdeck handles qcow2 and raw`);
   // A data file or a backing file outside the roots would be copied or grown along with it.
   checkImageWithinRoots(info.info, ctx.roots, field);
   return info;
@@ -88,7 +99,10 @@ export function planImageResize(op: Op<"image.resize">, ctx: StoragePlanContext)
   const info = existingImage(ctx, op.path, "op.path");
   const bytes = wholeSectors(resolveSize(op.size, info.virtualSizeBytes, "op.size", "grow"), "op.size");
   if (bytes <= info.virtualSizeBytes) {
-    throw badInput("op.size", `${formatBytes(bytes)} is not more than the current ${formatBytes(info.virtualSizeBytes)}: images only grow (shrinking cuts off what the guest wrote at the end)`);
+    throw badInput(
+      "op.size",
+      `${formatBytes(bytes)} is not more than the current ${formatBytes(info.virtualSizeBytes)}: images only grow (shrinking cuts off what the guest wrote at the end)`,
+    );
   }
   const guests = guestsUsing(ctx.usedBy, [op.path]);
   return {
@@ -101,7 +115,12 @@ export function planImageResize(op: Op<"image.resize">, ctx: StoragePlanContext)
       },
     ],
     summary: `${op.path} grows from ${formatBytes(info.virtualSizeBytes)} to ${formatBytes(bytes)}; the partitions and filesystems inside stay as they are.`,
-    warnings: guests.length > 0 ? [`Used by ${guests.join(", ")}: the guest sees the new size when it next starts (a running guest holds a lock and the resize fails).`] : [],
+    warnings:
+      guests.length > 0
+        ? [
+            `Used by ${guests.join(", ")}: the guest sees the new size when it next starts (a running guest holds a lock and the resize fails).`,
+          ]
+        : [],
   };
 }
 
@@ -125,18 +144,28 @@ export function planImageConvert(op: Op<"image.convert">, ctx: StoragePlanContex
       },
     ],
     summary: `A ${op.format} copy of ${op.path} (${formatBytes(info.virtualSizeBytes)}) at ${op.target}; the original stays.`,
-    warnings: guests.length > 0 ? [`Used by ${guests.join(", ")}: stop the guest first, or the copy is of a disk in mid-write (a running guest's lock makes it fail).`] : [],
+    warnings:
+      guests.length > 0
+        ? [
+            `Used by ${guests.join(", ")}: stop the guest first, or the copy is of a disk in mid-write (a running guest's lock makes it fail).`,
+          ]
+        : [],
   };
 }
 
 export function planRootfileCreate(op: Op<"rootfile.create">, ctx: StoragePlanContext): StoragePlan {
   assertUnderRoots("op.path", op.path, ctx.roots);
   const bytes = positiveSize(op.size, "op.size");
-  if (bytes < ROOTFILE_MIN_BYTES) throw badInput("op.size", `${formatBytes(bytes)} is too small for a filesystem or swap; give at least 1M`);
+  if (bytes < ROOTFILE_MIN_BYTES)
+    throw badInput("op.size", `${formatBytes(bytes)} is too small for a filesystem or swap; give at least 1M`);
   newPath(ctx, "op.path", op.path, "path", "parent");
   const steps: TPlanStep[] = [
     // Sparse: blocks are taken as the guest writes them, as with a raw image.
-    { argv: ["truncate", "-s", String(bytes), op.path], purpose: `create the ${formatBytes(bytes)} file ${op.path}`, undo: ["rm", "-f", op.path] },
+    {
+      argv: ["truncate", "-s", String(bytes), op.path],
+      purpose: `create the ${formatBytes(bytes)} file ${op.path}`,
+      undo: ["rm", "-f", op.path],
+    },
   ];
   // Swap holds guest memory: not readable by other users of the host (mkswap warns otherwise).
   if (op.filesystem === "swap") steps.push({ argv: ["chmod", "600", op.path], purpose: `make ${op.path} readable by root only` });

@@ -39,7 +39,13 @@ export function lvReads(storage: THostStorage, op: TStorageOp): StorageOpRead[] 
   }
   // A snapshot shares its origin's filesystem UUID, so an fstab line naming it is the origin's.
   if (op.op === "lv.remove" && storage.lvs.some((l) => l.vg === op.vg && l.name === op.lv && l.attr.kind !== "snapshot")) {
-    return [{ id: FSTAB_READ, argv: ["sh", "-c", "cat /etc/fstab 2>/dev/null; exit 0"], purpose: "read /etc/fstab for lines that name the volume" }];
+    return [
+      {
+        id: FSTAB_READ,
+        argv: ["sh", "-c", "cat /etc/fstab 2>/dev/null; exit 0"],
+        purpose: "read /etc/fstab for lines that name the volume",
+      },
+    ];
   }
   return [];
 }
@@ -49,14 +55,20 @@ function lvSize(storage: THostStorage, op: Op<"lv.create">) {
   if (op.size !== undefined && op.extents !== undefined) throw badInput("op.extents", "give a size or a number of extents, not both");
   if (op.extents !== undefined) {
     if (op.extents > vg.freeExtents) {
-      throw badInput("op.extents", `${op.extents} extents is more than the ${vg.freeExtents} free in ${vg.name} (${formatBytes(vg.freeBytes)})`);
+      throw badInput(
+        "op.extents",
+        `${op.extents} extents is more than the ${vg.freeExtents} free in ${vg.name} (${formatBytes(vg.freeBytes)})`,
+      );
     }
     return { vg, extents: op.extents, bytes: op.extents * vg.extentSizeBytes };
   }
   if (op.size === undefined) throw badInput("op.size", "give a size or a number of extents");
   const r = roundToExtents(vg, positiveSize(op.size, "op.size"));
   if (r.extents > vg.freeExtents) {
-    throw badInput("op.size", `${formatBytes(r.bytes)} (${extentsText(vg, r.extents)}) is more than the ${formatBytes(vg.freeBytes)} free in ${vg.name}`);
+    throw badInput(
+      "op.size",
+      `${formatBytes(r.bytes)} (${extentsText(vg, r.extents)}) is more than the ${formatBytes(vg.freeBytes)} free in ${vg.name}`,
+    );
   }
   return { vg, ...r };
 }
@@ -67,7 +79,8 @@ function mountSteps(op: Op<"lv.create">, storage: THostStorage, ctx: StoragePlan
     if (op.fstab === true) throw badInput("op.fstab", "an fstab line needs a mount point");
     return [];
   }
-  if (op.filesystem === undefined || op.filesystem === "swap") throw badInput("op.mountpoint", "only an ext4 or xfs filesystem can be mounted");
+  if (op.filesystem === undefined || op.filesystem === "swap")
+    throw badInput("op.mountpoint", "only an ext4 or xfs filesystem can be mounted");
   if (mp === "/") throw badInput("op.mountpoint", "/ is the root filesystem");
   const busy = storage.mounts.filter((m) => m.target === mp);
   if (busy.length > 0) throw badInput("op.mountpoint", `${busy.map((m) => m.source).join(", ")} is already mounted on ${mp}`);
@@ -84,7 +97,8 @@ export function planLvCreate(storage: THostStorage, op: Op<"lv.create">, ctx: St
   requireLvm(storage);
   const { vg, extents, bytes } = lvSize(storage, op);
   if (lvExists(storage, op.vg, op.name)) throw badInput("op.name", `${op.vg}/${op.name} already exists`);
-  if (op.filesystem === "xfs" && bytes < XFS_MIN_BYTES) throw badInput("op.size", `xfs needs at least 300 MiB (xfsprogs refuses smaller), not ${formatBytes(bytes)}`);
+  if (op.filesystem === "xfs" && bytes < XFS_MIN_BYTES)
+    throw badInput("op.size", `xfs needs at least 300 MiB (xfsprogs refuses smaller), not ${formatBytes(bytes)}`);
   const device = lvDevice({ vg: op.vg, name: op.name });
   // The UUID is chosen here and given to mkfs, so the fstab line can name it in the same plan.
   const uuid = op.filesystem === undefined ? undefined : randomUUID();
@@ -123,18 +137,45 @@ function growFsSteps(storage: THostStorage, lv: TStorageLv, ctx: StoragePlanCont
   }
   switch (lv.filesystem) {
     case "ext4":
-      if (lv.mountpoints.length > 0) return [{ argv: ["resize2fs", device], purpose: `grow the ext4 filesystem on ${device} to fill the volume (online)`, timeoutMs: 30 * 60_000 }];
+      if (lv.mountpoints.length > 0)
+        return [
+          {
+            argv: ["resize2fs", device],
+            purpose: `grow the ext4 filesystem on ${device} to fill the volume (online)`,
+            timeoutMs: 30 * 60_000,
+          },
+        ];
       // Offline, resize2fs insists on a freshly checked filesystem.
-      return [e2fsckStep(device), { argv: ["resize2fs", device], purpose: `grow the ext4 filesystem on ${device} to fill the volume`, timeoutMs: 30 * 60_000 }];
+      return [
+        e2fsckStep(device),
+        { argv: ["resize2fs", device], purpose: `grow the ext4 filesystem on ${device} to fill the volume`, timeoutMs: 30 * 60_000 },
+      ];
     case "xfs": {
       const [mount] = wholeMounts(storage, lv);
-      if (mount === undefined) throw badInput("op.lv", `${lv.vg}/${lv.name} holds xfs, which grows only while mounted (xfs_growfs works through the mount point): mount it first`);
-      return [{ argv: ["xfs_growfs", mount.target], purpose: `grow the xfs filesystem mounted on ${mount.target} to fill the volume`, timeoutMs: 30 * 60_000 }];
+      if (mount === undefined)
+        throw badInput(
+          "op.lv",
+          `${lv.vg}/${lv.name} holds xfs, which grows only while mounted (xfs_growfs works through the mount point): mount it first`,
+        );
+      return [
+        {
+          argv: ["xfs_growfs", mount.target],
+          purpose: `grow the xfs filesystem mounted on ${mount.target} to fill the volume`,
+          timeoutMs: 30 * 60_000,
+        },
+      ];
     }
     case "swap":
-      throw badInput("op.lv", `${lv.vg}/${lv.name} is swap space: remove it and create a larger one instead (mkswap would have to rewrite it while it may be in use)`);
+      throw badInput(
+        "op.lv",
+        `${lv.vg}/${lv.name} is swap space: remove it and create a larger one instead (mkswap would have to rewrite it while it may be in use)`,
+      );
     case null:
-      warnings.push(lv.attr.active ? "No filesystem found on the volume: only the volume grows." : "The volume is inactive, so its filesystem is unknown: only the volume grows.");
+      warnings.push(
+        lv.attr.active
+          ? "No filesystem found on the volume: only the volume grows."
+          : "The volume is inactive, so its filesystem is unknown: only the volume grows.",
+      );
       return [];
     default:
       warnings.push(`Labdeck does not grow ${lv.filesystem} filesystems: only the volume grows; grow the filesystem yourself.`);
@@ -149,12 +190,18 @@ export function planLvGrow(storage: THostStorage, op: Op<"lv.grow">, ctx: Storag
   resizableKind(storage, lv, "op.lv");
   const r = roundToExtents(vg, resolveSize(op.size, lv.sizeBytes, "op.size", "grow"));
   if (r.bytes <= lv.sizeBytes) {
-    throw badInput("op.size", `${formatBytes(r.bytes)} is not more than the current ${formatBytes(lv.sizeBytes)} of ${op.vg}/${op.lv}; to make it smaller, shrink it`);
+    throw badInput(
+      "op.size",
+      `${formatBytes(r.bytes)} is not more than the current ${formatBytes(lv.sizeBytes)} of ${op.vg}/${op.lv}; to make it smaller, shrink it`,
+    );
   }
   const more = Math.ceil((r.bytes - lv.sizeBytes) / vg.extentSizeBytes);
   // A thin volume's size is virtual: it takes space from its pool as it is written, not now.
   if (lv.attr.kind !== "thin" && more > vg.freeExtents) {
-    throw badInput("op.size", `growing to ${formatBytes(r.bytes)} needs ${formatBytes(more * vg.extentSizeBytes)} more, but ${vg.name} has ${formatBytes(vg.freeBytes)} free`);
+    throw badInput(
+      "op.size",
+      `growing to ${formatBytes(r.bytes)} needs ${formatBytes(more * vg.extentSizeBytes)} more, but ${vg.name} has ${formatBytes(vg.freeBytes)} free`,
+    );
   }
   const warnings = ["Growing has no undo: a grown filesystem can only be made smaller by a shrink, which is its own plan."];
   const fsSteps = growFsSteps(storage, lv, ctx, warnings);
@@ -173,7 +220,11 @@ export function planLvGrow(storage: THostStorage, op: Op<"lv.grow">, ctx: Storag
 }
 
 function fstabMentions(fstab: string, lv: TStorageLv): string[] {
-  const names = new Set([lvDevice(lv), lv.path, lv.dmPath, lv.filesystemUuid === null ? null : `UUID=${lv.filesystemUuid}`].filter((n): n is string => n !== null));
+  const names = new Set(
+    [lvDevice(lv), lv.path, lv.dmPath, lv.filesystemUuid === null ? null : `UUID=${lv.filesystemUuid}`].filter(
+      (n): n is string => n !== null,
+    ),
+  );
   return fstab
     .split("\n")
     .map((l) => l.trim())
@@ -185,10 +236,15 @@ export function planLvRemove(storage: THostStorage, op: Op<"lv.remove">, ctx: St
   const lv = findLv(storage, op.vg, op.lv, "op.lv");
   writableVg(storage, op.vg, "op.vg");
   const name = `${op.vg}/${op.lv}`;
-  const dependents = storage.lvs.filter((l) => l.vg === op.vg && !l.hidden && ((l.origin === op.lv && l.attr.kind === "snapshot") || l.pool === op.lv));
+  const dependents = storage.lvs.filter(
+    (l) => l.vg === op.vg && !l.hidden && ((l.origin === op.lv && l.attr.kind === "snapshot") || l.pool === op.lv),
+  );
   if (dependents.length > 0) {
     const what = lv.attr.kind === "thin-pool" ? "thin volumes" : "snapshots";
-    throw badInput("op.lv", `${name} still has ${what} ${dependents.map((l) => l.name).join(", ")}: remove ${dependents.length > 1 ? "them" : "it"} first`);
+    throw badInput(
+      "op.lv",
+      `${name} still has ${what} ${dependents.map((l) => l.name).join(", ")}: remove ${dependents.length > 1 ? "them" : "it"} first`,
+    );
   }
   refuseIfHeld("op.lv", name, lvHolders(lv, ctx.usedBy));
   const warnings = ["Removing a volume has no undo: its data is gone."];
@@ -200,7 +256,12 @@ export function planLvRemove(storage: THostStorage, op: Op<"lv.remove">, ctx: St
   }
   return {
     title: lv.attr.kind === "snapshot" ? `Drop snapshot ${name}` : `Remove logical volume ${name}`,
-    steps: [{ argv: ["lvremove", "-y", name], purpose: `remove ${lv.attr.kind === "snapshot" ? "snapshot" : "logical volume"} ${name} (${formatBytes(lv.sizeBytes)}; no undo)` }],
+    steps: [
+      {
+        argv: ["lvremove", "-y", name],
+        purpose: `remove ${lv.attr.kind === "snapshot" ? "snapshot" : "logical volume"} ${name} (${formatBytes(lv.sizeBytes)}; no undo)`,
+      },
+    ],
     summary: `${name} (${formatBytes(lv.sizeBytes)}) is removed${lv.attr.kind === "snapshot" && lv.origin !== null ? `; its origin ${lv.origin} stays as it is now` : ""}.`,
     warnings,
   };

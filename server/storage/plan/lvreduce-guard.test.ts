@@ -25,8 +25,29 @@ const states: [string, THostStorage][] = [
 // Answers to every read any op may ask for: the mounted ext4 capture for df, both
 // superblock captures for dumpe2fs, and "absent"/"dir" so creates can be planned.
 const readSets: Record<string, string>[] = [
-  { ...fixtureReads("ext4-1g-24m-mounted"), mountpoint: "absent", path: "absent", parent: "dir", target: "absent", "target-parent": "dir", info: qemuInfo("disk.qcow2"), fstab: "", device: "/dev/vdc" },
-  { ...fixtureReads("ext4-1g-24m-unmounted"), df: fixtureReads("ext4-1g-24m-mounted").df ?? "", mountpoint: "dir", path: "absent", parent: "dir", target: "absent", "target-parent": "dir", info: qemuInfo("disk.raw"), fstab: "", device: "/dev/vdc" },
+  {
+    ...fixtureReads("ext4-1g-24m-mounted"),
+    mountpoint: "absent",
+    path: "absent",
+    parent: "dir",
+    target: "absent",
+    "target-parent": "dir",
+    info: qemuInfo("disk.qcow2"),
+    fstab: "",
+    device: "/dev/vdc",
+  },
+  {
+    ...fixtureReads("ext4-1g-24m-unmounted"),
+    df: fixtureReads("ext4-1g-24m-mounted").df ?? "",
+    mountpoint: "dir",
+    path: "absent",
+    parent: "dir",
+    target: "absent",
+    "target-parent": "dir",
+    info: qemuInfo("disk.raw"),
+    fstab: "",
+    device: "/dev/vdc",
+  },
 ];
 
 const sizes = ["1M", "16M", "64M", "90M", "92M", "100M", "255M", "256M", "300M", "509.5M", "512M", "1000M", "1023M", "1G", "2G"];
@@ -46,7 +67,14 @@ function ops(): TStorageOp[] {
   }
   for (const size of sizes) {
     for (const filesystem of ["ext4", "xfs", "swap", undefined] as const) {
-      list.push({ op: "lv.create", vg: "labvg", name: "new", size, filesystem, ...(filesystem === "ext4" || filesystem === "xfs" ? { mountpoint: "/srv/new", fstab: true } : {}) });
+      list.push({
+        op: "lv.create",
+        vg: "labvg",
+        name: "new",
+        size,
+        filesystem,
+        ...(filesystem === "ext4" || filesystem === "xfs" ? { mountpoint: "/srv/new", fstab: true } : {}),
+      });
     }
     list.push(
       { op: "image.create", path: "/srv/images/a.qcow2", format: "qcow2", size },
@@ -112,12 +140,24 @@ describe("lvreduce only after resize2fs", () => {
     expect(() => assertFsShrunkBeforeLvreduce([reduce])).toThrow(/not preceded by a resize2fs/);
     expect(() => assertFsShrunkBeforeLvreduce([fsTo("102401K"), reduce])).toThrow(/not preceded/);
     expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), fsTo(), reduce])).toThrow(/not preceded/);
-    expect(() => assertFsShrunkBeforeLvreduce([{ argv: ["resize2fs", "/dev/vg/other", "1024K"], purpose: "x" }, reduce])).toThrow(/not preceded/);
+    expect(() => assertFsShrunkBeforeLvreduce([{ argv: ["resize2fs", "/dev/vg/other", "1024K"], purpose: "x" }, reduce])).toThrow(
+      /not preceded/,
+    );
     expect(() => assertFsShrunkBeforeLvreduce([reduce, fsTo("1024K")])).toThrow(/not preceded/);
-    expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), { ...reduce, argv: ["lvreduce", "-f", "-L", "100M", "vg/lv"] }])).toThrow(/not preceded/);
-    expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), { ...reduce, argv: ["lvresize", "-L", "104857600b", "vg/lv"] }])).toThrow(/outside a plain lvreduce/);
-    expect(() => assertFsShrunkBeforeLvreduce([{ argv: ["sh", "-c", "lvreduce -f -L 1m vg/lv"], purpose: "x" }])).toThrow(/outside a plain lvreduce/);
-    expect(() => assertFsShrunkBeforeLvreduce([{ argv: ["lvextend", "-L", "2g", "vg/lv"], undo: ["lvreduce", "-f", "-L", "1g", "vg/lv"], purpose: "x" }])).toThrow(/outside/);
+    expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), { ...reduce, argv: ["lvreduce", "-f", "-L", "100M", "vg/lv"] }])).toThrow(
+      /not preceded/,
+    );
+    expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), { ...reduce, argv: ["lvresize", "-L", "104857600b", "vg/lv"] }])).toThrow(
+      /outside a plain lvreduce/,
+    );
+    expect(() => assertFsShrunkBeforeLvreduce([{ argv: ["sh", "-c", "lvreduce -f -L 1m vg/lv"], purpose: "x" }])).toThrow(
+      /outside a plain lvreduce/,
+    );
+    expect(() =>
+      assertFsShrunkBeforeLvreduce([
+        { argv: ["lvextend", "-L", "2g", "vg/lv"], undo: ["lvreduce", "-f", "-L", "1g", "vg/lv"], purpose: "x" },
+      ]),
+    ).toThrow(/outside/);
     expect(() => assertFsShrunkBeforeLvreduce([fsTo("102400K"), reduce])).not.toThrow();
     expect(() => assertFsShrunkBeforeLvreduce([fsTo("1024K"), reduce])).not.toThrow();
   });

@@ -11,7 +11,14 @@ const FREE_BY_ID = "/dev/disk/by-id/virtio-labdeck-free";
 /** lvm-lab after `pvcreate /dev/vdc`: a PV in no VG (blkid then reports LVM2_member). */
 function withLoosePv(): THostStorage {
   const s = structuredClone(lab);
-  s.pvs.push({ name: "/dev/vdc", vg: null, sizeBytes: 2 ** 30, freeBytes: 2 ** 30, uuid: "u", attr: { allocatable: false, exported: false, missing: false, duplicate: false, raw: "---" } });
+  s.pvs.push({
+    name: "/dev/vdc",
+    vg: null,
+    sizeBytes: 2 ** 30,
+    freeBytes: 2 ** 30,
+    uuid: "u",
+    attr: { allocatable: false, exported: false, missing: false, duplicate: false, raw: "---" },
+  });
   s.freeDisks = s.freeDisks.filter((d) => d.path !== "/dev/vdc");
   const vdc = s.blockDevices.find((d) => d.path === "/dev/vdc");
   if (vdc) vdc.fstype = "LVM2_member";
@@ -21,14 +28,20 @@ function withLoosePv(): THostStorage {
 describe("pv.create", () => {
   it("makes a PV of a free disk, undone by pvremove", () => {
     const p = plan(lab, { op: "pv.create", device: "/dev/vdc" });
-    expect(p.steps).toEqual([{ argv: ["pvcreate", "/dev/vdc"], purpose: "make /dev/vdc an LVM physical volume", undo: ["pvremove", "/dev/vdc"] }]);
+    expect(p.steps).toEqual([
+      { argv: ["pvcreate", "/dev/vdc"], purpose: "make /dev/vdc an LVM physical volume", undo: ["pvremove", "/dev/vdc"] },
+    ]);
     expect(storageOpReads(lab, { op: "pv.create", device: "/dev/vdc" })).toEqual([]);
   });
 
   it("resolves a by-id link with a read and acts on the disk that was checked", () => {
     const reads = storageOpReads(lab, { op: "pv.create", device: FREE_BY_ID });
-    expect(reads).toEqual([{ id: "device", argv: ["sh", "-c", 'readlink -e -- "$1" || true', "sh", FREE_BY_ID], purpose: expect.any(String) }]);
-    expect(argvs(plan(lab, { op: "pv.create", device: FREE_BY_ID }, { reads: { device: "/dev/vdc\n" } }))).toEqual([["pvcreate", "/dev/vdc"]]);
+    expect(reads).toEqual([
+      { id: "device", argv: ["sh", "-c", 'readlink -e -- "$1" || true', "sh", FREE_BY_ID], purpose: expect.any(String) },
+    ]);
+    expect(argvs(plan(lab, { op: "pv.create", device: FREE_BY_ID }, { reads: { device: "/dev/vdc\n" } }))).toEqual([
+      ["pvcreate", "/dev/vdc"],
+    ]);
     expect(refusal(lab, { op: "pv.create", device: FREE_BY_ID }, { reads: { device: "\n" } })).toEqual({
       field: "op.device",
       message: `op.device: ${FREE_BY_ID} does not exist on the host`,
@@ -44,7 +57,10 @@ describe("pv.create", () => {
     ["/dev/vde1", "is a partition, not a whole disk"],
     ["/dev/mapper/labvg-xfsvol", "is an LVM volume, not a whole disk, holds an xfs filesystem, is mounted on /mnt/xfs"],
   ])("refuses %s, saying what is on it", (device, why) => {
-    expect(refusal(lab, { op: "pv.create", device })).toEqual({ field: "op.device", message: `op.device: ${device} is not a free disk: it ${why}` });
+    expect(refusal(lab, { op: "pv.create", device })).toEqual({
+      field: "op.device",
+      message: `op.device: ${device} is not a free disk: it ${why}`,
+    });
   });
 
   it("names the holders of a disk that carries volumes", () => {
@@ -84,7 +100,9 @@ describe("vg.create", () => {
   });
 
   it("uses LVM's 4M extents by default and a PV in no group as it is", () => {
-    expect(argvs(plan(withLoosePv(), { op: "vg.create", name: "vg1", devices: ["/dev/vdc"] }))).toEqual([["vgcreate", "-s", "4M", "vg1", "/dev/vdc"]]);
+    expect(argvs(plan(withLoosePv(), { op: "vg.create", name: "vg1", devices: ["/dev/vdc"] }))).toEqual([
+      ["vgcreate", "-s", "4M", "vg1", "/dev/vdc"],
+    ]);
     expect(argvs(plan(fresh, { op: "vg.create", name: "vg1", devices: ["/dev/vdc"], extentSize: "64K" }))).toEqual([
       ["pvcreate", "/dev/vdc"],
       ["vgcreate", "-s", "64K", "vg1", "/dev/vdc"],
@@ -100,7 +118,9 @@ describe("vg.create", () => {
 
   it("refuses an existing name, a disk listed twice and a PV of another group", () => {
     expect(refusal(lab, { op: "vg.create", name: "labvg", devices: ["/dev/vdc"] }).field).toBe("op.name");
-    expect(refusal(lab, { op: "vg.create", name: "vg1", devices: ["/dev/vdc", FREE_BY_ID] }, { reads: { "devices.1": "/dev/vdc" } })).toEqual({
+    expect(
+      refusal(lab, { op: "vg.create", name: "vg1", devices: ["/dev/vdc", FREE_BY_ID] }, { reads: { "devices.1": "/dev/vdc" } }),
+    ).toEqual({
       field: "op.devices.1",
       message: `op.devices.1: ${FREE_BY_ID} is listed twice (it is /dev/vdc)`,
     });
@@ -127,7 +147,9 @@ describe("vg.extend", () => {
 
   it("refuses an unknown group and a disk in use", () => {
     expect(refusal(lab, { op: "vg.extend", vg: "nope", device: "/dev/vdc" }).field).toBe("op.vg");
-    expect(refusal(lab, { op: "vg.extend", vg: "labvg", device: "/dev/vdd" }).message).toMatch(/not a free disk: it holds an ext4 filesystem/);
+    expect(refusal(lab, { op: "vg.extend", vg: "labvg", device: "/dev/vdd" }).message).toMatch(
+      /not a free disk: it holds an ext4 filesystem/,
+    );
   });
 
   it("refuses a partial group", () => {
@@ -147,7 +169,10 @@ describe("vg.remove and pv.remove", () => {
   });
 
   it("removes an empty group; the undo makes it again on the same disk", () => {
-    const empty = withoutLvs(lab, lab.lvs.map((l) => l.name));
+    const empty = withoutLvs(
+      lab,
+      lab.lvs.map((l) => l.name),
+    );
     expect(plan(empty, { op: "vg.remove", vg: "labvg" }).steps).toEqual([
       { argv: ["vgremove", "labvg"], purpose: expect.any(String), undo: ["vgcreate", "-s", "4M", "labvg", "/dev/vdb"] },
     ]);
@@ -159,6 +184,8 @@ describe("vg.remove and pv.remove", () => {
     ]);
     expect(refusal(lab, { op: "pv.remove", device: "/dev/vdb" }).message).toMatch(/belongs to volume group labvg/);
     expect(refusal(lab, { op: "pv.remove", device: "/dev/vdc" }).message).toBe("op.device: /dev/vdc is not an LVM physical volume");
-    expect(refusal(withLoosePv(), { op: "pv.remove", device: "/dev/vdc" }, { usedBy: new Map([["/dev/vdc", ["a", "b"]]]) }).message).toMatch(/guests a, b/);
+    expect(
+      refusal(withLoosePv(), { op: "pv.remove", device: "/dev/vdc" }, { usedBy: new Map([["/dev/vdc", ["a", "b"]]]) }).message,
+    ).toMatch(/guests a, b/);
   });
 });

@@ -32,7 +32,11 @@ export function pvVgReads(storage: THostStorage, op: TStorageOp): StorageOpRead[
 
 /** "4M", "128K": the largest binary unit that divides the size exactly, as LVM reads it. */
 function lvmUnit(bytes: number): string {
-  for (const [unit, size] of [["G", 2 ** 30], ["M", 2 ** 20], ["K", 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ["G", 2 ** 30],
+    ["M", 2 ** 20],
+    ["K", 2 ** 10],
+  ] as const) {
     if (bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return `${bytes}b`;
@@ -81,7 +85,11 @@ export function planPvRemove(storage: THostStorage, op: Op<"pv.remove">, ctx: St
   const dev = resolveDevice(storage, op.device, ctx.reads, "device", "op.device");
   const pv = storage.pvs.find((p) => p.name === dev.path);
   if (pv === undefined) throw badInput("op.device", `${op.device} is not an LVM physical volume`);
-  if (pv.vg !== null) throw badInput("op.device", `${op.device} belongs to volume group ${pv.vg}: move its extents off and vgreduce it, or remove the group, first`);
+  if (pv.vg !== null)
+    throw badInput(
+      "op.device",
+      `${op.device} belongs to volume group ${pv.vg}: move its extents off and vgreduce it, or remove the group, first`,
+    );
   refuseGuests(ctx, "op.device", op.device, dev);
   return {
     title: `Remove physical volume ${dev.path}`,
@@ -130,7 +138,11 @@ export function planVgExtend(storage: THostStorage, op: Op<"vg.extend">, ctx: St
     title: `Add ${joining.path} to volume group ${op.vg}`,
     steps: [
       ...joining.steps,
-      { argv: ["vgextend", op.vg, joining.path], purpose: `add ${joining.path} to volume group ${op.vg}`, undo: ["vgreduce", op.vg, joining.path] },
+      {
+        argv: ["vgextend", op.vg, joining.path],
+        purpose: `add ${joining.path} to volume group ${op.vg}`,
+        undo: ["vgreduce", op.vg, joining.path],
+      },
     ],
     summary: `Volume group ${op.vg} grows by ${joining.path}.`,
     warnings: [],
@@ -141,7 +153,11 @@ export function planVgRemove(storage: THostStorage, op: Op<"vg.remove">): Storag
   requireLvm(storage);
   const vg = findVg(storage, op.vg, "op.vg");
   const lvs = storage.lvs.filter((l) => l.vg === op.vg && !l.hidden).map((l) => l.name);
-  if (lvs.length > 0) throw badInput("op.vg", `volume group ${op.vg} still holds logical volume${lvs.length > 1 ? "s" : ""} ${lvs.join(", ")}: remove them first`);
+  if (lvs.length > 0)
+    throw badInput(
+      "op.vg",
+      `volume group ${op.vg} still holds logical volume${lvs.length > 1 ? "s" : ""} ${lvs.join(", ")}: remove them first`,
+    );
   return {
     title: `Remove volume group ${op.vg}`,
     steps: [

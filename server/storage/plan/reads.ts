@@ -8,7 +8,8 @@ import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 // script), written so that "no such file" is an answer on stdout with exit 0: a failing
 // read then always means the host could not be asked, never "the file is not there".
 
-const PATH_KIND = 'if [ -L "$1" ]; then echo link; elif [ -d "$1" ]; then echo dir; elif [ -f "$1" ]; then echo file; elif [ -e "$1" ]; then echo other; else echo absent; fi';
+const PATH_KIND =
+  'if [ -L "$1" ]; then echo link; elif [ -d "$1" ]; then echo dir; elif [ -f "$1" ]; then echo file; elif [ -e "$1" ]; then echo other; else echo absent; fi';
 // readlink -e fails on a missing path; an empty answer says so instead.
 const RESOLVE = 'readlink -e -- "$1" || true';
 // -U (force share): reading the header of an image a running guest holds locked is safe,

@@ -51,7 +51,8 @@ describe("lv.shrink of a mounted ext4 volume", () => {
     expect(shrinkFloor(mounted, true)).toEqual({ usedBytes: 25190400, minBytes: 19142 * 4096, requiredBytes: 19142 * 4096 + 16 * MiB });
     expect(refusal(lab, shrink("88M"), { reads: mounted })).toEqual({
       field: "op.size",
-      message: "op.size: 88 MiB is too small for labvg/thinvol: 24.02 MiB used, resize2fs needs at least 74.77 MiB, so with a margin it must stay at least 90.77 MiB",
+      message:
+        "op.size: 88 MiB is too small for labvg/thinvol: 24.02 MiB used, resize2fs needs at least 74.77 MiB, so with a margin it must stay at least 90.77 MiB",
     });
     expect(plan(lab, shrink("92M"), { reads: mounted }).steps[3]?.argv).toEqual(["lvreduce", "-f", "-L", `${92 * MiB}b`, "labvg/thinvol"]);
   });
@@ -66,28 +67,39 @@ describe("lv.shrink of a mounted ext4 volume", () => {
       field: "op.confirm",
       message: 'op.confirm: type "labvg/thinvol" to confirm shrinking it',
     });
-    expect(refusal(lab, shrink("1G"), { reads: mounted }).message).toBe("op.size: 1 GiB is not less than the current 1 GiB of labvg/thinvol");
+    expect(refusal(lab, shrink("1G"), { reads: mounted }).message).toBe(
+      "op.size: 1 GiB is not less than the current 1 GiB of labvg/thinvol",
+    );
     expect(refusal(lab, shrink("1023M"), { reads: mounted }).message).toMatch(/\(rounded up to whole extents\) is not less than/);
   });
 
   it("refuses xfs, origins, snapshots, swap, guests and a second mount", () => {
-    expect(refusal(lab, shrink("304M", "xfsvol"))).toEqual({ field: "op.lv", message: "op.lv: labvg/xfsvol holds xfs, and xfs cannot shrink: copy the data to a smaller volume instead" });
+    expect(refusal(lab, shrink("304M", "xfsvol"))).toEqual({
+      field: "op.lv",
+      message: "op.lv: labvg/xfsvol holds xfs, and xfs cannot shrink: copy the data to a smaller volume instead",
+    });
     expect(refusal(lab, shrink("128M", "data")).message).toMatch(/has snapshot data-snap/);
     expect(refusal(lab, shrink("32M", "data-snap")).message).toMatch(/is a snapshot volume/);
     const swap = structuredClone(lab);
     lvOf(swap, "xfsvol").filesystem = "swap";
     expect(refusal(swap, shrink("304M", "xfsvol")).message).toMatch(/swap space: remove it and create a smaller one/);
-    expect(refusal(lab, shrink("512M"), { reads: mounted, usedBy: new Map([["/dev/mapper/labvg-thinvol", ["web1"]]]) }).message).toBe("op.lv: labvg/thinvol is used by web1");
+    expect(refusal(lab, shrink("512M"), { reads: mounted, usedBy: new Map([["/dev/mapper/labvg-thinvol", ["web1"]]]) }).message).toBe(
+      "op.lv: labvg/thinvol is used by web1",
+    );
     const twice = structuredClone(lab);
     const m = twice.mounts.find((x) => x.target === "/mnt/thin");
     if (m) twice.mounts.push({ ...m, target: "/srv/again" });
-    expect(refusal(twice, shrink("512M"), { reads: mounted }).message).toBe("op.lv: labvg/thinvol is mounted more than once (/mnt/thin, /srv/again); unmount all but one first");
+    expect(refusal(twice, shrink("512M"), { reads: mounted }).message).toBe(
+      "op.lv: labvg/thinvol is mounted more than once (/mnt/thin, /srv/again); unmount all but one first",
+    );
     expect(refusal(lab, shrink("512M", "thinsnap")).message).toMatch(/no filesystem found on labvg\/thinsnap \(it is inactive\)/);
   });
 
   it("fails loudly, never plans, when a read is missing or unreadable", () => {
     expect(() => plan(lab, shrink("512M"), { reads: { dumpe2fs: mounted.dumpe2fs ?? "" } })).toThrow(LabdeckError);
-    expect(() => plan(lab, shrink("512M"), { reads: { ...mounted, "resize2fs-min": "resize2fs: Bad magic number\n" } })).toThrow(/no estimated minimum/);
+    expect(() => plan(lab, shrink("512M"), { reads: { ...mounted, "resize2fs-min": "resize2fs: Bad magic number\n" } })).toThrow(
+      /no estimated minimum/,
+    );
   });
 });
 

@@ -31,10 +31,15 @@ export function shrinkReads(storage: THostStorage, op: ShrinkOp): StorageOpRead[
   const device = lvDevice(lv);
   const reads: StorageOpRead[] = [
     { id: "dumpe2fs", argv: ["dumpe2fs", "-h", device], purpose: `read the block size and block counts of the filesystem on ${device}` },
-    { id: "resize2fs-min", argv: ["resize2fs", "-P", device], purpose: `ask resize2fs for the smallest size the filesystem on ${device} can have` },
+    {
+      id: "resize2fs-min",
+      argv: ["resize2fs", "-P", device],
+      purpose: `ask resize2fs for the smallest size the filesystem on ${device} can have`,
+    },
   ];
   const mount = storage.mounts.find((m) => m.device === lv.dmPath && (m.subpath === null || m.subpath === "/"));
-  if (mount !== undefined) reads.push({ id: "df", argv: ["df", "-B1", "--output=used,size", mount.target], purpose: `read the space used on ${mount.target}` });
+  if (mount !== undefined)
+    reads.push({ id: "df", argv: ["df", "-B1", "--output=used,size", mount.target], purpose: `read the space used on ${mount.target}` });
   return reads;
 }
 
@@ -56,7 +61,10 @@ function superblockNumber(dump: string, key: string): number {
  * full the moment the shrink ends is no use to anyone. resize2fs itself refuses a size
  * that cannot hold the data, so this rule only has to refuse early and say why.
  */
-export function shrinkFloor(reads: Record<string, string>, mounted: boolean): { usedBytes: number; minBytes: number; requiredBytes: number } {
+export function shrinkFloor(
+  reads: Record<string, string>,
+  mounted: boolean,
+): { usedBytes: number; minBytes: number; requiredBytes: number } {
   const dump = readOutput(reads, "dumpe2fs");
   const blockSize = superblockNumber(dump, "Block size");
   const min = /Estimated minimum size of the filesystem:\s*(\d+)/.exec(readOutput(reads, "resize2fs-min"));
@@ -82,7 +90,10 @@ function requireExt4(lv: TStorageLv, name: string): void {
     case "swap":
       throw badInput("op.lv", `${name} is swap space: remove it and create a smaller one instead`);
     case null:
-      throw badInput("op.lv", `no filesystem found on ${name}${lv.attr.active ? "" : " (it is inactive)"}; only an ext4 filesystem is shrunk, and it goes first`);
+      throw badInput(
+        "op.lv",
+        `no filesystem found on ${name}${lv.attr.active ? "" : " (it is inactive)"}; only an ext4 filesystem is shrunk, and it goes first`,
+      );
     default:
       throw badInput("op.lv", `${name} holds ${lv.filesystem}; only ext4 filesystems are shrunk here`);
   }
@@ -100,7 +111,10 @@ export function planLvShrink(storage: THostStorage, op: ShrinkOp, ctx: StoragePl
   const target = roundToExtents(vg, asked);
   if (target.bytes >= lv.sizeBytes) {
     const rounded = target.bytes !== asked ? " (rounded up to whole extents)" : "";
-    throw badInput("op.size", `${formatBytes(target.bytes)}${rounded} is not less than the current ${formatBytes(lv.sizeBytes)} of ${name}`);
+    throw badInput(
+      "op.size",
+      `${formatBytes(target.bytes)}${rounded} is not less than the current ${formatBytes(lv.sizeBytes)} of ${name}`,
+    );
   }
   const guests = guestsUsing(ctx.usedBy, [lv.path, lv.dmPath, lvDevice(lv)]);
   if (guests.length > 0) throw badInput("op.lv", `${name} is used by ${guests.join(", ")}`);
@@ -116,7 +130,12 @@ export function planLvShrink(storage: THostStorage, op: ShrinkOp, ctx: StoragePl
   // Whole KiB, rounded down: the filesystem ends at or before the volume's new end.
   const fsKiB = Math.floor(target.bytes / 1024);
   const steps: TPlanStep[] = [];
-  if (mount !== null) steps.push({ argv: ["umount", mount.target], purpose: `unmount ${mount.target} (ext4 shrinks only offline)`, undo: mountArgv(device, mount) });
+  if (mount !== null)
+    steps.push({
+      argv: ["umount", mount.target],
+      purpose: `unmount ${mount.target} (ext4 shrinks only offline)`,
+      undo: mountArgv(device, mount),
+    });
   steps.push(
     e2fsckStep(device),
     {

@@ -33,7 +33,10 @@ describe("snapshot.create", () => {
     expect(refusal(lab, { ...base, origin: "pool" }).message).toMatch(/is a thin-pool volume/);
     expect(refusal(lab, { ...base, origin: "nope" }).field).toBe("op.origin");
     expect(refusal(lab, { ...base, name: "data-snap" })).toEqual({ field: "op.name", message: "op.name: labvg/data-snap already exists" });
-    expect(refusal(lab, { ...base, size: "1G" })).toEqual({ field: "op.size", message: "op.size: 1 GiB (256 extents of 4 MiB) is more than the 884 MiB free in labvg" });
+    expect(refusal(lab, { ...base, size: "1G" })).toEqual({
+      field: "op.size",
+      message: "op.size: 1 GiB (256 extents of 4 MiB) is more than the 884 MiB free in labvg",
+    });
   });
 });
 
@@ -43,7 +46,10 @@ describe("snapshot.merge", () => {
   it("unmounts the origin, merges, cycles its activation, waits for the merge and mounts again", () => {
     const p = plan(dataOnce, merge);
     expect(p.steps.map((s) => [s.argv, s.undo])).toEqual([
-      [["umount", "/mnt/data"], ["mount", "/dev/labvg/data", "/mnt/data"]],
+      [
+        ["umount", "/mnt/data"],
+        ["mount", "/dev/labvg/data", "/mnt/data"],
+      ],
       [["lvconvert", "--merge", "-i", "1", "labvg/data-snap"], undefined],
       [["lvchange", "-an", "labvg/data"], undefined],
       [["lvchange", "-ay", "labvg/data"], undefined],

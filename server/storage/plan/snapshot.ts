@@ -37,12 +37,17 @@ export function planSnapshotCreate(storage: THostStorage, op: Op<"snapshot.creat
   requireLvm(storage);
   const vg = writableVg(storage, op.vg, "op.vg");
   const origin = findLv(storage, op.vg, op.origin, "op.origin");
-  if (origin.attr.kind === "thin") throw badInput("op.origin", `${op.vg}/${op.origin} is a thin volume: its snapshots are thin too and take no size`);
-  if (origin.attr.kind !== "linear" && origin.attr.kind !== "origin") throw badInput("op.origin", `${op.vg}/${op.origin} is a ${origin.attr.kind} volume; only linear volumes get snapshots here`);
+  if (origin.attr.kind === "thin")
+    throw badInput("op.origin", `${op.vg}/${op.origin} is a thin volume: its snapshots are thin too and take no size`);
+  if (origin.attr.kind !== "linear" && origin.attr.kind !== "origin")
+    throw badInput("op.origin", `${op.vg}/${op.origin} is a ${origin.attr.kind} volume; only linear volumes get snapshots here`);
   if (lvExists(storage, op.vg, op.name)) throw badInput("op.name", `${op.vg}/${op.name} already exists`);
   const r = roundToExtents(vg, positiveSize(op.size, "op.size"));
   if (r.extents > vg.freeExtents) {
-    throw badInput("op.size", `${formatBytes(r.bytes)} (${extentsText(vg, r.extents)}) is more than the ${formatBytes(vg.freeBytes)} free in ${vg.name}`);
+    throw badInput(
+      "op.size",
+      `${formatBytes(r.bytes)} (${extentsText(vg, r.extents)}) is more than the ${formatBytes(vg.freeBytes)} free in ${vg.name}`,
+    );
   }
   const name = `${op.vg}/${op.name}`;
   return {
@@ -69,17 +74,25 @@ export function planSnapshotMerge(storage: THostStorage, op: Op<"snapshot.merge"
   const snap = findLv(storage, op.vg, op.name, "op.name");
   if (snap.attr.kind !== "snapshot" || snap.origin === null) throw badInput("op.name", `${name} is not a snapshot`);
   if (snap.attr.merging) throw badInput("op.name", `${name} is already being merged`);
-  if (snap.attr.state === "invalid-snapshot") throw badInput("op.name", `${name} overflowed its copy-on-write space and is invalid: drop it, there is nothing to merge`);
-  if (snap.attr.state === "merge-failed") throw badInput("op.name", `an earlier merge of ${name} failed; look at the host before trying again`);
+  if (snap.attr.state === "invalid-snapshot")
+    throw badInput("op.name", `${name} overflowed its copy-on-write space and is invalid: drop it, there is nothing to merge`);
+  if (snap.attr.state === "merge-failed")
+    throw badInput("op.name", `an earlier merge of ${name} failed; look at the host before trying again`);
   refuseIfHeld("op.name", name, lvHolders(snap, ctx.usedBy), "release it first");
   const origin = findLv(storage, op.vg, snap.origin, "op.name");
   const originName = `${op.vg}/${origin.name}`;
   const guests = guestsUsing(ctx.usedBy, [origin.path, origin.dmPath, lvDevice(origin)]);
-  if (guests.length > 0) throw badInput("op.name", `its origin ${originName} is used by ${guests.join(", ")}: the content would change under the guest`);
+  if (guests.length > 0)
+    throw badInput("op.name", `its origin ${originName} is used by ${guests.join(", ")}: the content would change under the guest`);
   const mount = singleMount(storage, origin, "op.name", `its origin ${originName}`);
   const device = lvDevice(origin);
   const steps: TPlanStep[] = [];
-  if (mount !== null) steps.push({ argv: ["umount", mount.target], purpose: `unmount ${mount.target} so the merge can start`, undo: mountArgv(device, mount) });
+  if (mount !== null)
+    steps.push({
+      argv: ["umount", mount.target],
+      purpose: `unmount ${mount.target} so the merge can start`,
+      undo: mountArgv(device, mount),
+    });
   steps.push({
     // lvconvert waits in the foreground for a merge it could start, checking every
     // polling_interval (15 s by default); -i 1 checks every second instead.

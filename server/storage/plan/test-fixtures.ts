@@ -41,7 +41,11 @@ export function plan(storage: THostStorage, op: TStorageOp, over: Partial<Storag
 }
 
 /** The refusal of an op: asserts it is a BAD_INPUT and returns its field and message. */
-export function refusal(storage: THostStorage, op: TStorageOp, over: Partial<StoragePlanContext> = {}): { field: string | undefined; message: string } {
+export function refusal(
+  storage: THostStorage,
+  op: TStorageOp,
+  over: Partial<StoragePlanContext> = {},
+): { field: string | undefined; message: string } {
   try {
     plan(storage, op, over);
   } catch (e) {
@@ -83,7 +87,11 @@ export function withoutLvs(storage: THostStorage, names: readonly string[]): THo
   for (const lv of s.lvs) {
     if (lv.attr.kind === "origin" && !s.lvs.some((o) => o.origin === lv.name && o.attr.kind === "snapshot")) lv.attr.kind = "linear";
   }
-  for (const lv of s.lvs) lv.mountpoints = s.mounts.filter((m) => m.device === lv.dmPath).map((m) => m.target).sort();
+  for (const lv of s.lvs)
+    lv.mountpoints = s.mounts
+      .filter((m) => m.device === lv.dmPath)
+      .map((m) => m.target)
+      .sort();
   return s;
 }
 
