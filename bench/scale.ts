@@ -20,7 +20,7 @@ import { useTempDataDir } from "../server/test-support/temp-data";
 import { addPinnedLabHosts, startLabHosts, stopAll } from "../server/test-support/many-hosts";
 import { guestName, insertGuests } from "../server/test-support/guest-rows";
 import { mapLimit } from "../server/concurrency";
-import { fmt, summarize, timeEach } from "./support";
+import { fmt, plainSshArgs, summarize, timeEach } from "./support";
 
 const { values: opt } = parseArgs({
   options: {
@@ -52,26 +52,6 @@ async function withRunQueue<T>(fn: () => Promise<T>): Promise<{ value: T; peakRu
   } finally {
     clearInterval(timer);
   }
-}
-
-function plainSshArgs(host: LabHost, knownHosts: string): string[] {
-  return [
-    "-F",
-    "/dev/null",
-    "-i",
-    host.privateKeyFile,
-    "-o",
-    "IdentitiesOnly=yes",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${knownHosts}`,
-    "-o",
-    "LogLevel=ERROR",
-    `${host.username}@${host.address}`,
-  ];
 }
 
 function run(argv: string[]): Promise<number> {

@@ -52,10 +52,8 @@ export function sshProcess(args: readonly string[]): Promise<void> {
   });
 }
 
-export async function openSshArgs(host: LabHost, dir: string): Promise<string[]> {
-  const pub = (await readFile(path.join(host.dir, "ssh_host_ed25519_key.pub"), "utf8")).split(" ");
-  const knownHosts = path.join(dir, "known_hosts");
-  await writeFile(knownHosts, `${host.address} ${pub[0]} ${pub[1]}\n`);
+/** OpenSSH client options for a lab host: its key only, its pinned host key only, no prompts. */
+export function plainSshArgs(host: LabHost, knownHosts: string, extra: readonly string[] = []): string[] {
   return [
     "-F",
     "/dev/null",
@@ -69,16 +67,26 @@ export async function openSshArgs(host: LabHost, dir: string): Promise<string[]>
     "StrictHostKeyChecking=yes",
     "-o",
     `UserKnownHostsFile=${knownHosts}`,
+    ...extra,
+    "-o",
+    "LogLevel=ERROR",
+    `${host.username}@${host.address}`,
+  ];
+}
+
+/** plainSshArgs with a ControlMaster in `dir`: one connection reused by every ssh after the first. */
+export async function openSshArgs(host: LabHost, dir: string): Promise<string[]> {
+  const pub = (await readFile(path.join(host.dir, "ssh_host_ed25519_key.pub"), "utf8")).split(" ");
+  const knownHosts = path.join(dir, "known_hosts");
+  await writeFile(knownHosts, `${host.address} ${pub[0]} ${pub[1]}\n`);
+  return plainSshArgs(host, knownHosts, [
     "-o",
     "ControlMaster=auto",
     "-o",
     `ControlPath=${path.join(dir, "cm")}`,
     "-o",
     "ControlPersist=60",
-    "-o",
-    "LogLevel=ERROR",
-    `${host.username}@${host.address}`,
-  ];
+  ]);
 }
 
 // ---- Memory of a server process, measured from outside (bench/memory.ts) ----
