@@ -5,7 +5,7 @@ import { JobRunner } from "./jobs/job-runner";
 import type { DemoHostLauncher } from "./hosts/demo-host-launcher";
 import { planHandler } from "./jobs/plan-job";
 import { SshPool } from "./ssh/pool";
-import { hostTarget, onHostTargetChange } from "./services/host-target";
+import { hostTarget } from "./services/host-target";
 import { guestDeleteJobHandler } from "./services/guest-delete-job";
 import { GuestBoots, withBootRecording } from "./services/guest-boots";
 import { guestStartJobHandler } from "./services/guest-start-job";
@@ -56,7 +56,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     db,
     ssh,
     targetFor: (hostId) => hostTarget(db, secret, hostId),
-    onTargetChange: onHostTargetChange,
+    onTargetChange: (listener) => ssh.onDrop(listener),
     qmp: qmpExecutor(ssh),
     kindLimits: { probe: e.LABDECK_PROBE_CONCURRENCY },
   });

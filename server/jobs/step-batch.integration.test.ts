@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabHost } from "../../scripts/lab-host";
 import { useTempDataDir } from "../test-support/temp-data";
@@ -206,6 +207,8 @@ describe("a batch whose connection drops", () => {
 describe("a job's SSH target", () => {
   it("is read once per job, and again after the host's settings changed", async () => {
     let reads = 0;
+    // The runner's signal that a host's settings changed (in the product: the SSH pool's drop).
+    const changes = new EventEmitter();
     const runner = new ctx.JobRunner({
       db: ctx.db,
       ssh: ctx.rt.ssh,
@@ -213,7 +216,10 @@ describe("a job's SSH target", () => {
         reads++;
         return ctx.target.hostTarget(ctx.db, ctx.rt.secret, id);
       },
-      onTargetChange: ctx.target.onHostTargetChange,
+      onTargetChange: (listener) => {
+        changes.on("changed", listener);
+        return () => changes.off("changed", listener);
+      },
     });
     runner.register("plan", ctx.planHandler);
     const { job } = await runPlan(
@@ -232,7 +238,7 @@ describe("a job's SSH target", () => {
     const changed = (async () => {
       // Once the first step runs, the host's key is "changed": the next step must read it anew.
       for (let i = 0; i < 200 && !(await exists(marker)); i++) await new Promise((r) => setTimeout(r, 25));
-      ctx.target.hostTargetChanged(hostId);
+      changes.emit("changed", hostId);
     })();
     const second = await runPlan(
       [

@@ -7,7 +7,6 @@ import type { SshExecutor } from "../ssh/types";
 import type { DemoHostLauncher } from "../hosts/demo-host-launcher";
 import { seal, publicKeyFromPrivate } from "../hosts/key-vault";
 import { startProbe } from "./job-service";
-import { hostTargetChanged } from "./host-target";
 
 // The newcomer's demo host: an sshd in a network namespace on the Labdeck machine, made by
 // the same harness the tests use, reached only through the launcher handed in (deps.demoHost).
@@ -61,7 +60,6 @@ export async function startDemo(deps: DemoDeps) {
     return tx.host.update({ where: { id: row.id }, data: { sealedPrivateKey: seal(deps.secret, privateKey, row.id) } });
   });
   deps.ssh.drop(host.id);
-  hostTargetChanged(host.id);
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",
     action: "demo.start",
@@ -79,7 +77,6 @@ export async function stopDemo(deps: DemoDeps) {
     const busy = await deps.db.job.count({ where: { hostId: host.id, status: { in: ["queued", "running"] } } });
     if (busy > 0) throw new LabdeckError("CONFLICT", `the demo host has ${busy} job(s) queued or running; wait or cancel them first`);
     deps.ssh.drop(host.id);
-    hostTargetChanged(host.id);
   }
   const { stopped } = await deps.demoHost.stop();
   if (host) await deps.db.host.delete({ where: { id: host.id } });

@@ -7,7 +7,6 @@ import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault"
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
 import { capabilityFacts, capabilityRows, capabilitySummary } from "../hosts/probe/matrix";
 import type { SshExecutor } from "../ssh/types";
-import { hostTargetChanged } from "./host-target";
 import { ZCreateHostInput, ZUpdateHostInput, type TCreateHostInput, type TUpdateHostInput } from "./host-service.schema";
 
 // Inventory of managed hosts. A host is usable only after its SSH host key is pinned: the
@@ -163,7 +162,6 @@ export async function updateHost(deps: HostDeps, input: TUpdateHostInput): Promi
   if (Object.keys(data).length === 0) return toHostView(before);
   const host = await deps.db.host.update({ where: { id: i.id }, data });
   deps.ssh.drop(host.id);
-  hostTargetChanged(host.id);
   const changed = Object.keys(data)
     .map((k) => (k === "sealedPrivateKey" ? "privateKey" : k))
     .filter((k) => k !== "publicKey");
@@ -184,7 +182,6 @@ export async function removeHost(deps: HostDeps, input: { id: string }): Promise
   const guests = await deps.db.guest.count({ where: { hostId: host.id } });
   if (guests > 0) throw new LabdeckError("CONFLICT", `host ${host.name} still has ${guests} guest(s) in the inventory; delete them first`);
   deps.ssh.drop(host.id);
-  hostTargetChanged(host.id);
   await deps.db.host.delete({ where: { id: host.id } });
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "host.remove", hostId: host.id, hostName: host.name });
 }
@@ -223,7 +220,6 @@ export async function pinHostKey(deps: HostDeps, input: { id: string; fingerprin
     data: { hostKeyFingerprint: seen.fingerprint, hostKeyPinnedAt: new Date(), hostKeyPinnedBy: deps.actor.username },
   });
   deps.ssh.drop(host.id);
-  hostTargetChanged(host.id);
   await auditEvent(deps.db, deps.actor, {
     kind: "inventory",
     action: input.repin && host.hostKeyFingerprint ? "host.repin" : "host.pin",

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import type { Db } from "../db";
 import { unseal } from "../hosts/key-vault";
 import type { SshTarget } from "../ssh/types";
@@ -6,9 +5,9 @@ import type { SshTarget } from "../ssh/types";
 // The SSH target of an inventory host; the private key is unsealed only here, in memory.
 // Callers that already hold the host row (a start loads guest and host once) build the
 // target from it instead of reading the row again. Whoever keeps a target beyond one call
-// (the job runner keeps one per running job) must drop it on hostTargetChanged: that is
-// announced wherever a host's address, user, key or pinned fingerprint changes, next to
-// the SSH pool's drop of its connection. What must not break: no target outlives such a
+// (the job runner keeps one per running job) must drop it when the SSH pool drops the
+// host's connection (SshPool.onDrop): that happens wherever a host's address, user, key or
+// pinned fingerprint changes, or the host is removed. What must not break: no target outlives such a
 // change, so a job never connects with a key or pin the inventory no longer holds.
 
 type HostRow = {
@@ -35,18 +34,4 @@ export function targetOfHost(secret: Buffer, host: HostRow): SshTarget {
 
 export async function hostTarget(db: Db, secret: Buffer, hostId: string): Promise<SshTarget> {
   return targetOfHost(secret, await db.host.findUniqueOrThrow({ where: { id: hostId } }));
-}
-
-const g = globalThis as unknown as { labdeckHostTargetChanges?: EventEmitter };
-const changes: EventEmitter = (g.labdeckHostTargetChanges ??= new EventEmitter().setMaxListeners(0));
-
-/** Announces that a host's connection settings, key or pin changed (or the host is gone). */
-export function hostTargetChanged(hostId: string): void {
-  changes.emit("changed", hostId);
-}
-
-/** Calls `listener` with the host's id on every hostTargetChanged; returns the unsubscribe. */
-export function onHostTargetChange(listener: (hostId: string) => void): () => void {
-  changes.on("changed", listener);
-  return () => void changes.off("changed", listener);
 }

@@ -61,6 +61,8 @@ export class SshPool implements SshExecutor {
   private readonly maxOutputBytes: number;
   private readonly killGraceMs: number;
 
+  private readonly dropListeners = new Set<(hostId: string) => void>();
+
   constructor(options: SshPoolOptions = {}) {
     this.maxChannels = options.maxChannelsPerHost ?? 8;
     if (!Number.isInteger(this.maxChannels) || this.maxChannels < 1) {
@@ -167,7 +169,18 @@ export class SshPool implements SshExecutor {
     return fetchHostKey(address, port, this.connectOptions);
   }
 
+  /**
+   * Calls `listener` with the host's id on every drop(): the host's address, user, key or pin
+   * changed, or the host is gone, so whoever keeps its SSH target (a running job) reads it
+   * anew. Returns the unsubscribe.
+   */
+  onDrop(listener: (hostId: string) => void): () => void {
+    this.dropListeners.add(listener);
+    return () => this.dropListeners.delete(listener);
+  }
+
   drop(hostId: string): void {
+    for (const l of this.dropListeners) l(hostId);
     const entry = this.hosts.get(hostId);
     if (entry === undefined) return;
     this.hosts.delete(hostId);
