@@ -2,6 +2,7 @@ import { db, type Db } from "./db";
 import { env } from "./env";
 import { loadOrCreateSecret } from "./hosts/key-vault";
 import { JobRunner } from "./jobs/job-runner";
+import { SessionEvents } from "./auth/session-events";
 import type { DemoHostLauncher } from "./hosts/demo-host-launcher";
 import { planHandler } from "./jobs/plan-job";
 import { SshPool } from "./ssh/pool";
@@ -39,6 +40,8 @@ export interface Runtime {
   tickets: ConsoleTicketStore;
   /** Sign-in backoff state, per process. */
   signInGuard: SignInGuard;
+  /** Ended sessions, told to open subscriptions and consoles (sign-out, role change, removal). */
+  sessions: SessionEvents;
   /** The demo host (the lab harness behind one narrow interface), when main.ts wired one. */
   demoHost: DemoHostLauncher | null;
 }
@@ -76,6 +79,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     boots,
     tickets: new ConsoleTicketStore(),
     signInGuard: createSignInGuard(),
+    sessions: new SessionEvents(),
     demoHost: opts.demoHost ?? null,
   };
 }
@@ -90,6 +94,7 @@ export function createConsoleUpgrade(rt: Runtime, allowedOrigins: readonly strin
     resolve: guestConsoleResolver(db, (hostId) => hostTarget(db, secret, hostId)),
     allowedOrigins,
     tickets: rt.tickets,
+    sessionEvents: rt.sessions,
     hub: {
       boots: rt.boots,
       // The follower runs for as long as someone watches: its row is written when it starts.

@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { LabdeckError, type LabdeckErrorCode } from "../errors";
 import { roleAllows, type Access } from "../auth/roles";
-import { endedMessage, sessionEvents, type SessionEnd } from "../auth/session-events";
+import { endedMessage, type SessionEnd } from "../auth/session-events";
 import type { Context } from "./context";
 
 // The procedure builders and the one place where domain errors become tRPC errors.
@@ -98,8 +98,8 @@ const endWithSession = t.middleware(async ({ ctx, type, next }) => {
   if (type !== "subscription" || !ctx.user || !ctx.sessionId) return next();
   const who = { userId: ctx.user.id, sessionId: ctx.sessionId };
   const ended = new AbortController();
-  const off = sessionEvents.onEnd(who, (e) => ended.abort(e));
-  const early = sessionEvents.endedSince(who, ctx.sessionCheckedAt ?? Date.now());
+  const off = ctx.rt.sessions.onEnd(who, (e) => ended.abort(e));
+  const early = ctx.rt.sessions.endedSince(who, ctx.sessionCheckedAt ?? Date.now());
   if (early) ended.abort(early);
   const result = await next({ ctx: { sessionEnded: ended.signal } });
   if (!result.ok || ended.signal.aborted) off();

@@ -71,10 +71,6 @@ export class SessionEvents {
   }
 }
 
-const g = globalThis as unknown as { labdeckSessionEvents?: SessionEvents };
-/** The process-wide instance (on globalThis so dev-mode reloads of tRPC code share it with the console gateway). */
-export const sessionEvents: SessionEvents = (g.labdeckSessionEvents ??= new SessionEvents());
-
 export function endedMessage(reason: SessionEndReason): string {
   if (reason === "signed-out") return "session ended: signed out";
   if (reason === "role-changed") return "session ended: your role was changed; sign in again";

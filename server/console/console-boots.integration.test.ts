@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
+import { SessionEvents } from "../auth/session-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../../scripts/lab-host";
 import { BANNER } from "../../scripts/guest-image/tiny-guest";
@@ -90,6 +91,7 @@ describe.skipIf(!support.ok)(`console boots${support.ok ? "" : ` (skipped: ${sup
       resolve: async () => ({ target, socketPath: guest.serialSocket, serialLog: guest.serialLog }),
       allowedOrigins: [],
       tickets,
+      sessionEvents: new SessionEvents(),
       hub: { boots, lingerMs: 0, retryInitialMs: 200, retryMaxMs: 2000 },
     });
     server = createHttpServer({

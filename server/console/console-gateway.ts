@@ -37,7 +37,7 @@ import { logger } from "../logger";
 import { checkOrigin } from "../auth/origin-check";
 import { roleAllows, type Role } from "../auth/roles";
 import { clientAddress, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
-import { endedMessage, sessionEvents as processSessionEvents, type SessionEvents } from "../auth/session-events";
+import { endedMessage, type SessionEvents } from "../auth/session-events";
 import { requestPolicyFromEnv } from "../env";
 import type { SshExecutor } from "../ssh/types";
 import { ConsoleHub, type ConsoleHubOptions, type ConsoleResolver, type ConsoleState } from "./console-hub";
@@ -74,7 +74,8 @@ export interface ConsoleGatewayOptions {
   tickets: ConsoleTicketStore;
   /** Trusted proxies and cookie security; the environment's when absent. */
   policy?: Omit<RequestPolicy, "allowedOrigins">;
-  sessionEvents?: SessionEvents;
+  /** The process's ended-session events (the runtime's): a console closes when its session ends. */
+  sessionEvents: SessionEvents;
   hub?: Omit<ConsoleHubOptions, "ssh" | "resolve">;
   heartbeatMs?: number;
   maxBufferedBytes?: number;
@@ -133,7 +134,7 @@ export function createConsoleUpgradeHandler(opts: ConsoleGatewayOptions): Consol
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 });
   const alive = new WeakMap<WebSocket, boolean>();
   const policy: RequestPolicy = { ...(opts.policy ?? requestPolicyFromEnv()), allowedOrigins: opts.allowedOrigins };
-  const sessions = opts.sessionEvents ?? processSessionEvents;
+  const sessions = opts.sessionEvents;
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {

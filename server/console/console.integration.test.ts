@@ -4,6 +4,7 @@
 // prints to a log as QEMU's chardev logfile does (console output is read from the log).
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
+import { SessionEvents } from "../auth/session-events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../../scripts/lab-host";
 import type { SshPool } from "../ssh/pool";
@@ -21,6 +22,8 @@ import {
 } from "../test-support/console-clients";
 import { readSerialLogPage, searchSerialLog } from "./serial-log-reader";
 
+// The ended-session events the gateway listens to, shared with the role change below.
+const sessions = new SessionEvents();
 const support = labHostsSupported();
 
 describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${support.reason})`}`, () => {
@@ -98,6 +101,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
       }),
       allowedOrigins: ["https://labdeck.example"],
       tickets,
+      sessionEvents: sessions,
       hub: {
         lingerMs: 0,
         retryInitialMs: 100,
@@ -240,7 +244,7 @@ describe.skipIf(!support.ok)(`console gateway${support.ok ? "" : ` (skipped: ${s
     await watcher.waitForText("before-21");
 
     const closed = new Promise<number>((r) => oscar.ws.once("close", (code) => r(code)));
-    await setUserRole(db, { userId: null, username: "test-admin" }, { id: users.oscar.id, role: "viewer" });
+    await setUserRole({ db, sessions }, { userId: null, username: "test-admin" }, { id: users.oscar.id, role: "viewer" });
     // Sent before the client has seen the close: the server must already drop it.
     oscar.ws.send("echo after-$((20+2))\r");
     expect(await closed).toBe(4001);

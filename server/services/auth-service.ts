@@ -4,7 +4,7 @@ import { FailedSignInAudit } from "../audit/failed-sign-in-audit";
 import { LabdeckError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { parseRole, type Role } from "../auth/roles";
-import { sessionEvents, type SessionEndReason } from "../auth/session-events";
+import type { SessionEndReason, SessionEvents } from "../auth/session-events";
 import { checkSetupToken, consumeSetupToken } from "../auth/setup-token";
 import { SESSION_TTL_MS, newSessionToken, sessionIdFromToken } from "../auth/session-token";
 import { SignInThrottle } from "../auth/sign-in-throttle";
@@ -119,13 +119,20 @@ export async function sessionUser(db: Db, token: string | undefined): Promise<{ 
  * Ends every session of a user (role change, removal): the rows go first, so no request
  * can authenticate with them any more, then open consoles and subscriptions are closed.
  */
-export async function endUserSessions(db: Db, userId: string, reason: Exclude<SessionEndReason, "signed-out">): Promise<void> {
-  await db.session.deleteMany({ where: { userId } });
-  sessionEvents.end({ userId, reason });
+export async function endUserSessions(d: SessionDeps, userId: string, reason: Exclude<SessionEndReason, "signed-out">): Promise<void> {
+  await d.db.session.deleteMany({ where: { userId } });
+  d.sessions.end({ userId, reason });
 }
 
-export async function signOut(db: Db, input: { sessionId: string; user: SessionUser; ip?: string | undefined }): Promise<void> {
+/** What ending a session needs: the rows, and the process's events that close what it opened. */
+export interface SessionDeps {
+  db: Db;
+  sessions: SessionEvents;
+}
+
+export async function signOut(d: SessionDeps, input: { sessionId: string; user: SessionUser; ip?: string | undefined }): Promise<void> {
+  const { db } = d;
   await db.session.deleteMany({ where: { id: input.sessionId } });
-  sessionEvents.end({ userId: input.user.id, sessionId: input.sessionId, reason: "signed-out" });
+  d.sessions.end({ userId: input.user.id, sessionId: input.sessionId, reason: "signed-out" });
   await auditEvent(db, { userId: input.user.id, username: input.user.username, ip: input.ip }, { kind: "auth", action: "sign-out" });
 }

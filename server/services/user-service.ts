@@ -3,7 +3,7 @@ import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
 import { hashPassword } from "../auth/password";
 import type { Role } from "../auth/roles";
-import { endUserSessions } from "./auth-service";
+import { endUserSessions, type SessionDeps } from "./auth-service";
 
 // Team members. The last admin can be neither demoted nor removed: that would lock the
 // team out of every admin action. A role change or a removal ends the user's sessions,
@@ -33,18 +33,20 @@ async function assertNotLastAdmin(db: Db, userId: string): Promise<void> {
   }
 }
 
-export async function setUserRole(db: Db, actor: Actor, input: { id: string; role: Role }) {
+export async function setUserRole(d: SessionDeps, actor: Actor, input: { id: string; role: Role }) {
+  const { db } = d;
   if (input.role !== "admin") await assertNotLastAdmin(db, input.id);
   const before = await db.user.findUniqueOrThrow({ where: { id: input.id } });
   const user = await db.user.update({ where: { id: input.id }, data: { role: input.role } });
-  if (before.role !== user.role) await endUserSessions(db, user.id, "role-changed");
+  if (before.role !== user.role) await endUserSessions(d, user.id, "role-changed");
   await auditEvent(db, actor, { kind: "inventory", action: "user.set-role", details: { username: user.username, role: input.role } });
   return { id: user.id, username: user.username, role: user.role as Role, createdAt: user.createdAt };
 }
 
-export async function removeUser(db: Db, actor: Actor, input: { id: string }) {
+export async function removeUser(d: SessionDeps, actor: Actor, input: { id: string }) {
+  const { db } = d;
   await assertNotLastAdmin(db, input.id);
   const user = await db.user.delete({ where: { id: input.id } });
-  await endUserSessions(db, user.id, "removed");
+  await endUserSessions(d, user.id, "removed");
   await auditEvent(db, actor, { kind: "inventory", action: "user.remove", details: { username: user.username } });
 }

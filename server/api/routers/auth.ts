@@ -37,7 +37,7 @@ export const authRouter = router({
 
   signOut: viewerProcedure.mutation(async ({ ctx }) => {
     if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED" });
-    await signOut(ctx.db, { sessionId: ctx.sessionId, user: ctx.user, ip: ctx.ip });
+    await signOut({ db: ctx.db, sessions: ctx.rt.sessions }, { sessionId: ctx.sessionId, user: ctx.user, ip: ctx.ip });
     ctx.setCookie(clearedSessionCookie(ctx.secureCookies));
     return { ok: true as const };
   }),
