@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
@@ -15,23 +14,13 @@ import { fillKernelGuest, guestState, runGuestAction } from "../e2e/helpers/gues
 import { addHost, checkHostKey, confirmHostKey } from "../e2e/helpers/hosts";
 import { installTinyGuest } from "../scripts/guest-image/install";
 import type { ProbeOptions } from "./console-probe";
+import { freePort } from "./support";
 
 export interface Labdeck {
   base: string;
   admin: Credentials;
   setupTokenFile: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export async function startLabdeck(): Promise<Labdeck> {

@@ -13,7 +13,6 @@
 // handler, see support.ts), never through the production command.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +24,7 @@ import type { AppRouter } from "../server/api/root";
 import { useTempDataDir } from "../server/test-support/temp-data";
 import {
   countGrowth,
+  freePort,
   heapObjectCounts,
   loadAverage,
   mapBatches,
@@ -58,17 +58,6 @@ interface Row {
   what: string;
   rss: number;
   gc: ServerMemory;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** The production start command with the bench's hook; resolves once it logs that it listens. */

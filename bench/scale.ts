@@ -11,7 +11,6 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -20,7 +19,7 @@ import { useTempDataDir } from "../server/test-support/temp-data";
 import { addPinnedLabHosts, startLabHosts, stopAll } from "../server/test-support/many-hosts";
 import { guestName, insertGuests } from "../server/test-support/guest-rows";
 import { mapLimit } from "../server/concurrency";
-import { fmt, plainSshArgs, summarize, timeEach } from "./support";
+import { fmt, freePort, plainSshArgs, summarize, timeEach } from "./support";
 
 const { values: opt } = parseArgs({
   options: {
@@ -149,17 +148,6 @@ async function sshLayerVariant(label: string, ids: string[], remote: string[], l
     `${label.padEnd(50)}       ${(ms / 1000).toFixed(2)} s  failed ${codes.filter((c) => c !== 0).length}/${ids.length}  Labdeck CPU ${cpuSeconds(cpu)} s  load before ${before.split(" ").slice(0, 3).join(" ")}`,
   );
   await ssh.closeAll();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 async function browserList(dataDir: string): Promise<void> {

@@ -11,7 +11,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +18,7 @@ import { chromium, type Page } from "@playwright/test";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../scripts/lab-host";
 import { useTempDataDir } from "../server/test-support/temp-data";
 import { armPage, now, pageMarks, watchFileFor, watchQemuUp } from "./start-probes";
-import { openSshArgs, sshProcess, summarize } from "./support";
+import { freePort, openSshArgs, sshProcess, summarize } from "./support";
 
 // --baseline DIR: a checkout of an older Labdeck (with node_modules and a build) run as a
 // second server on a copy of the same inventory, its starts interleaved with this tree's.
@@ -35,16 +34,6 @@ type Samples = Record<string, number[]>;
 const add = (s: Samples, k: string, v: number | null | undefined) => {
   if (v !== null && v !== undefined && Number.isFinite(v)) (s[k] ??= []).push(v);
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function startServer(dataDir: string, port: number, cwd = process.cwd()): Promise<ChildProcess> {
   const child = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {

@@ -2,6 +2,7 @@
 // a lab host (pinned host key, the lab's client key, optional ControlMaster).
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import type { LabHost } from "../scripts/lab-host";
 
@@ -49,6 +50,17 @@ export function sshProcess(args: readonly string[]): Promise<void> {
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ssh exited ${code}: ${err}`))));
+  });
+}
+
+/** A TCP port on loopback that nothing listens on right now (for a server the bench starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
+    });
   });
 }
 

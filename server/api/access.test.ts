@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Access, Role } from "../auth/roles";
+import type { Access, Role } from "../../lib/roles";
 import { useTempDataDir } from "../test-support/temp-data";
 
 // Every tRPC procedure must have an access decision recorded here. A new procedure that

@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
-import type { Role } from "../auth/roles";
+import type { Role } from "../../lib/roles";
 import type { JobRunner } from "../jobs/job-runner";
 import type { SshExecutor } from "../ssh/types";
 import { actorOf } from "./trpc";

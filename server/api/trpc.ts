@@ -2,7 +2,7 @@ import { TRPCError, initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { LabdeckError, type LabdeckErrorCode } from "../errors";
-import { roleAllows, type Access } from "../auth/roles";
+import { roleAllows, type Access } from "../../lib/roles";
 import { endedMessage, type SessionEnd } from "../auth/session-events";
 import type { Context } from "./context";
 

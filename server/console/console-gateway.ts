@@ -35,7 +35,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Db } from "../db";
 import { logger } from "../logger";
 import { checkOrigin } from "../auth/origin-check";
-import { roleAllows, type Role } from "../auth/roles";
+import { roleAllows, type Role } from "../../lib/roles";
 import { clientAddress, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
 import { endedMessage, type SessionEvents } from "../auth/session-events";
 import { requestPolicyFromEnv } from "../env";

@@ -3,7 +3,7 @@ import { auditEvent } from "../audit/audit-writer";
 import { FailedSignInAudit } from "../audit/failed-sign-in-audit";
 import { LabdeckError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
-import { parseRole, type Role } from "../auth/roles";
+import { parseRole, type Role } from "../../lib/roles";
 import type { SessionEndReason, SessionEvents } from "../auth/session-events";
 import { checkSetupToken, consumeSetupToken } from "../auth/setup-token";
 import { SESSION_TTL_MS, newSessionToken, sessionIdFromToken } from "../auth/session-token";

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../auth/roles";
+import type { Role } from "../../lib/roles";
 import { useTempDataDir } from "../test-support/temp-data";
 
 // Who may set a host's roots, through the real tRPC router on a real SQLite file: an

@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
-import type { Role } from "../auth/roles";
+import type { Role } from "../../lib/roles";
 import { LabdeckError, badInput } from "../errors";
 import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, listedRoots, rootsProblemOf } from "../hosts/host-roots";
 import { generateKeyPair, publicKeyFromPrivate, seal } from "../hosts/key-vault";

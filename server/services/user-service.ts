@@ -2,7 +2,7 @@ import type { Db } from "../db";
 import { auditEvent, type Actor } from "../audit/audit-writer";
 import { LabdeckError } from "../errors";
 import { hashPassword } from "../auth/password";
-import type { Role } from "../auth/roles";
+import type { Role } from "../../lib/roles";
 import { endUserSessions, type SessionDeps } from "./auth-service";
 
 // Team members. The last admin can be neither demoted nor removed: that would lock the

@@ -1,6 +1,6 @@
 import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
 import { CONSOLE_PATH_PREFIX } from "../../console";
-import { roleAllows } from "../../auth/roles";
+import { roleAllows } from "../../../lib/roles";
 import { createGuest, getGuest, listGuests, updateGuest } from "../../services/guest-service";
 import { importCommandLine, previewDefinition, readWizardImageFormat } from "../../services/guest-wizard";
 import { previewGuestAction, runGuestAction } from "../../services/guest-actions";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZRole } from "../../auth/roles";
+import { ZRole } from "../../../lib/roles";
 
 export const ZUsername = z.string().regex(/^[a-z][a-z0-9_.-]{1,31}$/, "2-32 lowercase letters, digits, _ . - starting with a letter");
 export const ZPassword = z.string().min(10, "at least 10 characters").max(1024);

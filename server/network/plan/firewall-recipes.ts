@@ -1,5 +1,5 @@
 import type { TNetOp, TRuleSpec } from "../ops";
-import { iptablesPrefix } from "../ipv4";
+import { iptablesPrefix } from "../../../lib/ipv4";
 
 // The rule sets behind the NAT and port-forward ops: each recipe is a group of rules
 // created together and removed together, tagged with a comment so the recipe can be

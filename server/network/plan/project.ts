@@ -2,7 +2,7 @@ import type { THostNetwork, TNetworkLink } from "../network-model";
 import type { TBridgeOptions, TTunOptions } from "../parse-links";
 import type { TRoute } from "../parse-routes";
 import type { TRoutingRule } from "../parse-rules";
-import { numberToIpv4, parsePrefix } from "../ipv4";
+import { numberToIpv4, parsePrefix } from "../../../lib/ipv4";
 
 // The projection: edits to a THostNetwork that mirror what the kernel does when a step
 // runs, including its side effects (a link going down drops every route through it, an

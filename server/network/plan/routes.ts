@@ -2,7 +2,7 @@ import { badInput } from "../../errors";
 import type { TNetOp } from "../ops";
 import type { TRoute } from "../parse-routes";
 import type { TRoutingRule } from "../parse-rules";
-import { parseIpv4, parsePrefix, prefixContains, routePrefix } from "../ipv4";
+import { parseIpv4, parsePrefix, prefixContains, routePrefix } from "../../../lib/ipv4";
 import { addRoute, addRule, findLink, removeRoute, removeRule, tableLabel, type Net } from "./project";
 import { change, inPlace, type OpAt, type OpResult } from "./types";
 

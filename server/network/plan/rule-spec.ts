@@ -3,7 +3,7 @@ import { assertSafeText } from "../../safe-text";
 import { parseRule, saveString, type TIptablesRule } from "../iptables-rule";
 import type { TRuleSpec } from "../ops";
 import type { TIptablesTable } from "../parse-iptables-save";
-import { iptablesPrefix } from "../ipv4";
+import { iptablesPrefix } from "../../../lib/ipv4";
 import type { OpAt } from "./types";
 
 // A rule as the editor builds it (TRuleSpec) -> the exact line iptables-save prints for

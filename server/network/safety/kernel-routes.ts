@@ -1,6 +1,6 @@
 import type { THostNetwork } from "../network-model";
 import type { TRoute } from "../parse-routes";
-import { parsePrefix } from "../ipv4";
+import { parsePrefix } from "../../../lib/ipv4";
 
 // The kernel keeps main-table "proto kernel" routes in step with addresses: `ip addr add
 // 10.0.0.1/30 dev br0` creates 10.0.0.0/30 dev br0, deleting the address removes it.

@@ -1,6 +1,6 @@
 import type { TIptablesRule, TMatch, TOption } from "../iptables-rule";
 import { parsePortRange } from "../parse-iptables-save";
-import { interfaceMatches, parseIpv4, parsePrefix, prefixContains } from "../ipv4";
+import { interfaceMatches, parseIpv4, parsePrefix, prefixContains } from "../../../lib/ipv4";
 
 // Does one iptables rule match one packet of Labdeck's SSH session? Three answers: yes,
 // no, and "maybe" for anything this module cannot decide (an ipset, a rate limit, a mark

@@ -1,7 +1,7 @@
 import type { THostNetwork } from "../network-model";
 import type { TRoute } from "../parse-routes";
 import type { TRoutingRule } from "../parse-rules";
-import { inPrefix, parseIpv4, parsePrefix, prefixContains } from "../ipv4";
+import { inPrefix, parseIpv4, parsePrefix, prefixContains } from "../../../lib/ipv4";
 
 // What `ip route get CLIENT from SERVER` would answer on a host network model, computed
 // without the host: the SSH-path guard runs it on the projected network of a plan, before

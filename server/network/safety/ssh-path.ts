@@ -1,5 +1,5 @@
 import type { THostNetwork, TNetworkLink } from "../network-model";
-import { parseIpv4 } from "../ipv4";
+import { parseIpv4 } from "../../../lib/ipv4";
 import { withKernelRoutes } from "./kernel-routes";
 import { describeRoute, gatewayReachable, lookupRoute, type RouteLookup } from "./route-lookup";
 import { firewallProblems } from "./session-firewall";
