@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "./errors";
-import { assertSafeText, assertSafeTextDeep, escapeUnsafe, unsafeCharIn, zOneLine } from "./safe-text";
+import { escapeUnsafe, unsafeCharIn } from "../lib/safe-text";
+import { assertSafeText, assertSafeTextDeep, zOneLine } from "./safe-text";
 import { HARMLESS, HOSTILE } from "./safe-text-cases";
 
 describe("safe text", () => {

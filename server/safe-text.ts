@@ -1,11 +1,9 @@
 import { z } from "zod";
-import { escapeUnsafe, hasUnsafeChar, unsafeCharIn, type TextRules } from "../lib/safe-text";
+import { unsafeCharIn, type TextRules } from "../lib/safe-text";
 import { badInput } from "./errors";
 
 // Refusals of unsafe free text: the character rule itself (and why) is lib/safe-text.ts.
 // Do not break: refusals name the field and the character; nothing here rewrites a value.
-
-export { escapeUnsafe, hasUnsafeChar, unsafeCharIn, type TextRules };
 
 function message(found: string, rules: TextRules): string {
   const what = rules.allowLineFeed ? "text without control characters other than line feeds" : "one line without control characters";

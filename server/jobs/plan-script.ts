@@ -1,4 +1,4 @@
-import { escapeUnsafe } from "../safe-text";
+import { escapeUnsafe } from "../../lib/safe-text";
 import { quoteArg, quoteArgv } from "../ssh/quote";
 import { assertPlanText, type TPlan, type TQmpCall } from "./plan";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { assertSafeText, safeTextCheck, type TextRules } from "../safe-text";
+import type { TextRules } from "../../lib/safe-text";
+import { assertSafeText, safeTextCheck } from "../safe-text";
 
 // A plan is the only way a change reaches a host: ordered argv steps, each with a purpose
 // and, where one exists, the step that undoes it. The UI shows it before it runs.

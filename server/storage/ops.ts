@@ -12,7 +12,6 @@ import { safeTextCheck } from "../safe-text";
 
 // LVM's name rule (ZLvmName) lives in lib/names.ts: the guest wizard and the guest
 // definition check the same names.
-export { ZLvmName };
 
 /** A size with an explicit binary unit: "10G", "512M", "1.5T", "4096B" (parsed by size.ts). */
 export const ZSizeText = z.string().min(2).max(32).superRefine(safeTextCheck());

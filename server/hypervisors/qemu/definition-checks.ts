@@ -9,10 +9,11 @@ import { LabdeckError, badInput } from "../../errors";
 import { assertUnderRoots } from "../../names";
 import { guestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { guestTapNames } from "./guest-plans";
-import { canonicalVolumePath } from "./guest-volumes";
+import { canonicalVolumePath } from "../../../lib/volume-path";
 import { machineProblem } from "./machine-types";
 import { fillMacs } from "./mac";
-import { checkNics, defaultForwardAddress, withForwardAddresses } from "./nic-checks";
+import { defaultForwardAddress } from "../../../lib/port-forward";
+import { checkNics, withForwardAddresses } from "./nic-checks";
 import { buildQemuArgv } from "./qemu-argv";
 
 /** The probe's KVM verdict: a kernel booted under -accel kvm, or why not. */

@@ -19,7 +19,6 @@ export const ZGuestName = z.string().regex(GUEST_NAME, "lowercase letters, digit
 // always accepted here, and a TAP name here is one the network pages can show and edit.
 export const ZBridgeName = z.string().regex(IFNAME, "an interface name of at most 15 characters");
 
-export { ARCHES };
 export const ZArch = z.enum(ARCHES);
 
 export const ZDiskBus = z.enum(["virtio", "ide", "scsi"]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZGuestDefinition } from "./guest-definition";
-import { canonicalVolumePath, checkBlockDisks, checkLvForDisk, guestVolumeUsers, lvCheckArgv } from "./guest-volumes";
+import { canonicalVolumePath } from "../../../lib/volume-path";
+import { checkBlockDisks, checkLvForDisk, guestVolumeUsers, lvCheckArgv } from "./guest-volumes";
 
 // lvs outputs as LVM 2.03.16 (Debian bookworm) printed them on a lab VM.
 const report = (rows: string) =>

@@ -13,7 +13,6 @@ import type { ExecResult } from "../../ssh/types";
 import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
 
 // The rule for the two names of one LV is lib/volume-path.ts (the wizard uses it too).
-export { canonicalVolumePath };
 
 /**
  * Volume path (LVs as /dev/VG/LV) -> names of the guests whose disks use it, sorted. A

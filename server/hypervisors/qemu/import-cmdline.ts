@@ -5,7 +5,8 @@
 // own serial console), and what the line leaves out gets QEMU's own default, listed too.
 import { ABS_PATH } from "../../names";
 import { IFNAME } from "../../../lib/names";
-import { ARCHES, GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
+import { ARCHES } from "../../../lib/guest-arches";
+import { GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
 import { defaultMachine, QEMU_DEFAULT_MEMORY_MIB, qemuDefaultNic, type ImportDifference, type ImportResult } from "./import-defaults";
 

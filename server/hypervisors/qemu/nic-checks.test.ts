@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZGuestDefinition } from "./guest-definition";
-import { checkNics, defaultForwardAddress, forwardAddressProblem, withForwardAddresses } from "./nic-checks";
+import { defaultForwardAddress } from "../../../lib/port-forward";
+import { checkNics, forwardAddressProblem, withForwardAddresses } from "./nic-checks";
 
 const withForward = (hostAddress?: string) =>
   ZGuestDefinition.parse({

@@ -5,7 +5,6 @@
 // ones facing networks the team never meant to reach it from).
 import { badInput } from "../../errors";
 import { IPV4 } from "../../../lib/ipv4";
-import { defaultForwardAddress } from "../../../lib/port-forward";
 import type { TGuestDefinition } from "./guest-definition";
 import { macProblem } from "./mac";
 
@@ -19,7 +18,6 @@ export function forwardAddressProblem(addr: string | undefined): string | null {
 }
 
 /** The host address a forward gets when none was stored: the host's own, if it is an IPv4 literal (lib/port-forward.ts). */
-export { defaultForwardAddress };
 
 /** Fills forwards saved without an address (older definitions) with `fallback`, if any. */
 export function withForwardAddresses(def: TGuestDefinition, fallback: string | undefined): TGuestDefinition {

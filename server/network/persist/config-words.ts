@@ -1,6 +1,6 @@
 import { IPV4 } from "../../../lib/ipv4";
-import { IFNAME, TABLE_NAME, UNIX_NAME } from "../../../lib/names";
-import { escapeUnsafe } from "../../safe-text";
+import { IFNAME, UNIX_NAME } from "../../../lib/names";
+import { escapeUnsafe } from "../../../lib/safe-text";
 
 // Every value written into a persistence file comes from a host read, not from a form,
 // and ifupdown hands each `up`/`down` line to /bin/sh. A link named `x;reboot` is not
@@ -33,8 +33,6 @@ export function isIpPrefix(v: string): boolean {
 export function isRouteDst(v: string): boolean {
   return v === "default" || isIpPrefix(v);
 }
-
-export { TABLE_NAME };
 
 /** ip's keywords (protocol, scope, route type, rule action): letters, digits, _ and -. */
 export function isKeyword(v: string): boolean {

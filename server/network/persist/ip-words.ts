@@ -1,6 +1,7 @@
 import type { TRoute } from "../parse-routes";
 import type { TRoutingRule } from "../parse-rules";
-import { TABLE_NAME, isFwmark, isIfName, isIpAddress, isKeyword, isRouteDst } from "./config-words";
+import { TABLE_NAME } from "../../../lib/names";
+import { isFwmark, isIfName, isIpAddress, isKeyword, isRouteDst } from "./config-words";
 
 // A route or a policy rule of the read model as the words of `ip route add …` /
 // `ip rule add …`, for the up/down lines of the interfaces file. Tables are written by

@@ -1,5 +1,5 @@
 import { badInput } from "../../errors";
-import { unsafeCharIn } from "../../safe-text";
+import { unsafeCharIn } from "../../../lib/safe-text";
 import { renderRule } from "../iptables-rule";
 import type { TIptables } from "../parse-iptables-save";
 

@@ -1,5 +1,5 @@
 import type { THostNetwork } from "../network-model";
-import { TABLE_NAME } from "./config-words";
+import { TABLE_NAME } from "../../../lib/names";
 
 // The two one-line-per-setting files: forwarding for systemd-sysctl, table names for ip.
 
