@@ -5,7 +5,8 @@ import { mapLimit, READ_PARALLELISM } from "../../concurrency";
 import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
 import { assertAbsPath } from "../../names";
 import type { ExecResult } from "../../ssh/types";
-import { succeeded, type HostExec } from "./storage-read";
+import type { HostReader } from "../../ssh/host-reader";
+import { succeeded } from "./storage-read";
 
 // The disk image files under a host's roots: `find` per root (two levels: the root and
 // one folder per guest, where the wizard puts them), then `qemu-img info` per file. Only
@@ -65,7 +66,7 @@ const rootMissing = (r: ExecResult): boolean =>
 
 const firstLine = (text: string): string => text.trim().split("\n")[0] ?? "";
 
-export async function listImageFiles(exec: HostExec, roots: readonly string[]): Promise<ImageListing> {
+export async function listImageFiles(exec: HostReader, roots: readonly string[]): Promise<ImageListing> {
   const errors: ImageListing["errors"] = [];
   const found = await Promise.all(
     roots.map(async (root) => {

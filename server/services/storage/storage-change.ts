@@ -10,7 +10,8 @@ import { hostRoots } from "../guest-service";
 import { withHostRead } from "../host-read";
 import { assertUnderRoots } from "../../names";
 import type { StorageDeps, StorageReadDeps } from "./storage-deps";
-import { hostExec, readStorage, succeeded, type HostExec } from "./storage-read";
+import type { HostReader } from "../../ssh/host-reader";
+import { hostExec, readStorage, succeeded } from "./storage-read";
 import { volumeUsers } from "./storage-view";
 import { hostLabel } from "../host-identity";
 import { recordJob } from "../job-create";
@@ -39,7 +40,7 @@ export function parseStorageOp(raw: unknown): TStorageOp {
  * read answers "absent" with exit 0, so a failure means the host could not be asked:
  * planning stops there rather than guess.
  */
-async function runOpReads(exec: HostExec, wanted: readonly StorageOpRead[]): Promise<Record<string, string>> {
+async function runOpReads(exec: HostReader, wanted: readonly StorageOpRead[]): Promise<Record<string, string>> {
   const results = await Promise.all(wanted.map((r) => exec({ argv: r.argv, purpose: r.purpose })));
   const reads: Record<string, string> = {};
   wanted.forEach((r, i) => {

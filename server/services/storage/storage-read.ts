@@ -13,12 +13,9 @@ import { requireConfirmedHostKey } from "../host-identity";
 // An optional step that fails (no lvm2, not root) means "no LVM", never "empty LVM": the
 // model says lvmAvailable=false and the page shows why instead of an empty table.
 
-/** The storage pages' name for the one HostReader type (server/ssh/host-reader.ts). */
-export type HostExec = HostReader;
-
 export const succeeded = (r: ExecResult): boolean => r.outcome === "exited" && r.exitStatus === 0;
 
-export async function readStorage(exec: HostExec): Promise<THostStorage> {
+export async function readStorage(exec: HostReader): Promise<THostStorage> {
   const steps = storageReadSteps();
   // Together: the pool multiplexes them over one connection.
   const results = await Promise.all(steps.map((s) => exec({ argv: s.argv, purpose: s.purpose, optional: s.optional === true })));
@@ -33,7 +30,7 @@ export async function readStorage(exec: HostExec): Promise<THostStorage> {
 }
 
 /** An audited executor for one host outside any job. */
-export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<HostExec> {
+export async function hostExec(deps: StorageReadDeps, hostId: string): Promise<HostReader> {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   requireConfirmedHostKey(host, { hint: true });
   return (s) => readFromHost(deps, hostId, s.argv, { purpose: s.purpose, ...(s.optional !== undefined ? { optional: s.optional } : {}) });
