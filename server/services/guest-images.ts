@@ -2,9 +2,10 @@ import type { Db } from "../db";
 import { badInput, LabdeckError } from "../errors";
 import { SSH_USER, assertUnderRoots } from "../names";
 import { ZHostCapabilities } from "../hosts/probe/capabilities";
-import { ZGuestDefinition, type TGuestDefinition, type TGuestImageFormat } from "../hypervisors/qemu/guest-definition";
-import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../hypervisors/qemu/image-info";
-import { parseSniff, sniffArgv } from "../hypervisors/qemu/image-sniff";
+import { ZGuestDefinition, type TGuestDefinition } from "../hypervisors/qemu/guest-definition";
+import type { GuestImageFormat } from "../../lib/image-formats";
+import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../storage/images/image-info";
+import { parseSniff, sniffArgv } from "../storage/images/image-sniff";
 import type { ExecResult } from "../ssh/types";
 
 // What a guest's disk images are made of, asked of the host before a start (with the
@@ -18,7 +19,7 @@ export type HostForImages = { id: string; probeJson: string | null; qemuRunAs: s
 
 const firstLine = (t: string) => t.trim().split("\n")[0]?.slice(0, 300) ?? "";
 
-async function inspect(read: HostRead, path: string, format: TGuestImageFormat, roots: readonly string[], field: string) {
+async function inspect(read: HostRead, path: string, format: GuestImageFormat, roots: readonly string[], field: string) {
   const res = await read(imageInfoArgv(path, format));
   if (res.exitStatus !== 0) throw badInput(field, `cannot read ${path} as ${format}: ${firstLine(res.stderr) || res.outcome}`);
   const info = parseImageInfo(res.stdout, path);
@@ -75,7 +76,7 @@ export interface ImageFormatReading {
   /** What the first bytes say, e.g. "qcow2", "raw", "vmdk"; null when there is no such file. */
   detected: string | null;
   /** The format to store, when the file is raw or qcow2 and passed the chain checks. */
-  format: TGuestImageFormat | null;
+  format: GuestImageFormat | null;
   virtualSize: number | null;
   /** Why the file cannot be a disk (or cannot be read as `detected`), for the wizard to show. */
   problem: string | null;

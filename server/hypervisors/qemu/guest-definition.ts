@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ARCHES } from "../../../lib/guest-arches";
 import { IPV4 } from "../../../lib/ipv4";
 import { IFNAME, ZLvmName } from "../../../lib/names";
+import { GUEST_IMAGE_FORMATS } from "../../../lib/image-formats";
 import { hasUnsafeChar } from "../../../lib/safe-text";
 import { ZAbsPath } from "../../names";
 
@@ -41,13 +42,7 @@ export function isBlockDiskPath(path: string): boolean {
 
 export const ZBlockDiskPath = z.string().refine(isBlockDiskPath, "an LV path such as /dev/vg0/web or /dev/mapper/vg0-web");
 
-/**
- * The only formats a guest disk may have. Others (vmdk, vdi, vhdx, qed…) can name extent
- * or child files anywhere on the host, which QEMU then opens with the guest's access.
- */
-export const GUEST_IMAGE_FORMATS = ["raw", "qcow2"] as const;
 export const ZGuestImageFormat = z.enum(GUEST_IMAGE_FORMATS);
-export type TGuestImageFormat = z.infer<typeof ZGuestImageFormat>;
 
 export const ZDisk = z.discriminatedUnion("kind", [
   z.object({

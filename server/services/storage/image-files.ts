@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { LabdeckError } from "../../errors";
-import { parseImageInfo } from "../../hypervisors/qemu/image-info";
+import { parseImageInfo } from "../../storage/images/image-info";
 import { mapLimit, READ_PARALLELISM } from "../../concurrency";
-import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
+import { infoByMagicScript } from "../../storage/images/image-sniff";
 import { assertAbsPath } from "../../names";
 import type { ExecResult } from "../../ssh/types";
 import type { HostReader } from "../../ssh/host-reader";

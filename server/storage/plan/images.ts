@@ -2,7 +2,7 @@ import path from "node:path";
 import { badInput } from "../../errors";
 import type { TPlanStep } from "../../jobs/plan";
 import { assertUnderRoots } from "../../names";
-import { checkImageWithinRoots } from "../../hypervisors/qemu/image-info";
+import { checkImageWithinRoots } from "../images/image-info";
 import type { TStorageOp } from "../ops";
 import { formatBytes, resolveSize } from "../size";
 import { guestsUsing, positiveSize } from "./checks";

@@ -1,7 +1,7 @@
 import { LabdeckError } from "../../errors";
 import type { StorageOpRead } from "./types";
-import { parseImageInfo, type ImageInfo } from "../../hypervisors/qemu/image-info";
-import { infoByMagicScript } from "../../hypervisors/qemu/image-sniff";
+import { parseImageInfo, type ImageInfo } from "../images/image-info";
+import { infoByMagicScript } from "../images/image-sniff";
 
 // The read-only questions planners ask a host, and the parsing of their answers. Each is
 // a CONSTANT sh script with the path as a positional argument (never spliced into the

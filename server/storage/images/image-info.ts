@@ -9,7 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { badInput, LabdeckError } from "../../errors";
 import { assertAbsPath, isUnderRoots } from "../../names";
-import { GUEST_IMAGE_FORMATS, type TGuestImageFormat } from "./guest-definition";
+import { GUEST_IMAGE_FORMATS, type GuestImageFormat } from "../../../lib/image-formats";
 
 /** Far above a real chain's JSON (about 1 KiB a layer); beyond it the answer is not read. */
 export const MAX_INFO_BYTES = 256 * 1024;
@@ -52,13 +52,13 @@ export interface ImageInfo extends ImageLayer {
   chain: ImageLayer[];
 }
 
-const isGuestFormat = (f: string): f is TGuestImageFormat => (GUEST_IMAGE_FORMATS as readonly string[]).includes(f);
+const isGuestFormat = (f: string): f is GuestImageFormat => (GUEST_IMAGE_FORMATS as readonly string[]).includes(f);
 
 /**
  * -U: read an image a running QEMU holds locked; -f: the stored format, never a probe;
  * "--" ends options before the path.
  */
-export function imageInfoArgv(imagePath: string, format: TGuestImageFormat): string[] {
+export function imageInfoArgv(imagePath: string, format: GuestImageFormat): string[] {
   if (!isGuestFormat(format)) throw badInput("format", `"${String(format)}" is not raw or qcow2`);
   return ["qemu-img", "info", "-U", "-f", format, "--output=json", "--backing-chain", "--", assertAbsPath("path", imagePath)];
 }

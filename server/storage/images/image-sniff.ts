@@ -5,7 +5,7 @@
 // The read is a fixed script with the path as its positional argument.
 import { LabdeckError } from "../../errors";
 import { assertAbsPath } from "../../names";
-import type { TGuestImageFormat } from "./guest-definition";
+import type { GuestImageFormat as GuestImageFormat } from "../../../lib/image-formats";
 
 /** Bytes read from the start of the file: enough for every magic below. */
 export const SNIFF_BYTES = 96;
@@ -20,7 +20,7 @@ export function sniffArgv(imagePath: string): string[] {
 
 export type SniffResult =
   | { kind: "absent" }
-  | { kind: "guest-format"; format: TGuestImageFormat }
+  | { kind: "guest-format"; format: GuestImageFormat }
   /** A format Labdeck does not give a guest (it may name other files on the host). */
   | { kind: "other"; format: string };
 
