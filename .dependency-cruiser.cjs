@@ -68,6 +68,21 @@ module.exports = {
       to: { path: "^server/(console|http|auth)/" },
     },
     {
+      name: "kinds-behind-the-contract",
+      severity: "error",
+      comment:
+        "Services, routers, the console and pages reach a guest kind through hypervisors/registry.ts and contract.ts, never a kind's folder (hypervisors/qemu/): only the composition root wires a kind's own executor.",
+      from: { path: "^(server/(services|api|console|http)/|app/|components/)", pathNot: TESTS },
+      to: { path: "^server/hypervisors/(?!contract\\.ts$|registry\\.ts$|console-log/)" },
+    },
+    {
+      name: "kinds-stay-apart",
+      severity: "error",
+      comment: "One guest kind's folder does not import another's: what two kinds share goes in contract.ts, console-log/ or lib/.",
+      from: { path: "^server/hypervisors/([^/]+)/", pathNot: TESTS },
+      to: { path: "^server/hypervisors/([^/]+)/", pathNot: ["^server/hypervisors/$1/", "^server/hypervisors/console-log/"] },
+    },
+    {
       name: "ssh-is-the-bottom",
       severity: "error",
       comment: "server/ssh is the lowest server layer: it imports no subject module, service, job or console code.",

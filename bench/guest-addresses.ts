@@ -45,7 +45,14 @@ async function main(): Promise<void> {
   const rt = runtime();
   try {
     await installTinyGuest(lab.runDir);
-    const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: { userId: null, username: "bench" } };
+    const deps = {
+      db,
+      ssh: rt.ssh,
+      secret: rt.secret,
+      jobs: rt.jobs,
+      guestStates: rt.guestStates,
+      actor: { userId: null, username: "bench" },
+    };
     const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
     const hostId = await addPinnedLabHost(deps, lab, "bench-host");
     for (const argv of [

@@ -286,10 +286,12 @@ async function main(): Promise<void> {
     await insertGuests(db, hosts, GUESTS);
     const { pageGuests, ZGuestPageInput } = await import("../server/services/guest-list");
     const { listGuests } = await import("../server/services/guest-service");
-    const page = await pageGuests(db, ZGuestPageInput.parse({}));
-    const pageSamples = await timeEach(20, () => pageGuests(db, ZGuestPageInput.parse({ offset: 5000 })));
-    const stateSamples = await timeEach(10, () => pageGuests(db, ZGuestPageInput.parse({ sort: "state" })));
-    const filterSamples = await timeEach(20, () => pageGuests(db, ZGuestPageInput.parse({ name: "g099" })));
+    const { GuestStates } = await import("../server/services/guest-state");
+    const listDeps = { db, guestStates: new GuestStates() };
+    const page = await pageGuests(listDeps, ZGuestPageInput.parse({}));
+    const pageSamples = await timeEach(20, () => pageGuests(listDeps, ZGuestPageInput.parse({ offset: 5000 })));
+    const stateSamples = await timeEach(10, () => pageGuests(listDeps, ZGuestPageInput.parse({ sort: "state" })));
+    const filterSamples = await timeEach(20, () => pageGuests(listDeps, ZGuestPageInput.parse({ name: "g099" })));
     const wholeSamples = await timeEach(3, () => listGuests(db, {}));
     const whole = await listGuests(db, {});
     console.log(`\n${GUESTS} guests on ${HOSTS} hosts; load ${load()}`);

@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   const { BANNER } = await import("../scripts/guest-image/tiny-guest");
   const rt = runtime();
   const actor = { userId: null, username: "bench" };
-  const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor };
+  const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor };
 
   const lab = await startLabHost();
   let server: ChildProcess | null = null;

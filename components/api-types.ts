@@ -22,7 +22,7 @@ export type { JobEvent } from "@/server/jobs/job-events";
 export type GuestView = RouterOutputs["guests"]["get"];
 export type GuestDefinition = GuestView["definition"];
 /** The wizard's shape; the API takes any record and validates it against the host (naming the field). */
-export type { TGuestDefinitionInput as GuestDefinitionInput } from "@/server/hypervisors/qemu/guest-definition";
+export type { GuestDefinitionInput } from "@/server/hypervisors/registry";
 export type GuestStateView = RouterOutputs["guests"]["states"][string];
 export type GuestAction = RouterInputs["guests"]["run"]["action"];
 export type GuestImport = RouterOutputs["guests"]["importCommandLine"];

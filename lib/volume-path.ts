@@ -3,6 +3,8 @@
 // page's "used by", the guest start's LV check, the wizard's VG/LV pickers), or a guest
 // using the mapper name would look like it uses nothing and its LV could be removed under it.
 
+import { ZLvmName } from "./names";
+
 /**
  * VG and LV of /dev/mapper/VG-LV; null for anything else. Device-mapper doubles each dash
  * inside a name, so the split is at the first single dash; a second single dash means a
@@ -28,4 +30,20 @@ export function lvOfPath(path: string): { vg: string; lv: string } | null {
 export function canonicalVolumePath(path: string): string {
   const lv = lvOfMapperPath(path);
   return lv === null ? path : `/dev/${lv.vg}/${lv.lv}`;
+}
+
+// A device-mapper name as /dev/mapper shows it: VG-LV with every dash inside a name doubled.
+const DM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,127}$/;
+
+/**
+ * A block device a guest may be given: an LV as /dev/VG/LV (LVM's own name rules) or its
+ * device-mapper twin /dev/mapper/VG-LV. Nothing else: /dev/sda or /dev/net/tun must never
+ * reach -drive, and the start plan asks LVM whether the path really is an LV.
+ */
+export function isBlockDiskPath(path: string): boolean {
+  const parts = path.split("/");
+  if (parts.length !== 4 || parts[0] !== "" || parts[1] !== "dev") return false;
+  const [, , dir = "", name = ""] = parts;
+  if (dir === "mapper") return DM_NAME.test(name) && name !== "control";
+  return ZLvmName.safeParse(dir).success && ZLvmName.safeParse(name).success;
 }

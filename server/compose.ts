@@ -8,13 +8,14 @@ import { planHandler } from "./jobs/plan-job";
 import { SshPool } from "./ssh/pool";
 import { hostTarget } from "./services/host-target";
 import { guestDeleteJobHandler } from "./services/guest-delete-job";
+import { GuestStates } from "./services/guest-state";
 import { GuestBoots, withBootRecording } from "./services/guest-boots";
 import { guestStartJobHandler } from "./services/guest-start-job";
 import { networkChangeJobHandler } from "./services/network/network-change-job";
 import { GuestAddressesLive } from "./services/guest-addresses-live";
 import { NetworkLive } from "./services/network/network-live";
 import { probeJobHandler } from "./services/probe-job";
-import { qmpExecutor } from "./services/qmp-exec";
+import { qmpExecutor } from "./hypervisors/qemu/qmp-exec";
 import { auditRead } from "./audit/audit-writer";
 import { createSignInGuard, sessionUser, type SignInGuard } from "./services/auth-service";
 import { ConsoleTicketStore, createConsoleUpgradeHandler, guestConsoleResolver, type ConsoleUpgradeHandler } from "./console";
@@ -34,6 +35,8 @@ export interface Runtime {
   networkLive: NetworkLive;
   /** The guest lists' shared background read of learned addresses, one per host for every viewer. */
   guestAddresses: GuestAddressesLive;
+  /** The last state read of each guest: what the list sorts by, what lets a stopped guest cost nothing to watch. */
+  guestStates: GuestStates;
   /** Boots recorded by start jobs, told to the console hub in-process. */
   boots: GuestBoots;
   /** Console tickets: issued by the tRPC procedure, redeemed by the console gateway. */
@@ -65,7 +68,8 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
   });
   jobs.register("plan", planHandler);
   jobs.register("probe", probeJobHandler);
-  jobs.register("guest-delete", guestDeleteJobHandler);
+  const guestStates = new GuestStates();
+  jobs.register("guest-delete", guestDeleteJobHandler(guestStates));
   const boots = new GuestBoots(db);
   jobs.register("guest-start", withBootRecording(guestStartJobHandler, { db, boots }));
   jobs.register("network-change", networkChangeJobHandler({ db, ssh, secret }));
@@ -76,6 +80,7 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
     jobs,
     networkLive: new NetworkLive({ db, ssh, secret }),
     guestAddresses: new GuestAddressesLive({ db, ssh, secret }),
+    guestStates,
     boots,
     tickets: new ConsoleTicketStore(),
     signInGuard: createSignInGuard(),

@@ -36,7 +36,7 @@ const EXPORTED: Record<string, number> = {
   "server/hypervisors/qemu/guest-definition.ts#GUEST_NAME": 32,
   "server/hypervisors/qemu/guest-definition.ts#MACHINE_TYPE": 40,
   "server/hypervisors/qemu/guest-definition.ts#CPU_MODEL": 80,
-  "server/hypervisors/qemu/guest-definition.ts#MAC": 17,
+  "lib/mac.ts#MAC": 17,
   "lib/names.ts#IFNAME": 15,
   "lib/names.ts#IFNAME_MATCH": 16,
   "lib/names.ts#CHAIN_NAME": 29,

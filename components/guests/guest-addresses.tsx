@@ -18,9 +18,6 @@ import { relativeTime } from "../ui/time";
 // shared refresh (guests.watchAddresses) keeps every cell current, so rows mounting and
 // unmounting in a virtualised table cost the host nothing.
 
-/** How often the server re-reads a watched host (ADDRESS_REFRESH_MS on the server). */
-export const ADDRESS_REFRESH_MS = 10_000;
-
 /** Keeps the learned addresses of these hosts current from the server's shared refresh. Call once per list. */
 export function useGuestAddressesLive(hostIds: readonly string[]) {
   const trpc = useTRPC();

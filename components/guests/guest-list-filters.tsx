@@ -1,12 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { GUEST_STATES, HYPERVISOR_KINDS } from "@/lib/guest-states";
 import { useTRPC } from "../trpc-provider";
 import { Input, Select } from "../ui/input";
 import type { GuestListQuery, GuestStateFilter, HypervisorFilter } from "./guest-list-query";
 
-const STATES: GuestStateFilter[] = ["running", "paused", "shut-off", "crashed", "unknown"];
-const HYPERVISORS: HypervisorFilter[] = ["qemu", "xen", "uml"];
+const STATES: readonly GuestStateFilter[] = GUEST_STATES;
+const HYPERVISORS: readonly HypervisorFilter[] = HYPERVISOR_KINDS;
 
 /** The list's filters; each change goes to the server (guests.page), which filters all guests. */
 export function GuestListFilters({

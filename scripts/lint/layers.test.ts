@@ -76,4 +76,19 @@ describe("the layer rule (.dependency-cruiser.cjs)", () => {
       "ui-only-server-types",
     ]);
   }, 30_000);
+
+  it("keeps guest kinds behind the contract: no service or page reaches a kind's folder, no kind another's", async () => {
+    const dir = await tree({
+      "lib/guest-states.ts": 'export const KINDS = ["qemu", "xen"] as const;\n',
+      "components/guest-page.tsx": 'import type { Hypervisor } from "../server/hypervisors/contract";\nexport type H = Hypervisor;\n',
+      "server/hypervisors/contract.ts": "export interface Hypervisor { kind: string }\n",
+      "server/hypervisors/qemu/plans.ts": "export const plan = () => 1;\n",
+      "server/hypervisors/qemu/index.ts": 'import { plan } from "./plans";\nexport const qemu = { kind: "qemu", plan };\n',
+      "server/hypervisors/xen/index.ts": 'import { plan } from "../qemu/plans";\nexport const xen = { kind: "xen", plan };\n',
+      "server/hypervisors/registry.ts": 'import { qemu } from "./qemu";\nimport { xen } from "./xen";\nexport const kinds = [qemu, xen];\n',
+      "server/services/guest-actions.ts":
+        'import { kinds } from "../hypervisors/registry";\nimport { plan } from "../hypervisors/qemu/plans";\nexport const a = () => [kinds, plan];\n',
+    });
+    expect(await violations(dir)).toEqual(["kinds-behind-the-contract", "kinds-stay-apart"]);
+  }, 30_000);
 });

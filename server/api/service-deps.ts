@@ -3,6 +3,7 @@ import type { Actor } from "../audit/audit-writer";
 import type { Role } from "../../lib/roles";
 import type { JobRunner } from "../jobs/job-runner";
 import type { SshExecutor } from "../ssh/types";
+import type { GuestStates } from "../services/guest-state";
 import { actorOf } from "./trpc";
 import type { Context } from "./context";
 
@@ -15,6 +16,7 @@ export interface ServiceDeps {
   ssh: SshExecutor;
   secret: Buffer;
   jobs: JobRunner;
+  guestStates: GuestStates;
   actor: Actor;
   /** The caller's role: a service that decides by role (host roots: admin only) reads it here. */
   role: Role;
@@ -22,5 +24,13 @@ export interface ServiceDeps {
 
 export function serviceDeps(ctx: Context): ServiceDeps {
   const rt = ctx.rt;
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx), role: ctx.user?.role ?? "viewer" };
+  return {
+    db: ctx.db,
+    ssh: rt.ssh,
+    secret: rt.secret,
+    jobs: rt.jobs,
+    guestStates: rt.guestStates,
+    actor: actorOf(ctx),
+    role: ctx.user?.role ?? "viewer",
+  };
 }

@@ -1,9 +1,10 @@
-// Where a guest's serial console lives: the host's SSH target and the socket path QEMU was
-// started with. The path comes from guestRunFiles, the same function that builds the QEMU
-// command line, so the console can never look somewhere the guest did not put its socket.
+// Where a guest's serial console lives: the host's SSH target and the socket path its kind
+// started it with. The path comes from the kind's files() (hypervisors/registry.ts), the
+// same function its start plan uses, so the console never looks where the guest did not
+// put its socket.
 import type { Db } from "../db";
 import { LabdeckError } from "../errors";
-import { guestRunFiles } from "../hypervisors/qemu/guest-definition";
+import { hypervisorFor } from "../hypervisors/registry";
 import type { SshTarget } from "../ssh/types";
 import type { ConsoleEndpoint } from "./console-hub";
 
@@ -19,10 +20,12 @@ export function guestConsoleResolver(
   return async (guestId) => {
     const guest = await db.guest.findUnique({ where: { id: guestId }, include: { host: { select: { runDir: true } } } });
     if (guest === null) throw new LabdeckError("NOT_FOUND", "guest not found", { details: { guestId } });
-    if (guest.hypervisor !== "qemu") {
-      throw new LabdeckError("NOT_FOUND", `${guest.hypervisor} guests have no serial socket console yet`, { details: { guestId } });
+    let files;
+    try {
+      files = hypervisorFor(guest.hypervisor).files(guest.host.runDir, guest.name);
+    } catch {
+      throw new LabdeckError("NOT_FOUND", `${guest.hypervisor} guests have no serial socket console here`, { details: { guestId } });
     }
-    const files = guestRunFiles(guest.host.runDir, guest.name);
-    return { target: await targetFor(guest.hostId), socketPath: files.serialSocket, serialLog: files.serialLog };
+    return { target: await targetFor(guest.hostId), socketPath: files.console.socket, serialLog: files.console.log };
   };
 }

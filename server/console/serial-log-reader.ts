@@ -2,7 +2,7 @@
 // history view. Reading makes no plan; the executor passed in is the service's audited one.
 import type { SshExecutor, SshTarget } from "../ssh/types";
 import { LabdeckError } from "../errors";
-import { parseRotatedLogStat, rotatedLogStatArgv, type RotatedLog } from "../hypervisors/qemu/serial-log-rotation";
+import { parseRotatedLogStat, rotatedLogStatArgv, type RotatedLog } from "../hypervisors/console-log/serial-log-rotation";
 import {
   parseSerialLogSearch,
   parseSerialLogSize,

@@ -20,7 +20,7 @@ async function load() {
   const { db } = await import("../db");
   const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
-  return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor } };
+  return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor } };
 }
 
 /**

@@ -20,7 +20,12 @@ async function load() {
   const { db } = await import("../db");
   const { runtime } = await import("../test-support/runtime");
   const rt = runtime();
-  return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor }, hosts: await import("../services/host-service") };
+  return {
+    db,
+    rt,
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    hosts: await import("../services/host-service"),
+  };
 }
 
 describe.skipIf(!support.ok)(`host rebooted during a job${support.ok ? "" : ` (skipped: ${support.reason})`}`, () => {

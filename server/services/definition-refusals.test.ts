@@ -5,6 +5,7 @@ import type { KvmFacts } from "../hypervisors/qemu/definition-checks";
 import { buildQemuArgv } from "../hypervisors/qemu/qemu-argv";
 import { guestTapNames } from "../hypervisors/qemu/guest-plans";
 import { fillMacs } from "../hypervisors/qemu/mac";
+import { qemu } from "../hypervisors/qemu";
 import type { THostCapabilities } from "../hosts/probe/capabilities";
 import { probeHost } from "../hosts/probe/probe";
 import { manifest, recorded } from "../hosts/probe/test-fixtures";
@@ -167,8 +168,22 @@ const noHost: SshExecutor = {
 
 async function load() {
   const { db } = await import("../db");
-  const deps = { db, ssh: noHost, secret: Buffer.alloc(32), jobs: undefined as never, actor: { userId: null, username: "tester" } };
-  return { db, deps, guests: await import("./guest-service"), actions: await import("./guest-actions") };
+  const { GuestStates } = await import("./guest-state");
+  const deps = {
+    db,
+    ssh: noHost,
+    secret: Buffer.alloc(32),
+    jobs: undefined as never,
+    guestStates: new GuestStates(),
+    actor: { userId: null, username: "tester" },
+  };
+  return {
+    db,
+    deps,
+    guests: await import("./guest-service"),
+    actions: await import("./guest-actions"),
+    host: await import("./guest-host"),
+  };
 }
 
 async function fieldOf(p: Promise<unknown>): Promise<string | undefined> {
@@ -243,7 +258,7 @@ describe("every refusal a start makes from the definition is made on save, with 
       await ctx.db.guest.delete({ where: { id: row.id } });
     }
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } });
-    expect(await fieldOf(ctx.guests.prepareDefinition(ctx.db, host, def))).toBe(want);
+    expect(await fieldOf(ctx.guests.prepareDefinition(ctx.db, qemu, host, def))).toBe(want);
     expect(await fieldOf(ctx.guests.createGuest(ctx.deps, { hostId, definition: def }))).toBe(want);
     expect(await ctx.db.guest.count({ where: { hostId } })).toBe(0);
     const saved = await ctx.guests.createGuest(ctx.deps, { hostId, definition: ok() });
@@ -275,9 +290,15 @@ describe("every refusal a start makes from the definition is made on save, with 
   it("accepts KVM where the probe could not decide, and auto resolves to TCG on a stalled host", async () => {
     const pvm = await ctx.db.host.findUniqueOrThrow({ where: { id: hosts["stalled-kvm"] } });
     expect(
-      (await ctx.guests.prepareDefinition(ctx.db, { ...pvm, probeJson: JSON.stringify(await recordedProbe({})) }, ok({ accel: "kvm" })))
-        .accel,
+      (
+        await ctx.guests.prepareDefinition(
+          ctx.db,
+          qemu,
+          { ...pvm, probeJson: JSON.stringify(await recordedProbe({})) },
+          ok({ accel: "kvm" }),
+        )
+      ).accel,
     ).toBe("kvm");
-    expect(ctx.guests.resolveAccel(ZGuestDefinition.parse(ok({ accel: "auto" })), pvm)).toBe("tcg");
+    expect(qemu.definition.accel(ZGuestDefinition.parse(ok({ accel: "auto" })), ctx.host.guestHostOf(pvm))).toBe("tcg");
   });
 });

@@ -7,14 +7,13 @@ import { readHostAddresses, type HostLearnedAddresses } from "./guest-addresses"
 import { collectHostRead } from "./host-read";
 import { BACKGROUND_ACTOR } from "./network/network-live";
 import { SharedRefresher, type Refreshed } from "./shared-refresher";
+import { ADDRESS_REFRESH_MS } from "../../lib/refresh";
 
 // The guest lists' background refresh of learned addresses, shared: one read of a host per
 // interval on the server for every open list that shows its guests (guests.watchAddresses),
 // as network-live does for the network pages. What must not break: a background read
 // writes no audit row per read; it writes one summary row only when the refresh starts
 // failing or works again, so a host that goes away is in the log once, not every 10 s.
-
-export const ADDRESS_REFRESH_MS = 10_000;
 
 export type GuestAddressEvent =
   | { hostId: string; reason: "refreshed"; at: number; addresses: HostLearnedAddresses }

@@ -24,7 +24,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
     guests: await import("./guest-service"),
     actions: await import("./guest-actions"),
     reads: await import("./guest-reads"),
@@ -151,7 +151,7 @@ describe("addresses learned from outside the guest", () => {
     const since = await mark();
     await ctx.reads.serialLogPage(ctx.deps, { id: tapGuest });
     expect((await ctx.reads.serialLogSearch(ctx.deps, { id: userGuest, term: "tiny guest ready" })).length).toBeGreaterThan(0);
-    await ctx.reads.unmanagedQemu(ctx.deps, { hostId });
+    await ctx.reads.unmanagedGuests(ctx.deps, { hostId });
     const rows = await rowsSince(since);
     expect(rows.filter((r) => r.kind !== "read")).toEqual([]);
     expect(rows.map((r) => r.action).sort()).toEqual(["guest.serial-log", "guest.serial-search", "guest.unmanaged-scan"]);

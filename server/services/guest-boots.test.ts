@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db";
 import type { JobContext, JobHandler, StepSpec } from "../jobs/job-runner";
 import type { ExecResult } from "../ssh/types";
-import { serialLogBootArgv } from "../hypervisors/qemu/serial-log-boot";
+import { serialLogBootArgv } from "../hypervisors/console-log/serial-log-boot";
 import { useTempDataDir } from "../test-support/temp-data";
 import type { GuestBoots as GuestBootsT, withBootRecording as WithT } from "./guest-boots";
 

@@ -7,7 +7,7 @@ import type { Db } from "../db";
 import type { JobContext, JobHandler, StepSpec } from "../jobs/job-runner";
 import { logger } from "../logger";
 import type { BootEvent, BootMark, BootSource } from "../console/console-boots";
-import { isSerialLogBootArgv, parseSerialLogBoot } from "../hypervisors/qemu/serial-log-boot";
+import { isSerialLogBootArgv, parseSerialLogBoot } from "../hypervisors/console-log/serial-log-boot";
 
 const log = logger.child({ module: "guest-boots" });
 const LIST_LIMIT = 50;

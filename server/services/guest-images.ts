@@ -1,8 +1,8 @@
 import type { Db } from "../db";
 import { badInput, LabdeckError } from "../errors";
-import { SSH_USER, assertUnderRoots } from "../names";
-import { ZHostCapabilities } from "../hosts/probe/capabilities";
-import { ZGuestDefinition, type TGuestDefinition } from "../hypervisors/qemu/guest-definition";
+import { assertUnderRoots } from "../names";
+import type { GuestDisk } from "../hypervisors/contract";
+import { readableDefinitionOf } from "../hypervisors/registry";
 import type { GuestImageFormat } from "../../lib/image-formats";
 import { checkImageWithinRoots, imageInfoArgv, parseImageInfo } from "../storage/images/image-info";
 import { parseSniff, sniffArgv } from "../storage/images/image-sniff";
@@ -15,7 +15,6 @@ import type { ExecResult } from "../ssh/types";
 // start created them, never a file a definition merely names.
 
 export type HostRead = (argv: string[]) => Promise<ExecResult>;
-export type HostForImages = { id: string; probeJson: string | null; qemuRunAs: string | null };
 
 const firstLine = (t: string) => t.trim().split("\n")[0]?.slice(0, 300) ?? "";
 
@@ -32,14 +31,18 @@ async function inspect(read: HostRead, path: string, format: GuestImageFormat, r
  * start) with its stored format, refusing one that reaches outside the roots; returns the
  * indices of new images still to be created.
  */
-export async function checkDiskImages(def: TGuestDefinition, roots: readonly string[], read: HostRead): Promise<{ toCreate: number[] }> {
-  const newImages = def.disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
+export async function checkDiskImages(
+  disks: readonly GuestDisk[],
+  roots: readonly string[],
+  read: HostRead,
+): Promise<{ toCreate: number[] }> {
+  const newImages = disks.flatMap((d, i) => (d.kind === "new-image" ? [{ i, path: d.path }] : []));
   let existing = new Set<string>();
   if (newImages.length > 0) {
     const ls = await read(["ls", "-1d", "--", ...newImages.map((d) => d.path)]);
     existing = new Set(ls.stdout.split("\n").filter(Boolean));
   }
-  for (const [i, d] of def.disks.entries()) {
+  for (const [i, d] of disks.entries()) {
     if (d.kind === "existing-image") {
       if (d.format === undefined) {
         throw badInput(
@@ -53,22 +56,6 @@ export async function checkDiskImages(def: TGuestDefinition, roots: readonly str
     }
   }
   return { toCreate: newImages.filter((d) => !existing.has(d.path)).map((d) => d.i) };
-}
-
-/** The user QEMU drops to on this host, checked to exist there, with the host's QEMU version. */
-export async function qemuRunAs(
-  host: HostForImages,
-  def: TGuestDefinition,
-  read: HostRead,
-): Promise<{ user: string; qemuVersion: string | null } | null> {
-  const user = host.qemuRunAs;
-  if (user === null || user === "") return null;
-  if (!SSH_USER.test(user)) throw badInput("host.qemuRunAs", `"${user}" is not a Unix user name`);
-  const res = await read(["id", "-u", "--", user]);
-  if (res.exitStatus !== 0) throw badInput("host.qemuRunAs", `the user ${user} does not exist on the host (QEMU would refuse -runas)`);
-  const caps = host.probeJson ? ZHostCapabilities.safeParse(JSON.parse(host.probeJson)) : null;
-  const bin = caps?.success ? caps.data.qemu.binaries.find((b) => b.name === `qemu-system-${def.arch}`) : undefined;
-  return { user, qemuVersion: bin?.version ?? null };
 }
 
 export interface ImageFormatReading {
@@ -133,15 +120,15 @@ export async function recordCreatedImages(db: Db, guestId: string, paths: readon
 export async function imagesToDelete(
   db: Db,
   guest: { id: string; createdImagesJson: string | null },
-  def: TGuestDefinition,
+  disks: readonly GuestDisk[],
 ): Promise<string[]> {
   const created = new Set(createdImagesOf(guest));
-  const others = await db.guest.findMany({ where: { id: { not: guest.id } }, select: { definitionJson: true } });
+  const others = await db.guest.findMany({ where: { id: { not: guest.id } }, select: { hypervisor: true, definitionJson: true } });
   const usedElsewhere = new Set(
     others.flatMap((o) => {
-      const parsed = ZGuestDefinition.safeParse(JSON.parse(o.definitionJson));
-      return parsed.success ? parsed.data.disks.map((d) => d.path) : [];
+      const read = readableDefinitionOf(o);
+      return read ? read.hv.definition.disks(read.def).map((d) => d.path) : [];
     }),
   );
-  return def.disks.flatMap((d) => (d.kind === "new-image" && created.has(d.path) && !usedElsewhere.has(d.path) ? [d.path] : []));
+  return disks.flatMap((d) => (d.kind === "new-image" && created.has(d.path) && !usedElsewhere.has(d.path) ? [d.path] : []));
 }

@@ -18,7 +18,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
     guests: await import("./guest-service"),
     actions: await import("./guest-actions"),
     state: await import("./guest-state"),

@@ -15,8 +15,9 @@ let hostIds: string[] = [];
 async function load() {
   const { db } = await import("../db");
   const { pageGuests, ZGuestPageInput } = await import("./guest-list");
-  const { forgetGuestState } = await import("./guest-state");
-  return { db, page: (input: Record<string, unknown>) => pageGuests(db, ZGuestPageInput.parse(input)), forgetGuestState };
+  const { GuestStates } = await import("./guest-state");
+  const guestStates = new GuestStates();
+  return { db, guestStates, page: (input: Record<string, unknown>) => pageGuests({ db, guestStates }, ZGuestPageInput.parse(input)) };
 }
 
 beforeAll(async () => {
@@ -99,7 +100,7 @@ describe("guest list paging over 10,000 rows", () => {
     const { readGuestStates } = await import("./guest-state");
     const ids = (await s.page({ limit: 5, offset: 5000 })).rows.map((r) => r.id);
     const views = await readGuestStates(
-      { db: s.db, ssh: {} as never, secret: Buffer.alloc(32), actor: { userId: null, username: "t" } },
+      { db: s.db, ssh: {} as never, secret: Buffer.alloc(32), guestStates: s.guestStates, actor: { userId: null, username: "t" } },
       ids,
     );
     expect(Object.values(views).map((v) => v.state)).toEqual(["unknown", "unknown", "unknown", "unknown", "unknown"]);
@@ -111,6 +112,6 @@ describe("guest list paging over 10,000 rows", () => {
     expect(byState.total).toBe(COUNT);
     expect(byState.rows.slice(0, 5).map((r) => r.id)).toEqual(ids);
     expect(byState.rows[5]?.name).toBe("g00000");
-    for (const id of ids) s.forgetGuestState(id);
+    for (const id of ids) s.guestStates.forget(id);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GuestState } from "../hypervisors/qemu/guest-definition";
+import type { GuestState } from "../../lib/guest-states";
 import { byKnownState, MAX_OFFSET, MAX_PAGE, ZGuestPageInput } from "./guest-list";
 
 describe("guest page input", () => {

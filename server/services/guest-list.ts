@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import { GUEST_STATES, type GuestState } from "../hypervisors/qemu/guest-definition";
-import { knownGuestStates } from "./guest-state";
+import { GUEST_STATES, HYPERVISOR_KINDS, type GuestState } from "../../lib/guest-states";
+import type { GuestStates } from "./guest-state";
 import { toGuestView, type GuestView } from "./guest-service";
 
 // The guest list a page shows, one page at a time: filtered, sorted and cut on the server,
@@ -15,7 +15,6 @@ export const MAX_PAGE = 200;
 /** The deepest offset a page may ask for: far beyond any inventory this process serves. */
 export const MAX_OFFSET = 1_000_000;
 export const GUEST_SORT_FIELDS = ["name", "host", "hypervisor", "state", "created"] as const;
-export const HYPERVISOR_KINDS = ["qemu", "xen", "uml"] as const;
 
 export const ZGuestPageInput = z.object({
   offset: z.number().int().min(0).max(MAX_OFFSET).default(0),
@@ -35,7 +34,7 @@ export const ZGuestPageInput = z.object({
 });
 export type TGuestPageInput = z.output<typeof ZGuestPageInput>;
 
-export type GuestListRow = GuestView & { hypervisor: string };
+export type GuestListRow = GuestView;
 
 export interface GuestPage {
   total: number;
@@ -115,10 +114,10 @@ export function byKnownState<T extends { id: string; name: string; hostName: str
 const include = { host: { select: { name: true, runDir: true } } } as const;
 
 function view(g: Prisma.GuestGetPayload<{ include: typeof include }>): GuestListRow {
-  return { ...toGuestView(g, g.host), hypervisor: g.hypervisor };
+  return toGuestView(g, g.host);
 }
 
-export async function pageGuests(db: Db, q: TGuestPageInput): Promise<GuestPage> {
+export async function pageGuests({ db, guestStates }: { db: Db; guestStates: GuestStates }, q: TGuestPageInput): Promise<GuestPage> {
   const where = whereOf(q);
   if (q.state === undefined && q.sort !== "state") {
     const [total, rows] = await Promise.all([
@@ -135,7 +134,7 @@ export async function pageGuests(db: Db, q: TGuestPageInput): Promise<GuestPage>
   });
   const ordered = byKnownState(
     slim.map((g) => ({ id: g.id, name: g.name, hostName: g.host.name })),
-    knownGuestStates(),
+    guestStates.known(),
     q,
   );
   const ids = ordered.slice(q.offset, q.offset + q.limit).map((g) => g.id);

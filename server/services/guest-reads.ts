@@ -1,18 +1,19 @@
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
-import { guestRunFiles } from "../hypervisors/qemu/guest-definition";
-import { cmdlineArgv, describeQemuProcess, parsePsQemu, PS_ARGV, type QemuProcess } from "../hypervisors/qemu/process-list";
+import { DEFAULT_HYPERVISOR } from "../../lib/guest-states";
+import { hypervisorFor } from "../hypervisors/registry";
 import { readSerialLogPage, searchSerialLog } from "../console/serial-log-reader";
 import type { ExecOptions, SshExecutor, SshTarget } from "../ssh/types";
-import { mapLimit, READ_PARALLELISM } from "../concurrency";
 import { readFromHost, withHostRead, type HostReadBatch } from "./host-read";
-import { hostTarget } from "./host-target";
+import { targetOfHost } from "./host-target";
+import { guestHostOf, hostReaderOf } from "./guest-host";
 
 // Reads about guests that the pages ask for on demand: the serial log's history, its
-// search, and the QEMU processes on a host that Labdeck does not manage. Each is one
+// search, and the guests on a host that Labdeck does not manage (by each kind's scan). Each is one
 // person's read: one audit row (withHostRead) with its commands inside.
 
-const MAX_QEMU_CANDIDATES = 64;
+/** Processes looked at per scan: a host running (or pretending to run) thousands costs a bounded number of reads. */
+const MAX_UNMANAGED_CANDIDATES = 64;
 
 export interface GuestReadDeps {
   db: Db;
@@ -20,6 +21,7 @@ export interface GuestReadDeps {
   secret: Buffer;
   actor: Actor;
   batch?: HostReadBatch | undefined;
+  target?: SshTarget | undefined;
 }
 
 /** An executor whose exec goes through readFromHost (audited), for modules written against SshExecutor. */
@@ -38,9 +40,10 @@ async function withSerialLog<T>(
   body: (at: { ssh: SshExecutor; target: SshTarget; path: string }) => Promise<T>,
 ): Promise<T> {
   const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
-  const target = await hostTarget(deps.db, deps.secret, guest.hostId);
+  const files = hypervisorFor(guest.hypervisor).files(guest.host.runDir, guest.name);
+  const target = targetOfHost(deps.secret, guest.host);
   return withHostRead(deps, { hostId: guest.hostId, action }, (d) =>
-    body({ ssh: auditedExecutor(d, guest.hostId), target, path: guestRunFiles(guest.host.runDir, guest.name).serialLog }),
+    body({ ssh: auditedExecutor({ ...d, target }, guest.hostId), target, path: files.console.log }),
   );
 }
 
@@ -52,21 +55,11 @@ export async function serialLogSearch(deps: GuestReadDeps, input: { id: string; 
   return withSerialLog(deps, input.id, "guest.serial-search", (at) => searchSerialLog({ ...at, term: input.term }));
 }
 
-/** QEMU processes on the host whose pidfile is not under Labdeck's guest directories. */
-export async function unmanagedQemu(deps: GuestReadDeps, input: { hostId: string }): Promise<QemuProcess[]> {
+/** Guests of a kind (QEMU unless named) running on the host that no inventory row manages. */
+export async function unmanagedGuests(deps: GuestReadDeps, input: { hostId: string; hypervisor?: string | undefined }) {
+  const hv = hypervisorFor(input.hypervisor ?? DEFAULT_HYPERVISOR);
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: input.hostId } });
-  return withHostRead(deps, { hostId: host.id, action: "guest.unmanaged-scan" }, (d) => scanUnmanaged(d, host));
-}
-
-async function scanUnmanaged(deps: GuestReadDeps, host: { id: string; runDir: string }): Promise<QemuProcess[]> {
-  const ps = await readFromHost(deps, host.id, PS_ARGV);
-  // Any user's processes count: the list is capped so a host running (or pretending to run)
-  // thousands of QEMUs costs a bounded number of reads.
-  const candidates = parsePsQemu(ps.stdout).slice(0, MAX_QEMU_CANDIDATES);
-  const procs = await mapLimit(candidates, READ_PARALLELISM, async (candidate) => {
-    const cmd = await readFromHost(deps, host.id, cmdlineArgv(candidate.pid));
-    if (cmd.exitStatus !== 0) return null; // exited between ps and now
-    return describeQemuProcess(candidate, cmd.stdout, host.runDir);
-  });
-  return procs.filter((p): p is QemuProcess => p !== null && !p.managed);
+  return withHostRead(deps, { hostId: host.id, action: "guest.unmanaged-scan" }, (d) =>
+    hv.scanUnmanaged(hostReaderOf(d, host.id), guestHostOf(host), MAX_UNMANAGED_CANDIDATES),
+  );
 }

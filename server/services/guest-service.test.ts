@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../errors";
 import { ZGuestDefinition, type TGuestDefinitionInput } from "../hypervisors/qemu/guest-definition";
-import { checkDefinition, checkDefinitionPaths } from "./guest-service";
+import { checkDefinitionPaths } from "../hypervisors/qemu/definition-checks";
+import { qemu } from "../hypervisors/qemu";
+import { checkDefinition } from "./guest-service";
 
 const roots = ["/srv/labdeck"];
 const def = (disks: TGuestDefinitionInput["disks"]) => ZGuestDefinition.parse({ name: "g", disks });
@@ -83,6 +85,7 @@ describe("checkDefinition (the API edge)", () => {
     runDir: "/srv/labdeck/run",
     storageRoots: JSON.stringify(roots),
     probeJson: null,
+    qemuRunAs: null,
   });
   const fwd = (extra: Record<string, unknown> = {}) => ({
     name: "g",
@@ -91,11 +94,11 @@ describe("checkDefinition (the API edge)", () => {
   });
 
   it("binds a forward saved without an address to the host's management address", () => {
-    expect(checkDefinition(host("10.203.0.2"), fwd()).nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "10.203.0.2" }] });
+    expect(checkDefinition(qemu, host("10.203.0.2"), fwd()).nics[0]?.network).toMatchObject({ forwards: [{ hostAddress: "10.203.0.2" }] });
   });
   it("asks for the address when the host's is a name, and refuses 0.0.0.0", () => {
-    expect(fieldOf(() => checkDefinition(host("lab1.example.org"), fwd()))).toBe("definition.nics.0.network.forwards.0.hostAddress");
-    expect(fieldOf(() => checkDefinition(host("10.203.0.2"), fwd({ hostAddress: "0.0.0.0" })))).toBe(
+    expect(fieldOf(() => checkDefinition(qemu, host("lab1.example.org"), fwd()))).toBe("definition.nics.0.network.forwards.0.hostAddress");
+    expect(fieldOf(() => checkDefinition(qemu, host("10.203.0.2"), fwd({ hostAddress: "0.0.0.0" })))).toBe(
       "definition.nics.0.network.forwards.0.hostAddress",
     );
   });
@@ -103,7 +106,10 @@ describe("checkDefinition (the API edge)", () => {
     for (const mac of ["00:16:3e:00:00:01", "33:33:00:00:00:01", "00:00:00:00:00:00"]) {
       expect(
         fieldOf(() =>
-          checkDefinition(host("10.203.0.2"), { name: "g", nics: [{ network: { kind: "user" } }, { mac, network: { kind: "user" } }] }),
+          checkDefinition(qemu, host("10.203.0.2"), {
+            name: "g",
+            nics: [{ network: { kind: "user" } }, { mac, network: { kind: "user" } }],
+          }),
         ),
       ).toBe("definition.nics.1.mac");
     }
@@ -111,7 +117,7 @@ describe("checkDefinition (the API edge)", () => {
   it("refuses a disk format other than raw or qcow2", () => {
     expect(
       fieldOf(() =>
-        checkDefinition(host("10.203.0.2"), {
+        checkDefinition(qemu, host("10.203.0.2"), {
           name: "g",
           disks: [{ kind: "existing-image", path: "/srv/labdeck/a.vmdk", format: "vmdk" as "raw" }],
         }),

@@ -26,7 +26,7 @@ describe.skipIf(!support.ok)(`probing ${HOSTS} hosts at once${support.ok ? "" : 
     const { runtime } = await import("../test-support/runtime");
     const jobService = await import("./job-service");
     const rt = runtime();
-    return { db, rt, jobService, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor } };
+    return { db, rt, jobService, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor } };
   }
 
   beforeAll(async () => {

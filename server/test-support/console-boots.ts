@@ -4,8 +4,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import type { LabHost } from "../../scripts/lab-host";
 import { ensureTinyGuest } from "../../scripts/guest-image/tiny-guest";
-import { parseSerialLogBoot, serialLogBootArgv } from "../hypervisors/qemu/serial-log-boot";
-import { serialLogRotateArgv } from "../hypervisors/qemu/serial-log-rotation";
+import { parseSerialLogBoot, serialLogBootArgv } from "../hypervisors/console-log/serial-log-boot";
+import { serialLogRotateArgv } from "../hypervisors/console-log/serial-log-rotation";
 import type { SshExecutor, SshTarget } from "../ssh/types";
 import type { BootEvent, BootMark, BootSource } from "../console/console-boots";
 

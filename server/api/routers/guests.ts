@@ -1,4 +1,3 @@
-import type { TGuestDefinitionInput } from "../../hypervisors/qemu/guest-definition";
 import { CONSOLE_PATH_PREFIX } from "../../console";
 import { roleAllows } from "../../../lib/roles";
 import { createGuest, getGuest, listGuests, updateGuest } from "../../services/guest-service";
@@ -6,7 +5,7 @@ import { importCommandLine, previewDefinition, readWizardImageFormat } from "../
 import { previewGuestAction, runGuestAction } from "../../services/guest-actions";
 import { readGuestStates } from "../../services/guest-state";
 import { pageGuests } from "../../services/guest-list";
-import { serialLogPage, serialLogSearch, unmanagedQemu } from "../../services/guest-reads";
+import { serialLogPage, serialLogSearch, unmanagedGuests } from "../../services/guest-reads";
 import { readGuestAddresses } from "../../services/guest-addresses";
 import { watchGuestAddresses } from "../../services/guest-addresses-live";
 import { serviceDeps } from "../service-deps";
@@ -31,26 +30,20 @@ import {
 export const guestsRouter = router({
   list: viewerProcedure.input(ZListGuestsInput).query(({ ctx, input }) => listGuests(ctx.db, input)),
   /** One page of the guest list, filtered and sorted on the server (services/guest-list.ts). */
-  page: viewerProcedure.input(ZGuestPageInput).query(({ ctx, input }) => pageGuests(ctx.db, input)),
+  page: viewerProcedure.input(ZGuestPageInput).query(({ ctx, input }) => pageGuests(ctx.rt, input)),
   get: viewerProcedure.input(ZGuestIdInput).query(({ ctx, input }) => getGuest(ctx.db, input.id)),
   states: viewerProcedure.input(ZGuestStatesInput).query(({ ctx, input }) => readGuestStates(serviceDeps(ctx), input.ids)),
   create: operatorProcedure
     .input(ZCreateGuestInput)
-    .mutation(({ ctx, input }) =>
-      createGuest(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
-    ),
+    .mutation(({ ctx, input }) => createGuest(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition })),
   update: operatorProcedure
     .input(ZUpdateGuestInput)
-    .mutation(({ ctx, input }) =>
-      updateGuest(serviceDeps(ctx), { id: input.id, version: input.version, definition: input.definition as TGuestDefinitionInput }),
-    ),
+    .mutation(({ ctx, input }) => updateGuest(serviceDeps(ctx), { id: input.id, version: input.version, definition: input.definition })),
 
   /** The start plan a definition gives on its host (reads the host), before anything is saved. */
   previewDefinition: operatorProcedure
     .input(ZPreviewDefinitionInput)
-    .query(({ ctx, input }) =>
-      previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition as TGuestDefinitionInput }),
-    ),
+    .query(({ ctx, input }) => previewDefinition(serviceDeps(ctx), { hostId: input.hostId, definition: input.definition })),
   /** The one-time read of an existing image's format the wizard shows; the user then saves it. */
   readImageFormat: operatorProcedure
     .input(ZReadImageFormatInput)
@@ -59,7 +52,7 @@ export const guestsRouter = router({
   preview: operatorProcedure.input(ZGuestActionInput).query(({ ctx, input }) => previewGuestAction(serviceDeps(ctx), input)),
   run: operatorProcedure.input(ZGuestActionInput).mutation(({ ctx, input }) => runGuestAction(serviceDeps(ctx), input)),
   importCommandLine: operatorProcedure.input(ZImportInput).mutation(({ ctx, input }) => importCommandLine(serviceDeps(ctx), input)),
-  unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedQemu(serviceDeps(ctx), input)),
+  unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedGuests(serviceDeps(ctx), input)),
 
   /** A single-use ticket for the console WebSocket; viewers get a read-only one. */
   consoleTicket: viewerProcedure.input(ZGuestIdInput).mutation(async ({ ctx, input }) => {

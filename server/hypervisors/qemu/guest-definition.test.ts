@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { allowedActions, isBlockDiskPath, ZDisk } from "./guest-definition";
-
-describe("allowedActions", () => {
-  it("allows what each state permits and nothing else", () => {
-    expect(allowedActions("running")).toEqual(["shutdown", "force-stop", "reboot", "pause"]);
-    expect(allowedActions("paused")).toEqual(["shutdown", "force-stop", "resume"]);
-    expect(allowedActions("shut-off")).toEqual(["start", "delete"]);
-    expect(allowedActions("crashed")).toEqual(["start", "delete"]);
-    expect(allowedActions("unknown")).toEqual(["force-stop"]);
-  });
-});
+import { isBlockDiskPath } from "../../../lib/volume-path";
+import { ZDisk } from "./guest-definition";
 
 describe("block disks", () => {
   const disk = (path: string) => ZDisk.safeParse({ kind: "block", path });

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { ARCHES } from "../../../lib/guest-arches";
 import { IPV4 } from "../../../lib/ipv4";
-import { IFNAME, ZLvmName } from "../../../lib/names";
+import { IFNAME } from "../../../lib/names";
+import { MAC } from "../../../lib/mac";
+import { isBlockDiskPath } from "../../../lib/volume-path";
 import { GUEST_IMAGE_FORMATS } from "../../../lib/image-formats";
 import { hasUnsafeChar } from "../../../lib/safe-text";
 import { ZAbsPath } from "../../names";
+import type { GuestFiles } from "../contract";
 
 // What a QEMU guest is, as stored in the inventory and edited in the wizard. The command
 // line is derived from it by a pure builder (qemu-argv.ts); nothing else may invent QEMU
@@ -13,7 +16,6 @@ import { ZAbsPath } from "../../names";
 export const GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const MACHINE_TYPE = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 export const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.,+=-]{0,79}$/;
-export const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
 export const ZGuestName = z.string().regex(GUEST_NAME, "lowercase letters, digits and dashes, starting with a letter (max 32)");
 // The one interface-name pattern (lib/names.ts): a bridge the network editor creates is
@@ -23,22 +25,6 @@ export const ZBridgeName = z.string().regex(IFNAME, "an interface name of at mos
 export const ZArch = z.enum(ARCHES);
 
 export const ZDiskBus = z.enum(["virtio", "ide", "scsi"]);
-
-// A device-mapper name as /dev/mapper shows it: VG-LV with every dash inside a name doubled.
-const DM_NAME = /^[A-Za-z0-9_+][A-Za-z0-9_.+-]{0,127}$/;
-
-/**
- * A block device a guest may be given: an LV as /dev/VG/LV (LVM's own name rules) or its
- * device-mapper twin /dev/mapper/VG-LV. Nothing else: /dev/sda or /dev/net/tun must never
- * reach -drive, and the start plan asks LVM whether the path really is an LV.
- */
-export function isBlockDiskPath(path: string): boolean {
-  const parts = path.split("/");
-  if (parts.length !== 4 || parts[0] !== "" || parts[1] !== "dev") return false;
-  const [, , dir = "", name = ""] = parts;
-  if (dir === "mapper") return DM_NAME.test(name) && name !== "control";
-  return ZLvmName.safeParse(dir).success && ZLvmName.safeParse(name).success;
-}
 
 export const ZBlockDiskPath = z.string().refine(isBlockDiskPath, "an LV path such as /dev/vg0/web or /dev/mapper/vg0-web");
 
@@ -159,9 +145,8 @@ export type TNic = z.infer<typeof ZNic>;
 export type TBoot = z.infer<typeof ZBoot>;
 
 /** Where a guest's runtime files live on its host: one directory per guest. */
-export interface GuestRunFiles {
-  dir: string;
-  pidfile: string;
+/** Where a QEMU guest's files are: its pidfile, monitor, serial socket and log (the console). */
+export interface GuestRunFiles extends GuestFiles {
   qmpSocket: string;
   serialSocket: string;
   serialLog: string;
@@ -175,35 +160,6 @@ export function guestRunFiles(hostRunDir: string, guestName: string): GuestRunFi
     qmpSocket: `${dir}/qmp.sock`,
     serialSocket: `${dir}/serial.sock`,
     serialLog: `${dir}/serial.log`,
+    console: { socket: `${dir}/serial.sock`, log: `${dir}/serial.log` },
   };
-}
-
-/** One normalised state for every view (cockpit-machines' habit): never a raw QEMU string. */
-export const GUEST_STATES = ["running", "paused", "shut-off", "crashed", "unknown"] as const;
-export type GuestState = (typeof GUEST_STATES)[number];
-
-export const canStart = (s: GuestState) => s === "shut-off" || s === "crashed";
-export const canShutdown = (s: GuestState) => s === "running" || s === "paused";
-export const canForceStop = (s: GuestState) => s === "running" || s === "paused" || s === "unknown";
-export const canReboot = (s: GuestState) => s === "running";
-export const canPause = (s: GuestState) => s === "running";
-export const canResume = (s: GuestState) => s === "paused";
-export const canDelete = (s: GuestState) => s === "shut-off" || s === "crashed";
-
-export const GUEST_ACTIONS = ["start", "shutdown", "force-stop", "reboot", "pause", "resume", "delete"] as const;
-export type GuestAction = (typeof GUEST_ACTIONS)[number];
-
-const ALLOWED: Record<GuestAction, (s: GuestState) => boolean> = {
-  start: canStart,
-  shutdown: canShutdown,
-  "force-stop": canForceStop,
-  reboot: canReboot,
-  pause: canPause,
-  resume: canResume,
-  delete: canDelete,
-};
-
-/** What may be done to a guest in this state; the server refuses the rest, the page greys them. */
-export function allowedActions(s: GuestState): GuestAction[] {
-  return GUEST_ACTIONS.filter((a) => ALLOWED[a](s));
 }

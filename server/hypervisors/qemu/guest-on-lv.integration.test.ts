@@ -8,8 +8,9 @@ import { LabdeckError } from "../../errors";
 import type { SshPool } from "../../ssh/pool";
 import type { SshTarget } from "../../ssh/types";
 import { guestRunFiles, ZGuestDefinition, type GuestRunFiles } from "./guest-definition";
-import { planForceStop, planStartGuest, type GuestPlan } from "./guest-plans";
-import { checkBlockDisks, checkLvForDisk, lvCheckArgv } from "./guest-volumes";
+import type { GuestPlan } from "../contract";
+import { planForceStop, planStartGuest } from "./guest-plans";
+import { checkBlockDisks, checkLvForDisk, lvCheckArgv } from "../../storage/guest-volumes";
 import { connectQmp } from "./qmp";
 import { until } from "../../test-support/waits";
 
@@ -58,7 +59,7 @@ async function loadServices() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
     guests: await import("../../services/guest-service"),
     actions: await import("../../services/guest-actions"),
     hosts: await import("../../services/host-service"),
@@ -184,7 +185,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
         { kind: "block", path: `/dev/${vg}/missing` },
       ],
     });
-    const err = await checkBlockDisks(def, ({ argv }) => sh(argv)).then(
+    const err = await checkBlockDisks(def.disks, ({ argv }) => sh(argv)).then(
       () => null,
       (e: unknown) => e,
     );
@@ -207,7 +208,7 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
       ],
       boot: { kind: "kernel", kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1" },
     });
-    await checkBlockDisks(def, ({ argv }) => sh(argv));
+    await checkBlockDisks(def.disks, ({ argv }) => sh(argv));
     const files = guestRunFiles(vm.runDir, def.name);
     const plan = planStartGuest({ def, files, accel, macs: [], taps: [], roots: [images], imagesToCreate: [] });
     expect(plan.steps.at(-1)?.argv).toContain(`file=/dev/${vg}/root,format=raw,if=virtio,cache=none,aio=native,id=disk0`);

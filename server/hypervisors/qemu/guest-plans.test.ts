@@ -1,4 +1,4 @@
-import { serialLogBootStep } from "./serial-log-boot";
+import { serialLogBootStep } from "../console-log/serial-log-boot";
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../../errors";
 import { ZPlan } from "../../jobs/plan";

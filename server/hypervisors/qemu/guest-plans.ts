@@ -4,27 +4,16 @@
 // turn that into steps. What must not break: every path is checked here again, and a
 // created image or TAP always carries the undo that removes it.
 import { createHash } from "node:crypto";
-import type { TPlanStep } from "../../jobs/plan";
+import type { GuestPlan, GuestPlanStep } from "../contract";
 import { assertAbsPath, assertMatches, assertUnderRoots as underRoots } from "../../names";
 import { badInput } from "../../errors";
 import { IFNAME } from "../../../lib/names";
 import { GUEST_NAME, type GuestRunFiles, type TGuestDefinition } from "./guest-definition";
 import { buildQemuArgv, type QemuArgvContext } from "./qemu-argv";
-import { serialLogBootStep } from "./serial-log-boot";
-import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "./serial-log-rotation";
+import { serialLogBootStep } from "../console-log/serial-log-boot";
+import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "../console-log/serial-log-rotation";
 
-export interface QmpStepSpec {
-  socket: string;
-  execute: string;
-  arguments?: Record<string, unknown>;
-}
-
-/** An argv step, or a QMP step whose argv is only the audit/display form. */
-export type GuestPlanStep = TPlanStep & { qmp?: QmpStepSpec };
-export interface GuestPlan {
-  title: string;
-  steps: GuestPlanStep[];
-}
+type QmpStepSpec = NonNullable<GuestPlanStep["qmp"]>;
 
 const QEMU_START_TIMEOUT_MS = 30_000;
 

@@ -2,7 +2,11 @@
 // process named by the pidfile is alive, and QMP's query-status. What must not break: a
 // guest is "shut-off" only when the process is known to be gone; anything Labdeck could
 // not read is "unknown", never a guess.
-import type { GuestRunFiles, GuestState } from "./guest-definition";
+import type { GuestState } from "../../../lib/guest-states";
+import { LabdeckError } from "../../errors";
+import type { GuestIo, StateReading } from "../contract";
+import type { GuestRunFiles } from "./guest-definition";
+import { connectQmp, type QmpStatus } from "./qmp";
 
 export interface GuestStateInputs {
   /** true: alive; false: no process holds the pidfile (absent or stale); null: not read. */
@@ -59,3 +63,54 @@ export function parsePidfileCheck(r: { exitStatus: number | null; stdout: string
 
 /** The QMP command whose answer's `status` field feeds qmpStatus. */
 export const QUERY_STATUS = "query-status";
+
+const QMP_TIMEOUT_MS = 3000;
+
+/** query-status on the monitor socket; null when nothing listens there (QEMU is not running). */
+async function queryStatus(io: GuestIo, socket: string): Promise<QmpStatus | null> {
+  const stream = await io.openSocket(socket);
+  if (stream === null) return null;
+  const client = await connectQmp(stream, { timeoutMs: QMP_TIMEOUT_MS });
+  try {
+    return await client.execute<QmpStatus>(QUERY_STATUS, undefined, { timeoutMs: QMP_TIMEOUT_MS });
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * A live QEMU answers query-status on its monitor (a channel, not a command: polling adds
+ * nothing to the audit log). When no monitor answers, the pidfile is checked with an
+ * audited command, unless the caller last saw the guest shut off ("unchanged"): a stopped
+ * guest costs nothing to watch. A fresh read (right before an action) asks the pidfile at
+ * the same time as the monitor, one round trip instead of two.
+ */
+export async function readQemuState(
+  io: GuestIo,
+  files: GuestRunFiles,
+  o: { fresh: boolean; knownOff: boolean },
+): Promise<StateReading | "unchanged"> {
+  const pidfileRead = () => io.read({ argv: pidfileCheckArgv(files), purpose: "is the guest's QEMU alive (its pidfile)" });
+  const early = o.fresh ? pidfileRead() : null;
+  early?.catch(() => undefined);
+  const status = await queryStatus(io, files.qmpSocket).catch((err: unknown) => {
+    if (err instanceof LabdeckError) throw err;
+    return { status: "", running: false, failed: err instanceof Error ? err.message : String(err) };
+  });
+  if (status && !("failed" in status)) {
+    await early?.catch(() => undefined); // audited either way; not needed now
+    return { state: normaliseGuestState({ pidfileAlive: true, qmpStatus: status.status }), detail: `QMP: ${status.status}` };
+  }
+  if (!o.fresh && o.knownOff) return "unchanged";
+  const check = parsePidfileCheck(await (early ?? pidfileRead()));
+  const qmpProblem = status && "failed" in status ? status.failed : "no monitor socket";
+  return {
+    state: normaliseGuestState({ pidfileAlive: check.alive, qmpStatus: null, qmpError: qmpProblem }),
+    detail:
+      check.alive === false
+        ? "no QEMU process"
+        : check.alive
+          ? `QEMU ${check.pid ?? "?"} alive but its monitor does not answer (${qmpProblem})`
+          : "could not check the pidfile",
+  };
+}

@@ -6,16 +6,16 @@
 import { ABS_PATH } from "../../names";
 import { IFNAME } from "../../../lib/names";
 import { ARCHES } from "../../../lib/guest-arches";
-import { GUEST_NAME, isBlockDiskPath, type TGuestDefinitionInput } from "./guest-definition";
+import { GUEST_NAME, type TGuestDefinitionInput } from "./guest-definition";
+import { isBlockDiskPath } from "../../../lib/volume-path";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
-import { defaultMachine, QEMU_DEFAULT_MEMORY_MIB, qemuDefaultNic, type ImportDifference, type ImportResult } from "./import-defaults";
+import type { ImportDifference } from "../contract";
+import { defaultMachine, QEMU_DEFAULT_MEMORY_MIB, qemuDefaultNic, type QemuImport } from "./import-defaults";
 
 type DiskIn = NonNullable<TGuestDefinitionInput["disks"]>[number];
 type NicIn = NonNullable<TGuestDefinitionInput["nics"]>[number];
 type Network = NicIn["network"];
 type Forward = NonNullable<Extract<Network, { kind: "user" }>["forwards"]>;
-
-export type { ImportDifference, ImportResult };
 
 const FLAGS = new Set([
   "enable-kvm",
@@ -62,7 +62,7 @@ function parseHostfwd(v: string): Forward[number] | null {
 }
 
 /** Maps a QEMU argv (argv[0] is the binary) to a definition. */
-export function importQemuArgv(argv: readonly string[]): ImportResult {
+export function importQemuArgv(argv: readonly string[]): QemuImport {
   const def: Partial<TGuestDefinitionInput> = {};
   const unmapped: string[] = [];
   const warnings: string[] = [];
@@ -480,7 +480,7 @@ export function importQemuArgv(argv: readonly string[]): ImportResult {
 }
 
 /** Pasted shell text (quotes, continuations; never evaluated) to a definition. */
-export function importQemuCommandLine(text: string): ImportResult {
+export function importQemuCommandLine(text: string): QemuImport {
   let words: string[];
   try {
     words = shellWords(text);

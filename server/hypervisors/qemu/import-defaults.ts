@@ -2,31 +2,12 @@
 // version), and what a chosen host forces on an imported definition. What must not break:
 // an import never changes the guest without saying so; every value filled in here, and
 // every value the host forces, is listed as a difference with what the line said or meant.
+import type { ImportDifference, ImportResult } from "../contract";
 import type { TGuestDefinitionInput } from "./guest-definition";
 import { kvmRuledOut, resolveAccelFor, type ProbeFacts } from "./definition-checks";
 
-export interface ImportDifference {
-  /** The definition field it concerns, e.g. "machine" or "nics.0.network.ifname". */
-  field: string;
-  /** What the line says, or what QEMU does when the line says nothing. */
-  line: string;
-  /** What the definition has instead. */
-  definition: string;
-  /**
-   * default: QEMU's own default, filled in because the line left it out; labdeck: how
-   * Labdeck runs every guest; host: forced by the host the guest is imported for.
-   */
-  kind: "default" | "labdeck" | "host";
-}
-
-export interface ImportResult {
-  definition: Partial<TGuestDefinitionInput>;
-  unmapped: string[];
-  /** What needs a choice before the guest can be saved (a bridge, a format, a path). */
-  warnings: string[];
-  /** Every way the definition differs from what the line would run. */
-  differences: ImportDifference[];
-}
+/** A pasted QEMU line read back as a definition, with what was not mapped and every difference. */
+export type QemuImport = ImportResult<TGuestDefinitionInput>;
 
 type Arch = NonNullable<TGuestDefinitionInput["arch"]>;
 type NicModel = NonNullable<NonNullable<TGuestDefinitionInput["nics"]>[number]["model"]>;
@@ -97,7 +78,7 @@ export function defaultMachine(arch: Arch): { machine: string; difference: Impor
  * (TCG there, KVM once a probe finds it usable), and -cpu host, which needs KVM, becomes
  * max under TCG. Both are listed; nothing else is changed.
  */
-export function importForHost(r: ImportResult, host: { name: string; probe: ProbeFacts | null }): ImportResult {
+export function importForHost(r: QemuImport, host: { name: string; probe: ProbeFacts | null }): QemuImport {
   const def = { ...r.definition };
   const differences = [...r.differences];
   const warnings = [...r.warnings];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KvmFacts, ProbeFacts } from "./definition-checks";
 import { importQemuCommandLine } from "./import-cmdline";
-import { importForHost, type ImportDifference } from "./import-defaults";
+import type { ImportDifference } from "../contract";
+import { importForHost } from "./import-defaults";
 
 // Real recipe lines (the team's wiki: old qemu/kvm forms, a q35 installer, -nodefaults
 // lines from scripts): the definition keeps what QEMU 7.2 itself would run, and every

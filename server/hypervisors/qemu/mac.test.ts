@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fillMacs, generateMac, isLocallyAdministered, isUnicastMac, macProblem } from "./mac";
+import { isLocallyAdministered, isUnicastMac, macProblem } from "../../../lib/mac";
+import { fillMacs, generateMac } from "./mac";
 
 const seq = (...bytes: number[][]) => {
   let i = 0;

@@ -6,7 +6,7 @@
 import { badInput } from "../../errors";
 import { IPV4 } from "../../../lib/ipv4";
 import type { TGuestDefinition } from "./guest-definition";
-import { macProblem } from "./mac";
+import { macProblem } from "../../../lib/mac";
 
 /** Why `addr` may not be a forward's host address, or null when it may. */
 export function forwardAddressProblem(addr: string | undefined): string | null {

@@ -2,7 +2,8 @@
 // a lossy, space-joined command line; the exact argv comes from /proc/PID/cmdline (NUL
 // separated), read per candidate. What must not break: argv used for import is always the
 // NUL-split one; the ps text only selects candidates.
-import { importQemuArgv, type ImportResult } from "./import-cmdline";
+import { importQemuArgv } from "./import-cmdline";
+import type { QemuImport } from "./import-defaults";
 
 export const PS_ARGV = ["ps", "-eo", "pid=,args="];
 
@@ -37,7 +38,7 @@ export function parseProcCmdline(raw: string): string[] {
     .filter((_, i, a) => !(a.length === 1 && a[0] === ""));
 }
 
-export interface QemuProcess extends QemuProcessCandidate, ImportResult {
+export interface QemuProcess extends QemuProcessCandidate, QemuImport {
   argv: string[];
   /** Labdeck's own guests have a pidfile under the host's run directory. */
   managed: boolean;

@@ -7,18 +7,9 @@
 import { assertAbsPath, assertMatches, assertUnderRoots } from "../../names";
 import { badInput } from "../../errors";
 import { IFNAME } from "../../../lib/names";
-import {
-  CPU_MODEL,
-  GUEST_NAME,
-  isBlockDiskPath,
-  MAC,
-  MACHINE_TYPE,
-  type GuestRunFiles,
-  type TDisk,
-  type TGuestDefinition,
-  type TNic,
-} from "./guest-definition";
-import { macProblem } from "./mac";
+import { isBlockDiskPath } from "../../../lib/volume-path";
+import { CPU_MODEL, GUEST_NAME, MACHINE_TYPE, type GuestRunFiles, type TDisk, type TGuestDefinition, type TNic } from "./guest-definition";
+import { MAC, macProblem } from "../../../lib/mac";
 import { forwardAddressProblem } from "./nic-checks";
 import { SSH_USER } from "../../names";
 

@@ -4,15 +4,8 @@ import type { LabHost } from "../../../scripts/lab-host";
 import type { SshPool } from "../../ssh/pool";
 import type { SshTarget } from "../../ssh/types";
 import { guestRunFiles, ZGuestDefinition, type GuestRunFiles, type TGuestDefinitionInput } from "./guest-definition";
-import {
-  planDeleteGuest,
-  planForceStop,
-  planShutdownGuest,
-  planStartGuest,
-  tapCleanupSteps,
-  tapNameFor,
-  type GuestPlan,
-} from "./guest-plans";
+import { planDeleteGuest, planForceStop, planShutdownGuest, planStartGuest, tapCleanupSteps, tapNameFor } from "./guest-plans";
+import type { GuestPlan } from "../contract";
 import { normaliseGuestState, parsePidfileCheck, pidfileCheckArgv } from "./guest-state";
 import { fillMacs } from "./mac";
 import { connectQmp, type QmpStatus } from "./qmp";

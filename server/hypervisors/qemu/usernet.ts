@@ -1,5 +1,6 @@
 import { isIPv4 } from "node:net";
 import { LabdeckError } from "../../errors";
+import type { UserForward } from "../contract";
 
 // QEMU's `info usernet` (asked over QMP with human-monitor-command): slirp's socket table
 // per user-mode netdev, which says where each port forward really lands in the guest and
@@ -29,18 +30,10 @@ export interface UsernetRow {
   dst: { address: string | null; port: number };
 }
 
-export interface UsernetForward {
-  proto: "tcp" | "udp";
-  hostAddress: string | null;
-  hostPort: number;
-  guestAddress: string;
-  guestPort: number;
-}
-
 export interface UsernetNic {
   /** The netdev id QEMU printed ("n0": Labdeck's id for NIC 0). */
   netdev: string;
-  forwards: UsernetForward[];
+  forwards: UserForward[];
   /** Guest-side addresses: forward targets and the sources of the guest's own connections. */
   guestAddresses: string[];
 }
@@ -114,7 +107,7 @@ export function parseUsernet(text: string): Map<string, UsernetRow[]> {
 
 /** What a user-mode NIC's table says about the guest: its forwards and its addresses. */
 export function usernetNic(netdev: string, rows: readonly UsernetRow[]): UsernetNic {
-  const forwards: UsernetForward[] = [];
+  const forwards: UserForward[] = [];
   for (const r of rows) {
     if (r.state !== "HOST_FORWARD" || r.proto === "icmp" || r.dst.address === null) continue;
     // For a forward slirp prints its listening socket as the source and the guest end as the destination.

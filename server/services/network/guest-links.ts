@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZGuestDefinition, type TGuestDefinition } from "../../hypervisors/qemu/guest-definition";
+import { definitionOf, type GuestDefinition } from "../../hypervisors/registry";
 import { badInput } from "../../errors";
 import type { THostNetwork } from "../../network/network-model";
 import { ZIfName, type TNetOp } from "../../network/ops";
@@ -23,14 +23,14 @@ export interface GuestEdit {
   guestId: string;
   name: string;
   version: number;
-  definition: TGuestDefinition;
+  definition: GuestDefinition;
   summary: string;
 }
 
 export function guestLinkEdits(
   links: readonly TGuestLink[],
   guests: readonly GuestNetworkView[],
-  definitions: ReadonlyMap<string, string>,
+  definitions: ReadonlyMap<string, { hypervisor: string; definitionJson: string }>,
   projected: THostNetwork,
 ): { edits: GuestEdit[]; ops: TNetOp[] } {
   const edits = new Map<string, GuestEdit>();
@@ -43,33 +43,15 @@ export function guestLinkEdits(
     if (!nic) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
     if (link.bridge !== null && !bridges.has(link.bridge))
       throw badInput(`guestLinks.${i}.bridge`, `no bridge ${link.bridge} on the host (after this change)`);
+    const row = definitions.get(guest.id);
+    if (!row) throw badInput(`guestLinks.${i}.guestId`, "no such guest on this host");
+    const { hv, def } = definitionOf(row);
     const edit =
       edits.get(guest.id) ??
-      ({
-        guestId: guest.id,
-        name: guest.name,
-        version: guest.version,
-        definition: ZGuestDefinition.parse(JSON.parse(definitions.get(guest.id) ?? "{}")),
-        summary: "",
-      } satisfies GuestEdit);
-    const current = edit.definition.nics[link.nic];
-    if (!current) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
-    // A NIC taken off its bridge becomes user-mode with restrict=on: unplugging it must not
-    // hand the guest the host's loopback services at 10.0.2.2.
-    edit.definition = {
-      ...edit.definition,
-      nics: edit.definition.nics.map((n, j) =>
-        j !== link.nic
-          ? n
-          : {
-              ...n,
-              network:
-                link.bridge === null
-                  ? { kind: "user" as const, restrict: true, forwards: [] }
-                  : { kind: "tap" as const, bridge: link.bridge },
-            },
-      ),
-    };
+      ({ guestId: guest.id, name: guest.name, version: guest.version, definition: def, summary: "" } satisfies GuestEdit);
+    if (!hv.definition.nics(edit.definition)[link.nic]) throw badInput(`guestLinks.${i}.nic`, `guest ${guest.name} has no NIC ${link.nic}`);
+    // The kind decides what "off its bridge" means (QEMU: user-mode with restrict=on).
+    edit.definition = hv.definition.relinkNic(edit.definition, link.nic, link.bridge);
     const tapLive = guest.running && nic.tap !== null && projected.links.some((l) => l.name === nic.tap);
     let when = "";
     if (tapLive && nic.tap) {

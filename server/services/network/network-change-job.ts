@@ -3,7 +3,6 @@ import { db } from "../../db";
 import { retryWhileBusy } from "../../db-busy";
 import { JobEnd, type JobHandler } from "../../jobs/job-runner";
 import { planHandler } from "../../jobs/plan-job";
-import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
 import { networkBus } from "../../network/network-bus";
 import { readNetwork } from "../../network/read-network";
 import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
@@ -18,7 +17,10 @@ import { localDeadline, recordNetwork, scheduleRollbackCheck, type RollbackCheck
 
 const ZPayload = z.object({
   changeId: z.string(),
-  guestEdits: z.array(z.object({ guestId: z.string(), version: z.number().int(), definition: ZGuestDefinition })).default([]),
+  // Each definition is parsed again by its guest's kind when it is saved (updateGuest).
+  guestEdits: z
+    .array(z.object({ guestId: z.string(), version: z.number().int(), definition: z.record(z.string(), z.unknown()) }))
+    .default([]),
 });
 
 /** The handler; `rollbacks` is what the later rollback check reads the host with (the runtime's). */

@@ -78,7 +78,7 @@ function needsRollback(ops: readonly TNetOp[], sshInterface: string | null): boo
 }
 
 export async function buildChange(
-  deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">,
+  deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor" | "guestStates">,
   input: ChangeInput,
   current?: THostNetwork,
 ): Promise<BuiltChange> {
@@ -101,8 +101,8 @@ export async function buildChange(
         linked.has(g.id) ? { ...g, running: ["running", "paused"].includes((await readGuestState(deps, g.id)).state) } : g,
       ),
     );
-    const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, definitionJson: true } });
-    const relinked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r.definitionJson])), first.projected);
+    const rows = await deps.db.guest.findMany({ where: { hostId: host.id }, select: { id: true, hypervisor: true, definitionJson: true } });
+    const relinked = guestLinkEdits(input.guestLinks, guests, new Map(rows.map((r) => [r.id, r])), first.projected);
     guestEdits = relinked.edits;
     ops = [...ops, ...relinked.ops];
   }
@@ -212,7 +212,7 @@ export async function runChange(
 
 export async function applyGuestEdits(
   deps: Pick<NetworkDeps, "db" | "actor">,
-  edits: readonly Pick<GuestEdit, "guestId" | "version" | "definition">[],
+  edits: readonly { guestId: string; version: number; definition: GuestEdit["definition"] | Record<string, unknown> }[],
 ): Promise<void> {
   for (const e of edits) await updateGuest(deps, { id: e.guestId, version: e.version, definition: e.definition });
 }

@@ -2,6 +2,7 @@ import type { Db } from "../../db";
 import type { Actor } from "../../audit/audit-writer";
 import type { JobRunner } from "../../jobs/job-runner";
 import type { SshExecutor } from "../../ssh/types";
+import type { GuestStates } from "../guest-state";
 
 // What the network use-cases need: the inventory, the SSH pool (reads and confirms go
 // through readFromHost, audited), the job runner (changes), and who is acting.
@@ -11,5 +12,7 @@ export interface NetworkDeps {
   ssh: SshExecutor;
   secret: Buffer;
   jobs: JobRunner;
+  /** The runtime's last read guest states (a relink asks whether a linked guest runs). */
+  guestStates: GuestStates;
   actor: Actor;
 }

@@ -1,5 +1,4 @@
-import { ZGuestDefinition } from "../../hypervisors/qemu/guest-definition";
-import { nicTapName } from "../../hypervisors/qemu/guest-plans";
+import { definitionOf } from "../../hypervisors/registry";
 import { ZHostNetwork, type THostNetwork } from "../../network/network-model";
 import { readNetwork } from "../../network/read-network";
 import { RT_TABLES_FILE } from "../../network/read-commands";
@@ -49,14 +48,10 @@ export async function guestNetworkViews(db: NetworkDeps["db"], hostId: string, n
   const guests = await db.guest.findMany({ where: { hostId }, orderBy: { name: "asc" } });
   const links = new Set(net?.links.map((l) => l.name) ?? []);
   return guests.map((g) => {
-    const def = ZGuestDefinition.parse(JSON.parse(g.definitionJson));
-    const nics: GuestNicView[] = def.nics.map((n, index) => ({
-      index,
-      model: n.model,
-      kind: n.network.kind,
-      bridge: n.network.kind === "tap" ? n.network.bridge : null,
-      tap: nicTapName(def, index),
-    }));
+    const { hv, def } = definitionOf(g);
+    const nics: GuestNicView[] = hv.definition
+      .nics(def)
+      .map((n) => ({ index: n.index, model: n.model, kind: n.kind, bridge: n.bridge, tap: n.tap }));
     return { id: g.id, name: g.name, version: g.version, running: nics.some((n) => n.tap !== null && links.has(n.tap)), nics };
   });
 }

@@ -6,7 +6,7 @@ import { ZStorageOp, type TStorageOp } from "../../storage/ops";
 import { buildStoragePlan, storageOpReads } from "../../storage/plan/build-storage-plan";
 import type { StorageOpRead } from "../../storage/plan/types";
 import type { ExecResult } from "../../ssh/types";
-import { hostRoots } from "../guest-service";
+import { hostRoots } from "../guest-host";
 import { withHostRead } from "../host-read";
 import { assertUnderRoots } from "../../names";
 import type { StorageDeps, StorageReadDeps } from "./storage-deps";

@@ -25,7 +25,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
     view: await import("./storage-view"),
     change: await import("./storage-change"),
     hosts: await import("../host-service"),

@@ -1,6 +1,7 @@
-import { guestVolumeUsers } from "../../hypervisors/qemu/guest-volumes";
+import { guestVolumeUsers } from "../../storage/guest-volumes";
 import type { Db } from "../../db";
-import { hostRoots } from "../guest-service";
+import { readableDefinitionOf } from "../../hypervisors/registry";
+import { hostRoots } from "../guest-host";
 import { listImageFiles } from "./image-files";
 import type { StorageReadDeps } from "./storage-deps";
 import { withHostRead } from "../host-read";
@@ -13,8 +14,14 @@ import { hostExec, readStorage } from "./storage-read";
 
 /** Path of an LV or image -> names of the guests whose definition uses it. */
 export async function volumeUsers(db: Db, hostId: string): Promise<Map<string, string[]>> {
-  const rows = await db.guest.findMany({ where: { hostId }, select: { name: true, definitionJson: true } });
-  return guestVolumeUsers(rows);
+  const rows = await db.guest.findMany({ where: { hostId }, select: { name: true, hypervisor: true, definitionJson: true } });
+  // A stored definition that no longer parses is left out: the storage page must still load.
+  return guestVolumeUsers(
+    rows.flatMap((r) => {
+      const read = readableDefinitionOf(r);
+      return read ? [{ name: r.name, disks: read.hv.definition.disks(read.def) }] : [];
+    }),
+  );
 }
 
 export async function storageView(deps: StorageReadDeps, input: { hostId: string }) {

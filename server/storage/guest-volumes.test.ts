@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LabdeckError } from "../../errors";
-import { ZGuestDefinition } from "./guest-definition";
-import { canonicalVolumePath } from "../../../lib/volume-path";
+import { LabdeckError } from "../errors";
+import { canonicalVolumePath } from "../../lib/volume-path";
 import { checkBlockDisks, checkLvForDisk, guestVolumeUsers, lvCheckArgv } from "./guest-volumes";
 
 // lvs outputs as LVM 2.03.16 (Debian bookworm) printed them on a lab VM.
@@ -38,7 +37,7 @@ describe("canonicalVolumePath", () => {
 });
 
 describe("guestVolumeUsers", () => {
-  const row = (name: string, disks: unknown[]) => ({ name, definitionJson: JSON.stringify({ name, disks }) });
+  const row = (name: string, disks: (Record<string, unknown> & { path: string })[]) => ({ name, disks });
 
   it("maps image and LV paths to the guests using them, one LV under one name", () => {
     const users = guestVolumeUsers([
@@ -58,15 +57,6 @@ describe("guestVolumeUsers", () => {
       "/srv/iso/d.iso": ["db"],
       "/srv/img/app.raw": ["app"],
     });
-  });
-
-  it("skips a stored definition that no longer parses instead of failing the page", () => {
-    const users = guestVolumeUsers([
-      { name: "old", definitionJson: "{not json" },
-      row("bad", [{ kind: "block", path: "/dev/sda" }]),
-      row("ok", [{ kind: "block", path: "/dev/vg/a" }]),
-    ]);
-    expect(Object.fromEntries(users)).toEqual({ "/dev/vg/a": ["ok"] });
   });
 });
 
@@ -107,20 +97,17 @@ describe("the LV check before a start", () => {
   });
 
   it("checks every block disk and only those, naming each by index", async () => {
-    const def = ZGuestDefinition.parse({
-      name: "g",
-      disks: [
-        { kind: "existing-image", path: "/srv/a.img" },
-        { kind: "block", path: "/dev/labvg/guest1" },
-        { kind: "block", path: "/dev/labvg/nope" },
-      ],
-    });
+    const disks = [
+      { kind: "existing-image", path: "/srv/a.img" },
+      { kind: "block", path: "/dev/labvg/guest1" },
+      { kind: "block", path: "/dev/labvg/nope" },
+    ];
     const asked: string[][] = [];
     const read = async ({ argv }: { argv: string[] }) => {
       asked.push(argv);
       return argv.at(-1) === "/dev/labvg/guest1" ? ok(ACTIVE) : MISSING;
     };
-    const err = await checkBlockDisks(def, read).then(
+    const err = await checkBlockDisks(disks, read).then(
       () => null,
       (e: unknown) => e,
     );

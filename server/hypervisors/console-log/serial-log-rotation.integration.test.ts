@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../../../scripts/lab-host";
 import { readSerialLogPage } from "../../console/serial-log-reader";
 import type { SshPool } from "../../ssh/pool";
-import { guestRunFiles } from "./guest-definition";
+import { guestRunFiles } from "../qemu/guest-definition";
 import { SERIAL_LOG_ROTATE_BYTES, serialLogRotateArgv } from "./serial-log-rotation";
 
 // The start plan's rotation step on a real host (sshd in a network namespace), and what the

@@ -4,32 +4,24 @@
 // /dev/mapper/VG-LV) and both must count as the same volume, or a guest using the mapper
 // name would look like it uses nothing and its LV could be removed under it.
 import { z } from "zod";
-import { canonicalVolumePath } from "../../../lib/volume-path";
-import { badInput, LabdeckError } from "../../errors";
-import { decodeLvAttr } from "../../storage/lvm-attr";
-import { parseJsonOutput } from "../../json-output";
-import type { HostReader } from "../../ssh/host-reader";
-import type { ExecResult } from "../../ssh/types";
-import { isBlockDiskPath, ZGuestDefinition, type TGuestDefinition } from "./guest-definition";
+import { canonicalVolumePath, isBlockDiskPath } from "../../lib/volume-path";
+import { badInput, LabdeckError } from "../errors";
+import { decodeLvAttr } from "./lvm-attr";
+import { parseJsonOutput } from "../json-output";
+import type { HostReader } from "../ssh/host-reader";
+import type { ExecResult } from "../ssh/types";
 
 // The rule for the two names of one LV is lib/volume-path.ts (the wizard uses it too).
 
 /**
- * Volume path (LVs as /dev/VG/LV) -> names of the guests whose disks use it, sorted. A
- * stored definition that no longer parses is skipped: the storage page must still load.
+ * Volume path (LVs as /dev/VG/LV) -> names of the guests whose disks use it, sorted. The
+ * caller parses each definition with its kind (a row that no longer parses is left out:
+ * the storage page must still load).
  */
-export function guestVolumeUsers(guests: readonly { name: string; definitionJson: string }[]): Map<string, string[]> {
+export function guestVolumeUsers(guests: readonly { name: string; disks: readonly { path: string }[] }[]): Map<string, string[]> {
   const users = new Map<string, Set<string>>();
   for (const g of guests) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(g.definitionJson);
-    } catch {
-      continue;
-    }
-    const def = ZGuestDefinition.safeParse(raw);
-    if (!def.success) continue;
-    for (const d of def.data.disks) {
+    for (const d of g.disks) {
       const path = canonicalVolumePath(d.path);
       const set = users.get(path) ?? new Set<string>();
       set.add(g.name);
@@ -82,13 +74,13 @@ export function checkLvForDisk(res: LvCheckResult, disk: { path: string; readOnl
   }
 }
 
-/** Every block disk of `def` checked on its host through `read` (audited by the caller). */
+/** Every block disk of a guest checked on its host through `read` (audited by the caller). */
 export async function checkBlockDisks(
-  def: TGuestDefinition,
+  disks: readonly { kind: string; path: string; readOnly?: boolean | undefined }[],
   read: HostReader<{ argv: string[]; purpose: string }, LvCheckResult>,
   fieldPrefix = "definition.",
 ): Promise<void> {
-  for (const [i, d] of def.disks.entries()) {
+  for (const [i, d] of disks.entries()) {
     if (d.kind !== "block") continue;
     const field = `${fieldPrefix}disks.${i}.path`;
     checkLvForDisk(await read({ argv: lvCheckArgv(d.path, field), purpose: `check the LV ${d.path} for ${field}` }), d, field);

@@ -1,7 +1,7 @@
-import { LabdeckError } from "../errors";
-import { connectQmp, QmpError } from "../hypervisors/qemu/qmp";
-import type { QmpExecutor } from "../jobs/job-runner";
-import type { ExecResult, SshExecutor } from "../ssh/types";
+import { LabdeckError } from "../../errors";
+import { connectQmp, QmpError } from "./qmp";
+import type { QmpExecutor } from "../../jobs/job-runner";
+import type { ExecResult, SshExecutor } from "../../ssh/types";
 
 // Runs one QMP command for a job: a streamlocal channel to the guest's monitor socket, the
 // capabilities handshake, the command, close. Its outcome reads like a command's so the
