@@ -7,7 +7,7 @@ import type { GuestPlan } from "../hypervisors/contract";
 import type { AnyHypervisor, GuestDefinition } from "../hypervisors/registry";
 import type { JobRunner } from "../jobs/job-runner";
 import { planToShellScript } from "../jobs/plan-script";
-import type { SshExecutor } from "../ssh/types";
+import type { SshExecutor, SshTarget } from "../ssh/types";
 import { checkDiskImages, imagesToDelete } from "./guest-images";
 import { guestHostOf, hostReaderOf, loadGuest, type LoadedGuest } from "./guest-host";
 import { readGuestState, type GuestStates } from "./guest-state";
@@ -32,6 +32,8 @@ export interface GuestActionDeps {
   jobs: JobRunner;
   actor: Actor;
   guestStates: GuestStates;
+  /** The host's target, built once from the rows an action loaded. */
+  target?: SshTarget | undefined;
 }
 
 /** How long an ACPI shutdown may take before the job fails and the page offers a force stop. */
@@ -82,7 +84,7 @@ export async function planForGuestAction(
   switch (input.action) {
     case "start": {
       // One target for every read of this start, built from the row already loaded.
-      const target = g.row.hostKeyFingerprint ? targetOfHost(deps.secret, g.row) : undefined;
+      const target = deps.target ?? (g.row.hostKeyFingerprint ? targetOfHost(deps.secret, g.row) : undefined);
       const { createsImages: made, ...start } = await startPlan({ ...deps, target }, g);
       plan = start;
       createsImages = made;
@@ -139,10 +141,12 @@ export async function runGuestAction(
   requireConfirmedHostKey(g.row);
   // One read row for the person's checks. A start reads the guest's state and makes its plan
   // at once: both only read the host, and a state that refuses the start discards the plan.
-  const { plan, hostId, createsImages } = await withHostRead(deps, { hostId: g.row.id, action: "guest.preflight" }, async (d) => {
+  // One target (one key decryption) for the state read, the plan's reads and nothing else.
+  const once = { ...deps, target: targetOfHost(deps.secret, g.row) };
+  const { plan, hostId, createsImages } = await withHostRead(once, { hostId: g.row.id, action: "guest.preflight" }, async (d) => {
     const planning = input.action === "start" ? planForGuestAction(d, input, g) : null;
     planning?.catch(() => undefined); // awaited below, once the state allows the action
-    const now = await readGuestState(d, input.id, { fresh: true });
+    const now = await readGuestState(d, input.id, { fresh: true, guest: g.guest });
     if (!allowedActions(now.state).includes(input.action)) {
       await planning?.catch(() => undefined);
       throw new LabdeckError("CONFLICT", `cannot ${input.action} a guest that is ${now.state} (${now.detail})`);

@@ -7,7 +7,6 @@ import { definitionOf } from "../hypervisors/registry";
 import type { HostReader } from "../ssh/host-reader";
 import type { SshTarget } from "../ssh/types";
 import { noteChannelRead, readFromHost, type ReadDeps } from "./host-read";
-import { targetOfHost } from "./host-target";
 
 // What every guest service needs of a guest and its host, read once per request or job:
 // the rows, the kind (hypervisors/registry.ts), the parsed definition, the host as the
@@ -91,8 +90,3 @@ export async function loadGuest(db: Db, id: string) {
   return { guest, row: guest.host, hv, def, host, files: hv.files(guest.host.runDir, guest.name) };
 }
 export type LoadedGuest = Awaited<ReturnType<typeof loadGuest>>;
-
-/** The host's SSH target from the row already loaded (one key decryption per request). */
-export function targetOfLoaded(secret: Buffer, g: LoadedGuest): SshTarget {
-  return targetOfHost(secret, g.row);
-}

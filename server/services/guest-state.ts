@@ -1,7 +1,7 @@
 import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
 import { allowedActions, type GuestAction, type GuestState } from "../../lib/guest-states";
-import type { SshExecutor } from "../ssh/types";
+import type { SshExecutor, SshTarget } from "../ssh/types";
 import { mapLimit, READ_PARALLELISM } from "../concurrency";
 import { targetOfHost } from "./host-target";
 import { requireConfirmedHostKey } from "./host-identity";
@@ -50,17 +50,28 @@ export interface GuestStateDeps {
   secret: Buffer;
   actor: Actor;
   guestStates: GuestStates;
+  /** The host's target when the caller built it from a row it already loaded. */
+  target?: SshTarget | undefined;
 }
 
-export async function readGuestState(deps: GuestStateDeps, guestId: string, opts: { fresh?: boolean } = {}): Promise<GuestStateView> {
+type GuestWithHost = Awaited<ReturnType<typeof findGuest>>;
+const findGuest = (db: Db, id: string) => db.guest.findUniqueOrThrow({ where: { id }, include: { host: true } });
+
+/** `opts.guest`: the rows the caller already loaded (an action reads them once for its checks, plan and job). */
+export async function readGuestState(
+  deps: GuestStateDeps,
+  guestId: string,
+  opts: { fresh?: boolean; guest?: GuestWithHost } = {},
+): Promise<GuestStateView> {
   const fresh = opts.fresh === true;
   const known = deps.guestStates.get(guestId);
-  const guest = await deps.db.guest.findUniqueOrThrow({ where: { id: guestId }, include: { host: true } });
+  const guest = opts.guest?.id === guestId ? opts.guest : await findGuest(deps.db, guestId);
   let view: Omit<GuestStateView, "actions">;
   try {
     const hv = hypervisorFor(guest.hypervisor);
     requireConfirmedHostKey(guest.host);
-    const io = guestIoOf(deps, guest.hostId, targetOfHost(deps.secret, guest.host));
+    const target = deps.target?.hostId === guest.hostId ? deps.target : targetOfHost(deps.secret, guest.host);
+    const io = guestIoOf(deps, guest.hostId, target);
     const reading = await hv.readState(io, hv.files(guest.host.runDir, guest.name), { fresh, knownOff: known?.state === "shut-off" });
     if (reading === "unchanged" && known) return known;
     view = reading === "unchanged" ? { state: "shut-off", detail: "no monitor answers", at: Date.now() } : { ...reading, at: Date.now() };

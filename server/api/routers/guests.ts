@@ -1,5 +1,3 @@
-import { CONSOLE_PATH_PREFIX } from "../../console";
-import { roleAllows } from "../../../lib/roles";
 import { createGuest, getGuest, listGuests, updateGuest } from "../../services/guest-service";
 import { importCommandLine, previewDefinition, readWizardImageFormat } from "../../services/guest-wizard";
 import { previewGuestAction, runGuestAction } from "../../services/guest-actions";
@@ -8,8 +6,9 @@ import { pageGuests } from "../../services/guest-list";
 import { serialLogPage, serialLogSearch, unmanagedGuests } from "../../services/guest-reads";
 import { readGuestAddresses } from "../../services/guest-addresses";
 import { watchGuestAddresses } from "../../services/guest-addresses-live";
+import { issueConsoleTicket } from "../../services/console-ticket";
 import { serviceDeps } from "../service-deps";
-import { actorOf, operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
+import { operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 import {
   ZCreateGuestInput,
   ZGuestActionInput,
@@ -55,18 +54,9 @@ export const guestsRouter = router({
   unmanaged: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => unmanagedGuests(serviceDeps(ctx), input)),
 
   /** A single-use ticket for the console WebSocket; viewers get a read-only one. */
-  consoleTicket: viewerProcedure.input(ZGuestIdInput).mutation(async ({ ctx, input }) => {
-    const actor = actorOf(ctx);
-    await ctx.db.guest.findUniqueOrThrow({ where: { id: input.id } });
-    const canWrite = ctx.user !== null && roleAllows(ctx.user.role, "operator");
-    const { ticket, expiresAt } = ctx.rt.tickets.issue({ userId: actor.userId, guestId: input.id, canWrite });
-    return {
-      ticket,
-      expiresAt,
-      canWrite,
-      path: `${CONSOLE_PATH_PREFIX}${encodeURIComponent(input.id)}?ticket=${encodeURIComponent(ticket)}`,
-    };
-  }),
+  consoleTicket: viewerProcedure
+    .input(ZGuestIdInput)
+    .mutation(({ ctx, input }) => issueConsoleTicket({ ...serviceDeps(ctx), tickets: ctx.rt.tickets }, input)),
   /** What the host and QEMU know of the host's running guests' addresses, read now (one audit row). */
   addresses: viewerProcedure.input(ZHostIdInput).query(({ ctx, input }) => readGuestAddresses(serviceDeps(ctx), input.hostId)),
   /** The shared background refresh of those addresses: one read per host per interval on the server, whoever watches. */

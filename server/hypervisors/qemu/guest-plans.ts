@@ -182,5 +182,3 @@ export const planPauseGuest = (o: { name: string; files: GuestRunFiles }) =>
   qmpPlan(`Pause guest ${o.name}`, qmpStep(o.files, "stop", "Stop the guest's vCPUs"));
 export const planResumeGuest = (o: { name: string; files: GuestRunFiles }) =>
   qmpPlan(`Resume guest ${o.name}`, qmpStep(o.files, "cont", "Resume the guest's vCPUs"));
-export const planQuitGuest = (o: { name: string; files: GuestRunFiles }) =>
-  qmpPlan(`Quit guest ${o.name}`, qmpStep(o.files, "quit", "Ask QEMU to exit at once (no guest shutdown)"));
