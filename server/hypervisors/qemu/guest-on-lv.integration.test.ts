@@ -99,11 +99,11 @@ async function runPlan(plan: GuestPlan): Promise<void> {
   }
 }
 
-/** Types a line into the guest's serial console; resolves with the first match of `expected`. */
 // TCG inside the TCG lab VM: the banner came after 51 s on an idle 2-core machine and
 // after 167 s with other lab guests booting beside it. A wait, not a speed assertion.
 const BANNER_WAIT_MS = 300_000;
 
+/** Types a line into the guest's serial console; resolves with the first match of `expected`. */
 async function consoleRun(files: GuestRunFiles, line: string, expected: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
   const stream = await pool.openStreamLocal(target, files.serialSocket);
   let seen = "";
@@ -198,151 +198,138 @@ describe.skipIf(!runnable)(`a QEMU guest on LVM volumes (lab VM)${runnable ? "" 
     expect((err as LabdeckError).message).toMatch(new RegExp(`no LV /dev/${vg}/missing on this host \\(.*${vg}/missing`));
   });
 
-  it(
-    "boots with an LV as a disk: the guest sees its size, what it writes lands on the LV",
-    async (ctx) => {
-      if (!qemuInVm || vm === undefined) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
-      const def = ZGuestDefinition.parse({
-        name: "lvguest",
-        machine: "pc",
-        accel,
-        memoryMiB: 128,
-        disks: [
-          { kind: "block", path: `/dev/${vg}/root` },
-          // The mapper name of the other LV, given read-only.
-          { kind: "block", path: `/dev/mapper/${vg}-seed`, readOnly: true },
-        ],
-        boot: {
-          kind: "kernel",
-          kernel: `${images}/vmlinuz`,
-          initrd: `${images}/initramfs.cpio.gz`,
-          append: "console=ttyS0 quiet panic=-1",
-        },
-      });
-      await checkBlockDisks(def.disks, ({ argv }) => sh(argv));
-      const files = guestRunFiles(vm.runDir, def.name);
-      const plan = planStartGuest({ def, files, accel, macs: [], taps: [], roots: [images], imagesToCreate: [] });
-      expect(plan.steps.at(-1)?.argv).toContain(`file=/dev/${vg}/root,format=raw,if=virtio,cache=none,aio=native,id=disk0`);
+  it("boots with an LV as a disk: the guest sees its size, what it writes lands on the LV", async (ctx) => {
+    if (!qemuInVm || vm === undefined) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
+    const def = ZGuestDefinition.parse({
+      name: "lvguest",
+      machine: "pc",
+      accel,
+      memoryMiB: 128,
+      disks: [
+        { kind: "block", path: `/dev/${vg}/root` },
+        // The mapper name of the other LV, given read-only.
+        { kind: "block", path: `/dev/mapper/${vg}-seed`, readOnly: true },
+      ],
+      boot: { kind: "kernel", kernel: `${images}/vmlinuz`, initrd: `${images}/initramfs.cpio.gz`, append: "console=ttyS0 quiet panic=-1" },
+    });
+    await checkBlockDisks(def.disks, ({ argv }) => sh(argv));
+    const files = guestRunFiles(vm.runDir, def.name);
+    const plan = planStartGuest({ def, files, accel, macs: [], taps: [], roots: [images], imagesToCreate: [] });
+    expect(plan.steps.at(-1)?.argv).toContain(`file=/dev/${vg}/root,format=raw,if=virtio,cache=none,aio=native,id=disk0`);
 
-      const started = Date.now();
-      await runPlan(plan);
-      await until(
-        "the banner",
-        async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined),
-        BANNER_WAIT_MS,
-      );
-      timings["start plan to banner (ms)"] = Date.now() - started;
+    const started = Date.now();
+    await runPlan(plan);
+    await until(
+      "the banner",
+      async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined),
+      BANNER_WAIT_MS,
+    );
+    timings["start plan to banner (ms)"] = Date.now() - started;
 
-      // While the guest holds the LV, a second writer is refused by the same check.
-      const held = await lvCheck(`/dev/${vg}/root`);
-      expect(() => checkLvForDisk(held, { path: `/dev/${vg}/root` }, "definition.disks.0.path")).toThrow(/in use on the host/);
+    // While the guest holds the LV, a second writer is refused by the same check.
+    const held = await lvCheck(`/dev/${vg}/root`);
+    expect(() => checkLvForDisk(held, { path: `/dev/${vg}/root` }, "definition.disks.0.path")).toThrow(/in use on the host/);
 
-      // $((6*7)) only reads 42 in the shell's answer, never in the echo of the typed line, and
-      // the line end makes sure the whole number has arrived.
-      const size = await consoleRun(
-        files,
-        'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro) end"',
-        /sizes-42 vda=(\d+) vdb-ro=(\d) end/,
-      );
-      expect(Number(size[1]) * 512).toBe(LV_BYTES);
-      expect(size[2]).toBe("1");
+    // $((6*7)) only reads 42 in the shell's answer, never in the echo of the typed line, and
+    // the line end makes sure the whole number has arrived.
+    const size = await consoleRun(
+      files,
+      'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) vdb-ro=$(cat /sys/block/vdb/ro) end"',
+      /sizes-42 vda=(\d+) vdb-ro=(\d) end/,
+    );
+    expect(Number(size[1]) * 512).toBe(LV_BYTES);
+    expect(size[2]).toBe("1");
 
-      const marker = `labdeck-on-lv-${randomBytes(4).toString("hex")}`;
-      await consoleRun(
-        files,
-        `echo ${marker} | dd of=/dev/vda bs=512 seek=8 conv=sync 2>/dev/null && sync && echo "written-$((40+2))"`,
-        /written-42/,
-      );
-      // iflag=direct: read what is on the LV, not a page the host may have cached before.
-      const back = await ok(["dd", `if=/dev/${vg}/root`, "bs=512", "skip=8", "count=1", "iflag=direct", "status=none"]);
-      expect(back.startsWith(`${marker}\n`)).toBe(true);
+    const marker = `labdeck-on-lv-${randomBytes(4).toString("hex")}`;
+    await consoleRun(
+      files,
+      `echo ${marker} | dd of=/dev/vda bs=512 seek=8 conv=sync 2>/dev/null && sync && echo "written-$((40+2))"`,
+      /written-42/,
+    );
+    // iflag=direct: read what is on the LV, not a page the host may have cached before.
+    const back = await ok(["dd", `if=/dev/${vg}/root`, "bs=512", "skip=8", "count=1", "iflag=direct", "status=none"]);
+    expect(back.startsWith(`${marker}\n`)).toBe(true);
 
-      await runPlan(planForceStop({ name: def.name, files, taps: [] }));
-      await until(
-        "the LV to be released",
-        async () => {
-          const r = await lvCheck(`/dev/${vg}/root`);
-          try {
-            checkLvForDisk(r, { path: `/dev/${vg}/root` }, "f");
-            return true;
-          } catch {
-            return undefined;
-          }
-        },
-        20_000,
-      );
-    },
-    2 * BANNER_WAIT_MS,
-  );
+    await runPlan(planForceStop({ name: def.name, files, taps: [] }));
+    await until(
+      "the LV to be released",
+      async () => {
+        const r = await lvCheck(`/dev/${vg}/root`);
+        try {
+          checkLvForDisk(r, { path: `/dev/${vg}/root` }, "f");
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      20_000,
+    );
+  }, 600_000);
 
-  it(
-    "through the services: a saved guest on an LV starts as a job; a missing LV is refused before anything runs",
-    async (ctx) => {
-      if (!qemuInVm || vm === undefined) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
-      services = await loadServices();
-      const { deps, guests, actions, hosts, db } = services;
-      const host = await hosts.createHost(deps, {
-        name: "labvm-lv",
-        address: vm.address,
-        port: vm.port,
-        username: "root",
-        runDir: vm.runDir,
-        key: { source: "paste", privateKey: vm.privateKey },
-      });
-      const scan = await hosts.scanHostKey(deps, { id: host.id });
-      expect(scan.presented).toBe(vm.hostKeyFingerprint);
-      await hosts.pinHostKey(deps, { id: host.id, fingerprint: scan.presented, repin: false });
+  it("through the services: a saved guest on an LV starts as a job; a missing LV is refused before anything runs", async (ctx) => {
+    if (!qemuInVm || vm === undefined) return ctx.skip("qemu-system-x86_64 is not installed in the lab VM");
+    services = await loadServices();
+    const { deps, guests, actions, hosts, db } = services;
+    const host = await hosts.createHost(deps, {
+      name: "labvm-lv",
+      address: vm.address,
+      port: vm.port,
+      username: "root",
+      runDir: vm.runDir,
+      key: { source: "paste", privateKey: vm.privateKey },
+    });
+    const scan = await hosts.scanHostKey(deps, { id: host.id });
+    expect(scan.presented).toBe(vm.hostKeyFingerprint);
+    await hosts.pinHostKey(deps, { id: host.id, fingerprint: scan.presented, repin: false });
 
-      const definition = (name: string, lv: string) => ({
-        name,
-        machine: "pc",
-        accel,
-        memoryMiB: 128,
-        disks: [{ kind: "block" as const, path: `/dev/${vg}/${lv}` }],
-        boot: {
-          kind: "kernel" as const,
-          kernel: `${images}/vmlinuz`,
-          initrd: `${images}/initramfs.cpio.gz`,
-          append: "console=ttyS0 quiet panic=-1",
-        },
-      });
+    const definition = (name: string, lv: string) => ({
+      name,
+      machine: "pc",
+      accel,
+      memoryMiB: 128,
+      disks: [{ kind: "block" as const, path: `/dev/${vg}/${lv}` }],
+      boot: {
+        kind: "kernel" as const,
+        kernel: `${images}/vmlinuz`,
+        initrd: `${images}/initramfs.cpio.gz`,
+        append: "console=ttyS0 quiet panic=-1",
+      },
+    });
 
-      // Saving needs no host read: the LV is asked about when the guest starts.
-      const missing = await guests.createGuest(deps, { hostId: host.id, definition: definition("lvmissing", "nope") });
-      const jobsBefore = await db.job.count();
-      const refusal = await actions.runGuestAction(deps, { id: missing.id, action: "start" }).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(refusal).toBeInstanceOf(LabdeckError);
-      expect((refusal as LabdeckError).field).toBe("definition.disks.0.path");
-      expect(await db.job.count()).toBe(jobsBefore);
+    // Saving needs no host read: the LV is asked about when the guest starts.
+    const missing = await guests.createGuest(deps, { hostId: host.id, definition: definition("lvmissing", "nope") });
+    const jobsBefore = await db.job.count();
+    const refusal = await actions.runGuestAction(deps, { id: missing.id, action: "start" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refusal).toBeInstanceOf(LabdeckError);
+    expect((refusal as LabdeckError).field).toBe("definition.disks.0.path");
+    expect(await db.job.count()).toBe(jobsBefore);
 
-      const g = await guests.createGuest(deps, { hostId: host.id, definition: definition("lvsvc", "svc") });
-      const { jobId } = await actions.runGuestAction(deps, { id: g.id, action: "start" });
-      await services.rt.jobs.idle();
-      const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
-      expect(job.status, job.error ?? "").toBe("succeeded");
-      const files = guestRunFiles(vm.runDir, "lvsvc");
-      await until(
-        "the banner",
-        async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined),
-        BANNER_WAIT_MS,
-      );
-      const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) end"', /sizes-42 vda=(\d+) end/);
-      expect(Number(size[1]) * 512).toBe(8 * 2 ** 20);
-      // The LV check itself was a read of the host, in the audit log: inside the one row of
-      // the start's preflight read, with the start's other checks.
-      const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "read", action: "guest.preflight" } });
-      const argvs = audited
-        .flatMap((a) => (JSON.parse(a.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? [])
-        .map((c) => JSON.stringify(c.argv));
-      expect(argvs).toContain(JSON.stringify(lvCheckArgv(`/dev/${vg}/svc`)));
+    const g = await guests.createGuest(deps, { hostId: host.id, definition: definition("lvsvc", "svc") });
+    const { jobId } = await actions.runGuestAction(deps, { id: g.id, action: "start" });
+    await services.rt.jobs.idle();
+    const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.status, job.error ?? "").toBe("succeeded");
+    const files = guestRunFiles(vm.runDir, "lvsvc");
+    await until(
+      "the banner",
+      async () => ((await sh(["cat", "--", files.serialLog])).stdout.includes(BANNER) ? true : undefined),
+      BANNER_WAIT_MS,
+    );
+    const size = await consoleRun(files, 'echo "sizes-$((6*7)) vda=$(cat /sys/block/vda/size) end"', /sizes-42 vda=(\d+) end/);
+    expect(Number(size[1]) * 512).toBe(8 * 2 ** 20);
+    // The LV check itself was a read of the host, in the audit log: inside the one row of
+    // the start's preflight read, with the start's other checks.
+    const audited = await db.auditEvent.findMany({ where: { hostId: host.id, kind: "read", action: "guest.preflight" } });
+    const argvs = audited
+      .flatMap((a) => (JSON.parse(a.detailsJson ?? "{}") as { commands?: { argv: string[] }[] }).commands ?? [])
+      .map((c) => JSON.stringify(c.argv));
+    expect(argvs).toContain(JSON.stringify(lvCheckArgv(`/dev/${vg}/svc`)));
 
-      const stop = await actions.runGuestAction(deps, { id: g.id, action: "force-stop" });
-      await services.rt.jobs.idle();
-      expect((await db.job.findUniqueOrThrow({ where: { id: stop.jobId } })).status).toBe("succeeded");
-    },
-    2 * BANNER_WAIT_MS,
-  );
+    const stop = await actions.runGuestAction(deps, { id: g.id, action: "force-stop" });
+    await services.rt.jobs.idle();
+    expect((await db.job.findUniqueOrThrow({ where: { id: stop.jobId } })).status).toBe("succeeded");
+  }, 600_000);
 });
