@@ -2,12 +2,13 @@ import type { Db } from "../db";
 import type { Actor } from "../audit/audit-writer";
 import type { Role } from "../../lib/roles";
 import type { JobRunner } from "../jobs/job-runner";
+import type { NetworkBus } from "../network/network-bus";
 import type { SshExecutor } from "../ssh/types";
 import { actorOf } from "./trpc";
 import type { Context } from "./context";
 
-// What a service call gets from the request: the database, the process's SSH pool, secret
-// and job runner (from the runtime the tRPC context carries), and who is asking. The one
+// What a service call gets from the request: the database, the process's SSH pool, secret,
+// job runner and network bus (from the runtime the tRPC context carries), and who is asking. The one
 // place routers build it; each service takes the part it needs (a Pick of this).
 
 export interface ServiceDeps {
@@ -15,6 +16,7 @@ export interface ServiceDeps {
   ssh: SshExecutor;
   secret: Buffer;
   jobs: JobRunner;
+  networkBus: NetworkBus;
   actor: Actor;
   /** The caller's role: a service that decides by role (host roots: admin only) reads it here. */
   role: Role;
@@ -22,5 +24,13 @@ export interface ServiceDeps {
 
 export function serviceDeps(ctx: Context): ServiceDeps {
   const rt = ctx.rt;
-  return { db: ctx.db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: actorOf(ctx), role: ctx.user?.role ?? "viewer" };
+  return {
+    db: ctx.db,
+    ssh: rt.ssh,
+    secret: rt.secret,
+    jobs: rt.jobs,
+    networkBus: rt.networkBus,
+    actor: actorOf(ctx),
+    role: ctx.user?.role ?? "viewer",
+  };
 }

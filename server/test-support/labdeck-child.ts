@@ -10,7 +10,14 @@ const [command, json] = process.argv.slice(2);
 async function main(): Promise<void> {
   await openDb();
   const rt = createRuntime();
-  const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor: { userId: null, username: "tester" } };
+  const deps = {
+    db,
+    ssh: rt.ssh,
+    secret: rt.secret,
+    jobs: rt.jobs,
+    networkBus: rt.networkBus,
+    actor: { userId: null, username: "tester" },
+  };
   if (command === "network-change") {
     const { runChange } = await import("../services/network/network-change");
     const res = await runChange(deps, JSON.parse(json ?? "{}") as Parameters<typeof runChange>[1]);

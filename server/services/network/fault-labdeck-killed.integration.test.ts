@@ -30,7 +30,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, networkBus: rt.networkBus, actor },
     rollback: await import("./network-rollback"),
     startup: await import("../startup"),
   };

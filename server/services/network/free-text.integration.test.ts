@@ -32,7 +32,13 @@ async function load() {
     secureCookies: false,
     setCookie: () => undefined,
   });
-  return { db, rt, caller, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor }, change: await import("./network-change") };
+  return {
+    db,
+    rt,
+    caller,
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, networkBus: rt.networkBus, actor },
+    change: await import("./network-change"),
+  };
 }
 
 async function sessionsStarted(): Promise<number> {

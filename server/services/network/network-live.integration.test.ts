@@ -24,7 +24,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, networkBus: rt.networkBus, actor },
     view: await import("./network-view"),
     live: await import("./network-live"),
   };
@@ -121,7 +121,13 @@ describe("network reads in the audit log", () => {
 describe("the shared background refresh", () => {
   let live: NetworkLive;
   beforeAll(() => {
-    live = new ctx.live.NetworkLive({ db: ctx.db, ssh: ctx.rt.ssh, secret: ctx.rt.secret, intervalMs: INTERVAL_MS });
+    live = new ctx.live.NetworkLive({
+      db: ctx.db,
+      ssh: ctx.rt.ssh,
+      secret: ctx.rt.secret,
+      networkBus: ctx.rt.networkBus,
+      intervalMs: INTERVAL_MS,
+    });
   });
   afterAll(() => live?.close());
 
