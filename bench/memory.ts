@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const loadBefore = await loadAverage();
   const dataDir = await useTempDataDir("labdeck-bench-memory-");
   const { db } = await import("../server/db");
-  const { startSecrets } = await import("../server/hosts/secret-start");
+  const { startSecrets } = await import("../server/services/secret-start");
   const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
   const { SshPool } = await import("../server/ssh/pool");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
