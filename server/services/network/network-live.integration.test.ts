@@ -92,7 +92,7 @@ describe("network reads in the audit log", () => {
     expect(commands.every((c) => c.output.length <= 700)).toBe(true);
     // Every command line is searchable.
     expect(row.commandText).toContain("iptables-save -c");
-    const { queryAudit } = await import("../../audit/audit-query");
+    const { queryAudit } = await import("../audit-query");
     const found = await queryAudit(ctx.db, { hostId, command: "iptables-save" });
     expect(found.items.map((i) => i.id)).toEqual([row.id]);
     expect(found.items[0]?.commands).toHaveLength(ran);
@@ -113,7 +113,7 @@ describe("network reads in the audit log", () => {
     expect(cat).toMatchObject({ outcome: "absent", exitStatus: 1 });
     expect(cat?.note).toMatch(/optional/);
     expect(commands.some((c) => c.outcome === "failed")).toBe(false);
-    const { queryAudit } = await import("../../audit/audit-query");
+    const { queryAudit } = await import("../audit-query");
     expect((await queryAudit(ctx.db, { hostId, failedOnly: true })).items).toHaveLength(0);
   });
 });
