@@ -8,6 +8,12 @@
 // wiring point for the demo host. No import loop anywhere, lazy import() included.
 const TESTS = "(\\.test\\.tsx?$|\\.integration\\.test\\.ts$|^server/test-support/)";
 const SUBJECTS = "^server/(hosts|network|storage|hypervisors)/";
+// What server/api may import besides `import type` (which is fine from anywhere): the
+// use-cases, itself, lib/, the neutral checks (errors, names), and packages.
+const API_MAY_IMPORT = ["^server/services/", "^server/api/", "^lib/", "^server/errors\\.ts$", "^server/names\\.ts$", "^node_modules/"];
+// The tRPC plumbing reads the request itself: the session cookie and the client's address
+// (auth/request-security), the proxy policy (env.ts), the ended-session message (auth/).
+const API_EDGE = "^server/api/(context|trpc)\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -81,6 +87,29 @@ module.exports = {
       comment: "One guest kind's folder does not import another's: what two kinds share goes in contract.ts, console-log/ or lib/.",
       from: { path: "^server/hypervisors/([^/]+)/", pathNot: TESTS },
       to: { path: "^server/hypervisors/([^/]+)/", pathNot: ["^server/hypervisors/$1/", "^server/hypervisors/console-log/"] },
+    },
+    {
+      name: "api-calls-services",
+      severity: "error",
+      comment:
+        "server/api checks the input, calls one service and returns: it imports services/, lib/, errors, names and packages (anything else as `import type` only).",
+      from: { path: "^server/api/", pathNot: [TESTS, API_EDGE] },
+      to: { pathNot: API_MAY_IMPORT, dependencyTypesNot: ["type-only", "core"] },
+    },
+    {
+      name: "api-edge-reads-requests",
+      severity: "error",
+      comment: "The tRPC context and procedures may also read the request (auth/, env.ts); nothing else below services/.",
+      from: { path: API_EDGE, pathNot: TESTS },
+      to: { pathNot: [...API_MAY_IMPORT, "^server/auth/", "^server/env\\.ts$"], dependencyTypesNot: ["type-only", "core"] },
+    },
+    {
+      name: "subjects-no-db",
+      severity: "error",
+      comment:
+        "Subject modules build argv and parse output: they never touch the database (not even its types); the service that calls them does.",
+      from: { path: SUBJECTS, pathNot: TESTS },
+      to: { path: "^server/db\\.ts$" },
     },
     {
       name: "ssh-is-the-bottom",

@@ -2,7 +2,7 @@
 // e2e config runs it) in a child process with a fresh data directory, a first admin made at
 // /setup, and a guest created and started through the pages a user sees. Nothing here knows
 // the console protocol, so the benchmark keeps working when the protocol changes.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -14,7 +14,7 @@ import { fillKernelGuest, guestState, runGuestAction } from "../e2e/helpers/gues
 import { addHost, checkHostKey, confirmHostKey } from "../e2e/helpers/hosts";
 import { installTinyGuest } from "../scripts/guest-image/install";
 import type { ProbeOptions } from "./console-probe";
-import { freePort } from "./support";
+import { freePort, startLabdeckServer } from "./support";
 
 export interface Labdeck {
   base: string;
@@ -28,42 +28,22 @@ export async function startLabdeck(): Promise<Labdeck> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "labdeck-bench-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    LABDECK_DATA_DIR: path.join(dir, "data"),
-    DATABASE_URL: `file:${path.join(dir, "data", "labdeck.db")}`,
-    LOG_LEVEL: "warn",
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  const tsx = path.resolve("node_modules/tsx/dist/cli.mjs");
-  const server: ChildProcess = spawn(process.execPath, [tsx, "server/main.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const dataDir = path.join(dir, "data");
+  let server: ChildProcess | undefined;
   const stop = async () => {
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once("exit", r));
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once("exit", r));
       server.kill("SIGTERM");
       await exited;
     }
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (server.exitCode !== null) throw new Error(`server/main.ts exited ${server.exitCode}`);
-      if (Date.now() > deadline) throw new Error("Labdeck did not start within 90 s");
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    server = await startLabdeckServer({ dataDir, port });
     return {
       base,
       admin: { username: "bench_admin", password: "bench-password-0123" },
-      setupTokenFile: path.join(dir, "data", "setup-token"),
+      setupTokenFile: path.join(dataDir, "setup-token"),
       stop,
     };
   } catch (err) {

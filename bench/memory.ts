@@ -31,6 +31,7 @@ import {
   mib,
   serverGc,
   serverMemoryHook,
+  startLabdeckServer,
   sleep,
   vmRssKiB,
   type ServerMemory,
@@ -60,23 +61,6 @@ interface Row {
   gc: ServerMemory;
 }
 
-/** The production start command with the bench's hook; resolves once it logs that it listens. */
-function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn("bash", [args.start], { env, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${out.slice(-2000)}`)), 120_000);
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}): ${out.slice(-2000)}`)));
-    child.stdout?.on("data", (c: Buffer) => {
-      out = (out + c.toString()).slice(-8000);
-      if (out.includes("Labdeck listening")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-  });
-}
-
 /** SSH connections the server process holds open: ESTAB TCP sockets to port 22 owned by its pid. */
 async function serverSshConnections(pid: number): Promise<number> {
   const out = await new Promise<string>((resolve, reject) => {
@@ -96,7 +80,7 @@ async function main(): Promise<void> {
   const loadBefore = await loadAverage();
   const dataDir = await useTempDataDir("labdeck-bench-memory-");
   const { db } = await import("../server/db");
-  const { startSecrets } = await import("../server/hosts/secret-start");
+  const { startSecrets } = await import("../server/services/secret-start");
   const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
   const { SshPool } = await import("../server/ssh/pool");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
@@ -150,16 +134,15 @@ async function main(): Promise<void> {
     await db.$disconnect();
     const port = await freePort();
     const memFile = path.join(dataDir, "server-memory.json");
-    server = await startServer({
-      ...process.env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LABDECK_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`,
-      LOG_LEVEL: "info",
-      NEXT_TELEMETRY_DISABLED: "1",
-      NODE_OPTIONS: serverMemoryHook(),
-      LABDECK_BENCH_MEM_FILE: memFile,
+    // The production start command (scripts/start.sh, or --start), with the bench's hook.
+    server = await startLabdeckServer({
+      dataDir,
+      port,
+      startScript: args.start,
+      logLevel: "info",
+      env: { NODE_OPTIONS: serverMemoryHook(), LABDECK_BENCH_MEM_FILE: memFile },
+      stdout: "keep",
+      timeoutMs: 120_000,
     });
     const pid = server.pid as number;
     const base = `http://127.0.0.1:${port}`;

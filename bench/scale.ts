@@ -19,7 +19,7 @@ import { useTempDataDir } from "../server/test-support/temp-data";
 import { addPinnedLabHosts, startLabHosts, stopAll } from "../server/test-support/many-hosts";
 import { guestName, insertGuests } from "../server/test-support/guest-rows";
 import { mapLimit } from "../server/concurrency";
-import { fmt, freePort, plainSshArgs, summarize, timeEach } from "./support";
+import { fmt, freePort, plainSshArgs, startLabdeckServer, summarize, timeEach } from "./support";
 
 const { values: opt } = parseArgs({
   options: {
@@ -158,34 +158,9 @@ async function browserList(dataDir: string): Promise<void> {
   await db.$disconnect();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LABDECK_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let serverLog = "";
-  const keep = (b: Buffer) => (serverLog = (serverLog + b.toString()).slice(-4000));
-  server.stdout?.on("data", keep);
-  server.stderr?.on("data", keep);
-  let exited: number | null = null;
-  server.on("exit", (code) => (exited = code ?? -1));
+  // Its output is kept and shown only when it does not start.
+  const server = await startLabdeckServer({ dataDir, port, stdout: "keep", stderr: "keep", timeoutMs: 180_000 });
   try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/api/trpc/auth.setupStatus`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (i > 1800 || exited !== null) throw new Error(`the server did not start (exit ${exited}):\n${serverLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const { chromium } = await import("@playwright/test");
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
     try {

@@ -8,7 +8,7 @@
 // page's badge), banner painted (xterm's rows), banner in the serial log (the file on the
 // host). Labdeck's job timeline comes from its own step timestamps in the transcript.
 // Run as root after `npx next build`: `npx tsx bench/start.ts [--rounds 5]`. Prints only.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -18,7 +18,7 @@ import { chromium, type Page } from "@playwright/test";
 import { labHostsSupported, labHostTarget, startLabHost, type LabHost } from "../scripts/lab-host";
 import { useTempDataDir } from "../server/test-support/temp-data";
 import { armPage, now, pageMarks, watchFileFor, watchQemuUp } from "./start-probes";
-import { freePort, openSshArgs, sshProcess, summarize } from "./support";
+import { freePort, openSshArgs, sshProcess, startLabdeckServer, summarize } from "./support";
 
 // --baseline DIR: a checkout of an older Labdeck (with node_modules and a build) run as a
 // second server on a copy of the same inventory, its starts interleaved with this tree's.
@@ -35,32 +35,9 @@ const add = (s: Samples, k: string, v: number | null | undefined) => {
   if (v !== null && v !== undefined && Number.isFinite(v)) (s[k] ??= []).push(v);
 };
 
-async function startServer(dataDir: string, port: number, cwd = process.cwd()): Promise<ChildProcess> {
-  const child = spawn("node", ["node_modules/tsx/dist/cli.mjs", "server/main.ts"], {
-    cwd,
-    stdio: ["ignore", process.stderr, "inherit"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LABDECK_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "labdeck.db")}`,
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  const end = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/trpc/auth.setupStatus`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    if (Date.now() > end) throw new Error("server did not start");
-    await sleep(250);
-  }
+/** The server from `cwd` (this checkout, or the baseline's), its log on stderr. */
+function startServer(dataDir: string, port: number, cwd = process.cwd()): Promise<ChildProcess> {
+  return startLabdeckServer({ dataDir, port, cwd, stdout: "stderr" });
 }
 
 /** Stops whatever QEMU the last round left and clears its TAP and serial log (outside Labdeck). */

@@ -1,6 +1,7 @@
-// Helpers shared by the benchmarks: percentiles, timing loops, and OpenSSH arguments for
-// a lab host (pinned host key, the lab's client key, optional ControlMaster).
-import { spawn } from "node:child_process";
+// Helpers shared by the benchmarks: percentiles, timing loops, OpenSSH arguments for a lab
+// host (pinned host key, the lab's client key, optional ControlMaster), and starting the
+// Labdeck server under test.
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -62,6 +63,86 @@ export function freePort(): Promise<number> {
       srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
     });
   });
+}
+
+export interface LabdeckServerOptions {
+  dataDir: string;
+  port: number;
+  /** Checkout to run from (a baseline to compare with); this one by default. */
+  cwd?: string;
+  /** Start through this script (scripts/start.sh: the production build, as scripts/run.sh does) instead of `tsx server/main.ts`. */
+  startScript?: string;
+  /** Default "warn". */
+  logLevel?: string;
+  /** Added to the environment (NODE_OPTIONS with a hook, a bench's own settings). */
+  env?: Record<string, string | undefined>;
+  /**
+   * The server's stdout: dropped, copied to this process's stderr, or kept (its last
+   * few KiB go into the error when it does not start). Its stderr is shown, or kept too.
+   */
+  stdout?: "ignore" | "stderr" | "keep";
+  stderr?: "inherit" | "keep";
+  /** How long to wait for it to answer; default 90 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the server the way the benches measure it and resolves once it answers a tRPC
+ * request on its port; a server that exits or does not answer in time is stopped and
+ * refused with its exit status (and its kept output).
+ */
+export async function startLabdeckServer(opts: LabdeckServerOptions): Promise<ChildProcess> {
+  const cwd = opts.cwd ?? process.cwd();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(opts.port),
+    LABDECK_DATA_DIR: opts.dataDir,
+    DATABASE_URL: `file:${path.join(opts.dataDir, "labdeck.db")}`,
+    LOG_LEVEL: opts.logLevel ?? "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...opts.env,
+  };
+  const out = opts.stdout ?? "ignore";
+  const err = opts.stderr ?? "inherit";
+  const stdio: ["ignore", "ignore" | "pipe" | NodeJS.WriteStream, "inherit" | "pipe"] = [
+    "ignore",
+    out === "keep" ? "pipe" : out === "stderr" ? process.stderr : "ignore",
+    err === "keep" ? "pipe" : "inherit",
+  ];
+  const child =
+    opts.startScript === undefined
+      ? spawn(process.execPath, [path.join(cwd, "node_modules/tsx/dist/cli.mjs"), "server/main.ts"], { cwd, env, stdio })
+      : spawn("bash", [opts.startScript], { cwd, env, stdio });
+  let log = "";
+  const keep = (b: Buffer) => (log = (log + b.toString()).slice(-4000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const what = opts.startScript ?? "server/main.ts";
+  const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${opts.port}/api/trpc/auth.setupStatus`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    const failed =
+      child.exitCode !== null || child.signalCode !== null
+        ? `${what} exited (${child.exitCode ?? child.signalCode})`
+        : Date.now() > deadline
+          ? `${what} did not answer within ${Math.round((opts.timeoutMs ?? 90_000) / 1000)} s`
+          : null;
+    if (failed !== null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      throw new Error(log ? `${failed}:\n${log}` : failed);
+    }
+    await sleep(250);
+  }
 }
 
 /** OpenSSH client options for a lab host: its key only, its pinned host key only, no prompts. */

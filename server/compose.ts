@@ -14,6 +14,7 @@ import { guestStartJobHandler } from "./services/guest-start-job";
 import { networkChangeJobHandler } from "./services/network/network-change-job";
 import { GuestAddressesLive } from "./services/guest-addresses-live";
 import { NetworkLive } from "./services/network/network-live";
+import { NetworkBus } from "./network/network-bus";
 import { probeJobHandler } from "./services/probe-job";
 import { qmpExecutor } from "./hypervisors/qemu/qmp-exec";
 import { auditRead } from "./audit/audit-writer";
@@ -31,6 +32,8 @@ export interface Runtime {
   secret: Buffer;
   ssh: SshPool;
   jobs: JobRunner;
+  /** Tells open network pages (and the shared refresh) that a host's network or layout changed. */
+  networkBus: NetworkBus;
   /** The network pages' shared background refresh, one per host for every viewer. */
   networkLive: NetworkLive;
   /** The guest lists' shared background read of learned addresses, one per host for every viewer. */
@@ -71,14 +74,16 @@ export function createRuntime(opts: RuntimeOptions = {}): Runtime {
   const guestStates = new GuestStates();
   jobs.register("guest-delete", guestDeleteJobHandler(guestStates));
   const boots = new GuestBoots(db);
+  const networkBus = new NetworkBus();
   jobs.register("guest-start", withBootRecording(guestStartJobHandler, { db, boots }));
-  jobs.register("network-change", networkChangeJobHandler({ db, ssh, secret }));
+  jobs.register("network-change", networkChangeJobHandler({ db, ssh, secret, networkBus }));
   return {
     db,
     secret,
     ssh,
     jobs,
-    networkLive: new NetworkLive({ db, ssh, secret }),
+    networkBus,
+    networkLive: new NetworkLive({ db, ssh, secret, networkBus }),
     guestAddresses: new GuestAddressesLive({ db, ssh, secret }),
     guestStates,
     boots,

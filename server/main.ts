@@ -10,7 +10,7 @@ import { prepareDataDir } from "./data-dir";
 import { db, openDb } from "./db";
 import { env, requestPolicyFromEnv } from "./env";
 import { logger } from "./logger";
-import { startSecrets } from "./hosts/secret-start";
+import { startSecrets } from "./services/secret-start";
 import { applyMigrations } from "./migrate";
 import { recoverJobs, resumeHostWork } from "./services/startup";
 

@@ -1,7 +1,8 @@
 // The layer rule bites: dependency-cruiser with the project's own .dependency-cruiser.cjs,
 // run on small throwaway trees laid out like the project, finds an upward import, an import
-// loop through a lazy import(), and the harness imported from server/; and finds nothing in
-// a tree that imports only downwards.
+// loop through a lazy import(), the harness imported from server/, a router reaching past
+// services/, and a subject module touching the database; and finds nothing in a tree that
+// imports only downwards.
 import { execFile } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -90,5 +91,31 @@ describe("the layer rule (.dependency-cruiser.cjs)", () => {
         'import { kinds } from "../hypervisors/registry";\nimport { plan } from "../hypervisors/qemu/plans";\nexport const a = () => [kinds, plan];\n',
     });
     expect(await violations(dir)).toEqual(["kinds-behind-the-contract", "kinds-stay-apart"]);
+  }, 30_000);
+
+  it("fails a router importing a subject module (api-calls-services); a type import and a service call pass", async () => {
+    const dir = await tree({
+      // depcruise is pointed at server, lib and components: each must exist.
+      "lib/names.ts": "export const NAME = 1;\n",
+      "components/page.tsx": "export const x = 1;\n",
+      "server/errors.ts": "export class LabdeckError extends Error {}\n",
+      "server/network/ops.ts": "export const ZNetOp = 1;\nexport type TNetOp = number;\n",
+      "server/services/network-change.ts": 'import { ZNetOp } from "../network/ops";\nexport const run = () => ZNetOp;\n',
+      "server/api/routers/network.ts":
+        'import { ZNetOp } from "../../network/ops";\nimport type { TNetOp } from "../../network/ops";\nimport { run } from "../../services/network-change";\nimport { LabdeckError } from "../../errors";\nexport const r = (op: TNetOp) => [run(), ZNetOp, op, LabdeckError];\n',
+    });
+    expect(await violations(dir)).toEqual(["api-calls-services"]);
+  }, 30_000);
+
+  it("fails a subject module importing the database, even as a type (subjects-no-db)", async () => {
+    const dir = await tree({
+      // depcruise is pointed at server, lib and components: each must exist.
+      "lib/names.ts": "export const NAME = 1;\n",
+      "components/page.tsx": "export const x = 1;\n",
+      "server/db.ts": "export const db = {};\nexport type Db = typeof db;\n",
+      "server/hosts/secret-start.ts": 'import type { Db } from "../db";\nexport const start = (d: Db) => d;\n',
+      "server/services/secret-start.ts": 'import { db } from "../db";\nexport const s = () => db;\n',
+    });
+    expect(await violations(dir)).toEqual(["subjects-no-db"]);
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { db, type Db } from "../db";
+import type { Db } from "../db";
 import { requestPolicyFromEnv } from "../env";
 import { clientAddress, requestIsSecure, sessionTokenOf, type RequestPolicy } from "../auth/request-security";
 import { sessionUser, type SessionUser, type SignInGuard } from "../services/auth-service";
@@ -31,9 +31,9 @@ export async function createContext(
   signInGuard?: SignInGuard,
 ): Promise<Context> {
   const sessionCheckedAt = Date.now();
-  const session = await sessionUser(db, sessionTokenOf(req, policy));
+  const session = await sessionUser(rt.db, sessionTokenOf(req, policy));
   return {
-    db,
+    db: rt.db,
     rt,
     user: session?.user ?? null,
     sessionId: session?.sessionId ?? null,

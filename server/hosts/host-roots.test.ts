@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LabdeckError } from "../errors";
 import { ZCreateHostInput } from "../services/host-service.schema";
-import { assertConfigRoot, assertStorageRoot, configRootProblem, effectiveRoots, rootProblem } from "./host-roots";
+import { assertConfigRoot, assertStorageRoot, configRootProblem, rootProblem } from "../root-checks";
+import { effectiveRoots } from "./host-roots";
 
 // The old schema took any absolute path: "/" or "/etc" as a storage root made every
 // path check pass for /etc/shadow.

@@ -1,4 +1,3 @@
-import type { Db } from "../db";
 import { LabdeckError } from "../errors";
 import { isLegacySealed, seal, unseal, unsealLegacy } from "./key-vault";
 
@@ -8,7 +7,8 @@ import { isLegacySealed, seal, unseal, unsealLegacy } from "./key-vault";
 // all opens with this secret, the secret is the wrong one: start is refused, and nothing
 // is rewritten. A single key that does not open is reported and left as it is: the host
 // fails to connect with a clear error until someone gives it a new key, and the rest of
-// the lab keeps working.
+// the lab keeps working. This module decides; services/secret-start.ts reads and writes
+// the rows.
 
 export interface SealedKeyReport {
   migrated: string[];
@@ -16,9 +16,23 @@ export interface SealedKeyReport {
   total: number;
 }
 
-export async function migrateSealedKeys(db: Db, secret: Buffer): Promise<SealedKeyReport> {
-  const hosts = await db.host.findMany({ select: { id: true, name: true, sealedPrivateKey: true } });
-  const plan: { id: string; name: string; from: string; to: string }[] = [];
+export interface SealedKeyRow {
+  id: string;
+  name: string;
+  sealedPrivateKey: string;
+}
+
+/** One re-seal: write `to` only where the row still holds `from`. */
+export interface SealedKeyRewrite {
+  id: string;
+  name: string;
+  from: string;
+  to: string;
+}
+
+/** The rewrites the rows need and the names whose key does not open; throws when none opens (the wrong secret). */
+export function planSealedKeyMigration(secret: Buffer, hosts: readonly SealedKeyRow[]): { plan: SealedKeyRewrite[]; unreadable: string[] } {
+  const plan: SealedKeyRewrite[] = [];
   const unreadable: string[] = [];
   for (const h of hosts) {
     try {
@@ -38,12 +52,5 @@ export async function migrateSealedKeys(db: Db, secret: Buffer): Promise<SealedK
         "Restore the right one; nothing was changed",
     );
   }
-  const migrated: string[] = [];
-  await db.$transaction(async (tx) => {
-    for (const p of plan) {
-      const r = await tx.host.updateMany({ where: { id: p.id, sealedPrivateKey: p.from }, data: { sealedPrivateKey: p.to } });
-      if (r.count === 1) migrated.push(p.name);
-    }
-  });
-  return { migrated, unreadable, total: hosts.length };
+  return { plan, unreadable };
 }

@@ -6,7 +6,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { parseRole, type Role } from "../../lib/roles";
 import type { SessionEndReason, SessionEvents } from "../auth/session-events";
 import { checkSetupToken, consumeSetupToken } from "../auth/setup-token";
-import { SESSION_TTL_MS, newSessionToken, sessionIdFromToken } from "../auth/session-token";
+import { SESSION_TTL_MS, clearedSessionCookie, newSessionToken, sessionCookie, sessionIdFromToken } from "../auth/session-token";
 import { SignInThrottle } from "../auth/sign-in-throttle";
 
 // Sign-in, sessions and the first admin. A failed sign-in says the same thing whether
@@ -101,6 +101,16 @@ export async function signIn(
     throw new LabdeckError("UNAUTHENTICATED", "wrong user name or password");
   }
   return startSession(db, { id: user.id, username: user.username, role: parseRole(user.role) }, input.ip);
+}
+
+/** The Set-Cookie value that carries a new session to the browser (Secure and __Host- over HTTPS). */
+export function sessionSetCookie(token: string, secure: boolean): string {
+  return sessionCookie(token, { secure, maxAgeMs: SESSION_TTL_MS });
+}
+
+/** The Set-Cookie value that removes the session cookie on sign-out. */
+export function signedOutCookie(secure: boolean): string {
+  return clearedSessionCookie(secure);
 }
 
 export async function sessionUser(db: Db, token: string | undefined): Promise<{ sessionId: string; user: SessionUser } | null> {

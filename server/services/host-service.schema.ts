@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR, ZConfigRoot, ZRunDir, ZStorageRoot } from "../hosts/host-roots";
+import { DEFAULT_CONFIG_ROOT, DEFAULT_RUN_DIR } from "../hosts/host-roots";
+import { ZConfigRoot, ZRunDir, ZStorageRoot } from "../root-checks";
 import { ZAddress, ZHostName, ZPort, ZSshUser } from "../names";
 
 export const ZQemuRunAs = z.union([

@@ -16,8 +16,8 @@ export async function recoverJobs(rt: Pick<Runtime, "jobs">): Promise<number> {
 }
 
 /** Asks hosts about open network changes; slow hosts must not delay the start, so callers need not await it. */
-export async function resumeHostWork(rt: Pick<Runtime, "db" | "ssh" | "secret">): Promise<number> {
-  const open = await resumeNetworkChanges({ db: rt.db, ssh: rt.ssh, secret: rt.secret, actor: SYSTEM });
+export async function resumeHostWork(rt: Pick<Runtime, "db" | "ssh" | "secret" | "networkBus">): Promise<number> {
+  const open = await resumeNetworkChanges({ db: rt.db, ssh: rt.ssh, secret: rt.secret, networkBus: rt.networkBus, actor: SYSTEM });
   if (open > 0) logger.info({ open }, "network changes from a previous run re-read from their hosts");
   return open;
 }

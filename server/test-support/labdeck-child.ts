@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     secret: rt.secret,
     jobs: rt.jobs,
     guestStates: rt.guestStates,
+    networkBus: rt.networkBus,
     actor: { userId: null, username: "tester" },
   };
   if (command === "network-change") {

@@ -1,10 +1,7 @@
-import { ZAuditFilter, queryAudit } from "../../audit/audit-query";
+import { auditUsernames, queryAudit, ZAuditFilter } from "../../services/audit-query";
 import { router, viewerProcedure } from "../trpc";
 
 export const auditRouter = router({
   list: viewerProcedure.input(ZAuditFilter).query(({ ctx, input }) => queryAudit(ctx.db, input)),
-  usernames: viewerProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.db.auditEvent.findMany({ distinct: ["username"], select: { username: true }, orderBy: { username: "asc" } });
-    return rows.map((r) => r.username);
-  }),
+  usernames: viewerProcedure.query(({ ctx }) => auditUsernames(ctx.db)),
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { clearedSessionCookie, sessionCookie, SESSION_TTL_MS } from "../../auth/session-token";
-import { createFirstAdmin, signIn, signOut, startSession, userCount } from "../../services/auth-service";
+import { createFirstAdmin, sessionSetCookie, signedOutCookie, signIn, signOut, startSession, userCount } from "../../services/auth-service";
 import { publicProcedure, router, viewerProcedure } from "../trpc";
 import { ZPassword, ZUsername } from "./users.schema";
 
@@ -23,7 +22,7 @@ export const authRouter = router({
         ip: ctx.ip,
       });
       const session = await startSession(ctx.db, user, ctx.ip);
-      ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
+      ctx.setCookie(sessionSetCookie(session.token, ctx.secureCookies));
       return user;
     }),
 
@@ -31,14 +30,14 @@ export const authRouter = router({
     .input(z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
       const session = await signIn(ctx.db, { ...input, ip: ctx.ip }, ctx.signInGuard ?? ctx.rt.signInGuard);
-      ctx.setCookie(sessionCookie(session.token, { secure: ctx.secureCookies, maxAgeMs: SESSION_TTL_MS }));
+      ctx.setCookie(sessionSetCookie(session.token, ctx.secureCookies));
       return session.user;
     }),
 
   signOut: viewerProcedure.mutation(async ({ ctx }) => {
     if (!ctx.user || !ctx.sessionId) throw new TRPCError({ code: "UNAUTHORIZED" });
     await signOut({ db: ctx.db, sessions: ctx.rt.sessions }, { sessionId: ctx.sessionId, user: ctx.user, ip: ctx.ip });
-    ctx.setCookie(clearedSessionCookie(ctx.secureCookies));
+    ctx.setCookie(signedOutCookie(ctx.secureCookies));
     return { ok: true as const };
   }),
 });

@@ -1,12 +1,6 @@
-import { EventEmitter, on } from "node:events";
 import { z } from "zod";
 import { ZRecordId } from "../../names";
-import { LabdeckError } from "../../errors";
-import { networkBus, type NetworkEvent } from "../../network/network-bus";
-import { ZNetOp } from "../../network/ops";
-import { ZGuestLink } from "../../services/network/guest-links";
-import { previewChange, runChange } from "../../services/network/network-change";
-import type { NetworkLiveEvent } from "../../services/network/network-live";
+import { previewChange, runChange, ZChangeInput, ZRollbackSeconds } from "../../services/network/network-change";
 import { confirmChange, rollbackNow } from "../../services/network/network-rollback";
 import {
   adoptNetwork,
@@ -19,20 +13,12 @@ import {
   writePersistence,
   ZPositions,
 } from "../../services/network/network-view";
+import { watchNetwork, ZWatchInput } from "../../services/network/network-watch";
 import { serviceDeps } from "../service-deps";
 import { operatorProcedure, router, viewerProcedure, withSessionEnd } from "../trpc";
 
 const ZHost = z.object({ hostId: ZRecordId });
-const ZRollbackSeconds = z.number().int().min(10).max(3600).optional();
-const ZChangeInput = ZHost.extend({
-  ops: z.array(ZNetOp).max(500).default([]),
-  guestLinks: z.array(ZGuestLink).max(64).optional(),
-  rollbackSeconds: ZRollbackSeconds,
-  opEdits: z.array(z.number().int().min(0).max(999)).max(500).optional(),
-  linkEdits: z.array(z.number().int().min(0).max(999)).max(64).optional(),
-});
 const ZScope = ZRecordId.max(64);
-const ZWatchInput = z.object({ hostId: ZRecordId.optional(), refresh: z.array(ZRecordId).max(100).optional() });
 
 export const networkRouter = router({
   /** The host's network read now, its guests' NICs, drift from the recorded topology, a pending change, the saved layout. */
@@ -61,26 +47,12 @@ export const networkRouter = router({
    * With `refresh`, also carries the shared background read of those hosts ("refreshed",
    * with the view): one read per host per interval on the server, whoever watches.
    */
-  watch: viewerProcedure.input(ZWatchInput).subscription(async function* ({ ctx, input, signal }) {
-    const refresh = [...new Set(input.refresh ?? [])];
-    if (refresh.length > 0 && (await ctx.db.host.count({ where: { id: { in: refresh } } })) !== refresh.length) {
-      throw new LabdeckError("NOT_FOUND", "no such host");
-    }
-    const local = new EventEmitter();
-    // The iterator first: a late subscriber gets the last refresh synchronously on subscribe.
-    const events = on(local, "event", { signal: withSessionEnd(signal, ctx.sessionEnded) }) as AsyncIterableIterator<
-      [NetworkEvent | NetworkLiveEvent]
-    >;
-    const onBus = (event: NetworkEvent) => {
-      if (input.hostId === undefined || event.hostId === input.hostId || event.hostId === "all") local.emit("event", event);
-    };
-    networkBus.on("network", onBus);
-    const leave = refresh.map((hostId) => ctx.rt.networkLive.subscribe(hostId, (e) => local.emit("event", e)));
-    try {
-      for await (const [event] of events) yield event;
-    } finally {
-      networkBus.off("network", onBus);
-      for (const l of leave) l();
-    }
-  }),
+  watch: viewerProcedure
+    .input(ZWatchInput)
+    .subscription(({ ctx, input, signal }) =>
+      watchNetwork(
+        { db: ctx.db, networkBus: ctx.rt.networkBus, networkLive: ctx.rt.networkLive, signal: withSessionEnd(signal, ctx.sessionEnded) },
+        input,
+      ),
+    ),
 });

@@ -1,6 +1,6 @@
 import type { TPlanStep } from "../../jobs/plan";
 import { badInput } from "../../errors";
-import { assertConfigRoot } from "../../hosts/host-roots";
+import { assertConfigRoot } from "../../root-checks";
 import { PLAN_CONTENT } from "../../jobs/plan";
 import { assertAbsPath, trimTrailing } from "../../names";
 import { assertSafeText } from "../../safe-text";

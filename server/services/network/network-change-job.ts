@@ -3,7 +3,6 @@ import { db } from "../../db";
 import { retryWhileBusy } from "../../db-busy";
 import { JobEnd, type JobHandler } from "../../jobs/job-runner";
 import { planHandler } from "../../jobs/plan-job";
-import { networkBus } from "../../network/network-bus";
 import { readNetwork } from "../../network/read-network";
 import { confirmRollbackArgv, parseRollbackStatus, rollbackStatusArgv } from "../../network/safety/rollback";
 import { applyGuestEdits } from "./network-change";
@@ -23,7 +22,7 @@ const ZPayload = z.object({
     .default([]),
 });
 
-/** The handler; `rollbacks` is what the later rollback check reads the host with (the runtime's). */
+/** The handler; `rollbacks` is what the later rollback check reads the host with and the bus it tells pages on (the runtime's). */
 export const networkChangeJobHandler =
   (rollbacks: RollbackCheckDeps): JobHandler =>
   async (ctx, payload) => {
@@ -38,7 +37,7 @@ export const networkChangeJobHandler =
       if (change.rollbackSeconds !== null && lost) {
         // The host may have armed its timer and applied part of the change: it is neither
         // failed nor confirmed. It stays "applying" until the host is asked (refreshChange).
-        networkBus.publish(change.hostId, "changed");
+        rollbacks.networkBus.publish(change.hostId, "changed");
         throw err;
       }
       if (change.rollbackSeconds !== null) {
@@ -52,7 +51,7 @@ export const networkChangeJobHandler =
       await retryWhileBusy(`state of network change ${changeId}`, () =>
         db.networkChange.update({ where: { id: changeId }, data: { state: "failed", decidedAt: new Date() } }),
       );
-      networkBus.publish(change.hostId, "changed");
+      rollbacks.networkBus.publish(change.hostId, "changed");
       throw err;
     }
     if (guestEdits.length > 0) {
@@ -79,5 +78,5 @@ export const networkChangeJobHandler =
       );
       scheduleRollbackCheck(rollbacks, changeId, deadline);
     }
-    networkBus.publish(change.hostId, "applied");
+    rollbacks.networkBus.publish(change.hostId, "applied");
   };

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { LabdeckError } from "../../errors";
 import { auditEvent } from "../../audit/audit-writer";
 import { planToShellScript } from "../../jobs/plan-script";
 import type { TPlan, TPlanStep } from "../../jobs/plan";
-import { assertAbsPath, trimTrailing } from "../../names";
+import { assertAbsPath, trimTrailing, ZRecordId } from "../../names";
 import type { THostNetwork } from "../../network/network-model";
-import { ROLLBACK_OPS, type TNetOp } from "../../network/ops";
+import { ROLLBACK_OPS, ZNetOp, type TNetOp } from "../../network/ops";
 import { buildNetworkPlan, checkedOp, describeOp } from "../../network/plan/build-plan";
 import type { TPlanOpStatus } from "../../network/plan/types";
 import { armRollbackSteps } from "../../network/safety/rollback";
@@ -13,7 +14,7 @@ import { checkSshPath } from "../../network/safety/ssh-path";
 import { updateGuest } from "../guest-service";
 import { readGuestState } from "../guest-state";
 import { withHostRead } from "../host-read";
-import { guestLinkEdits, type GuestEdit, type TGuestLink } from "./guest-links";
+import { guestLinkEdits, ZGuestLink, type GuestEdit, type TGuestLink } from "./guest-links";
 import type { NetworkDeps } from "./network-deps";
 import { guestNetworkViews, readLiveNetwork, rtTablesFileFor } from "./network-read";
 import { hostLabel } from "../host-identity";
@@ -26,6 +27,19 @@ import { recordJob } from "../job-create";
 // inputs, so a host that moved on in between is planned against what it is.
 
 export const DEFAULT_ROLLBACK_SECONDS = 60;
+
+/** How long a user may ask the host to wait for a confirm before it rolls back by itself. */
+export const ZRollbackSeconds = z.number().int().min(10).max(3600).optional();
+
+/** What network.preview and network.run take (the editor's pending edits as ops, with their grouping). */
+export const ZChangeInput = z.object({
+  hostId: ZRecordId,
+  ops: z.array(ZNetOp).max(500).default([]),
+  guestLinks: z.array(ZGuestLink).max(64).optional(),
+  rollbackSeconds: ZRollbackSeconds,
+  opEdits: z.array(z.number().int().min(0).max(999)).max(500).optional(),
+  linkEdits: z.array(z.number().int().min(0).max(999)).max(64).optional(),
+});
 
 export interface ChangeInput {
   hostId: string;

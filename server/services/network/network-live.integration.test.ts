@@ -24,7 +24,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
     view: await import("./network-view"),
     live: await import("./network-live"),
   };
@@ -92,7 +92,7 @@ describe("network reads in the audit log", () => {
     expect(commands.every((c) => c.output.length <= 700)).toBe(true);
     // Every command line is searchable.
     expect(row.commandText).toContain("iptables-save -c");
-    const { queryAudit } = await import("../../audit/audit-query");
+    const { queryAudit } = await import("../audit-query");
     const found = await queryAudit(ctx.db, { hostId, command: "iptables-save" });
     expect(found.items.map((i) => i.id)).toEqual([row.id]);
     expect(found.items[0]?.commands).toHaveLength(ran);
@@ -113,7 +113,7 @@ describe("network reads in the audit log", () => {
     expect(cat).toMatchObject({ outcome: "absent", exitStatus: 1 });
     expect(cat?.note).toMatch(/optional/);
     expect(commands.some((c) => c.outcome === "failed")).toBe(false);
-    const { queryAudit } = await import("../../audit/audit-query");
+    const { queryAudit } = await import("../audit-query");
     expect((await queryAudit(ctx.db, { hostId, failedOnly: true })).items).toHaveLength(0);
   });
 });
@@ -121,7 +121,13 @@ describe("network reads in the audit log", () => {
 describe("the shared background refresh", () => {
   let live: NetworkLive;
   beforeAll(() => {
-    live = new ctx.live.NetworkLive({ db: ctx.db, ssh: ctx.rt.ssh, secret: ctx.rt.secret, intervalMs: INTERVAL_MS });
+    live = new ctx.live.NetworkLive({
+      db: ctx.db,
+      ssh: ctx.rt.ssh,
+      secret: ctx.rt.secret,
+      networkBus: ctx.rt.networkBus,
+      intervalMs: INTERVAL_MS,
+    });
   });
   afterAll(() => live?.close());
 

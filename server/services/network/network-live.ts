@@ -1,7 +1,7 @@
 import { auditRead, type Actor } from "../../audit/audit-writer";
 import type { Db } from "../../db";
 import { diffNetworks } from "../../network/drift/diff-networks";
-import { networkBus, type NetworkEvent } from "../../network/network-bus";
+import type { NetworkBus, NetworkEvent } from "../../network/network-bus";
 import type { THostNetwork } from "../../network/network-model";
 import type { SshExecutor } from "../../ssh/types";
 import { collectHostRead, type CollectedRead } from "../host-read";
@@ -58,6 +58,7 @@ export interface NetworkLiveDeps {
   db: Db;
   ssh: SshExecutor;
   secret: Buffer;
+  networkBus: NetworkBus;
   intervalMs?: number;
 }
 
@@ -81,7 +82,7 @@ export class NetworkLive {
         this.expected.delete(hostId);
       },
     });
-    networkBus.on("network", this.onBus);
+    deps.networkBus.on("network", this.onBus);
   }
 
   subscribe(hostId: string, listener: (e: NetworkLiveEvent) => void): () => void {
@@ -98,12 +99,18 @@ export class NetworkLive {
   }
 
   close(): void {
-    networkBus.off("network", this.onBus);
+    this.deps.networkBus.off("network", this.onBus);
   }
 
   private async read(hostId: string): Promise<TNetworkView> {
     const expected = this.expected.delete(hostId);
-    const deps = { db: this.deps.db, ssh: this.deps.ssh, secret: this.deps.secret, actor: BACKGROUND_ACTOR };
+    const deps = {
+      db: this.deps.db,
+      ssh: this.deps.ssh,
+      secret: this.deps.secret,
+      networkBus: this.deps.networkBus,
+      actor: BACKGROUND_ACTOR,
+    };
     const read = await collectHostRead(deps, hostId, (d) => assembleView(d, hostId));
     const decision = summaryDecision(this.baselines.get(hostId), read, { expected });
     if (decision && read.commands.length > 0) {

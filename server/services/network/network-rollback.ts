@@ -3,7 +3,6 @@ import { auditEvent, type Actor } from "../../audit/audit-writer";
 import { LabdeckError } from "../../errors";
 import { logger } from "../../logger";
 import type { THostNetwork } from "../../network/network-model";
-import { networkBus } from "../../network/network-bus";
 import { isFinished, type JobStatus } from "../../jobs/job-events";
 import {
   confirmRollbackArgv,
@@ -21,7 +20,7 @@ import { readLiveNetwork } from "./network-read";
 // or rolled back by the host itself when the deadline passes. Labdeck only learns the
 // last from the host (its status file), never assumes it.
 
-type ReadDeps = Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">;
+type ReadDeps = Pick<NetworkDeps, "db" | "ssh" | "secret" | "networkBus" | "actor">;
 
 export async function recordNetwork(db: Db, hostId: string, net: THostNetwork, by: string, jobId: string | null): Promise<void> {
   const data = { networkJson: JSON.stringify(net), recordedAt: new Date(), recordedBy: by, jobId };
@@ -51,7 +50,7 @@ async function decide(deps: ReadDeps, changeId: string, state: "confirmed" | "ro
     hostName: change.host.name,
     details: { changeId, title: change.title },
   });
-  networkBus.publish(change.hostId, state);
+  deps.networkBus.publish(change.hostId, state);
   return { state };
 }
 
@@ -100,7 +99,7 @@ export async function refreshChange(deps: ReadDeps, changeId: string): Promise<s
       where: { id: changeId },
       data: { state: "rolled-back", decidedAt: new Date(), decidedBy: "host (timer)" },
     });
-    networkBus.publish(change.hostId, "rolled-back");
+    deps.networkBus.publish(change.hostId, "rolled-back");
     return "rolled-back";
   }
   if (status.state === "confirmed") {
@@ -121,7 +120,7 @@ async function timerLost(deps: ReadDeps, change: { id: string; hostId: string })
     where: { id: change.id },
     data: { state: "timer-lost", decidedAt: new Date(), decidedBy: "host (timer gone)" },
   });
-  networkBus.publish(change.hostId, "changed");
+  deps.networkBus.publish(change.hostId, "changed");
   return "timer-lost";
 }
 
@@ -151,21 +150,21 @@ async function settleApplying(deps: ReadDeps, change: ChangeRow): Promise<string
     await deps.db.networkChange.update({ where: { id: change.id }, data: { state: "failed", decidedAt: new Date() } });
     state = "failed";
   }
-  networkBus.publish(change.hostId, state === "rolled-back" ? "rolled-back" : "changed");
+  deps.networkBus.publish(change.hostId, state === "rolled-back" ? "rolled-back" : "changed");
   return state;
 }
 
 const SYSTEM: Actor = { userId: null, username: "labdeck" };
 
-/** What a later rollback check reads the host with (the runtime's pool and secret, passed in). */
-export type RollbackCheckDeps = Pick<NetworkDeps, "db" | "ssh" | "secret">;
+/** What a later rollback check reads the host with and tells pages on (the runtime's pool, secret and bus, passed in). */
+export type RollbackCheckDeps = Pick<NetworkDeps, "db" | "ssh" | "secret" | "networkBus">;
 
 /** Shortly after the deadline, learn from the host whether it rolled back, so open pages update. */
 export function scheduleRollbackCheck(deps: RollbackCheckDeps, changeId: string, deadline: Date): void {
   const delay = Math.max(0, deadline.getTime() - Date.now()) + 2_000;
   const timer = setTimeout(() => {
-    void refreshChange({ db: deps.db, ssh: deps.ssh, secret: deps.secret, actor: SYSTEM }, changeId).catch((err: unknown) =>
-      logger.warn({ err, changeId }, "could not read the rollback status"),
+    void refreshChange({ db: deps.db, ssh: deps.ssh, secret: deps.secret, networkBus: deps.networkBus, actor: SYSTEM }, changeId).catch(
+      (err: unknown) => logger.warn({ err, changeId }, "could not read the rollback status"),
     );
   }, delay);
   timer.unref();

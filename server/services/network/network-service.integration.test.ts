@@ -22,7 +22,7 @@ async function load() {
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
     change: await import("./network-change"),
     rollback: await import("./network-rollback"),
     view: await import("./network-view"),

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { auditEvent } from "../../audit/audit-writer";
-import { networkBus } from "../../network/network-bus";
 import { diffNetworks } from "../../network/drift/diff-networks";
 import { revertOps } from "../../network/drift/revert-ops";
 import { persistencePlanSteps } from "../../network/persist/persistence-steps";
@@ -32,12 +31,12 @@ async function layoutOf(db: NetworkDeps["db"], scope: string): Promise<Record<st
 }
 
 /** One audited read row for the whole page: the network and the pending change's timer. */
-export async function networkView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string) {
+export async function networkView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "networkBus" | "actor">, hostId: string) {
   return withHostRead(deps, { hostId, action: "network.read" }, (d) => assembleView(d, hostId));
 }
 
 /** The page's view; every host command goes through the caller's deps (an audited read, or a background refresh's collection). */
-export async function assembleView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "actor">, hostId: string) {
+export async function assembleView(deps: Pick<NetworkDeps, "db" | "ssh" | "secret" | "networkBus" | "actor">, hostId: string) {
   const host = await deps.db.host.findUniqueOrThrow({ where: { id: hostId } });
   const network = await readLiveNetwork(deps, hostId);
   const guests = await guestNetworkViews(deps.db, hostId, network);
@@ -61,7 +60,7 @@ export async function adoptNetwork(deps: NetworkDeps, input: { hostId: string })
   const net = await readLiveNetwork(deps, host.id);
   await recordNetwork(deps.db, host.id, net, deps.actor.username, null);
   await auditEvent(deps.db, deps.actor, { kind: "inventory", action: "network.adopt", hostId: host.id, hostName: host.name });
-  networkBus.publish(host.id, "adopted");
+  deps.networkBus.publish(host.id, "adopted");
   return { recordedAt: new Date().toISOString() };
 }
 
@@ -149,12 +148,12 @@ export async function getLayout(deps: Pick<NetworkDeps, "db">, input: { scope: s
 }
 
 export async function saveLayout(
-  deps: Pick<NetworkDeps, "db" | "actor">,
+  deps: Pick<NetworkDeps, "db" | "networkBus" | "actor">,
   input: { scope: string; positions: Record<string, { x: number; y: number }> },
 ) {
   if (input.scope !== "all") await deps.db.host.findUniqueOrThrow({ where: { id: input.scope } });
   const data = { positionsJson: JSON.stringify(input.positions), updatedBy: deps.actor.username };
   await deps.db.topologyLayout.upsert({ where: { scope: input.scope }, create: { scope: input.scope, ...data }, update: data });
-  networkBus.publish(input.scope, "layout");
+  deps.networkBus.publish(input.scope, "layout");
   return { ok: true };
 }

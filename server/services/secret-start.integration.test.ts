@@ -17,10 +17,10 @@ async function load() {
   const { db } = await import("../db");
   return {
     db,
-    vault: await import("./key-vault"),
+    vault: await import("../hosts/key-vault"),
     start: await import("./secret-start"),
-    target: await import("../services/host-target"),
-    hosts: await import("../services/host-service"),
+    target: await import("./host-target"),
+    hosts: await import("./host-service"),
   };
 }
 
@@ -61,7 +61,7 @@ describe("sealed keys bound to their host", () => {
     expect((await m.target.hostTarget(m.db, secret, b)).privateKey).toBe(keyB);
 
     // A second start changes nothing.
-    const again = await import("./sealed-key-migration").then((x) => x.migrateSealedKeys(m.db, secret));
+    const again = await m.start.migrateSealedKeys(m.db, secret);
     expect(again.migrated).toEqual([]);
     expect(again.unreadable).toEqual(["legacy-stray"]);
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db";
-import { ZReadCommand, type TReadCommand } from "./audit-writer";
+import { ZReadCommand, type TReadCommand } from "../audit/audit-writer";
 
 // The audit page's query. A read row (kind "read") holds its commands in its details;
 // they come back as `commands`, and the command search matches them as it matches a
@@ -67,4 +67,10 @@ function splitDetails(json: string | null): { details: Record<string, unknown> |
   if (parsed === null) return { details: rest, commands: null };
   if (!parsed.success) return { details: { ...rest, commands }, commands: null };
   return { details: Object.keys(rest).length > 0 ? rest : null, commands: parsed.data };
+}
+
+/** Everyone who appears in the log, for the page's user filter. */
+export async function auditUsernames(db: Db): Promise<string[]> {
+  const rows = await db.auditEvent.findMany({ distinct: ["username"], select: { username: true }, orderBy: { username: "asc" } });
+  return rows.map((r) => r.username);
 }
