@@ -26,7 +26,8 @@ import { TapDialog } from "./tap-dialog";
 import { buildTopologyGraph } from "./topology-graph";
 import { isLinkNode, type NetEdge, type NetNode } from "./topology-model";
 import { useLayoutSaver } from "./use-layout-saver";
-import { NETWORK_POLL_MS, useNetworkLive } from "./use-network-live";
+import { NETWORK_REFRESH_MS } from "@/lib/refresh";
+import { useNetworkLive } from "./use-network-live";
 
 // The topology editor for one host: the canvas drawn from the host's read plus the
 // pending edits, the palette and dialogs that add edits, the pending list that previews
@@ -137,8 +138,8 @@ export function HostNetwork({ hostId }: { hostId: string }) {
         }
         subtitle={
           <span className="text-xs" data-testid="network-read-at">
-            Read from the host at {new Date(view.readAt).toLocaleTimeString()}; read again every {NETWORK_POLL_MS / 1000} s and after every
-            change.
+            Read from the host at {new Date(view.readAt).toLocaleTimeString()}; read again every {NETWORK_REFRESH_MS / 1000} s and after
+            every change.
           </span>
         }
         actions={

@@ -12,9 +12,6 @@ import { onUnauthorized, useTRPC } from "../trpc-provider";
 // read again at once for everyone; the persistence preview and the all-hosts layout,
 // which are not pushed, are refetched here.
 
-/** How often the server re-reads a watched host (NETWORK_REFRESH_MS on the server). */
-export const NETWORK_POLL_MS = 10_000;
-
 export function useNetworkLive(opts: { hostId?: string; all?: boolean; refresh?: readonly string[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

@@ -8,6 +8,7 @@ import { collectHostRead, type CollectedRead } from "../host-read";
 import { SharedRefresher, type Refreshed } from "../shared-refresher";
 import { guestTaps } from "./network-read";
 import { assembleView } from "./network-view";
+import { NETWORK_REFRESH_MS } from "../../../lib/refresh";
 
 // The network pages' background refresh, shared: one read of a host per interval on the
 // server for every page open on it, pushed to all of them (network.watch), instead of one
@@ -20,8 +21,6 @@ import { assembleView } from "./network-view";
 // the previous refresh ("changed", with what changed), a refresh failed after one that
 // worked ("failed"), or worked again after failing ("recovered"). A change Labdeck itself
 // announced (an apply, a confirm: audited by its job) resets the baseline without a row.
-
-export const NETWORK_REFRESH_MS = 10_000;
 
 /** Whom a background refresh acts as: no person asked for it. */
 export const BACKGROUND_ACTOR: Actor = { userId: null, username: "labdeck" };
