@@ -40,19 +40,11 @@ async function main(): Promise<void> {
   const data = await useTempDataDir("labdeck-bench-");
   const lab = await startLabHost({ name: `bench${process.pid}` });
   const dir = await mkdtemp(path.join(tmpdir(), "labdeck-bench-"));
-  const { db } = await import("../server/db");
-  const { runtime } = await import("../server/test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../server/test-support/runtime");
   const rt = runtime();
   try {
     await installTinyGuest(lab.runDir);
-    const deps = {
-      db,
-      ssh: rt.ssh,
-      secret: rt.secret,
-      jobs: rt.jobs,
-      guestStates: rt.guestStates,
-      actor: { userId: null, username: "bench" },
-    };
+    const deps = runtimeDeps(rt, { userId: null, username: "bench" });
     const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
     const hostId = await addPinnedLabHost(deps, lab, "bench-host");
     for (const argv of [

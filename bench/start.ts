@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   if (!support.ok) throw new Error(`lab hosts unsupported: ${support.reason}`);
   const dataDir = await useTempDataDir("labdeck-bench-start-");
   const { db } = await import("../server/db");
-  const { runtime } = await import("../server/test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../server/test-support/runtime");
   const { newSessionToken, sessionIdFromToken, SESSION_COOKIE } = await import("../server/auth/session-token");
   const { addPinnedLabHost } = await import("../server/test-support/inventory-host");
   const { installTinyGuest } = await import("../scripts/guest-image/install");
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   const { BANNER } = await import("../scripts/guest-image/tiny-guest");
   const rt = runtime();
   const actor = { userId: null, username: "bench" };
-  const deps = { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor };
+  const deps = runtimeDeps(rt, actor);
 
   const lab = await startLabHost();
   let server: ChildProcess | null = null;

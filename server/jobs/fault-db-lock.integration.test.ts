@@ -18,9 +18,9 @@ const HOLD_MS = 8_000;
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../test-support/runtime");
   const rt = runtime();
-  return { db, rt, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor } };
+  return { db, rt, deps: runtimeDeps(rt, actor) };
 }
 
 /**

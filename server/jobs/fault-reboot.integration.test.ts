@@ -18,12 +18,12 @@ const BOOT_MS = 240_000;
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: runtimeDeps(rt, actor),
     hosts: await import("../services/host-service"),
   };
 }

@@ -19,12 +19,12 @@ const TAP_IP = "10.77.0.2";
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: runtimeDeps(rt, actor),
     guests: await import("./guest-service"),
     actions: await import("./guest-actions"),
     reads: await import("./guest-reads"),

@@ -13,12 +13,12 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../db");
-  const { runtime } = await import("../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: runtimeDeps(rt, actor),
     guests: await import("./guest-service"),
     actions: await import("./guest-actions"),
     state: await import("./guest-state"),

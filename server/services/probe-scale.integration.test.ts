@@ -23,10 +23,10 @@ describe.skipIf(!support.ok)(`probing ${HOSTS} hosts at once${support.ok ? "" : 
 
   async function load() {
     const { db } = await import("../db");
-    const { runtime } = await import("../test-support/runtime");
+    const { runtime, runtimeDeps } = await import("../test-support/runtime");
     const jobService = await import("./job-service");
     const rt = runtime();
-    return { db, rt, jobService, deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor } };
+    return { db, rt, jobService, deps: runtimeDeps(rt, actor) };
   }
 
   beforeAll(async () => {

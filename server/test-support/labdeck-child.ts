@@ -2,23 +2,16 @@
 // composition of server/main.ts without HTTP and Next.js: the same database file, secret
 // key, SSH pool and job runner, driven by one command, then alive until it is killed.
 // Run with tsx; the parent sets LABDECK_DATA_DIR and DATABASE_URL and applied migrations.
-import { db, openDb } from "../db";
+import { openDb } from "../db";
 import { createRuntime } from "../compose";
+import { runtimeDeps } from "./runtime";
 
 const [command, json] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   await openDb();
   const rt = createRuntime();
-  const deps = {
-    db,
-    ssh: rt.ssh,
-    secret: rt.secret,
-    jobs: rt.jobs,
-    guestStates: rt.guestStates,
-    networkBus: rt.networkBus,
-    actor: { userId: null, username: "tester" },
-  };
+  const deps = runtimeDeps(rt);
   if (command === "network-change") {
     const { runChange } = await import("../services/network/network-change");
     const res = await runChange(deps, JSON.parse(json ?? "{}") as Parameters<typeof runChange>[1]);

@@ -54,12 +54,12 @@ let services: Awaited<ReturnType<typeof loadServices>> | undefined;
 // with readFromHost (audited), the job runner runs the plan.
 async function loadServices() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: runtimeDeps(rt, actor),
     guests: await import("../../services/guest-service"),
     actions: await import("../../services/guest-actions"),
     hosts: await import("../../services/host-service"),

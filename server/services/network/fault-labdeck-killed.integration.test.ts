@@ -25,12 +25,12 @@ const children: ChildProcess[] = [];
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
+    deps: runtimeDeps(rt, actor),
     rollback: await import("./network-rollback"),
     startup: await import("../startup"),
   };

@@ -16,7 +16,7 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const { appRouter } = await import("../../api/root");
   const { createCallerFactory } = await import("../../api/trpc");
   const rt = runtime();
@@ -36,7 +36,7 @@ async function load() {
     db,
     rt,
     caller,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
+    deps: runtimeDeps(rt, actor),
     change: await import("./network-change"),
   };
 }

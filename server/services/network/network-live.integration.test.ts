@@ -19,12 +19,12 @@ const INTERVAL_MS = 500;
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
+    deps: runtimeDeps(rt, actor),
     view: await import("./network-view"),
     live: await import("./network-live"),
   };

@@ -17,12 +17,12 @@ const actor = { userId: null, username: "tester" };
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
+    deps: runtimeDeps(rt, actor),
     change: await import("./network-change"),
     rollback: await import("./network-rollback"),
     view: await import("./network-view"),

@@ -20,12 +20,12 @@ const GREETING = "hello from labdeck tiny guest";
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, networkBus: rt.networkBus, actor },
+    deps: runtimeDeps(rt, actor),
     guests: await import("../guest-service"),
     actions: await import("../guest-actions"),
     change: await import("./network-change"),

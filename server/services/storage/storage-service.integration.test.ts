@@ -20,12 +20,12 @@ let ctx: Awaited<ReturnType<typeof load>>;
 
 async function load() {
   const { db } = await import("../../db");
-  const { runtime } = await import("../../test-support/runtime");
+  const { runtime, runtimeDeps } = await import("../../test-support/runtime");
   const rt = runtime();
   return {
     db,
     rt,
-    deps: { db, ssh: rt.ssh, secret: rt.secret, jobs: rt.jobs, guestStates: rt.guestStates, actor },
+    deps: runtimeDeps(rt, actor),
     view: await import("./storage-view"),
     change: await import("./storage-change"),
     hosts: await import("../host-service"),
