@@ -36,6 +36,8 @@ const EXPORTED: Record<string, number> = {
   "server/hypervisors/qemu/guest-definition.ts#GUEST_NAME": 32,
   "server/hypervisors/qemu/guest-definition.ts#MACHINE_TYPE": 40,
   "server/hypervisors/qemu/guest-definition.ts#CPU_MODEL": 80,
+  "server/hypervisors/xen/definition.ts#XEN_GUEST_NAME": 32,
+  "server/hypervisors/xen/definition.ts#XEN_VDEV": 8,
   "lib/mac.ts#MAC": 17,
   "lib/names.ts#IFNAME": 15,
   "lib/names.ts#IFNAME_MATCH": 16,

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { access, chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { defaultCacheRoot } from "../guest-image/tiny-guest";
 import { keyFingerprint } from "../lab-host/sshd";
 import { run, runOk } from "../lab-host/run";
@@ -25,6 +26,8 @@ export interface LabVmImage {
   publicKeyFile: string;
   hostKeyFingerprint: string;
   kernelRelease: string;
+  /** The Xen variant only: the hypervisor's multiboot ELF, unpacked from /boot/xen-*.gz. */
+  xen?: string;
 }
 
 interface Manifest {
@@ -36,6 +39,23 @@ interface Manifest {
   packages: readonly string[];
   builtAt: string;
   buildSeconds: number;
+  /** The Xen variant only: the hypervisor file name in /boot it was unpacked from. */
+  xenSource?: string;
+}
+
+/**
+ * One image recipe: the LVM lab VM (recipe.ts) or its Xen dom0 variant (xen-recipe.ts).
+ * The recipe's key covers everything that shapes the image, so each is cached on its own.
+ */
+export interface ImageRecipe {
+  /** The folder under the cache root: "lab-vm" or "xen-lab-vm". */
+  cacheName: string;
+  key: string;
+  packages: readonly string[];
+  /** Which vmlinuz-<release> in /boot to boot (the names sorted); default the last. */
+  pickKernel?: (vmlinuzFiles: readonly string[]) => string | undefined;
+  /** Unpacks /boot/xen-*.gz into the entry as xen.elf. */
+  xen?: boolean;
 }
 
 const exists = (f: string) =>
@@ -58,7 +78,7 @@ export function labVmCacheDir(cacheRoot = defaultCacheRoot()): string {
 }
 
 function imageAt(dir: string, m: Manifest): LabVmImage {
-  return {
+  const image: LabVmImage = {
     dir,
     key: m.key,
     disk: path.join(dir, "disk.img"),
@@ -69,6 +89,8 @@ function imageAt(dir: string, m: Manifest): LabVmImage {
     hostKeyFingerprint: m.hostKeyFingerprint,
     kernelRelease: m.kernelRelease,
   };
+  if (m.xenSource !== undefined) image.xen = path.join(dir, "xen.elf");
+  return image;
 }
 
 async function readCached(dir: string): Promise<LabVmImage | null> {
@@ -142,12 +164,10 @@ async function configureTree(tree: string, work: string): Promise<{ hostKeyFinge
 }
 
 /** The kernel package's postinst built the initrd in the chroot (virtio_blk is a module). */
-async function copyKernel(tree: string, work: string): Promise<string> {
+async function copyKernel(tree: string, work: string, pick: ImageRecipe["pickKernel"]): Promise<string> {
   const boot = await readdir(path.join(tree, "boot"));
-  const vmlinuz = boot
-    .filter((f) => f.startsWith("vmlinuz-"))
-    .sort()
-    .at(-1);
+  const kernels = boot.filter((f) => f.startsWith("vmlinuz-")).sort();
+  const vmlinuz = pick === undefined ? kernels.at(-1) : pick(kernels);
   if (vmlinuz === undefined) throw new Error("debootstrap installed no kernel into /boot");
   const release = vmlinuz.slice("vmlinuz-".length);
   if (!boot.includes(`initrd.img-${release}`)) throw new Error(`no initrd.img-${release} in /boot`);
@@ -156,7 +176,17 @@ async function copyKernel(tree: string, work: string): Promise<string> {
   return release;
 }
 
-async function build(key: string, work: string, log: (line: string) => void): Promise<Manifest> {
+/** QEMU's -kernel takes the ELF32 multiboot image, not the gzip Debian ships (LAB-HOSTS.md). */
+async function unpackXen(tree: string, work: string): Promise<string> {
+  const found = (await readdir(path.join(tree, "boot"))).filter((f) => /^xen-\d+\.\d+-amd64\.gz$/.test(f)).sort();
+  const source = found.at(-1);
+  if (source === undefined) throw new Error("xen-system-amd64 installed no /boot/xen-<version>-amd64.gz");
+  await writeFile(path.join(work, "xen.elf"), gunzipSync(await readFile(path.join(tree, "boot", source))));
+  return source;
+}
+
+async function build(recipe: ImageRecipe, work: string, log: (line: string) => void): Promise<Manifest> {
+  const { key, packages } = recipe;
   const started = Date.now();
   const tree = path.join(work, "root");
   const buildLog: string[] = [];
@@ -173,10 +203,11 @@ async function build(key: string, work: string, log: (line: string) => void): Pr
   // only what changed; debootstrap checks them against the mirror's signed index anyway.
   const debs = path.join(path.dirname(work), "debs");
   await mkdir(debs, { recursive: true });
-  await step(["debootstrap", "--variant=minbase", `--cache-dir=${debs}`, `--include=${PACKAGES.join(",")}`, SUITE, tree, mirror]);
+  await step(["debootstrap", "--variant=minbase", `--cache-dir=${debs}`, `--include=${packages.join(",")}`, SUITE, tree, mirror]);
   log("configuring the root tree");
   const { hostKeyFingerprint } = await configureTree(tree, work);
-  const kernelRelease = await copyKernel(tree, work);
+  const kernelRelease = await copyKernel(tree, work, recipe.pickKernel);
+  const xenSource = recipe.xen === true ? await unpackXen(tree, work) : undefined;
   const stray = await mountsUnder(tree);
   if (stray.length > 0) throw new Error(`debootstrap left mounts under ${tree}: ${stray.join(", ")}`);
   log(`writing the ext4 image (${ROOT_SIZE})`);
@@ -188,9 +219,10 @@ async function build(key: string, work: string, log: (line: string) => void): Pr
     mirror,
     kernelRelease,
     hostKeyFingerprint,
-    packages: PACKAGES,
+    packages,
     builtAt: new Date().toISOString(),
     buildSeconds: Math.round((Date.now() - started) / 100) / 10,
+    ...(xenSource === undefined ? {} : { xenSource }),
   };
   await writeFile(path.join(work, "manifest.json"), JSON.stringify(manifest, null, 2));
   return manifest;
@@ -223,9 +255,17 @@ async function pruneOtherImages(cacheDir: string, keep: string, log: (line: stri
  * with network access to the machine's Debian mirror). Safe to call from several processes.
  */
 export async function ensureLabVmImage(opts: { cacheRoot?: string; log?: (line: string) => void } = {}): Promise<LabVmImage> {
+  return ensureImage({ cacheName: "lab-vm", key: labVmRecipeKey(), packages: PACKAGES }, opts);
+}
+
+/** The cached image of any recipe, built under a lock when missing (see ensureLabVmImage). */
+export async function ensureImage(
+  recipe: ImageRecipe,
+  opts: { cacheRoot?: string; log?: (line: string) => void } = {},
+): Promise<LabVmImage> {
   const log = opts.log ?? (() => undefined);
-  const key = labVmRecipeKey();
-  const cacheDir = labVmCacheDir(opts.cacheRoot);
+  const key = recipe.key;
+  const cacheDir = path.join(opts.cacheRoot ?? defaultCacheRoot(), recipe.cacheName);
   const dir = path.join(cacheDir, key);
   const cached = await readCached(dir);
   if (cached !== null) return cached;
@@ -238,7 +278,7 @@ export async function ensureLabVmImage(opts: { cacheRoot?: string; log?: (line: 
     if (builtMeanwhile !== null) return builtMeanwhile;
     const work = await mkdtemp(path.join(cacheDir, `.build-${key}-`));
     try {
-      const manifest = await build(key, work, log);
+      const manifest = await build(recipe, work, log);
       try {
         await rename(work, dir);
       } catch (e) {

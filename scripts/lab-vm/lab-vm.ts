@@ -11,7 +11,7 @@ import { SshPool } from "../../server/ssh/pool";
 import { processAlive } from "../lab-host/netns";
 import { runOk, sleep } from "../lab-host/run";
 import { ensureLabVmImage, type LabVmImage } from "./image";
-import { startQemu, stopQemu, qmpCommand, type QemuDisk } from "./qemu";
+import { startQemu, stopQemu, qmpCommand, type QemuDisk, type QemuSpec } from "./qemu";
 import { ROOT_LABEL, RUN_DIR } from "./recipe";
 
 export const DEFAULT_LAB_VM_BASE_DIR = "/tmp/labdeck-vm";
@@ -184,11 +184,31 @@ async function prepareRunDir(dir: string, image: LabVmImage, disks: readonly Lab
 
 /** Boots a lab VM (building the image first if needed) and resolves once SSH answers. */
 export async function startLabVm(opts: StartLabVmOptions = {}): Promise<LabVm> {
+  checkLabVmOptions(opts);
+  const image = await ensureLabVmImage({ cacheRoot: opts.cacheRoot, log: opts.log });
+  return bootLabVm(image, { kernel: image.kernel, initrd: image.initrd, append: KERNEL_APPEND, memoryMiB: opts.memoryMiB ?? 1024 }, opts);
+}
+
+/** How a variant boots its image: the LVM VM boots Linux directly, the Xen one the hypervisor. */
+export interface LabVmBoot {
+  kernel: string;
+  initrd: QemuSpec["initrd"];
+  append: string;
+  memoryMiB: number;
+  cpu?: string;
+}
+
+/** Refuses a bad name or disk list before any image is built. */
+export function checkLabVmOptions(opts: StartLabVmOptions): void {
   if (opts.name !== undefined && !NAME_PATTERN.test(opts.name)) {
     throw new Error(`lab VM name must match ${NAME_PATTERN}: ${JSON.stringify(opts.name)}`);
   }
+  diskSpecs(opts);
+}
+
+/** Boots a built image of any variant from a fresh overlay and resolves once SSH answers. */
+export async function bootLabVm(image: LabVmImage, boot: LabVmBoot, opts: StartLabVmOptions): Promise<LabVm> {
   const disks = diskSpecs(opts);
-  const image = await ensureLabVmImage({ cacheRoot: opts.cacheRoot, log: opts.log });
   const name = opts.name ?? `vm${process.pid}-${++started}`;
   const dir = path.resolve(opts.baseDir ?? DEFAULT_LAB_VM_BASE_DIR, name);
   const prepared = await prepareRunDir(dir, image, disks);
@@ -206,11 +226,12 @@ export async function startLabVm(opts: StartLabVmOptions = {}): Promise<LabVm> {
     const bootStarted = Date.now();
     const { sshPort } = await startQemu({
       name,
-      kernel: image.kernel,
-      initrd: image.initrd,
-      append: KERNEL_APPEND,
+      kernel: boot.kernel,
+      initrd: boot.initrd,
+      append: boot.append,
+      ...(boot.cpu === undefined ? {} : { cpu: boot.cpu }),
       disks: qemuDisks,
-      memoryMiB: opts.memoryMiB ?? 1024,
+      memoryMiB: boot.memoryMiB,
       cpus: opts.cpus ?? 2,
       ...files,
     });

@@ -41,3 +41,26 @@ describe("qemuArgv", () => {
     expect(() => qemuArgv({ ...spec, serialLog: "/r/x,server=on" })).toThrow(/comma/);
   });
 });
+
+describe("qemuArgv for a multiboot kernel (the Xen dom0 lab VM)", () => {
+  const xen: QemuSpec = {
+    ...spec,
+    kernel: "/c/xen.elf",
+    cpu: "max,-smap",
+    append: "dom0_mem=1024M,max:1024M console=com1 com1=115200,8n1",
+    initrd: [{ file: "/c/vmlinuz", cmdline: "root=/dev/vda rw console=hvc0" }, { file: "/c/initrd.img" }],
+  };
+
+  it("joins the modules with commas and sets the CPU model; the LVM VM keeps -cpu max", () => {
+    const argv = qemuArgv(xen);
+    expect(after(argv, "-initrd")).toEqual(["/c/vmlinuz root=/dev/vda rw console=hvc0,/c/initrd.img"]);
+    expect(after(argv, "-cpu")).toEqual(["max,-smap"]);
+    expect(after(argv, "-append")).toEqual([xen.append]);
+    expect(after(qemuArgv(spec), "-cpu")).toEqual(["max"]);
+  });
+
+  it("refuses a comma in a module path or cmdline (it would start another module)", () => {
+    expect(() => qemuArgv({ ...xen, initrd: [{ file: "/c/a,b" }] })).toThrow(/comma/);
+    expect(() => qemuArgv({ ...xen, initrd: [{ file: "/c/vmlinuz", cmdline: "console=hvc0,/etc/shadow" }] })).toThrow(/comma/);
+  });
+});

@@ -14,10 +14,19 @@ export interface QemuDisk {
   serial?: string;
 }
 
+/** A multiboot module (Xen's dom0 kernel, its initrd): QEMU passes "file cmdline" to the loader. */
+export interface MultibootModule {
+  file: string;
+  cmdline?: string;
+}
+
 export interface QemuSpec {
   name: string;
   kernel: string;
-  initrd: string;
+  /** A Linux initrd, or the modules after a multiboot kernel such as Xen. */
+  initrd: string | readonly MultibootModule[];
+  /** -cpu; default "max" (the Xen dom0 needs "max,-smap" under TCG, LAB-HOSTS.md). */
+  cpu?: string;
   append: string;
   disks: readonly QemuDisk[];
   memoryMiB: number;
@@ -28,9 +37,20 @@ export interface QemuSpec {
   pidFile: string;
 }
 
+/** -initrd for multiboot: modules joined by commas, so neither a path nor a cmdline may hold one. */
+export function multibootInitrd(modules: readonly MultibootModule[]): string {
+  for (const m of modules) {
+    if (m.file.includes(",") || m.file.includes(" ")) throw new Error(`multiboot module path must not contain a comma or space: ${m.file}`);
+    if (m.cmdline?.includes(",")) throw new Error(`multiboot module cmdline must not contain a comma: ${m.cmdline}`);
+  }
+  return modules.map((m) => (m.cmdline === undefined || m.cmdline === "" ? m.file : `${m.file} ${m.cmdline}`)).join(",");
+}
+
 export function qemuArgv(spec: QemuSpec): string[] {
+  const initrd = typeof spec.initrd === "string" ? spec.initrd : multibootInitrd(spec.initrd);
   // QEMU's option syntax splits on commas ("file=a,b" is two options): refuse, never escape.
-  for (const p of [spec.kernel, spec.initrd, spec.qmpSocket, spec.serialLog, spec.pidFile, ...spec.disks.map((d) => d.file)]) {
+  const initrdFiles = typeof spec.initrd === "string" ? [spec.initrd] : [];
+  for (const p of [spec.kernel, ...initrdFiles, spec.qmpSocket, spec.serialLog, spec.pidFile, ...spec.disks.map((d) => d.file)]) {
     if (p.includes(",")) throw new Error(`lab VM path must not contain a comma: ${p}`);
   }
   // cache=unsafe: every disk is thrown away with the VM, so host flushes buy nothing.
@@ -49,7 +69,7 @@ export function qemuArgv(spec: QemuSpec): string[] {
     "-accel",
     "tcg,thread=multi",
     "-cpu",
-    "max",
+    spec.cpu ?? "max",
     "-smp",
     String(spec.cpus),
     "-m",
@@ -60,7 +80,7 @@ export function qemuArgv(spec: QemuSpec): string[] {
     "-kernel",
     spec.kernel,
     "-initrd",
-    spec.initrd,
+    initrd,
     "-append",
     spec.append,
     ...drives,
