@@ -22,6 +22,10 @@ export function isIfName(v: string): boolean {
 }
 
 /** An iptables user chain: letters, digits, _ and -, at most 29 characters. */
+/** A guest's name, whatever runs it: a domain or process name, a file name, a URL part. */
+export const GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const GUEST_NAME_MESSAGE = "lowercase letters, digits and dashes, starting with a letter (max 32)";
+
 export const CHAIN_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;
 
 /** A routing table name as rt_tables holds it. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ARCHES } from "../../../lib/guest-arches";
 import { IPV4 } from "../../../lib/ipv4";
-import { IFNAME } from "../../../lib/names";
+import { GUEST_NAME, GUEST_NAME_MESSAGE, IFNAME } from "../../../lib/names";
 import { MAC } from "../../../lib/mac";
 import { isBlockDiskPath } from "../../../lib/volume-path";
 import { GUEST_IMAGE_FORMATS } from "../../../lib/image-formats";
@@ -13,11 +13,10 @@ import type { GuestFiles } from "../contract";
 // line is derived from it by a pure builder (qemu-argv.ts); nothing else may invent QEMU
 // options. Names and paths are allow-listed here and checked again by the builder.
 
-export const GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const MACHINE_TYPE = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 export const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.,+=-]{0,79}$/;
 
-export const ZGuestName = z.string().regex(GUEST_NAME, "lowercase letters, digits and dashes, starting with a letter (max 32)");
+export const ZGuestName = z.string().regex(GUEST_NAME, GUEST_NAME_MESSAGE);
 // The one interface-name pattern (lib/names.ts): a bridge the network editor creates is
 // always accepted here, and a TAP name here is one the network pages can show and edit.
 export const ZBridgeName = z.string().regex(IFNAME, "an interface name of at most 15 characters");

@@ -6,7 +6,8 @@
 import { ABS_PATH } from "../../names";
 import { IFNAME } from "../../../lib/names";
 import { ARCHES } from "../../../lib/guest-arches";
-import { GUEST_NAME, type TGuestDefinitionInput } from "./guest-definition";
+import { GUEST_NAME } from "../../../lib/names";
+import type { TGuestDefinitionInput } from "./guest-definition";
 import { isBlockDiskPath } from "../../../lib/volume-path";
 import { optGet, parseQemuOpts, shellWords, type QemuOpts } from "./cmdline-syntax";
 import type { ImportDifference } from "../contract";

@@ -4,18 +4,16 @@
 // change the file's meaning. What must not break: no field is a free string.
 import { z } from "zod";
 import { macProblem, normaliseMac } from "../../../lib/mac";
-import { IFNAME, IFNAME_MESSAGE } from "../../../lib/names";
+import { GUEST_NAME, GUEST_NAME_MESSAGE, IFNAME, IFNAME_MESSAGE } from "../../../lib/names";
 import { isBlockDiskPath } from "../../../lib/volume-path";
 import { patternString, ZAbsPath } from "../../names";
 
-/** The same rule as a QEMU guest's name: a Xen domain name, a file name and a URL part. */
-export const XEN_GUEST_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** xvda, xvdb1, hda, sdc2: the vdevs xl accepts for PV and HVM disks (disk.5 "vdev"). */
 export const XEN_VDEV = /^(?:xvd|hd|sd)[a-z]{1,2}[0-9]{0,2}$/;
 /** vifname: an interface name, the same rule as a bridge. */
 const ZIfName = patternString(IFNAME, 15, IFNAME_MESSAGE);
 
-export const ZXenGuestName = patternString(XEN_GUEST_NAME, 32, "lowercase letters, digits and dashes, starting with a letter (max 32)");
+export const ZXenGuestName = patternString(GUEST_NAME, 32, GUEST_NAME_MESSAGE);
 export const XEN_TYPES = ["pv", "pvh", "hvm"] as const;
 export const XEN_EVENT_ACTIONS = [
   "destroy",

@@ -5,7 +5,7 @@
 // scan is line by line with no backtracking pattern, and a line that does not fit is
 // reported, never guessed at.
 import type { GuestState } from "../../../lib/guest-states";
-import { XEN_GUEST_NAME } from "./definition";
+import { GUEST_NAME } from "../../../lib/names";
 
 export const MAX_LIST_BYTES = 1024 * 1024;
 const MAX_DOMAINS = 4096;
@@ -65,7 +65,7 @@ export function parseXlList(text: string): ListParse {
     if (name === DOM0_NAME || id === "0") continue;
     domains.push({
       name,
-      nameOk: XEN_GUEST_NAME.test(name),
+      nameOk: GUEST_NAME.test(name),
       domid: Number(id),
       memoryMiB: Number(mem),
       vcpus: Number(vcpus),
@@ -123,7 +123,7 @@ export function parseXlListLong(text: string): { domains: XenDomainConfig[]; pro
     domains.push({
       domid,
       name,
-      nameOk: XEN_GUEST_NAME.test(name),
+      nameOk: GUEST_NAME.test(name),
       type: type === "pv" || type === "pvh" || type === "hvm" ? type : null,
       maxMemKiB: count(bInfo?.max_memkb),
       kernel: shortString(bInfo?.kernel, 255),
