@@ -130,7 +130,7 @@ async function bannerOf(files: GuestRunFiles): Promise<void> {
       1000,
     );
   } catch (e) {
-    throw new Error(`${(e as Error).message}; the serial log ends with:\n${log.slice(-3000)}`);
+    throw new Error(`${(e as Error).message}; the serial log ends with:\n${log.slice(-3000)}`, { cause: e });
   }
 }
 
